@@ -1,0 +1,47 @@
+/**
+ * `npm start`: the whole suite on one machine, no AWS account, no Docker. Starts the P100 sandbox, the
+ * local AWS stand-ins and the local gateway, wires the sandbox's webhooks to the local receivers, and
+ * prints where everything is.
+ */
+import { startSandbox } from './sandbox/index.js';
+import { startLocalSuite } from './suite.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4010);
+const apiKey = process.env.P100_API_KEY ?? 'sandbox-api-key';
+const webhookToken = process.env.WEBHOOK_TOKEN ?? 'sandbox-webhook-token';
+const p100BaseUrl = process.env.P100_BASE_URL;
+
+const sandbox = p100BaseUrl ? undefined : await startSandbox({ port: sandboxPort, apiKey, webhookToken, quiet: true });
+const suite = await startLocalSuite({ port, p100BaseUrl: p100BaseUrl ?? sandbox!.url, apiKey, webhookToken });
+
+if (sandbox) {
+  // Deliver the sandbox's webhooks to our receivers through the local gateway, with the real token.
+  await fetch(`${sandbox.url}/_sandbox/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ webhookBaseUrl: suite.gateway.url, webhookToken }),
+  });
+}
+
+const g = suite.gateway.url;
+console.log(`P100 partner suite running locally
+  gateway      ${g}   (${suite.gateway.table.routes.length} routes)
+  P100         ${p100BaseUrl ?? `${sandbox!.url}   (sandbox; control routes under /_sandbox/)`}
+  dynamodb     ${suite.dynamo.endpoint}   (dynalite, in memory)
+  secrets      ${suite.secrets.endpoint}   (Secrets Manager stand-in)
+${suite.missing.length ? `  not served yet: ${suite.missing.length} entry files missing\n` : ''}
+Try:
+  curl -s ${g}/partner/balances
+  curl -s -X POST ${g}/users -H 'content-type: application/json' \\
+       -d '{"externalUserId":"user-1","citizenship":"PL","email":"jane@example.com","firstName":"Jane","lastName":"Doe"}'
+  curl -s ${g}/users/user-1/balances
+`);
+
+const stop = async () => {
+  await suite.close();
+  await sandbox?.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+
+/** How an operation may be retried and whether it needs an `Idempotency-Key` (see ARCHITECTURE.md). */
+export type OperationKind = 'read' | 'write' | 'money';
+
+/**
+ * How sure we are of the upstream contract, from the reference's tags:
+ * H = docs example, M = older docs/FAQ, L = our choice (see shared/p100/ASSUMPTIONS.md), 3P = third-party code only,
+ * local = no upstream call (served by the suite itself).
+ */
+export type Confidence = 'H' | 'M' | 'L' | '3P' | 'local';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type Area =
+  | 'partner'
+  | 'users'
+  | 'kyc'
+  | 'exchange'
+  | 'crypto'
+  | 'transfers'
+  | 'cards'
+  | 'sepa'
+  | 'operations';
+
+/** The P100 call an operation makes. Paths use `{name}` placeholders filled from the validated request. */
+export interface UpstreamCall {
+  method: HttpMethod;
+  path: string;
+  /** The line of shared/p100/ASSUMPTIONS.md this call follows, when the reference is not certain. */
+  assumption?: string;
+  /** How the body travels: JSON (default), multipart (documents) or none. */
+  body?: 'json' | 'multipart' | 'none';
+}
+
+/** The validated input an operation's handler receives. */
+export interface OperationInput<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  params: P;
+  query: Q;
+  body: B;
+}
+
+export interface OperationRequestSchemas {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+}
+
+/**
+ * One row of the catalog: everything about one company-facing operation, in one place.
+ * The CDK app, the local gateway, the OpenAPI document and the tests all read this.
+ */
+export interface Operation {
+  operationId: string;
+  area: Area;
+  summary: string;
+  /** Company-facing route (API Gateway HTTP API syntax: `/users/{externalUserId}/balances`). */
+  route: { method: HttpMethod; path: string };
+  /** The P100 call, or null for operations the suite serves itself (uploads, reconciliation, inbox). */
+  upstream: UpstreamCall | null;
+  kind: OperationKind;
+  confidence: Confidence;
+  request: OperationRequestSchemas;
+  /** Schema of the 2xx body we return (tolerant: unknown upstream fields pass through). */
+  response: z.ZodType;
+  /** HTTP status of a success (200 unless said otherwise). */
+  successStatus?: 200 | 201 | 202;
+  /** Field names whose values never reach logs (in addition to the global list in shared/log/redact.ts). */
+  redact: readonly string[];
+  /** Optional: the path of the entry file, relative to functions/ (default `<area>/<operationId>.ts`). */
+  entry?: string;
+  /**
+   * Optional: shapes the P100 request from the validated input when it is not simply
+   * "path params into the path, query into the query string, body as the JSON body".
+   */
+  toUpstream?: (input: OperationInput<Record<string, string>, Record<string, unknown>, any>) => UpstreamRequestParts;
+}
+
+export interface UpstreamRequestParts {
+  pathParams?: Record<string, string>;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+}
+
+/** Keeps an entry's literal types while checking it against `Operation`. */
+export function defineOperation<const T extends Operation>(op: T): T {
+  return op;
+}
+
+/** Builds the function entry path of an operation, relative to the repo root. */
+export function entryFileOf(op: Pick<Operation, 'area' | 'operationId' | 'entry'>): string {
+  return `functions/${op.entry ?? `${op.area}/${op.operationId}.ts`}`;
+}

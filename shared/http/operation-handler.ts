@@ -1,0 +1,141 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import type { Operation, OperationInput } from '../catalog/types.js';
+import { logger } from '../log/logger.js';
+import type { P100Client } from '../p100/client.js';
+import { fillPath, resolveUpstream } from '../p100/upstream.js';
+import { jsonBody, problemErrors, requestContext, requestState } from './middlewares.js';
+import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
+import { p100Client, prefetchApiKey } from './runtime.js';
+import { check } from './validation.js';
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** What an operation's implementation gets besides its validated input. */
+export interface OperationContext {
+  op: Operation;
+  requestId: string;
+  /** Epoch ms by which upstream work must be done (Lambda remaining time less a margin). */
+  deadline: number;
+  client: () => P100Client;
+  headers: Record<string, string | undefined>;
+  lambda: Context;
+}
+
+export interface OperationResult {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type OperationImpl = (input: OperationInput<any, any, any>, ctx: OperationContext) => Promise<OperationResult>;
+
+export interface OperationHandlerOptions {
+  /** The operation's own logic; default: call P100 as the catalog says and return its parsed answer. */
+  impl?: OperationImpl;
+  /** Extra middlewares, run after validation (idempotency, for instance). */
+  middlewares?: MiddlewareObj<Event, Result>[];
+}
+
+/** Time kept back from the Lambda's deadline to record an outcome and answer. */
+const DEADLINE_MARGIN_MS = 500;
+
+export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8 to 128 characters: letters, digits, _ . : -');
+
+/** The validated input stored on the event for the handler and later middlewares. */
+const INPUT = Symbol('p100.input');
+type WithInput = Event & { [INPUT]?: OperationInput };
+
+export function validatedInput(event: Event): OperationInput {
+  const i = (event as WithInput)[INPUT];
+  if (!i) throw new Error('validation middleware did not run');
+  return i;
+}
+
+/** Validates path, query, headers and body against the catalog entry before anything else happens. */
+function validateRequest(op: Operation): MiddlewareObj<Event, Result> {
+  return {
+    before: (request) => {
+      const problems: FieldProblem[] = [];
+      const e = request.event;
+      const params = op.request.params ? check('path', op.request.params, e.pathParameters ?? {}, problems) : {};
+      const rawQuery = e.queryStringParameters ?? {};
+      let query: unknown = {};
+      if (op.request.query) query = check('query', op.request.query, rawQuery, problems);
+      else for (const k of Object.keys(rawQuery)) problems.push({ in: 'query', field: k, message: 'unknown query parameter' });
+      const json = requestState(request.context).json;
+      let body: unknown;
+      if (op.request.body) {
+        body = check('body', op.request.body, json ?? {}, problems);
+      } else if (json !== undefined && !(typeof json === 'object' && json !== null && Object.keys(json).length === 0)) {
+        problems.push({ in: 'body', field: '(root)', message: 'this operation takes no body' });
+      }
+      if (op.kind === 'money') check('header', idempotencyKeySchema.describe('Idempotency-Key'), e.headers?.['idempotency-key'], problems);
+      if (problems.length) {
+        for (const p of problems) if (p.in === 'header' && p.field === '(root)') p.field = 'Idempotency-Key';
+        throw validationProblem(problems);
+      }
+      (e as WithInput)[INPUT] = { params: params as Record<string, string>, query: query as Record<string, unknown>, body };
+    },
+  };
+}
+
+/** The default implementation: one P100 call shaped by the catalog entry. */
+export const callUpstream: OperationImpl = async (input, ctx) => {
+  const { op } = ctx;
+  const up = resolveUpstream(op);
+  const parts = op.toUpstream?.(input) ?? {};
+  const path = fillPath(up.path, { ...input.params, ...parts.pathParams });
+  const query = parts.query ?? (Object.keys(input.query).length ? stringify(input.query) : undefined);
+  const sendsBody = up.body !== 'none' && up.method !== 'GET';
+  const json = sendsBody ? (parts.body ?? input.body ?? {}) : undefined;
+  const res = await ctx.client().call({ operationId: op.operationId, kind: op.kind, method: up.method, path, query, json, deadline: ctx.deadline });
+  const parsed = op.response.safeParse(res.body);
+  if (!parsed.success) {
+    logger.warn('upstream response does not match the catalog schema', { operationId: op.operationId, issues: parsed.error.issues.length });
+    // A read we cannot interpret is a failed read. A write already happened at P100: pass its answer on.
+    if (op.kind === 'read') throw new HttpProblem(502, 'upstream-contract', 'P100 answered in an unexpected shape');
+    return { status: op.successStatus ?? 200, body: res.body };
+  }
+  return { status: op.successStatus ?? 200, body: parsed.data, ...(res.infoCode ? { headers: { 'x-p100-info-code': res.infoCode } } : {}) };
+};
+
+function stringify(q: Record<string, unknown>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v === undefined ? undefined : String(v)]));
+}
+
+/**
+ * Builds the Lambda handler of one catalog operation: request id, problem+json errors, JSON body,
+ * validation (before any upstream call), then the implementation. One line in each entry file:
+ *
+ * @example
+ * export const handler = operationHandler(catalog.getUserBalances);
+ */
+export function operationHandler(op: Operation, options: OperationHandlerOptions = {}) {
+  if (op.upstream) prefetchApiKey();
+  const impl = options.impl ?? callUpstream;
+  const chain = middy<Event, Result>().use(problemErrors(op.operationId, op.redact)).use(requestContext()).use(jsonBody()).use(validateRequest(op));
+  for (const m of options.middlewares ?? []) chain.use(m);
+  return chain.handler(async (event, context) => {
+    const state = requestState(context);
+    const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 29_000;
+    const ctx: OperationContext = {
+      op,
+      requestId: state.requestId,
+      deadline: Date.now() + Math.max(1_000, remaining - DEADLINE_MARGIN_MS),
+      client: p100Client,
+      headers: event.headers ?? {},
+      lambda: context,
+    };
+    const out = await impl(validatedInput(event), ctx);
+    const status = out.status ?? op.successStatus ?? 200;
+    logger.info('request done', { operationId: op.operationId, status, durationMs: Date.now() - state.startedAt });
+    return {
+      statusCode: status,
+      headers: { 'content-type': 'application/json', ...out.headers },
+      body: out.body === undefined ? '' : JSON.stringify(out.body),
+    };
+  });
+}

@@ -1,0 +1,14 @@
+/**
+ * The client layer: the one import of every function entry file (`../../shared/index.js`).
+ * In AWS this module is the Lambda layer; the build rewrites the import to the layer's path.
+ */
+export * from './catalog/index.js';
+export * from './http/index.js';
+export * from './p100/index.js';
+export * from './secrets/index.js';
+export * from './log/index.js';
+export * from './config/env.js';
+export { webhooks, webhookHealthPath, webhookEntryFile } from './webhooks/catalog.js';
+export type { WebhookDefinition } from './webhooks/catalog.js';
+export { jobs } from './jobs.js';
+export type { JobDefinition } from './jobs.js';
