@@ -12,3 +12,5 @@ export { webhooks, webhookHealthPath, webhookEntryFile } from './webhooks/catalo
 export type { WebhookDefinition } from './webhooks/catalog.js';
 export { jobs } from './jobs.js';
 export type { JobDefinition } from './jobs.js';
+export * from './store/index.js';
+export * from './events/index.js';

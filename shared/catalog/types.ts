@@ -73,7 +73,22 @@ export interface Operation {
    * Optional: shapes the P100 request from the validated input when it is not simply
    * "path params into the path, query into the query string, body as the JSON body".
    */
+  ledger?: LedgerMapping;
   toUpstream?: (input: OperationInput<Record<string, string>, Record<string, unknown>, any>) => UpstreamRequestParts;
+}
+
+/**
+ * How a `money` operation (and any write that starts a trackable movement) is recorded in the ledger:
+ * which ledger type, which field of P100's answer holds its id, and which request fields describe it.
+ */
+export interface LedgerMapping {
+  type: import('../store/ledger.js').OperationType;
+  /** Field of the upstream 2xx body holding P100's id (`exchangeId`, `withdrawalId`, `transferId`, `cardId`). */
+  idField: string;
+  /** Dotted paths into the validated input (`body.sourceExternalUserId`, `params.externalUserId`). */
+  externalUserId?: string;
+  amount?: string;
+  currency?: string;
 }
 
 export interface UpstreamRequestParts {

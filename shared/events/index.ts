@@ -1,0 +1,88 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ENV, readEnv } from '../config/env.js';
+
+/**
+ * Publishing behind two small interfaces, so the same handler code talks to EventBridge and SQS in AWS
+ * and to in-process adapters locally (ARCHITECTURE.md: `events`).
+ */
+
+/** The `source` of every event the suite puts on its bus. */
+export const EVENT_SOURCE = 'p100.partner-suite';
+
+export interface DomainEvent {
+  /** EventBridge detail-type, e.g. `p100.exchange.status-changed`. */
+  detailType: string;
+  detail: Record<string, unknown>;
+}
+
+export interface EventPublisher {
+  publish(events: readonly DomainEvent[]): Promise<void>;
+}
+
+export interface QueueMessage {
+  id: string;
+  body: string;
+  /** FIFO-less queues ignore it; kept for adapters that order or dedupe. */
+  groupId?: string;
+}
+
+export interface MessageQueue {
+  send(queue: QueueName, messages: readonly QueueMessage[]): Promise<void>;
+}
+
+export type QueueName = 'webhook' | 'reconcile';
+
+const QUEUE_ENV: Record<QueueName, string> = { webhook: ENV.webhookQueueUrl, reconcile: ENV.reconcileQueueUrl };
+
+/** EventBridge: PutEvents in chunks of 10 (the API's limit); failed entries throw so callers retry. */
+export class EventBridgePublisher implements EventPublisher {
+  readonly #client = new EventBridgeClient({});
+  async publish(events: readonly DomainEvent[]): Promise<void> {
+    const bus = readEnv(ENV.eventBusName);
+    if (!bus) throw new Error(`${ENV.eventBusName} is not set`);
+    for (let i = 0; i < events.length; i += 10) {
+      const chunk = events.slice(i, i + 10);
+      const out = await this.#client.send(
+        new PutEventsCommand({
+          Entries: chunk.map((e) => ({ EventBusName: bus, Source: EVENT_SOURCE, DetailType: e.detailType, Detail: JSON.stringify(e.detail) })),
+        }),
+      );
+      if (out.FailedEntryCount) throw new Error(`EventBridge rejected ${out.FailedEntryCount} of ${chunk.length} events`);
+    }
+  }
+}
+
+/** SQS: SendMessageBatch in chunks of 10; a partially failed batch throws so nothing is silently lost. */
+export class SqsQueue implements MessageQueue {
+  readonly #client = new SQSClient({});
+  async send(queue: QueueName, messages: readonly QueueMessage[]): Promise<void> {
+    const url = readEnv(QUEUE_ENV[queue]);
+    if (!url) throw new Error(`${QUEUE_ENV[queue]} is not set`);
+    for (let i = 0; i < messages.length; i += 10) {
+      const chunk = messages.slice(i, i + 10);
+      const out = await this.#client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: chunk.map((m) => ({ Id: m.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80), MessageBody: m.body })) }));
+      if (out.Failed?.length) throw new Error(`SQS rejected ${out.Failed.length} of ${chunk.length} messages`);
+    }
+  }
+}
+
+let publisher: EventPublisher | undefined;
+let queue: MessageQueue | undefined;
+
+/** The container's publisher: EventBridge unless the local runner installed an in-process one. */
+export function eventPublisher(): EventPublisher {
+  publisher ??= new EventBridgePublisher();
+  return publisher;
+}
+
+export function messageQueue(): MessageQueue {
+  queue ??= new SqsQueue();
+  return queue;
+}
+
+/** Installs adapters (the local runner, tests). */
+export function setEventAdapters(adapters: { publisher?: EventPublisher; queue?: MessageQueue }): void {
+  if (adapters.publisher) publisher = adapters.publisher;
+  if (adapters.queue) queue = adapters.queue;
+}
