@@ -1,4 +1,13 @@
+import * as cards from './cards.js';
+import * as crypto from './crypto.js';
+import * as documents from './documents.js';
+import * as exchange from './exchange.js';
+import * as inbox from './inbox.js';
+import * as kyc from './kyc.js';
 import * as partner from './partner.js';
+import * as reconciliation from './reconciliation.js';
+import * as sepa from './sepa.js';
+import * as transfers from './transfers.js';
 import * as users from './users.js';
 import type { Operation } from './types.js';
 
@@ -14,9 +23,16 @@ function isOperation(v: unknown): v is Operation {
 }
 
 /** Every company-facing operation, in catalog order. */
-export const operations: readonly Operation[] = collect(partner, users);
+export const operations: readonly Operation[] = collect(partner, users, documents, kyc, exchange, crypto, transfers, cards, sepa, inbox, reconciliation);
 
 /** The catalog keyed by operationId. */
+/** operationIds are unique: a duplicate is a programming error caught at load. */
+const seen = new Set<string>();
+for (const op of operations) {
+  if (seen.has(op.operationId)) throw new Error(`Duplicate operationId ${op.operationId} in the catalog`);
+  seen.add(op.operationId);
+}
+
 export const catalog: Readonly<Record<string, Operation>> = Object.fromEntries(operations.map((op) => [op.operationId, op]));
 
 export function getOperation(operationId: string): Operation {
