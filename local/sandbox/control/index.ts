@@ -1,0 +1,15 @@
+import { Router } from '../http/router.js';
+import { registerCoreControl } from './core.js';
+import { registerMoneyControl } from './money.js';
+import { registerOperationsControl } from './operations.js';
+import { registerChaosControl } from './chaos.js';
+
+/** Every `/_sandbox/...` route (documented in README.md). No API key, no faults, no rate limit. */
+export function createControlRouter(apiRoutes: () => string[]): Router {
+  const r = new Router();
+  registerCoreControl(r, apiRoutes);
+  registerMoneyControl(r);
+  registerOperationsControl(r);
+  registerChaosControl(r);
+  return r;
+}
