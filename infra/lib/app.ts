@@ -1,0 +1,47 @@
+import { App, Validations, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { readConfig, type SuiteConfig } from './config.js';
+import { featureFlags } from './flags.js';
+import { SuiteStack, type CodeSource } from './suite-stack.js';
+
+export interface CreateAppOptions {
+  code: CodeSource;
+  /** CDK context (tests); the CLI passes `-c` values and cdk.json through the environment instead. */
+  context?: Record<string, unknown>;
+  outdir?: string;
+  /** Run the cdk-nag packs as validation plugins (default true: every synth is checked). */
+  nag?: boolean;
+}
+
+export interface SuiteApp {
+  app: App;
+  stack: SuiteStack;
+  config: SuiteConfig;
+  nagPacks: (AwsSolutionsChecks | ServerlessChecks)[];
+}
+
+/** Account/region only when given by context (`-c account=... -c region=...`): synth stays offline and env-agnostic. */
+function envFrom(app: App): Environment | undefined {
+  const account = app.node.tryGetContext('account') as string | undefined;
+  const region = app.node.tryGetContext('region') as string | undefined;
+  return account || region ? { account, region } : undefined;
+}
+
+/** Builds the suite app: one stack `P100Suite-<stage>`, checked by cdk-nag (AwsSolutions + Serverless). */
+export function createApp(options: CreateAppOptions): SuiteApp {
+  const app = new App({
+    outdir: options.outdir,
+    context: { ...featureFlags, ...(options.context ?? {}) },
+  });
+  const config = readConfig(app.node);
+  const stack = new SuiteStack(app, `P100Suite-${config.stage[0]!.toUpperCase()}${config.stage.slice(1)}`, {
+    config,
+    code: options.code,
+    env: envFrom(app),
+    description: `P100 partner suite (${config.stage}): API, functions, webhooks, reconciliation`,
+    tags: { project: 'p100-partner-suite', stage: config.stage },
+  });
+  const nagPacks = options.nag === false ? [] : [new AwsSolutionsChecks(app), new ServerlessChecks(app)];
+  if (nagPacks.length > 0) Validations.of(app).addPlugins(...nagPacks);
+  return { app, stack, config, nagPacks };
+}

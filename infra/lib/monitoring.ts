@@ -1,0 +1,78 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Construct } from 'constructs';
+import type { SuiteApi } from './api.js';
+import type { SuiteConfig } from './config.js';
+import type { SuiteCore } from './core.js';
+import { metricsNamespace } from './suite-function.js';
+
+/**
+ * Suite-wide alarms (DLQ depth, reconciliation discrepancies, webhook 401 spikes, API 5xx) and one
+ * dashboard. Per-function error/throttle alarms live next to their functions.
+ * Lambda widgets use SEARCH over the stage's name prefix, so new functions appear without a change here.
+ */
+export class SuiteMonitoring extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: { config: SuiteConfig; core: SuiteCore; api: SuiteApi }) {
+    super(scope, id);
+    const { config, core, api } = props;
+    const period = Duration.minutes(5);
+    const custom = (metricName: string): cloudwatch.Metric => new cloudwatch.Metric({ namespace: metricsNamespace, metricName, statistic: 'Sum', period });
+    const discrepancies = custom('ReconciliationDiscrepancies');
+    const unauthorized = custom('WebhookUnauthorized');
+
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string): void => {
+      const a = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      if (core.alarmTopic) a.addAlarmAction(new cwActions.SnsAction(core.alarmTopic));
+      this.alarms.push(a);
+    };
+    const dlqs = { WebhookDlq: core.webhookDlq, ReconcileDlq: core.reconcileDlq, AsyncFailureDlq: core.asyncFailureDlq };
+    for (const [name, q] of Object.entries(dlqs)) {
+      alarm(`${name}DepthAlarm`, q.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }), 1, `${name} holds messages: inspect and replay them`);
+    }
+    alarm('ReconciliationDiscrepanciesAlarm', discrepancies, 1, 'Reconciliation found ledger/P100 discrepancies: see the latest report');
+    alarm('WebhookUnauthorizedAlarm', unauthorized, 10, 'Many webhook deliveries with a wrong token: a rotated token not updated here, or probing');
+    alarm('Api5xxAlarm', api.httpApi.metricServerError({ period, statistic: 'Sum' }), 5, 'The API answered 5xx repeatedly');
+
+    const lambdaSearch = (metricName: string, stat: string, label: string): cloudwatch.MathExpression =>
+      new cloudwatch.MathExpression({
+        expression: `SEARCH('{AWS/Lambda,FunctionName} MetricName="${metricName}" "${config.prefix}"', '${stat}', 300)`,
+        label,
+        period,
+        usingMetrics: {},
+      });
+
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${config.prefix}-suite` });
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'API requests and errors',
+        left: [api.httpApi.metricCount({ period, statistic: 'Sum' }), api.httpApi.metricClientError({ period, statistic: 'Sum' }), api.httpApi.metricServerError({ period, statistic: 'Sum' })],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({ title: 'API latency (p99)', left: [api.httpApi.metricLatency({ period, statistic: 'p99' }), api.httpApi.metricIntegrationLatency({ period, statistic: 'p99' })], width: 12 }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Function errors', left: [lambdaSearch('Errors', 'Sum', 'errors')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Function throttles', left: [lambdaSearch('Throttles', 'Sum', 'throttles')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Function duration (p99)', left: [lambdaSearch('Duration', 'p99', 'duration')], width: 8 }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Queues (visible messages)',
+        left: [core.webhookQueue, core.reconcileQueue].map((q) => q.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' })),
+        right: Object.values(dlqs).map((q) => q.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({ title: 'Reconciliation discrepancies / webhook 401s', left: [discrepancies], right: [unauthorized], width: 12 }),
+    );
+  }
+}

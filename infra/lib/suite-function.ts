@@ -1,0 +1,238 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../../shared/config/env.js';
+import { jobs } from '../../shared/jobs.js';
+import { accessFor, sizingFor, type Access } from './access.js';
+import type { SuiteConfig } from './config.js';
+import type { SuiteCore } from './core.js';
+import type { FunctionSpec } from './inventory.js';
+import { nodeRuntime } from './runtime.js';
+
+/** Custom metrics namespace of the suite (reconciliation discrepancies, webhook 401s). */
+export const metricsNamespace = 'P100Suite';
+
+export interface SuiteFunctionProps {
+  spec: FunctionSpec;
+  config: SuiteConfig;
+  core: SuiteCore;
+  code: lambda.Code;
+}
+
+/** Physical name of a function: stable, so the dashboard and operators can find it. */
+export function physicalFunctionName(config: SuiteConfig, name: string): string {
+  return `${config.prefix}-${name}`;
+}
+
+/** The one function whose asynchronous invocation startReconciliation may request. */
+export function reconcileJobName(): string {
+  const job = jobs.find((j) => j.trigger === 'schedule');
+  if (!job) throw new Error('shared/jobs.ts has no scheduled reconcile job');
+  return job.name;
+}
+
+/**
+ * One Lambda function of the suite with everything that belongs to it: its own role (no managed
+ * policies), its log group with retention, X-Ray, the client layer, the grants and environment
+ * variables its {@link Access} allows, and its error and throttle alarms.
+ *
+ * Default settings: Node.js 24, ARM64, explicit memory/timeout ({@link sizingFor}), active tracing,
+ * JSON log format, log retention 30 days (staging) / 365 days (production).
+ */
+export class SuiteFunction extends Construct {
+  readonly fn: lambda.Function;
+  readonly access: Access;
+  readonly spec: FunctionSpec;
+  readonly #config: SuiteConfig;
+  readonly #core: SuiteCore;
+
+  constructor(scope: Construct, id: string, props: SuiteFunctionProps) {
+    super(scope, id);
+    const { spec, config, core } = props;
+    this.spec = spec;
+    this.#config = config;
+    this.#core = core;
+    this.access = accessFor(spec);
+    const sizing = sizingFor(spec);
+    const functionName = physicalFunctionName(config, spec.name);
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: config.logRetentionDays,
+      removalPolicy,
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${functionName}: only what ${spec.kind} ${spec.name} needs`,
+    });
+    // Instead of AWSLambdaBasicExecutionRole (logs on every group): write to its own group only.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+
+    const asyncInvoked = spec.kind === 'job' && spec.job.trigger === 'schedule';
+    this.fn = new lambda.Function(this, 'Function', {
+      functionName,
+      description: describe(spec),
+      runtime: nodeRuntime,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: props.code,
+      layers: [core.layer],
+      memorySize: sizing.memoryMb,
+      timeout: Duration.seconds(sizing.timeoutSeconds),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      role,
+      environment: { [ENV.stage]: config.stage },
+      deadLetterQueue: asyncInvoked ? core.asyncFailureDlq : undefined,
+      vpc: core.vpc,
+      vpcSubnets: core.vpc ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : undefined,
+      securityGroups: core.functionSecurityGroup ? [core.functionSecurityGroup] : undefined,
+    });
+
+    this.#grant();
+    this.#alarms();
+    this.#acknowledge(asyncInvoked);
+  }
+
+  #env(name: string, value: string): void {
+    this.fn.addEnvironment(name, value);
+  }
+
+  #allow(actions: string[], resources: string[], conditions?: Record<string, unknown>): void {
+    this.fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources, conditions }));
+  }
+
+  /** Table access on the table and its one index only (no `index/*` wildcard). */
+  #table(table: dynamodb.Table, mode: 'read' | 'readWrite', hasIndex: boolean): void {
+    const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+    const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    const resources = [table.tableArn, ...(hasIndex ? [`${table.tableArn}/index/gsi1`] : [])];
+    this.#allow(mode === 'read' ? read : [...read, ...write], resources);
+  }
+
+  #grant(): void {
+    const access = this.access;
+    const config = this.#config;
+    const core = this.#core;
+    if (access.apiKey) {
+      this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.apiKeySecret.secretArn]);
+      this.#env(ENV.apiKeySecretId, core.apiKeySecret.secretArn);
+      this.#env(ENV.p100BaseUrl, config.p100BaseUrl);
+      if (config.upstreamOverrides) this.#env(ENV.upstreamOverrides, config.upstreamOverrides);
+    }
+    if (access.webhookToken) {
+      this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.webhookTokenSecret.secretArn]);
+      this.#env(ENV.webhookTokenSecretId, core.webhookTokenSecret.secretArn);
+      if (Object.keys(config.webhookPathOverrides).length > 0) this.#env(ENV.webhookPathOverrides, JSON.stringify(config.webhookPathOverrides));
+    }
+    if (access.idempotency === 'readWrite') {
+      this.#table(core.idempotencyTable, 'readWrite', false);
+      this.#env(ENV.idempotencyTable, core.idempotencyTable.tableName);
+    }
+    if (access.ledger !== 'none') {
+      this.#table(core.ledgerTable, access.ledger, true);
+      this.#env(ENV.ledgerTable, core.ledgerTable.tableName);
+    }
+    if (access.inbox !== 'none') {
+      this.#table(core.inboxTable, access.inbox, true);
+      this.#env(ENV.inboxTable, core.inboxTable.tableName);
+    }
+    if (access.sendWebhookQueue) {
+      this.#allow(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], [core.webhookQueue.queueArn]);
+      this.#env(ENV.webhookQueueUrl, core.webhookQueue.queueUrl);
+    }
+    if (access.sendReconcileQueue) {
+      this.#allow(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], [core.reconcileQueue.queueArn]);
+      this.#env(ENV.reconcileQueueUrl, core.reconcileQueue.queueUrl);
+    }
+    if (access.putEvents) {
+      this.#allow(['events:PutEvents'], [core.bus.eventBusArn]);
+      this.#env(ENV.eventBusName, core.bus.eventBusName);
+    }
+    if (access.putMetrics) {
+      // PutMetricData has no resource type; the namespace condition is what limits it.
+      this.#allow(['cloudwatch:PutMetricData'], ['*'], { StringEquals: { 'cloudwatch:namespace': metricsNamespace } });
+    }
+    if (access.upload !== 'none') {
+      this.#allow([access.upload === 'put' ? 's3:PutObject' : 's3:GetObject'], [core.uploadObjectsArn]);
+      this.#env(ENV.uploadBucket, core.uploadBucketName);
+    }
+    if (access.invokeReconcile) {
+      // Built from the physical name, not a reference: no cross-stack dependency and no `:*` qualifier wildcard.
+      const name = physicalFunctionName(config, reconcileJobName());
+      const arn = Stack.of(this).formatArn({ service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      this.#allow(['lambda:InvokeFunction'], [arn]);
+      this.#env(ENV.reconcileFunctionName, name);
+    }
+  }
+
+  #alarms(): void {
+    const topic = this.#core.alarmTopic;
+    const period = Duration.minutes(5);
+    const alarms = [
+      this.fn.metricErrors({ period, statistic: 'Sum' }).createAlarm(this, 'ErrorsAlarm', {
+        alarmDescription: `${this.fn.functionName} failed (unhandled error or timeout)`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      this.fn.metricThrottles({ period, statistic: 'Sum' }).createAlarm(this, 'ThrottlesAlarm', {
+        alarmDescription: `${this.fn.functionName} was throttled (account or reserved concurrency exhausted)`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    if (topic) for (const a of alarms) a.addAlarmAction(new cwActions.SnsAction(topic));
+  }
+
+  #acknowledge(asyncInvoked: boolean): void {
+    const wildcardUses = ['X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions'];
+    if (this.access.putMetrics) wildcardUses.push('cloudwatch:PutMetricData has no resource type and is limited by a cloudwatch:namespace = P100Suite condition');
+    Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${wildcardUses.join('; ')}.` });
+    if (this.access.upload !== 'none') {
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${this.#core.uploadObjectsArnForNag}]`,
+        reason: `Object keys in the upload bucket are generated per upload; ${this.access.upload === 'put' ? 's3:PutObject' : 's3:GetObject'} only, on this one bucket.`,
+      });
+    }
+    if (!asyncInvoked) {
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          this.spec.kind === 'job'
+            ? 'Invoked by an SQS event source mapping: failed messages go to the queue redrive DLQ; a function DLQ only applies to asynchronous invocations.'
+            : 'Invoked synchronously by API Gateway: the caller receives the error; a function DLQ only applies to asynchronous invocations.',
+      });
+    }
+    if (this.#core.vpc) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'Functions in the static-egress VPC need ENI management (ec2:CreateNetworkInterface etc.), which has no resource-level scoping; AWS maintains this minimal policy.',
+      });
+    }
+  }
+}
+
+function describe(spec: FunctionSpec): string {
+  switch (spec.kind) {
+    case 'operation':
+      return `${spec.operation.route.method} ${spec.operation.route.path}: ${spec.operation.summary}`.slice(0, 256);
+    case 'webhook':
+      return `Webhook receiver for POST ${spec.webhook.path}`;
+    case 'webhookHealth':
+      return `Webhook health probe GET ${spec.path}`;
+    case 'job':
+      return spec.job.summary.slice(0, 256);
+  }
+}

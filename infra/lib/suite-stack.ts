@@ -1,0 +1,74 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import { SuiteApi } from './api.js';
+import type { SuiteConfig } from './config.js';
+import { SuiteCore } from './core.js';
+import { FunctionGroupStack } from './function-group-stack.js';
+import { functionSpecs, type FunctionSpec } from './inventory.js';
+import { SuiteMonitoring } from './monitoring.js';
+
+/** Where function and layer code comes from: the prebuilt `dist/` for real synths, placeholders in tests. */
+export interface CodeSource {
+  functionCode(name: string): lambda.Code;
+  layerCode(): lambda.Code;
+}
+
+export interface SuiteStackProps extends StackProps {
+  config: SuiteConfig;
+  code: CodeSource;
+}
+
+/** Nested stack id of a function: one per operation area, one for the webhooks, one for the jobs. */
+export function groupOf(spec: FunctionSpec): string {
+  switch (spec.kind) {
+    case 'operation':
+      return `Operations${spec.operation.area.charAt(0).toUpperCase()}${spec.operation.area.slice(1)}`;
+    case 'webhook':
+    case 'webhookHealth':
+      return 'Webhooks';
+    case 'job':
+      return 'Jobs';
+  }
+}
+
+/**
+ * The whole suite as one deployable stack (`npx cdk deploy`): the stateful core, API and monitoring
+ * here; functions with their routes and triggers in nested stacks grouped by {@link groupOf}.
+ */
+export class SuiteStack extends Stack {
+  readonly core: SuiteCore;
+  readonly api: SuiteApi;
+  readonly groups: FunctionGroupStack[] = [];
+
+  constructor(scope: Construct, id: string, props: SuiteStackProps) {
+    super(scope, id, props);
+    const { config, code } = props;
+    this.core = new SuiteCore(this, 'Core', { config, layerCode: code.layerCode() });
+    this.api = new SuiteApi(this, 'Api', { config });
+    new SuiteMonitoring(this, 'Monitoring', { config, core: this.core, api: this.api });
+
+    const groups = new Map<string, FunctionSpec[]>();
+    for (const spec of functionSpecs()) {
+      const g = groupOf(spec);
+      groups.set(g, [...(groups.get(g) ?? []), spec]);
+    }
+    for (const [groupId, specs] of groups) {
+      this.groups.push(
+        new FunctionGroupStack(this, groupId, {
+          description: `P100 suite (${config.stage}): ${specs.length} functions of ${groupId}`,
+          specs,
+          config,
+          core: this.core,
+          api: this.api,
+          codeFor: (name) => code.functionCode(name),
+        }),
+      );
+    }
+
+    new CfnOutput(this, 'ApiKeySecretName', { value: this.core.apiKeySecret.secretName, description: 'Store the P100 API key here after the first deploy' });
+    new CfnOutput(this, 'WebhookTokenSecretName', { value: this.core.webhookTokenSecret.secretName, description: 'Store the webhook token agreed with P100 here' });
+    new CfnOutput(this, 'EventBusName', { value: this.core.bus.eventBusName, description: 'Subscribe company systems to this bus' });
+    new CfnOutput(this, 'UploadBucketName', { value: this.core.uploadBucket.bucketName });
+  }
+}
