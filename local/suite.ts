@@ -37,6 +37,8 @@ export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite>
     AWS_REGION: process.env.AWS_REGION ?? 'eu-central-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    // The SDK warns that Node 20 loses support in 2027; Lambda runs nodejs24.x, so locally it is noise.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     [ENV.stage]: 'local',

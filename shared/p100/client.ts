@@ -138,7 +138,10 @@ export class P100Client {
           break;
       }
 
-      if (attempt === o.maxAttempts) break;
+      if (attempt === o.maxAttempts) {
+        o.onAttempt?.({ operationId: req.operationId, attempt, outcome: 'give-up', failure: last.failure });
+        break;
+      }
       let delay = last.retryAfter ?? fullJitterDelay(attempt, { baseDelayMs: o.baseDelayMs, maxDelayMs: o.maxDelayMs, random: o.random });
       if (last.retryAfter !== undefined && last.retryAfter > o.maxRetryAfterMs) {
         o.onAttempt?.({ operationId: req.operationId, attempt, outcome: 'give-up', failure: last.failure, delayMs: last.retryAfter });
