@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { operations } from '../../shared/catalog/index.js';
+import { jobs } from '../../shared/jobs.js';
+import { webhookHealthPath, webhooks } from '../../shared/webhooks/catalog.js';
+import { webhookFunctionName } from '../../infra/lib/inventory.js';
+import { functionNamed, routeFor, synthSuite, type Synthesized } from './synth.js';
+
+describe('routes and functions come from the catalogs', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthSuite();
+  });
+
+  it('gives every catalog operation its own function behind an IAM-authorized route', () => {
+    expect(operations.length).toBeGreaterThan(0);
+    const seen = new Set<string>();
+    for (const op of operations) {
+      const key = `${op.route.method} ${op.route.path}`;
+      const route = routeFor(s, key);
+      expect(route, key).toBeDefined();
+      expect(route!.route.AuthorizationType, key).toBe('AWS_IAM');
+      const fn = functionNamed(s, op.operationId);
+      expect(fn, op.operationId).toBeDefined();
+      expect(route!.functionLogicalId).toBe(fn!.logicalId);
+      expect(route!.stack).toBe(fn!.stack);
+      seen.add(`${fn!.stack.name}/${fn!.logicalId}`);
+    }
+    expect(seen.size).toBe(operations.length);
+  });
+
+  it('exposes every webhook receiver as a public POST route to its own function', () => {
+    for (const w of webhooks) {
+      const route = routeFor(s, `POST ${w.path}`);
+      expect(route, w.path).toBeDefined();
+      expect(route!.route.AuthorizationType, w.path).toBe('NONE');
+      expect(route!.functionLogicalId).toBe(functionNamed(s, webhookFunctionName(w.name))!.logicalId);
+    }
+  });
+
+  it('serves the webhook health probe as a public GET', () => {
+    const route = routeFor(s, `GET ${webhookHealthPath}`);
+    expect(route?.route.AuthorizationType).toBe('NONE');
+    expect(route?.functionLogicalId).toBe(functionNamed(s, webhookFunctionName('health'))!.logicalId);
+  });
+
+  it('has no route without authorization other than the webhooks and health', () => {
+    const publicPaths = new Set([...webhooks.map((w) => `POST ${w.path}`), `GET ${webhookHealthPath}`]);
+    const open = s.stacks
+      .flatMap((t) => Object.values(t.json.Resources))
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties?.AuthorizationType === 'NONE')
+      .map((r) => r.Properties?.RouteKey as string);
+    expect(open.sort()).toEqual([...publicPaths].sort());
+  });
+
+  it('deploys every job, each on nodejs24.x / arm64 with tracing, the layer and a log group', () => {
+    for (const job of jobs) {
+      const fn = functionNamed(s, job.name);
+      expect(fn, job.name).toBeDefined();
+      expect(fn!.props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn!.props.Layers).toHaveLength(1);
+      expect(fn!.props.LoggingConfig).toHaveProperty('LogGroup');
+    }
+  });
+
+  it('feeds the webhook processor from the webhook queue with partial batch failures', () => {
+    const jobsStack = s.stacks.find((t) => t.name === 'Jobs')!;
+    const processor = functionNamed(s, 'webhookProcessor')!;
+    jobsStack.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: processor.logicalId },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      EventSourceArn: { Ref: Match.stringLikeRegexp('WebhookQueue') },
+    });
+  });
+
+  it('feeds reconcileUsers from the reconcile queue with partial batch failures', () => {
+    const jobsStack = s.stacks.find((t) => t.name === 'Jobs')!;
+    jobsStack.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionNamed(s, 'reconcileUsers')!.logicalId },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      EventSourceArn: { Ref: Match.stringLikeRegexp('ReconcileQueue') },
+    });
+  });
+
+  it('schedules reconciliation every 15 minutes by default', () => {
+    const jobsStack = s.stacks.find((t) => t.name === 'Jobs')!;
+    jobsStack.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: { Arn: { 'Fn::GetAtt': [functionNamed(s, 'reconcile')!.logicalId, 'Arn'] } },
+    });
+  });
+});
+
+describe('context switches', () => {
+  it('uses a JWT authorizer on operation routes when jwtIssuer and jwtAudience are set', () => {
+    const s = synthSuite({ jwtIssuer: 'https://id.example.com/', jwtAudience: 'suite-api', reconcileIntervalMinutes: 5 });
+    s.stacks[0]!.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://id.example.com/', Audience: ['suite-api'] },
+    });
+    const op = operations[0]!;
+    expect(routeFor(s, `${op.route.method} ${op.route.path}`)!.route.AuthorizationType).toBe('JWT');
+    expect(routeFor(s, `POST ${webhooks[0]!.path}`)!.route.AuthorizationType).toBe('NONE');
+    s.stacks.find((t) => t.name === 'Jobs')!.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
+  });
+
+  it('rejects an unknown stage before building anything', () => {
+    expect(() => synthSuite({ stage: 'prod' })).toThrow(/stage.*staging or production/);
+  });
+});
