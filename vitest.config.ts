@@ -6,6 +6,8 @@ export default defineConfig({
     // Integration tests start their own sandbox and gateway on ephemeral loopback ports, so files
     // can run in parallel; the 2-core CI machine is the sizing target.
     pool: 'forks',
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: '.ci/vitest-results.json' }]],
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
