@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { cryptoWithdrawalBody, cryptoWithdrawalCreated } from './crypto.js';
+import { SEPA_REDACT, sepaDepositInfo, sepaTransferBody, sepaTransferCreated, sepaTransferDetails, sepaTransferPathParams } from './sepa.js';
 import { defineOperation } from './types.js';
 import { balances, currency, decimalAmount, historyPage, historyQuery, p100Id, upstreamAmount } from './schemas.js';
 
@@ -28,7 +30,7 @@ export const getPartnerTransactions = defineOperation({
   redact: [],
 });
 
-const lockQuery = z
+export const lockQuery = z
   .object({ currencyFrom: currency, currencyTo: currency, amount: decimalAmount })
   .strict()
   .refine((q) => q.currencyFrom !== q.currencyTo, { message: 'currencyTo must differ from currencyFrom', path: ['currencyTo'] });
@@ -76,4 +78,61 @@ export const createPartnerExchange = defineOperation({
   response: z.looseObject({ exchangeId: z.string() }),
   successStatus: 202,
   redact: [],
+  ledger: { type: 'EXCHANGE', idField: 'exchangeId', amount: 'body.amount', currency: 'body.currencyFrom' },
+});
+
+export const createPartnerCryptoWithdrawal = defineOperation({
+  operationId: 'createPartnerCryptoWithdrawal',
+  area: 'partner',
+  summary: "Send crypto from the partner's balance to an external wallet. Fees come on top. Settles asynchronously.",
+  route: { method: 'POST', path: '/partner/crypto-withdrawals' },
+  upstream: { method: 'POST', path: '/v1/partner/crypto-withdrawal', assumption: 'P5, C9' },
+  kind: 'money',
+  confidence: 'L',
+  request: { body: cryptoWithdrawalBody },
+  response: cryptoWithdrawalCreated,
+  successStatus: 202,
+  redact: [],
+  ledger: { type: 'CRYPTO_WITHDRAWAL', idField: 'withdrawalId', amount: 'body.amount', currency: 'body.currency' },
+});
+
+export const createPartnerSepaTransfer = defineOperation({
+  operationId: 'createPartnerSepaTransfer',
+  area: 'partner',
+  summary: "Pay out EUR from the partner's balance by SEPA (level 1: only to the partner's own whitelisted IBAN). Settles asynchronously.",
+  route: { method: 'POST', path: '/partner/sepa-transfers' },
+  upstream: { method: 'POST', path: '/v1/partner/sepa-transfer', assumption: 'P6, C11' },
+  kind: 'money',
+  confidence: 'H',
+  request: { body: sepaTransferBody },
+  response: sepaTransferCreated,
+  successStatus: 202,
+  redact: SEPA_REDACT,
+  ledger: { type: 'SEPA_TRANSFER', idField: 'transferId', amount: 'body.amount', currency: 'body.currency' },
+});
+
+export const getPartnerSepaTransfer = defineOperation({
+  operationId: 'getPartnerSepaTransfer',
+  area: 'partner',
+  summary: 'Status and details of a SEPA transfer from the partner balance.',
+  route: { method: 'GET', path: '/partner/sepa-transfers/{transferId}' },
+  upstream: { method: 'GET', path: '/v1/sepa-transfer/details/{transferId}', assumption: 'P7' },
+  kind: 'read',
+  confidence: 'H',
+  request: { params: sepaTransferPathParams },
+  response: sepaTransferDetails,
+  redact: SEPA_REDACT,
+});
+
+export const getPartnerSepaDepositInfo = defineOperation({
+  operationId: 'getPartnerSepaDepositInfo',
+  area: 'partner',
+  summary: "The IBAN and reference to use for SEPA deposits to the partner's own balance.",
+  route: { method: 'GET', path: '/partner/sepa-deposit-info' },
+  upstream: { method: 'GET', path: '/v1/partner/sepa-deposit/info', assumption: 'P9' },
+  kind: 'read',
+  confidence: 'H',
+  request: {},
+  response: sepaDepositInfo,
+  redact: ['iban'],
 });

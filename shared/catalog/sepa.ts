@@ -1,3 +1,115 @@
-// Catalog entries of this area: export each entry as a named `defineOperation({...})` constant.
-// shared/catalog/index.ts collects every exported operation of this module.
-export {};
+import { z } from 'zod';
+import { pathIntoBody } from './mapping.js';
+import { defineOperation } from './types.js';
+import { boundedText, decimalAmount, fiatCurrency, iban, p100Id, upstreamAmount, upstreamStatus, userPathParams } from './schemas.js';
+
+/** EUR has two decimals (reference part 1 §1.5): more is a caller error, caught before P100 sees it. */
+export const eurAmount = decimalAmount.refine((s) => !/\.\d{3,}$/.test(s), 'at most 2 decimals for eur');
+
+const RECEIVER_FIELDS = ['receiverType', 'receiverFirstName', 'receiverLastName', 'companyName'] as const;
+
+/**
+ * A SEPA payout (reference part 1 §2.6, part 2 §5). Level 1 (closed loop, the default): amount, currency,
+ * destinationIban, transferTitle only. Level 2 (legacy partners) adds the receiver; when any receiver field is
+ * sent the set must be complete and consistent (ASSUMPTIONS G1). A level-1 partner sending them is refused by
+ * P100 (P403), not by us: the level is fixed per partner at P100, not known here.
+ */
+export const sepaTransferBody = z
+  .object({
+    amount: eurAmount,
+    currency: fiatCurrency,
+    destinationIban: iban,
+    /** SEPA remittance information is at most 140 characters. */
+    transferTitle: boundedText(140),
+    receiverType: z.enum(['NATURAL', 'LEGAL']).optional(),
+    receiverFirstName: boundedText(100).optional(),
+    receiverLastName: boundedText(100).optional(),
+    companyName: boundedText(200).optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    const sent = RECEIVER_FIELDS.filter((f) => b[f] !== undefined);
+    if (sent.length === 0) return;
+    if (b.receiverType === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['receiverType'], message: 'required when receiver fields are sent (SEPA level 2)' });
+      return;
+    }
+    const need = b.receiverType === 'NATURAL' ? (['receiverFirstName', 'receiverLastName'] as const) : (['companyName'] as const);
+    const forbid = b.receiverType === 'NATURAL' ? (['companyName'] as const) : (['receiverFirstName', 'receiverLastName'] as const);
+    for (const f of need) if (b[f] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: `required for receiverType ${b.receiverType}` });
+    for (const f of forbid) if (b[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: `not allowed for receiverType ${b.receiverType}` });
+  });
+
+export const sepaTransferCreated = z.looseObject({ transferId: z.string() });
+
+/** Get SEPA Transfer Details (reference part 1 §2.7, [H]); the user block appears on user transfers. */
+export const sepaTransferDetails = z.looseObject({
+  id: z.string(),
+  type: z.string().optional(),
+  amount: upstreamAmount,
+  currency: z.string().transform((s) => s.toLowerCase()).optional(),
+  fee: upstreamAmount.optional(),
+  transferTitle: z.string().optional(),
+  destinationIban: z.string().optional(),
+  receiverFirstName: z.string().nullable().optional(),
+  receiverLastName: z.string().nullable().optional(),
+  status: upstreamStatus,
+  createdAt: z.string().optional(),
+  user: z.looseObject({ externalUserId: z.string().optional() }).optional(),
+});
+
+export const sepaTransferPathParams = z.object({ transferId: p100Id }).strict();
+
+/** Get SEPA Deposit Info (reference part 2 §5): where and with which reference to send a SEPA deposit. */
+export const sepaDepositInfo = z.looseObject({
+  title: z.string(),
+  iban: z.string(),
+  swift: z.string().optional(),
+  accountHolder: z.string().optional(),
+  address: z.string().optional(),
+});
+
+/** Fields of SEPA bodies and answers never logged: IBANs, and the identity data P100 echoes in `user`. */
+export const SEPA_REDACT = ['iban', 'destinationIban', 'documentNumber', 'pesel', 'birthDate'] as const;
+
+export const getUserSepaDepositInfo = defineOperation({
+  operationId: 'getUserSepaDepositInfo',
+  area: 'sepa',
+  summary: "The IBAN and the user's unique reference for SEPA deposits to that user (KYC users only).",
+  route: { method: 'GET', path: '/users/{externalUserId}/sepa-deposit-info' },
+  upstream: { method: 'GET', path: '/v1/user/sepa-deposit/info/{externalUserId}', assumption: 'U12, C14' },
+  kind: 'read',
+  confidence: 'L',
+  request: { params: userPathParams },
+  response: sepaDepositInfo,
+  redact: ['iban'],
+});
+
+export const createSepaTransfer = defineOperation({
+  operationId: 'createSepaTransfer',
+  area: 'sepa',
+  summary: "Pay out EUR from a user's balance by SEPA. Level 1: only to the user's own whitelisted IBAN. Settles asynchronously.",
+  route: { method: 'POST', path: '/users/{externalUserId}/sepa-transfers' },
+  upstream: { method: 'POST', path: '/v1/sepa-transfer', assumption: 'S1, C11' },
+  kind: 'money',
+  confidence: 'H',
+  request: { params: userPathParams, body: sepaTransferBody },
+  response: sepaTransferCreated,
+  successStatus: 202,
+  redact: SEPA_REDACT,
+  ledger: { type: 'SEPA_TRANSFER', idField: 'transferId', externalUserId: 'params.externalUserId', amount: 'body.amount', currency: 'body.currency' },
+  toUpstream: pathIntoBody({ externalUserId: 'sourceExternalUserId' }),
+});
+
+export const getSepaTransfer = defineOperation({
+  operationId: 'getSepaTransfer',
+  area: 'sepa',
+  summary: 'Status and details of a SEPA transfer (user or partner).',
+  route: { method: 'GET', path: '/sepa-transfers/{transferId}' },
+  upstream: { method: 'GET', path: '/v1/sepa-transfer/details/{transferId}', assumption: 'P7' },
+  kind: 'read',
+  confidence: 'H',
+  request: { params: sepaTransferPathParams },
+  response: sepaTransferDetails,
+  redact: SEPA_REDACT,
+});

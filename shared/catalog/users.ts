@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
-import { balances, boundedText, countryCode, externalUserId, isoDate, userPathParams } from './schemas.js';
+import { balance, balances, boundedText, countryCode, externalUserId, historyPage, historyQuery, isoDate, messageResponse, userPathParams } from './schemas.js';
 
 const documentType = z.enum(['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT']);
 
@@ -63,4 +64,144 @@ export const getUserBalances = defineOperation({
   request: { params: userPathParams },
   response: balances.extend({ userId: z.string().optional(), poaRequired: z.boolean().optional() }),
   redact: ['iban'],
+});
+
+/** Create-user body of the non-KYC model (reference part 1 §4.1): its documented fields only. */
+export const createUserWithoutKycBody = z
+  .object({
+    externalUserId,
+    email: z.email().max(254).optional(),
+    firstName: boundedText(100).optional(),
+    lastName: boundedText(100).optional(),
+    address: boundedText(200).optional(),
+    city: boundedText(100).optional(),
+    country: countryCode.optional(),
+    documentType: documentType.optional(),
+    documentNumber: boundedText(50).optional(),
+    pesel: z.string().regex(/^\d{11}$/, '11 digits').optional(),
+    birthCountry: countryCode.optional(),
+    birthDate: isoDate.optional(),
+  })
+  .strict();
+
+export const createUserWithoutKyc = defineOperation({
+  operationId: 'createUserWithoutKyc',
+  area: 'users',
+  summary: 'Create a user of the non-KYC model (crypto balances with deposit wallets, no IBAN, no cards).',
+  route: { method: 'POST', path: '/users/without-kyc' },
+  upstream: { method: 'POST', path: '/v1/user/balances/crypto', assumption: 'U2' },
+  kind: 'write',
+  confidence: 'H',
+  request: { body: createUserWithoutKycBody },
+  response: z.looseObject({ userId: z.string(), balances: z.array(balance).optional() }),
+  successStatus: 201,
+  redact: ['documentNumber', 'pesel', 'birthDate'],
+});
+
+export const addUserVerification = defineOperation({
+  operationId: 'addUserVerification',
+  area: 'users',
+  summary: "Submit the user's identity-document data once KYC documents are accepted; the user becomes ACTIVE asynchronously.",
+  route: { method: 'POST', path: '/users/{externalUserId}/verification' },
+  upstream: { method: 'POST', path: '/v1/user/verification', assumption: 'U5, C2' },
+  kind: 'write',
+  confidence: 'M',
+  request: {
+    params: userPathParams,
+    body: z
+      .object({ documentType, documentNumber: boundedText(50), documentExpiryDate: isoDate, documentIssuingCountry: countryCode })
+      .strict(),
+  },
+  response: messageResponse,
+  // Accepted: activation (IBAN, balances) is announced later by the user-status webhook.
+  successStatus: 202,
+  redact: ['documentNumber', 'documentExpiryDate'],
+  toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
+});
+
+export const extendUser = defineOperation({
+  operationId: 'extendUser',
+  area: 'users',
+  summary: 'Upgrade an active KYC user to the extended tier (required for cards).',
+  route: { method: 'POST', path: '/users/{externalUserId}/extension' },
+  upstream: { method: 'POST', path: '/v1/user/balances/extended', assumption: 'P8, A1, C3' },
+  kind: 'write',
+  confidence: 'L',
+  request: { params: userPathParams },
+  response: messageResponse,
+  redact: [],
+  toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
+});
+
+const UPDATABLE = ['email', 'phone', 'firstName', 'lastName', 'address', 'street', 'number', 'city', 'postCode', 'country'] as const;
+
+export const updateUser = defineOperation({
+  operationId: 'updateUser',
+  area: 'users',
+  summary: "Change a user's contact and address data (only the fields sent change).",
+  route: { method: 'PATCH', path: '/users/{externalUserId}' },
+  upstream: { method: 'PATCH', path: '/v1/user/{externalUserId}', assumption: 'U6, C4' },
+  kind: 'write',
+  confidence: 'L',
+  request: {
+    params: userPathParams,
+    body: createUserBody
+      .pick({ email: true, phone: true, firstName: true, lastName: true, address: true, street: true, number: true, city: true, postCode: true, country: true })
+      .strict()
+      .refine((b) => UPDATABLE.some((k) => b[k] !== undefined), `send at least one of ${UPDATABLE.join(', ')}`),
+  },
+  response: messageResponse,
+  redact: [],
+});
+
+export const deleteUser = defineOperation({
+  operationId: 'deleteUser',
+  area: 'users',
+  summary: 'Delete a user at P100; the externalUserId is unknown afterwards.',
+  route: { method: 'DELETE', path: '/users/{externalUserId}' },
+  upstream: { method: 'DELETE', path: '/v1/user/{externalUserId}', assumption: 'U7, C4', body: 'none' },
+  kind: 'write',
+  confidence: 'L',
+  request: { params: userPathParams },
+  response: messageResponse,
+  redact: [],
+});
+
+export const suspendUser = defineOperation({
+  operationId: 'suspendUser',
+  area: 'users',
+  summary: "Suspend a user: money operations are refused (409) until unsuspended; the user's cards are suspended too.",
+  route: { method: 'POST', path: '/users/{externalUserId}/suspension' },
+  upstream: { method: 'PATCH', path: '/v1/user/suspend/{externalUserId}', assumption: 'U8, C5', body: 'none' },
+  kind: 'write',
+  confidence: 'L',
+  request: { params: userPathParams },
+  response: messageResponse,
+  redact: [],
+});
+
+export const unsuspendUser = defineOperation({
+  operationId: 'unsuspendUser',
+  area: 'users',
+  summary: 'Lift a suspension: the user returns to the status it had before.',
+  route: { method: 'DELETE', path: '/users/{externalUserId}/suspension' },
+  upstream: { method: 'PATCH', path: '/v1/user/unsuspend/{externalUserId}', assumption: 'U9, C5', body: 'none' },
+  kind: 'write',
+  confidence: 'L',
+  request: { params: userPathParams },
+  response: messageResponse,
+  redact: [],
+});
+
+export const getUserTransactions = defineOperation({
+  operationId: 'getUserTransactions',
+  area: 'users',
+  summary: "One page of a user's transaction history, oldest first.",
+  route: { method: 'GET', path: '/users/{externalUserId}/transactions' },
+  upstream: { method: 'GET', path: '/v1/user/transactions/{externalUserId}', assumption: 'U11, A7, A8' },
+  kind: 'read',
+  confidence: 'L',
+  request: { params: userPathParams, query: historyQuery },
+  response: historyPage,
+  redact: [],
 });

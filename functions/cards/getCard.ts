@@ -1,0 +1,3 @@
+import { getOperation, operationHandler } from '../../shared/index.js';
+
+export const handler = operationHandler(getOperation('getCard'));
