@@ -6,3 +6,7 @@ export { toProblem } from './error-map.js';
 export { requestContext, problemErrors, jsonBody, requestState } from './middlewares.js';
 export { p100Client, setP100Client, prefetchApiKey } from './runtime.js';
 export { issuesToProblems, check } from './validation.js';
+export { withIdempotency } from './idempotency.js';
+export type { IdempotencyOptions } from './idempotency.js';
+export { canonicalJson, payloadFingerprint, recordAccepted, recordUnknown, storableBody, unknownLedgerId, readPath } from './money.js';
+export type { LedgerRef } from './money.js';

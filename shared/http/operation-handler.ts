@@ -5,6 +5,7 @@ import type { Operation, OperationInput } from '../catalog/types.js';
 import { logger } from '../log/logger.js';
 import type { P100Client } from '../p100/client.js';
 import { fillPath, resolveUpstream } from '../p100/upstream.js';
+import { withIdempotency } from './idempotency.js';
 import { jsonBody, problemErrors, requestContext, requestState } from './middlewares.js';
 import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
 import { p100Client, prefetchApiKey } from './runtime.js';
@@ -108,14 +109,17 @@ function stringify(q: Record<string, unknown>): Record<string, string | undefine
 
 /**
  * Builds the Lambda handler of one catalog operation: request id, problem+json errors, JSON body,
- * validation (before any upstream call), then the implementation. One line in each entry file:
+ * validation (before any upstream call), then the implementation; for `kind: 'money'` the implementation
+ * runs inside `withIdempotency` (Idempotency-Key replay/conflict/lock, ledger PENDING/UNKNOWN). One line
+ * in each entry file:
  *
  * @example
  * export const handler = operationHandler(catalog.getUserBalances);
  */
 export function operationHandler(op: Operation, options: OperationHandlerOptions = {}) {
   if (op.upstream) prefetchApiKey();
-  const impl = options.impl ?? callUpstream;
+  // Money operations get idempotency and ledger recording here, so no catalog entry carries code for it.
+  const impl = op.kind === 'money' ? withIdempotency(op, options.impl ?? callUpstream) : (options.impl ?? callUpstream);
   const chain = middy<Event, Result>().use(problemErrors(op.operationId, op.redact)).use(requestContext()).use(jsonBody()).use(validateRequest(op));
   for (const m of options.middlewares ?? []) chain.use(m);
   return chain.handler(async (event, context) => {

@@ -4,3 +4,11 @@ export { recordOperation, applyStatus, getLedgerOperation, listOpenOperations, o
 export type { OperationType, LedgerOperation, StatusChange, RecordOperationInput, ApplyStatusInput, ApplyOutcome } from './ledger.js';
 export { upsertUser, setUserFact, getLedgerUser, listLedgerUsers, userKey } from './users.js';
 export type { LedgerUser, UserModel } from './users.js';
+export { IdempotencyStore, IDEMPOTENCY_TTL_SECONDS, idempotencyPk, isExpired } from './idempotency.js';
+export type { IdempotencyRecord, IdempotencyStatus, IdempotencyOutcome, StoredResponse, BeginResult, IdempotencyStoreOptions } from './idempotency.js';
+export {
+  storeInboxEvent, getInboxEvent, listInboxEvents, markInboxEnqueued, markInboxReplayed, markInboxProcessed, markInboxDead,
+  recordInboxOutcome, markInboxPublished, claimInboxEvent, releaseInboxLease, inboxKey, InboxCursorError,
+  INBOX_STATES, DEDUP_WINDOW_MS, INBOX_RETENTION_DAYS, INBOX_LEASE_MS,
+} from './inbox.js';
+export type { InboxEvent, InboxState, InboxOutcome, InboxPage, NewInboxEvent, StoreResult } from './inbox.js';
