@@ -15,7 +15,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as esbuild, type Plugin } from 'esbuild';
-import { functionSpecs, layerEntry } from './lib/inventory.js';
+import { functionSpecs, layerEntry, type FunctionSpec } from './lib/inventory.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultDistDir = path.join(repoRoot, 'dist');
@@ -30,6 +30,8 @@ export interface BuildOptions {
   outDir?: string;
   /** Fail when an entry file is missing (default true). The infra test builds what exists instead. */
   strict?: boolean;
+  /** The functions to build (default: every function of the catalogs, {@link functionSpecs}). */
+  specs?: readonly FunctionSpec[];
 }
 
 export interface BundleInfo {
@@ -98,7 +100,7 @@ export async function buildAll(options: BuildOptions = {}): Promise<BuildResult>
   const started = performance.now();
   const outDir = path.resolve(options.outDir ?? defaultDistDir);
   const strict = options.strict ?? true;
-  const specs = functionSpecs();
+  const specs = options.specs ?? functionSpecs();
 
   const missing = [...specs.map((s) => s.entry), layerEntry].filter((e) => !existsSync(path.join(repoRoot, e)));
   if (missing.length > 0 && strict) throw new MissingEntryFilesError(missing);
