@@ -1,3 +1,86 @@
-// Catalog entries of this area: export each entry as a named `defineOperation({...})` constant.
-// shared/catalog/index.ts collects every exported operation of this module.
-export {};
+import { z } from 'zod';
+import { INBOX_STATES } from '../store/inbox.js';
+import { webhooks } from '../webhooks/catalog.js';
+import { defineOperation } from './types.js';
+
+/**
+ * Operator routes over the webhook inbox (ARCHITECTURE.md "Webhooks" 6). Served by the suite itself:
+ * no upstream call. Implementations: shared/webhooks/operations.ts.
+ */
+
+const webhookNames = webhooks.map((w) => w.name) as [string, ...string[]];
+export const inboxEventId = z.string().regex(/^[0-9a-f]{64}$/, 'an inbox eventId (64 hex characters)');
+
+const inboxOutcome = z.looseObject({ applied: z.boolean(), reason: z.string().optional(), previousStatus: z.string().optional(), at: z.string() });
+
+/** An inbox event as the operator sees it: secret fields stay sealed and are never shown. */
+export const inboxEventView = z.looseObject({
+  eventId: inboxEventId,
+  webhook: z.string(),
+  entityId: z.string().optional(),
+  status: z.string().optional(),
+  externalUserId: z.string().optional(),
+  state: z.enum(INBOX_STATES as unknown as [string, ...string[]]),
+  receivedAt: z.string(),
+  deliveries: z.number().int(),
+  envelope: z.enum(['flat', 'wrapped']),
+  eventType: z.string().optional(),
+  hasSealedFields: z.boolean(),
+  outcome: inboxOutcome.optional(),
+  published: z.boolean().optional(),
+  processedAt: z.string().optional(),
+  deadReason: z.string().optional(),
+  replays: z.number().int().optional(),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+export const listInboxEvents = defineOperation({
+  operationId: 'listInboxEvents',
+  area: 'operations',
+  summary: 'One page of webhook inbox events, newest first; filter by state and webhook (DEAD = needs the operator).',
+  route: { method: 'GET', path: '/operations/inbox' },
+  upstream: null,
+  kind: 'read',
+  confidence: 'local',
+  request: {
+    query: z
+      .object({
+        status: z.enum(INBOX_STATES as unknown as [string, ...string[]]).optional(),
+        webhook: z.enum(webhookNames).optional(),
+        limit: z.coerce.number().int().min(1).max(100).optional(),
+        cursor: z.string().min(1).max(2048).regex(/^[A-Za-z0-9_-]+$/, 'a cursor returned by this route').optional(),
+      })
+      .strict(),
+  },
+  response: z.looseObject({ items: z.array(inboxEventView), cursor: z.string().optional() }),
+  redact: [],
+});
+
+export const replayInboxEvent = defineOperation({
+  operationId: 'replayInboxEvent',
+  area: 'operations',
+  summary: 'Put one stored webhook event back on the processing queue. Idempotent: a processed event stays as it is.',
+  route: { method: 'POST', path: '/operations/inbox/{eventId}/replay' },
+  upstream: null,
+  kind: 'write',
+  confidence: 'local',
+  request: { params: z.object({ eventId: inboxEventId }).strict() },
+  response: z.looseObject({ eventId: inboxEventId, state: z.string(), enqueued: z.boolean() }),
+  successStatus: 202,
+  redact: [],
+});
+
+export const replayDeadInboxEvents = defineOperation({
+  operationId: 'replayDeadInboxEvents',
+  area: 'operations',
+  summary:
+    'Replay the dead letters: inbox events parked DEAD (their queue message went to the DLQ) and events stored but never enqueued. One page per call.',
+  route: { method: 'POST', path: '/operations/inbox/replay-dlq' },
+  upstream: null,
+  kind: 'write',
+  confidence: 'local',
+  request: { body: z.object({ limit: z.number().int().min(1).max(100).optional(), webhook: z.enum(webhookNames).optional() }).strict() },
+  response: z.looseObject({ replayed: z.number().int(), eventIds: z.array(inboxEventId), more: z.boolean() }),
+  successStatus: 202,
+  redact: [],
+});

@@ -1,0 +1,3 @@
+import { webhookProcessorHandler } from '../../shared/index.js';
+
+export const handler = webhookProcessorHandler();

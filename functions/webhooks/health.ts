@@ -1,0 +1,3 @@
+import { webhookHealthHandler } from '../../shared/index.js';
+
+export const handler = webhookHealthHandler();

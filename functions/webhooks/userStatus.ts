@@ -1,0 +1,3 @@
+import { webhookReceiver } from '../../shared/index.js';
+
+export const handler = webhookReceiver('userStatus');

@@ -1,0 +1,331 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ENV } from '../config/env.js';
+import { documentClient, isConditionFailed, roundTrips, tableName } from './client.js';
+
+/**
+ * The webhook inbox: every delivery P100 made that passed authentication, stored once before we answer
+ * 200, so a webhook is never lost between P100 and the processor (ARCHITECTURE.md "Webhooks").
+ *
+ * Item: pk `EVT#<eventId>`, sk `EVENT`; `eventId` is the dedup key (shared/webhooks/event.ts). GSI gsi1:
+ * `gsi1pk = STATE#<state>`, `gsi1sk = <receivedAt>#<eventId>` (the operator lists events by state, newest
+ * first). TTL attribute `expiresAt` (epoch seconds). Conditional writes only.
+ *
+ * States: RECEIVED (stored, not yet on the queue) → ENQUEUED → PROCESSED, or DEAD (failed on its last
+ * allowed receive, or cannot be routed) until an operator replays it.
+ */
+
+export type InboxState = 'RECEIVED' | 'ENQUEUED' | 'PROCESSED' | 'DEAD';
+export const INBOX_STATES: readonly InboxState[] = ['RECEIVED', 'ENQUEUED', 'PROCESSED', 'DEAD'];
+
+/** What the processor decided for the event, recorded before anything is published. */
+export interface InboxOutcome {
+  applied: boolean;
+  /** Why not applied: duplicate, stale (late event), terminal-conflict, none (nothing to apply, codes). */
+  reason?: string;
+  previousStatus?: string;
+  at: string;
+}
+
+export interface InboxEvent {
+  pk: string;
+  sk: 'EVENT';
+  eventId: string;
+  webhook: string;
+  entityId?: string;
+  status?: string;
+  externalUserId?: string;
+  envelope: 'flat' | 'wrapped';
+  eventType?: string;
+  /** The entity without its secret fields, as received (unknown fields kept), JSON text. */
+  payload: string;
+  /** Secret fields, sealed (shared/webhooks/seal.ts); never in clear. */
+  sealed?: string;
+  state: InboxState;
+  receivedAt: string;
+  /** Deliveries of this event P100 made (1 + redeliveries found as duplicates). */
+  deliveries: number;
+  outcome?: InboxOutcome;
+  /** The onward EventBridge event was published. */
+  published?: boolean;
+  processedAt?: string;
+  deadReason?: string;
+  replays?: number;
+  replayedAt?: string;
+  leaseUntil?: number;
+  leaseOwner?: string;
+  /** Earlier occurrence of the same body (a legitimate repeat after the dedup window). */
+  previousOccurrence?: string;
+  expiresAt: number;
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+export type NewInboxEvent = Omit<InboxEvent, 'pk' | 'sk' | 'eventId' | 'state' | 'deliveries' | 'expiresAt' | 'gsi1pk' | 'gsi1sk'>;
+
+/** Inbox items live 30 days (operator replay and audit); the ledger keeps the lasting record. */
+export const INBOX_RETENTION_DAYS = 30;
+
+/**
+ * An identical body within this window is a redelivery (P100 retries span ≈ 2 min plus five 10 s
+ * timeouts); after it, the same body is a new event (a user ACTIVE again after an unsuspend).
+ * ASSUMPTIONS.md E3.
+ */
+export const DEDUP_WINDOW_MS = 5 * 60 * 1000;
+
+export const inboxKey = (eventId: string) => ({ pk: `EVT#${eventId}`, sk: 'EVENT' as const });
+const table = () => tableName(ENV.inboxTable);
+const stateIndex = (state: InboxState, receivedAt: string, eventId: string) => ({ gsi1pk: `STATE#${state}`, gsi1sk: `${receivedAt}#${eventId}` });
+
+export type StoreResult = { created: true; event: InboxEvent } | { created: false; event: InboxEvent };
+
+/**
+ * Stores an event under its dedup key with a conditional put. When the key is taken by an event
+ * received within the dedup window, that one is returned (`created: false`) and its delivery count
+ * bumped; when it is older, the new event gets the next key in the chain `sha256(key#receivedAt)`.
+ */
+export async function storeInboxEvent(input: NewInboxEvent, dedupKey: string, now = Date.now()): Promise<StoreResult> {
+  let eventId = dedupKey;
+  for (let generation = 0; generation < 50; generation++) {
+    const item: InboxEvent = {
+      ...input,
+      ...inboxKey(eventId),
+      eventId,
+      state: 'RECEIVED',
+      deliveries: 1,
+      expiresAt: Math.floor(now / 1000) + INBOX_RETENTION_DAYS * 86_400,
+      ...stateIndex('RECEIVED', input.receivedAt, eventId),
+    };
+    try {
+      roundTrips.count++;
+      await documentClient().send(new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return { created: true, event: item };
+    } catch (e) {
+      if (!isConditionFailed(e)) throw e;
+    }
+    const existing = await getInboxEvent(eventId);
+    if (!existing) continue; // expired between the put and the read: try the same key again
+    if (now - Date.parse(existing.receivedAt) < DEDUP_WINDOW_MS) {
+      roundTrips.count++;
+      await documentClient().send(
+        new UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'ADD deliveries :one', ExpressionAttributeValues: { ':one': 1 } }),
+      );
+      return { created: false, event: { ...existing, deliveries: existing.deliveries + 1 } };
+    }
+    input = { ...input, previousOccurrence: eventId };
+    eventId = createHash('sha256').update(`${eventId}#${existing.receivedAt}`).digest('hex');
+  }
+  throw new Error('inbox: dedup chain longer than 50 occurrences');
+}
+
+export async function getInboxEvent(eventId: string): Promise<InboxEvent | undefined> {
+  roundTrips.count++;
+  const out = await documentClient().send(new GetCommand({ TableName: table(), Key: inboxKey(eventId), ConsistentRead: true }));
+  return out.Item as InboxEvent | undefined;
+}
+
+async function setState(
+  eventId: string,
+  state: InboxState,
+  opts: { onlyFrom?: InboxState[]; notFrom?: InboxState[]; extra?: Record<string, unknown>; add?: Record<string, number>; remove?: string[] } = {},
+): Promise<boolean> {
+  // gsi1sk (receivedAt#eventId) never changes; only the state partition moves.
+  const names: Record<string, string> = { '#s': 'state', '#g': 'gsi1pk' };
+  const values: Record<string, unknown> = { ':s': state, ':g': `STATE#${state}` };
+  const sets = ['#s = :s', '#g = :g'];
+  for (const [k, v] of Object.entries(opts.extra ?? {})) {
+    names[`#x_${k}`] = k;
+    values[`:x_${k}`] = v;
+    sets.push(`#x_${k} = :x_${k}`);
+  }
+  const conditions = ['attribute_exists(pk)'];
+  (opts.onlyFrom ?? []).forEach((s, i) => (values[`:from${i}`] = s));
+  if (opts.onlyFrom?.length) conditions.push(`#s IN (${opts.onlyFrom.map((_, i) => `:from${i}`).join(', ')})`);
+  (opts.notFrom ?? []).forEach((s, i) => (values[`:not${i}`] = s));
+  for (let i = 0; i < (opts.notFrom ?? []).length; i++) conditions.push(`#s <> :not${i}`);
+  let update = `SET ${sets.join(', ')}`;
+  if (opts.remove?.length) {
+    update += ` REMOVE ${opts.remove.map((k) => `#r_${k}`).join(', ')}`;
+    for (const k of opts.remove) names[`#r_${k}`] = k;
+  }
+  const adds = Object.entries(opts.add ?? {});
+  if (adds.length) {
+    update += ` ADD ${adds.map(([k]) => `#a_${k} :a_${k}`).join(', ')}`;
+    for (const [k, v] of adds) {
+      names[`#a_${k}`] = k;
+      values[`:a_${k}`] = v;
+    }
+  }
+  try {
+    roundTrips.count++;
+    await documentClient().send(
+      new UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: update, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+/** RECEIVED → ENQUEUED after the queue accepted the message (no-op if the processor was faster). */
+export function markInboxEnqueued(eventId: string): Promise<boolean> {
+  return setState(eventId, 'ENQUEUED', { onlyFrom: ['RECEIVED'] });
+}
+
+/** An operator replay: back on the queue unless already processed (processing is idempotent anyway). */
+export function markInboxReplayed(eventId: string, at: string): Promise<boolean> {
+  return setState(eventId, 'ENQUEUED', { notFrom: ['PROCESSED'], extra: { replayedAt: at }, add: { replays: 1 } });
+}
+
+export function markInboxProcessed(eventId: string, at: string): Promise<boolean> {
+  return setState(eventId, 'PROCESSED', { extra: { processedAt: at }, remove: ['leaseUntil', 'leaseOwner'] });
+}
+
+/**
+ * How long a processor holds an event (longer than the processor's 60 s timeout, shorter than the
+ * queue's 6 min visibility timeout, so a crashed holder's message comes back after its lease ended).
+ */
+export const INBOX_LEASE_MS = 90_000;
+
+/**
+ * Takes the processing lease of an event: SQS may hand the same event to two processors at once (two
+ * messages after a concurrent redelivery, or at-least-once delivery), and only one may apply and publish.
+ */
+export async function claimInboxEvent(eventId: string, owner: string, now = Date.now()): Promise<boolean> {
+  try {
+    roundTrips.count++;
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: inboxKey(eventId),
+        UpdateExpression: 'SET #l = :until, #o = :owner',
+        ConditionExpression: 'attribute_exists(pk) AND #s <> :processed AND (attribute_not_exists(#l) OR #l < :now)',
+        ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner', '#s': 'state' },
+        ExpressionAttributeValues: { ':until': now + INBOX_LEASE_MS, ':owner': owner, ':processed': 'PROCESSED', ':now': now },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+/** Gives the lease back after a failure, so the retry need not wait for it to expire. */
+export async function releaseInboxLease(eventId: string, owner: string): Promise<void> {
+  try {
+    roundTrips.count++;
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: inboxKey(eventId),
+        UpdateExpression: 'REMOVE #l, #o',
+        ConditionExpression: '#o = :owner',
+        ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
+  }
+}
+
+/** Parks an event for the operator: its last allowed receive failed, or it cannot be routed. */
+export function markInboxDead(eventId: string, reason: string): Promise<boolean> {
+  return setState(eventId, 'DEAD', { notFrom: ['PROCESSED'], extra: { deadReason: reason.slice(0, 500) }, remove: ['leaseUntil', 'leaseOwner'] });
+}
+
+/**
+ * Records the processor's decision once (`if_not_exists`): a retry after a crash finds and reuses it, so
+ * an event is applied and published on the strength of one decision. Returns the outcome that stands.
+ */
+export async function recordInboxOutcome(eventId: string, outcome: InboxOutcome): Promise<InboxOutcome> {
+  try {
+    roundTrips.count++;
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: inboxKey(eventId),
+        UpdateExpression: 'SET #o = :o',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#o)',
+        ExpressionAttributeNames: { '#o': 'outcome' },
+        ExpressionAttributeValues: { ':o': outcome },
+      }),
+    );
+    return outcome;
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
+  }
+  const current = await getInboxEvent(eventId);
+  if (!current?.outcome) throw new Error(`inbox event ${eventId} vanished while recording its outcome`);
+  return current.outcome;
+}
+
+export async function markInboxPublished(eventId: string): Promise<void> {
+  roundTrips.count++;
+  await documentClient().send(
+    new UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'SET #p = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#p': 'published' }, ExpressionAttributeValues: { ':t': true } }),
+  );
+}
+
+export interface InboxPage {
+  items: InboxEvent[];
+  cursor?: string;
+}
+
+interface CursorState {
+  s: number;
+  k?: Record<string, unknown>;
+}
+
+function encodeCursor(c: CursorState): string {
+  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+export class InboxCursorError extends Error {
+  override readonly name = 'InboxCursorError';
+  constructor() {
+    super('cursor is not one this API returned; start again without it');
+  }
+}
+
+function decodeCursor(s: string, states: number): CursorState {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as CursorState;
+    if (typeof c.s !== 'number' || !Number.isInteger(c.s) || c.s < 0 || c.s >= states) throw new Error('bad');
+    if (c.k !== undefined && (typeof c.k !== 'object' || c.k === null)) throw new Error('bad');
+    return c;
+  } catch {
+    throw new InboxCursorError();
+  }
+}
+
+/**
+ * One page of inbox events, newest first, by state (all states one after the other when none is given),
+ * optionally for one webhook. The cursor is opaque to callers.
+ */
+export async function listInboxEvents(opts: { state?: InboxState; webhook?: string; limit?: number; cursor?: string } = {}): Promise<InboxPage> {
+  const states = opts.state ? [opts.state] : [...INBOX_STATES];
+  const limit = opts.limit ?? 50;
+  let c: CursorState = opts.cursor ? decodeCursor(opts.cursor, states.length) : { s: 0 };
+  const items: InboxEvent[] = [];
+  while (items.length < limit && c.s < states.length) {
+    roundTrips.count++;
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :g',
+        ...(opts.webhook ? { FilterExpression: 'webhook = :w' } : {}),
+        ExpressionAttributeValues: { ':g': `STATE#${states[c.s]}`, ...(opts.webhook ? { ':w': opts.webhook } : {}) },
+        ScanIndexForward: false,
+        Limit: limit - items.length,
+        ...(c.k ? { ExclusiveStartKey: c.k } : {}),
+      }),
+    );
+    items.push(...((out.Items ?? []) as InboxEvent[]));
+    c = out.LastEvaluatedKey ? { s: c.s, k: out.LastEvaluatedKey } : { s: c.s + 1 };
+  }
+  return { items, ...(c.s < states.length ? { cursor: encodeCursor(c) } : {}) };
+}

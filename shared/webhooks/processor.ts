@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { numberToDecimalString } from '../catalog/schemas.js';
+import { EVENT_SOURCE, eventPublisher } from '../events/index.js';
+import { logger } from '../log/logger.js';
+import {
+  claimInboxEvent,
+  getInboxEvent,
+  markInboxDead,
+  markInboxProcessed,
+  markInboxPublished,
+  recordInboxOutcome,
+  releaseInboxLease,
+  type InboxEvent,
+  type InboxOutcome,
+} from '../store/inbox.js';
+import { applyStatus, getLedgerOperation } from '../store/ledger.js';
+import { getLedgerUser, setUserFact } from '../store/users.js';
+import { getWebhook, webhookProcessingOf, type WebhookDefinition, type WebhookLedgerTarget } from './catalog.js';
+import { countWebhookMetric } from './metrics.js';
+import { sealAad, webhookTokens } from './receiver.js';
+import { unseal } from './seal.js';
+
+/**
+ * The webhook processor: takes inbox events off the queue, applies each to the ledger under the
+ * monotonic rules, and publishes one EventBridge event per applied change.
+ *
+ * Exactly-once in effect, at-least-once underneath: SQS may deliver a message twice and a processor may
+ * die anywhere. So every step is idempotent and recorded on the inbox item:
+ * lease (one processor at a time) → outcome recorded once → published flag → PROCESSED.
+ * A retry resumes from the last recorded step; a replay of a processed event changes nothing.
+ */
+
+/** Receives before SQS moves a message to the DLQ (infra/lib/core.ts: maxReceiveCount 5). */
+export const WEBHOOK_MAX_RECEIVE_COUNT = 5;
+
+/** The `detail` of every onward event (version 1; shared/webhooks/EVENTS.md). */
+export interface WebhookEventDetail {
+  version: '1';
+  /** The inbox event id: consumers dedupe on it (delivery to them is at least once). */
+  eventId: string;
+  webhook: string;
+  entityId: string;
+  status?: string;
+  previousStatus?: string;
+  externalUserId?: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export class InboxBusyError extends Error {
+  override readonly name = 'InboxBusyError';
+  constructor(eventId: string) {
+    super(`inbox event ${eventId} is being processed by another worker; retry later`);
+  }
+}
+
+export class InboxEventMissingError extends Error {
+  override readonly name = 'InboxEventMissingError';
+  constructor(eventId: string) {
+    super(`inbox event ${eventId} does not exist (expired or never stored)`);
+  }
+}
+
+export type ProcessResult = 'processed' | 'skipped' | 'dead';
+
+const noteOf = (eventId: string) => `inbox:${eventId}`;
+
+function amountOf(v: unknown): string | undefined {
+  if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  if (typeof v === 'number' && Number.isFinite(v)) return numberToDecimalString(v);
+  return undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** Rank of a status within one webhook's own rules (monotonic user facts). */
+function rankIn(def: WebhookDefinition, status: string): number {
+  if (def.terminalStatuses.includes(status)) return 1_000;
+  const i = def.progression.indexOf(status);
+  return i === -1 ? 0 : i + 1;
+}
+
+async function applyToOperation(item: InboxEvent, target: Extract<WebhookLedgerTarget, { kind: 'operation' }>, entity: Record<string, unknown>, entityId: string, status: string): Promise<Omit<InboxOutcome, 'at'>> {
+  const ledgerStatus = target.statusMap?.[status] ?? status;
+  const externalUserId = item.externalUserId ?? str(entity.sourceExternalUserId) ?? str(entity.destinationExternalUserId);
+  const amount = amountOf(entity.amount);
+  const currency = str(entity.currency)?.toLowerCase();
+  const r = await applyStatus({
+    type: target.type,
+    id: entityId,
+    status: ledgerStatus,
+    source: 'webhook',
+    at: item.receivedAt,
+    upsert: true,
+    note: noteOf(item.eventId),
+    ...(externalUserId ? { externalUserId } : {}),
+    ...(amount ? { amount } : {}),
+    ...(currency ? { currency } : {}),
+  });
+  if (r.applied) return { applied: true, ...(r.previous ? { previousStatus: r.previous } : {}) };
+  if (r.reason === 'duplicate') {
+    // A processor that died after the ledger write and before recording the outcome: the change is ours.
+    const op = await getLedgerOperation(target.type, entityId);
+    const history = op?.history ?? [];
+    const mine = history.findIndex((h) => h.applied && h.note === noteOf(item.eventId));
+    if (mine !== -1) {
+      const before = history.slice(0, mine).reverse().find((h) => h.applied);
+      return { applied: true, ...(before ? { previousStatus: before.status } : {}) };
+    }
+  }
+  return { applied: false, reason: r.reason };
+}
+
+async function applyToUser(item: InboxEvent, def: WebhookDefinition, target: Extract<WebhookLedgerTarget, { kind: 'userFact' }>, entity: Record<string, unknown>, externalUserId: string, status: string): Promise<Omit<InboxOutcome, 'at'>> {
+  const suffix = target.factSuffixField ? str(entity[target.factSuffixField]) : undefined;
+  const fact = suffix ? `${target.fact}:${suffix}` : target.fact;
+  const source = `webhook:${item.eventId}`;
+  const current = (await getLedgerUser(externalUserId))?.facts?.[fact];
+  if (current?.source === source) return { applied: true }; // ours, written before a crash
+  const previous = current === undefined ? undefined : String(current.value);
+  if (target.ordering === 'monotonic' && previous !== undefined) {
+    if (previous === status) return { applied: false, reason: 'duplicate' };
+    if (def.terminalStatuses.includes(previous)) return { applied: false, reason: def.terminalStatuses.includes(status) ? 'terminal-conflict' : 'stale' };
+    if (rankIn(def, status) < rankIn(def, previous)) return { applied: false, reason: 'stale' };
+  }
+  if (target.ordering === 'latest' && previous === status) return { applied: false, reason: 'duplicate' };
+  const applied = await setUserFact({ externalUserId, fact, value: status, at: item.receivedAt, source });
+  return applied ? { applied: true, ...(previous !== undefined ? { previousStatus: previous } : {}) } : { applied: false, reason: 'stale' };
+}
+
+async function decide(item: InboxEvent, def: WebhookDefinition, entity: Record<string, unknown>, entityId: string): Promise<Omit<InboxOutcome, 'at'>> {
+  const target = webhookProcessingOf(def.name).ledger;
+  const status = item.status ?? '';
+  switch (target.kind) {
+    case 'operation':
+      return applyToOperation(item, target, entity, entityId, status);
+    case 'userFact':
+      return applyToUser(item, def, target, entity, item.externalUserId ?? entityId, status);
+    case 'none':
+      return { applied: true };
+  }
+}
+
+/** The onward event's data: the stored payload, plus the secret fields this webhook delivers (codes). */
+async function onwardData(item: InboxEvent, def: WebhookDefinition, entity: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const deliver = webhookProcessingOf(def.name).deliverSecretFields;
+  if (!item.sealed || deliver.length === 0) return entity;
+  const secrets = unseal(await webhookTokens(), item.sealed, sealAad(def.name, item.entityId));
+  const data = { ...entity };
+  for (const f of deliver) if (f in secrets) data[f] = secrets[f];
+  return data;
+}
+
+/** Why an event cannot be routed at all (then retrying cannot help: it is parked for the operator). */
+function unroutable(item: InboxEvent, def: WebhookDefinition): string | undefined {
+  if (!item.entityId) return `no ${def.entityIdField} in the payload`;
+  if (def.statusField && !item.status) return `no ${def.statusField} in the payload`;
+  if (webhookProcessingOf(def.name).ledger.kind === 'userFact' && !item.externalUserId) return 'no externalUserId in the payload';
+  return undefined;
+}
+
+/**
+ * Processes one inbox event. Throws when it must be retried (the queue redelivers, then dead-letters).
+ * `receiveCount` is SQS's ApproximateReceiveCount: on the last allowed receive a failure also parks the
+ * inbox item as DEAD, so the operator finds it by listing the inbox.
+ */
+export async function processInboxEvent(eventId: string, opts: { receiveCount?: number; maxReceiveCount?: number } = {}): Promise<ProcessResult> {
+  const last = (opts.receiveCount ?? 1) >= (opts.maxReceiveCount ?? WEBHOOK_MAX_RECEIVE_COUNT);
+  const found = await getInboxEvent(eventId);
+  if (!found) throw new InboxEventMissingError(eventId);
+  if (found.state === 'PROCESSED') return 'skipped';
+  const owner = randomUUID();
+  if (!(await claimInboxEvent(eventId, owner))) {
+    const now = await getInboxEvent(eventId);
+    if (now?.state === 'PROCESSED') return 'skipped';
+    throw new InboxBusyError(eventId);
+  }
+  // Re-read under the lease: another worker may have recorded an outcome or published meanwhile.
+  const item = (await getInboxEvent(eventId)) ?? found;
+  const def = getWebhook(item.webhook);
+  try {
+    const reason = unroutable(item, def);
+    if (reason) {
+      await markInboxDead(eventId, `unroutable: ${reason}`);
+      countWebhookMetric('WebhookDead', def.name);
+      logger.error('webhook event cannot be routed; parked as DEAD for the operator', { eventId, webhook: def.name, reason });
+      return 'dead';
+    }
+    const entity = JSON.parse(item.payload) as Record<string, unknown>;
+    const entityId = item.entityId as string;
+    const outcome = item.outcome ?? (await recordInboxOutcome(eventId, { ...(await decide(item, def, entity, entityId)), at: new Date().toISOString() }));
+    if (outcome.applied && !item.published) {
+      const detail: WebhookEventDetail = {
+        version: '1',
+        eventId,
+        webhook: def.name,
+        entityId,
+        ...(item.status ? { status: item.status } : {}),
+        ...(outcome.previousStatus ? { previousStatus: outcome.previousStatus } : {}),
+        ...(item.externalUserId ? { externalUserId: item.externalUserId } : {}),
+        occurredAt: item.receivedAt,
+        data: await onwardData(item, def, entity),
+      };
+      await eventPublisher().publish([{ detailType: def.detailType, detail: { ...detail } }]);
+      await markInboxPublished(eventId);
+    }
+    await markInboxProcessed(eventId, new Date().toISOString());
+    countWebhookMetric(outcome.applied ? 'WebhookProcessed' : 'WebhookStale', def.name);
+    logger.info('webhook processed', { eventId, webhook: def.name, entityId, status: item.status, applied: outcome.applied, reason: outcome.reason, source: EVENT_SOURCE });
+    return 'processed';
+  } catch (e) {
+    await releaseInboxLease(eventId, owner).catch(() => undefined);
+    const error = e instanceof Error ? e : new Error(String(e));
+    if (last) {
+      await markInboxDead(eventId, `${error.name}: ${error.message}`).catch(() => undefined);
+      countWebhookMetric('WebhookDead', def.name);
+    }
+    logger.error('webhook processing failed', { eventId, webhook: def.name, receiveCount: opts.receiveCount, last, error });
+    throw e;
+  }
+}
+
+function eventIdOf(record: SQSRecord): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new Error('webhook queue message is not JSON');
+  }
+  const id = (body as { eventId?: unknown } | null)?.eventId;
+  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) throw new Error('webhook queue message has no eventId');
+  return id;
+}
+
+/**
+ * The SQS handler of functions/jobs/webhookProcessor.ts: Powertools BatchProcessor with partial batch
+ * failures, so one bad record is retried alone and the rest of the batch is acknowledged.
+ */
+export function webhookProcessorHandler(options: { maxReceiveCount?: number } = {}) {
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    // One processor per invocation: its state is per batch (a local runner may overlap invocations).
+    const processor = new BatchProcessor(EventType.SQS);
+    const record = async (r: SQSRecord): Promise<ProcessResult> =>
+      processInboxEvent(eventIdOf(r), { receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? '1'), ...(options.maxReceiveCount ? { maxReceiveCount: options.maxReceiveCount } : {}) });
+    return processPartialResponse(event, record, processor, { context, throwOnFullBatchFailure: false });
+  };
+}

@@ -1,0 +1,121 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ENV, readEnv } from '../config/env.js';
+import { messageQueue } from '../events/index.js';
+import { problemErrors, requestContext } from '../http/middlewares.js';
+import { HttpProblem } from '../http/problem.js';
+import { logger } from '../log/logger.js';
+import { secretCache } from '../secrets/index.js';
+import { markInboxEnqueued, storeInboxEvent } from '../store/inbox.js';
+import { getWebhook, type WebhookDefinition } from './catalog.js';
+import { decodeWebhookBody, dedupKey, parseWebhookBody, splitSecrets } from './event.js';
+import { countWebhookMetric } from './metrics.js';
+import { seal, secretFingerprint } from './seal.js';
+import { WebhookTokenVerifier, type WebhookTokenSet } from './token.js';
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+
+function tokenSecretId(): string {
+  const id = readEnv(ENV.webhookTokenSecretId);
+  if (!id) throw new Error(`${ENV.webhookTokenSecretId} is not set`);
+  return id;
+}
+
+let verifier: WebhookTokenVerifier | undefined;
+
+/** The container's verifier: webhook token from Secrets Manager (never the API key), refresh rate-limited. */
+export function webhookTokenVerifier(): WebhookTokenVerifier {
+  verifier ??= new WebhookTokenVerifier({ load: () => secretCache().get(tokenSecretId()), refresh: () => secretCache().refresh(tokenSecretId()) });
+  return verifier;
+}
+
+/** Replaces the container's verifier (tests); `undefined` makes the next call build a fresh one. */
+export function setWebhookTokenVerifier(v: WebhookTokenVerifier | undefined): void {
+  verifier = v;
+}
+
+/** The current webhook token set (the processor opens sealed fields with it). */
+export function webhookTokens(): Promise<WebhookTokenSet> {
+  return webhookTokenVerifier().tokens();
+}
+
+/** The SQS message the receivers send: only the inbox key; the event itself stays in the inbox. */
+export interface WebhookQueueMessage {
+  eventId: string;
+  webhook: string;
+}
+
+const json = (status: number, body: unknown): Result => ({ statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
+  const header = event.headers?.authorization;
+  if (!(await webhookTokenVerifier().verify(header))) {
+    countWebhookMetric('WebhookUnauthorized', def.name);
+    logger.warn('WebhookUnauthorized', { webhook: def.name, reason: header ? 'token mismatch' : 'no Authorization header' });
+    throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'missing or wrong Authorization header');
+  }
+  const parsed = parseWebhookBody(def, decodeWebhookBody(event.body, event.isBase64Encoded));
+  const { token } = await webhookTokenVerifier().tokens();
+  const { clear, secrets } = splitSecrets(def, parsed.entity);
+  const key = dedupKey(def, parsed.entity, (v) => secretFingerprint(token, v));
+  const stored = await storeInboxEvent(
+    {
+      webhook: def.name,
+      ...(parsed.entityId !== undefined ? { entityId: parsed.entityId } : {}),
+      ...(parsed.status !== undefined ? { status: parsed.status } : {}),
+      ...(parsed.externalUserId !== undefined ? { externalUserId: parsed.externalUserId } : {}),
+      envelope: parsed.envelope,
+      ...(parsed.eventType !== undefined ? { eventType: parsed.eventType } : {}),
+      payload: JSON.stringify(clear),
+      ...(Object.keys(secrets).length ? { sealed: seal(token, secrets, sealAad(def.name, parsed.entityId)) } : {}),
+      receivedAt: new Date().toISOString(),
+    },
+    key,
+  );
+  const { eventId, state } = stored.event;
+  const fields = { webhook: def.name, eventId, entityId: parsed.entityId, status: parsed.status, envelope: parsed.envelope };
+  if (!stored.created && state !== 'RECEIVED') {
+    countWebhookMetric('WebhookDuplicate', def.name);
+    logger.info('webhook duplicate', { ...fields, state, deliveries: stored.event.deliveries });
+    return json(200, { received: true, duplicate: true, eventId });
+  }
+  // New, or stored earlier without reaching the queue: enqueue now. If this throws, the answer is 500
+  // and P100 delivers again; the redelivery finds the item still RECEIVED and enqueues it.
+  const message: WebhookQueueMessage = { eventId, webhook: def.name };
+  await messageQueue().send('webhook', [{ id: eventId, body: JSON.stringify(message) }]);
+  await markInboxEnqueued(eventId).catch((e: unknown) => {
+    // The message is on the queue; the item stays RECEIVED and a redelivery would only enqueue it again.
+    logger.warn('inbox: could not mark enqueued', { eventId, error: e });
+  });
+  countWebhookMetric('WebhookReceived', def.name);
+  logger.info('webhook received', { ...fields, duplicate: !stored.created });
+  return json(200, { received: true, duplicate: !stored.created, eventId });
+}
+
+/** Additional data bound to a sealed value: it opens only for the event it was sealed for. */
+export function sealAad(webhook: string, entityId: string | undefined): string {
+  return `${webhook}:${entityId ?? ''}`;
+}
+
+/**
+ * Builds the Lambda handler of one webhook receiver: verify, parse once, store once, enqueue, 200.
+ *
+ * @example
+ * // functions/webhooks/exchange.ts
+ * export const handler = webhookReceiver('exchange');
+ */
+export function webhookReceiver(name: string) {
+  const def = getWebhook(name);
+  // Cold start: fetch the token now so the first delivery does not wait for Secrets Manager.
+  secretCache().prefetch(readEnv(ENV.webhookTokenSecretId));
+  return middy<Event, Result>()
+    .use(problemErrors(`webhook:${name}`, def.secretFields))
+    .use(requestContext())
+    .handler((event) => receive(def, event));
+}
+
+/** GET /webhook/health: 200 `{"status":"ok"}`, no auth (webhooks.md: the FAQ names the route). */
+export function webhookHealthHandler() {
+  return async (): Promise<Result> => json(200, { status: 'ok' });
+}
