@@ -10,6 +10,8 @@ export interface DeliveryAttempt {
   finishedAt: number | null;
   httpStatus: number | null;
   error: string | null;
+  /** Real ms the dispatcher waits after this failed attempt before the next one (8/16/32/64 s × timeScale). */
+  retryDelayMs: number | null;
 }
 
 export interface Delivery {
@@ -98,7 +100,7 @@ export class WebhookDispatcher {
       d.status = 'SKIPPED';
       return;
     }
-    const a: DeliveryAttempt = { attempt: d.attempts.length + 1, startedAt: Date.now(), finishedAt: null, httpStatus: null, error: null };
+    const a: DeliveryAttempt = { attempt: d.attempts.length + 1, startedAt: Date.now(), finishedAt: null, httpStatus: null, error: null, retryDelayMs: null };
     d.attempts.push(a);
     const url = base.replace(/\/+$/, '') + d.path;
     // Captured: after a reset the dispatcher has a fresh controller, but this attempt belongs to the old one.
@@ -127,7 +129,8 @@ export class WebhookDispatcher {
           d.status = 'FAILED';
         } else {
           const delayS = RETRY_DELAYS_S[d.attempts.length - 1] ?? 64;
-          this.#later(() => this.#attempt(d), delayS * 1000 * this.#cfg().timeScale);
+          a.retryDelayMs = delayS * 1000 * this.#cfg().timeScale;
+          this.#later(() => this.#attempt(d), a.retryDelayMs);
         }
       });
     this.#inFlight.add(p);
