@@ -1,0 +1,3 @@
+import { reconcileHandler } from '../../shared/index.js';
+
+export const handler = reconcileHandler;

@@ -1,0 +1,3 @@
+import { reconcileUsersHandler } from '../../shared/index.js';
+
+export const handler = reconcileUsersHandler;

@@ -1,0 +1,3 @@
+import { getOperation, operationHandler, startReconciliationImpl } from '../../shared/index.js';
+
+export const handler = operationHandler(getOperation('startReconciliation'), { impl: startReconciliationImpl });

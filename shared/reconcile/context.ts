@@ -1,0 +1,56 @@
+import type { ReconcileConfig } from './config.js';
+import { markDiscrepancy, putDiscrepancy, type Discrepancy, type RunWindow } from './store.js';
+
+/** What every step of one run shares. */
+export interface RunContext {
+  runId: string;
+  window: RunWindow;
+  config: ReconcileConfig;
+  /** Epoch ms after which the step stops at the next page boundary (the Lambda's remaining time). */
+  deadline?: number;
+  hooks?: RunHooks;
+}
+
+/** Test and tooling hooks: `afterPage` throwing simulates a crash right after a page was checkpointed. */
+export interface RunHooks {
+  afterPage?: (account: string, pages: number) => void | Promise<void>;
+}
+
+export class DeadlineReachedError extends Error {
+  override readonly name = 'DeadlineReachedError';
+  constructor() {
+    super('Reconciliation stopped at a page boundary: the time budget is spent; the run resumes from its checkpoint');
+  }
+}
+
+export function pastDeadline(ctx: RunContext): boolean {
+  return ctx.deadline !== undefined && Date.now() >= ctx.deadline;
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` in flight. Hand-written (eight lines) rather than a
+ * dependency: the suite has no concurrency library and this is all it needs.
+ */
+export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Records a discrepancy and, when a repair is given, repairs and marks it repaired. The discrepancy is
+ * written before the repair, so a crash in between leaves it reported (repaired: false) rather than lost.
+ */
+export async function report(ctx: RunContext, key: string, d: Omit<Discrepancy, 'at' | 'repaired'>, repair?: () => Promise<boolean>): Promise<void> {
+  await putDiscrepancy(ctx.runId, key, { ...d, repaired: false, at: new Date().toISOString() });
+  if (!repair) return;
+  const repaired = await repair();
+  if (repaired) await markDiscrepancy(ctx.runId, key, { repaired: true });
+}
+
+export const opDiscrepancyKey = (type: string, id: string, cls: string) => `${type}#${id}#${cls}`;

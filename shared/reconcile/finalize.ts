@@ -1,0 +1,110 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { eventPublisher, type DomainEvent } from '../events/index.js';
+import { logger } from '../log/logger.js';
+import { opDiscrepancyKey, report, type RunContext } from './context.js';
+import { operationsNotSeen } from './ledger-access.js';
+import { DISCREPANCY_CLASSES, markDiscrepancy, releaseActive, runItems, setCheckpoint, setLatest, updateRun, type DiscrepancyItem, type ProgressItem } from './store.js';
+
+export const DISCREPANCY_DETAIL_TYPE = 'p100.reconciliation.discrepancy';
+
+/**
+ * The end of a run, once every history of it was read: "missing at P100", then counts, one EventBridge
+ * event per discrepancy, metrics, the report, the `latest` pointer and the checkpoint.
+ * Idempotent: a crash here and a second finalize give the same report (events are at least once).
+ */
+export async function finalizeRun(ctx: RunContext): Promise<Record<string, number>> {
+  await findMissingAtP100(ctx);
+  const counts = await summarize(ctx.runId);
+  const unpublished = await publishDiscrepancies(ctx.runId);
+  publishMetrics(counts);
+  const finishedAt = new Date().toISOString();
+  const discrepancyCount = DISCREPANCY_CLASSES.reduce((n, c) => n + (counts[c] ?? 0), 0);
+  await updateRun(ctx.runId, { status: 'COMPLETED', phase: 'done', counts, discrepancyCount, eventsUnpublished: unpublished, finishedAt });
+  await setLatest(ctx.runId, finishedAt);
+  await setCheckpoint(ctx.window.to, ctx.runId);
+  await releaseActive(ctx.runId);
+  logger.info('reconciliation run completed', { runId: ctx.runId, counts });
+  return counts;
+}
+
+/**
+ * Ledger operations created in the window (less the overlap: an operation written just before the
+ * window's end may be stamped by P100 just after it, and is judged by the next run) that no history of
+ * this run showed.
+ */
+async function findMissingAtP100(ctx: RunContext): Promise<void> {
+  const to = new Date(Date.parse(ctx.window.to) - ctx.config.overlapSeconds * 1000).toISOString();
+  if (ctx.window.from && to <= ctx.window.from) return;
+  for await (const page of operationsNotSeen(ctx.runId, { ...(ctx.window.from ? { from: ctx.window.from } : {}), to })) {
+    for (const op of page) {
+      await report(ctx, opDiscrepancyKey(op.type, op.id, 'missing-at-p100'), {
+        class: 'missing-at-p100',
+        type: op.type,
+        id: op.id,
+        ours: { status: op.status, amount: op.amount ?? null, currency: op.currency ?? null, createdAt: op.createdAt, externalUserId: op.externalUserId ?? null },
+        theirs: null,
+        note: 'not in P100 history for the window',
+      });
+    }
+  }
+}
+
+/** Counts from the run's own items, streamed: per-account progress and one item per discrepancy. */
+export async function summarize(runId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = { matched: 0, entries: 0, unreadable: 0, pages: 0, accounts: 0, usersChecked: 0 };
+  for (const c of DISCREPANCY_CLASSES) counts[c] = 0;
+  for await (const page of runItems<ProgressItem & { stateChecked?: boolean }>(runId, 'ACC#')) {
+    for (const p of page) {
+      counts.accounts = (counts.accounts ?? 0) + 1;
+      counts.matched = (counts.matched ?? 0) + (p.matched ?? 0);
+      counts.entries = (counts.entries ?? 0) + (p.entries ?? 0);
+      counts.unreadable = (counts.unreadable ?? 0) + (p.unreadable ?? 0);
+      counts.pages = (counts.pages ?? 0) + (p.pages ?? 0);
+      if (p.stateChecked) counts.usersChecked = (counts.usersChecked ?? 0) + 1;
+    }
+  }
+  for await (const page of runItems<DiscrepancyItem>(runId, 'D#')) for (const d of page) counts[d.class] = (counts[d.class] ?? 0) + 1;
+  return counts;
+}
+
+/** Publishes every discrepancy not yet published, ten per PutEvents; returns how many could not be. */
+async function publishDiscrepancies(runId: string): Promise<number> {
+  let failed = 0;
+  for await (const page of runItems<DiscrepancyItem>(runId, 'D#')) {
+    const todo = page.filter((d) => !d.published);
+    for (let i = 0; i < todo.length; i += 10) {
+      const chunk = todo.slice(i, i + 10);
+      const events: DomainEvent[] = chunk.map((d) => ({
+        detailType: DISCREPANCY_DETAIL_TYPE,
+        detail: { runId, class: d.class, type: d.type, id: d.id, ours: d.ours, theirs: d.theirs, repaired: d.repaired, ...(d.account ? { account: d.account } : {}), ...(d.note ? { note: d.note } : {}) },
+      }));
+      try {
+        await eventPublisher().publish(events);
+      } catch (e) {
+        // The report is the record; events are notifications. They stay `published: false` in the report.
+        failed += chunk.length;
+        logger.warn('could not publish discrepancy events', { runId, count: chunk.length, error: e instanceof Error ? e.message : String(e) });
+        continue;
+      }
+      for (const d of chunk) await markDiscrepancy(runId, d.sk.slice(2), { published: true });
+    }
+  }
+  return failed;
+}
+
+let metrics: Metrics | undefined;
+
+/** `ReconciliationDiscrepancies` (namespace P100Suite): the total, and one per class (dimension `Class`), as EMF. */
+function publishMetrics(counts: Record<string, number>): void {
+  metrics ??= new Metrics({ namespace: 'P100Suite', serviceName: 'reconciliation' });
+  const total = DISCREPANCY_CLASSES.reduce((n, c) => n + (counts[c] ?? 0), 0);
+  metrics.addMetric('ReconciliationDiscrepancies', MetricUnit.Count, total);
+  metrics.addMetric('ReconciliationEntries', MetricUnit.Count, counts.entries ?? 0);
+  metrics.publishStoredMetrics();
+  for (const c of DISCREPANCY_CLASSES) {
+    if (!counts[c]) continue;
+    const single = metrics.singleMetric();
+    single.addDimension('Class', c);
+    single.addMetric('ReconciliationDiscrepancies', MetricUnit.Count, counts[c] ?? 0);
+  }
+}

@@ -1,0 +1,78 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { OperationImpl } from '../http/operation-handler.js';
+import { HttpProblem } from '../http/problem.js';
+import { logger } from '../log/logger.js';
+import { reconcileConfig } from './config.js';
+import { reconcileInvoker } from './invoker.js';
+import { readReport } from './report.js';
+import { openRun, reconcileUserBatch, runReconciliation, type RunOutcome, type UserBatchMessage } from './run.js';
+import { getRun } from './store.js';
+
+/** Time kept back from the Lambda's limit: the current page finishes and is checkpointed. */
+const MARGIN_MS = 30_000;
+
+function deadlineOf(context: Context | undefined): number | undefined {
+  if (!context || typeof context.getRemainingTimeInMillis !== 'function') return undefined;
+  return Date.now() + Math.max(5_000, context.getRemainingTimeInMillis() - MARGIN_MS);
+}
+
+/**
+ * functions/jobs/reconcile.ts: EventBridge Scheduler (any event without a runId) or startReconciliation's
+ * async invoke (`{ runId }`). When the time runs out mid-run, it invokes itself again to go on.
+ */
+export async function reconcileHandler(event: unknown, context?: Context): Promise<RunOutcome> {
+  const runId = typeof event === 'object' && event !== null && typeof (event as { runId?: unknown }).runId === 'string' ? (event as { runId: string }).runId : undefined;
+  const deadline = deadlineOf(context);
+  const out = await runReconciliation({ trigger: runId ? 'api' : 'schedule', ...(runId ? { runId } : {}), ...(deadline ? { deadline } : {}) });
+  if (out.status === 'RUNNING' && (out.phase === 'pending' || out.phase === 'partner' || out.phase === 'fanout')) {
+    await reconcileInvoker().invoke({ runId: out.runId });
+  }
+  logger.info('reconcile invocation done', { ...out });
+  return out;
+}
+
+function parseBatchMessage(body: string): UserBatchMessage {
+  const m = JSON.parse(body) as Partial<UserBatchMessage>;
+  if (typeof m.runId !== 'string' || typeof m.batch !== 'number') throw new Error('reconcile message must be { runId, batch }');
+  return { runId: m.runId, batch: m.batch };
+}
+
+/** functions/jobs/reconcileUsers.ts: SQS batch with partial failures (a failed message is retried, then DLQ). */
+export async function reconcileUsersHandler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  const deadline = deadlineOf(context);
+  for (const record of event.Records) {
+    try {
+      await reconcileUserBatch(parseBatchMessage(record.body), { ...(deadline ? { deadline } : {}) });
+    } catch (e) {
+      logger.error('reconcile user batch failed', { messageId: record.messageId, error: e });
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+}
+
+/** `GET /operations/reconciliation/reports/{runId}` (`latest` is a value of runId, not a second route). */
+export const getReconciliationReportImpl: OperationImpl = async (input) => {
+  const q = input.query as { limit?: number; cursor?: string };
+  const limit = q.limit ?? reconcileConfig().reportDiscrepancyLimit;
+  const report = await readReport((input.params as { runId: string }).runId, { limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+  return { status: 200, body: report };
+};
+
+/** `POST /operations/reconciliation/runs`: 202 with the runId; the run goes on in the background. */
+export const startReconciliationImpl: OperationImpl = async () => {
+  const { runId, created } = await openRun('api', reconcileConfig());
+  try {
+    await reconcileInvoker().invoke({ runId });
+  } catch (e) {
+    logger.error('could not start the reconcile function', { runId, error: e });
+    throw new HttpProblem(503, 'unavailable', 'Reconciliation could not be started', `run ${runId} is recorded and will be picked up by the next scheduled trigger`, {}, { 'retry-after': '60' });
+  }
+  const run = await getRun(runId);
+  return {
+    status: 202,
+    headers: { location: `/operations/reconciliation/reports/${runId}` },
+    body: { runId, status: run?.status ?? 'RUNNING', phase: run?.phase ?? 'pending', alreadyRunning: !created, report: `/operations/reconciliation/reports/${runId}` },
+  };
+};

@@ -1,0 +1,114 @@
+import { applyStatus, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
+import { forEachLimit, opDiscrepancyKey, pastDeadline, report, DeadlineReachedError, type RunContext } from './context.js';
+import { sameDecimal } from './decimal.js';
+import { touchOperation } from './ledger-access.js';
+import { accountKey, historyPages, ledgerTypeOf, type Account, type HistoryCursor, type HistoryEntry } from './p100.js';
+import { advanceProgress, getProgress, heartbeat } from './store.js';
+
+/**
+ * Step 2 of a run: one account's P100 history in the run's window, matched with the ledger entry by entry.
+ *
+ * Classes: matched; missing here (P100 has it, we do not: recorded from P100); amount mismatch (reported,
+ * never "repaired": a wrong amount needs a person); status mismatch (P100's status applied with `force`,
+ * reported). "Missing at P100" is found after every history of the run was read (see finalize.ts).
+ *
+ * Crash safety: the account's cursor and its matched count move together after each page (one conditional
+ * write), so a resumed run re-reads at most the page that was in flight. An entry of that page that the
+ * crashed attempt already repaired is recognised by the mark the repair left on the ledger operation
+ * (`details.reconRun`/`historyEntryId`, or a history note `recon:<runId>:status-mismatch:<entryId>`), so it
+ * is neither reported twice nor counted as matched.
+ */
+export async function reconcileAccountHistory(ctx: RunContext, account: Account): Promise<void> {
+  const key = accountKey(account);
+  const progress = await getProgress(ctx.runId, key);
+  if (progress?.done) return;
+  let cursor: HistoryCursor | undefined = progress?.cursor;
+  let pages = progress?.pages ?? 0;
+  const leaseMs = ctx.config.leaseSeconds * 1000;
+  for await (const page of historyPages(account, ctx.window, { ...(cursor ? { cursor } : {}), pageSize: ctx.config.pageSize })) {
+    let matched = 0;
+    await forEachLimit(page.entries, ctx.config.entryConcurrency, async (entry) => {
+      if ((await classifyEntry(ctx, key, entry)) === 'matched') matched++;
+    });
+    const last = page.entries[page.entries.length - 1];
+    const next = last ? { createdAt: last.createdAt, id: last.id } : cursor;
+    await advanceProgress(ctx.runId, key, cursor, next, { matched, entries: page.entries.length, unreadable: page.unreadable }, false);
+    cursor = next;
+    pages++;
+    await heartbeat(ctx.runId, new Date(Date.now() + leaseMs).toISOString());
+    await ctx.hooks?.afterPage?.(key, pages);
+    if (pastDeadline(ctx)) throw new DeadlineReachedError();
+  }
+  await advanceProgress(ctx.runId, key, cursor, cursor, { matched: 0, entries: 0, unreadable: 0 }, true);
+}
+
+type Outcome = 'matched' | 'discrepancy';
+
+const statusNote = (runId: string, entryId: string) => `recon:${runId}:status-mismatch:${entryId}`;
+
+function facts(e: HistoryEntry): Record<string, unknown> {
+  return { status: e.status, amount: e.amount, currency: e.currency, createdAt: e.createdAt, historyEntryId: e.id, externalUserId: e.externalUserId ?? null };
+}
+
+function ours(op: LedgerOperation): Record<string, unknown> {
+  return { status: op.status, amount: op.amount ?? null, currency: op.currency ?? null, createdAt: op.createdAt };
+}
+
+async function findInLedger(type: OperationType, id: string, runId: string): Promise<LedgerOperation | undefined> {
+  const op = await touchOperation(type, id, runId);
+  // A transfer may have been recorded from the p2p-transfer webhook under its own type.
+  if (!op && type === 'TRANSFER') return touchOperation('P2P_TRANSFER', id, runId);
+  return op;
+}
+
+/** Classifies one history entry and repairs what may be repaired. */
+export async function classifyEntry(ctx: RunContext, account: string, e: HistoryEntry): Promise<Outcome> {
+  const type = ledgerTypeOf(e.type);
+  const id = e.referenceId ?? e.id;
+  if (!type) {
+    await report(ctx, opDiscrepancyKey(e.type, id, 'missing-here'), { class: 'missing-here', type: e.type, id, ours: null, theirs: facts(e), account, note: `history type ${e.type} has no ledger type` });
+    return 'discrepancy';
+  }
+  const op = await findInLedger(type, id, ctx.runId);
+
+  if (!op) {
+    await report(ctx, opDiscrepancyKey(type, id, 'missing-here'), { class: 'missing-here', type, id, ours: null, theirs: facts(e), account }, async () => {
+      await recordOperation({
+        type,
+        id,
+        status: e.status,
+        source: 'reconciliation',
+        ...(e.externalUserId ? { externalUserId: e.externalUserId } : {}),
+        amount: e.amount,
+        currency: e.currency,
+        details: { reconRun: ctx.runId, reconClass: 'missing-here', historyEntryId: e.id, ...(e.direction ? { direction: e.direction } : {}) },
+        at: e.createdAt,
+      });
+      return true;
+    });
+    return 'discrepancy';
+  }
+  const d = op.details ?? {};
+  if (d['reconRun'] === ctx.runId && d['reconClass'] === 'missing-here' && d['historyEntryId'] === e.id) {
+    // This entry's own repair, seen again after a crash: already reported (or reported now, once).
+    await report(ctx, opDiscrepancyKey(type, id, 'missing-here'), { class: 'missing-here', type, id, ours: null, theirs: facts(e), account }, async () => true);
+    return 'discrepancy';
+  }
+
+  let outcome: Outcome = 'matched';
+  if (op.amount !== undefined && (!sameDecimal(op.amount, e.amount) || (op.currency !== undefined && op.currency.toLowerCase() !== e.currency))) {
+    await report(ctx, opDiscrepancyKey(type, id, 'amount-mismatch'), { class: 'amount-mismatch', type, id, ours: ours(op), theirs: facts(e), account });
+    outcome = 'discrepancy';
+  }
+  const note = statusNote(ctx.runId, e.id);
+  const repairedBefore = op.history?.some((h) => h.note === note) ?? false;
+  if (op.status !== e.status || repairedBefore) {
+    await report(ctx, opDiscrepancyKey(type, id, 'status-mismatch'), { class: 'status-mismatch', type, id, ours: ours(op), theirs: facts(e), account }, async () => {
+      if (op.status === e.status) return true;
+      const r = await applyStatus({ type: op.type, id, status: e.status, source: 'reconciliation', force: true, note });
+      return r.applied;
+    });
+    outcome = 'discrepancy';
+  }
+  return outcome;
+}

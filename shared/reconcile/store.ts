@@ -1,0 +1,389 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ENV } from '../config/env.js';
+import { documentClient, isConditionFailed, roundTrips, tableName } from '../store/client.js';
+import type { HistoryCursor } from './p100.js';
+
+/**
+ * Reconciliation's own items, in the ledger table (conditional writes only, like the rest of the ledger):
+ *
+ * | pk | sk | what |
+ * |---|---|---|
+ * | `RECON#RUN#<runId>` | `RUN` | the run: status, window, phase, counts once finished |
+ * | `RECON#RUN#<runId>` | `ACC#<account>` | per-account progress: history cursor + matched count (the page checkpoint) |
+ * | `RECON#RUN#<runId>` | `D#<key>` | one discrepancy (key = what it is about, so a re-run writes the same item) |
+ * | `RECON#RUN#<runId>` | `BATCH#<n>` | one user batch of the sweep and whether it is done |
+ * | `RECON#ACTIVE` | `LOCK` | the run in progress (one at a time) |
+ * | `RECON#LATEST` | `LATEST` | the last finished run |
+ * | `RECON#CHECKPOINT` | `CHECKPOINT` | where the next run's history window starts |
+ */
+
+const table = () => tableName(ENV.ledgerTable);
+export const runPk = (runId: string) => `RECON#RUN#${runId}`;
+const ACTIVE = { pk: 'RECON#ACTIVE', sk: 'LOCK' } as const;
+const LATEST = { pk: 'RECON#LATEST', sk: 'LATEST' } as const;
+const CHECKPOINT = { pk: 'RECON#CHECKPOINT', sk: 'CHECKPOINT' } as const;
+
+export type RunStatus = 'RUNNING' | 'FINALIZING' | 'COMPLETED' | 'FAILED';
+export type RunPhase = 'pending' | 'partner' | 'fanout' | 'sweep' | 'finalize' | 'done';
+export type RunTrigger = 'schedule' | 'api' | 'local';
+
+export interface RunWindow {
+  /** Inclusive; absent on the first run (the whole history). */
+  from?: string;
+  /** Exclusive: the run's start. */
+  to: string;
+}
+
+export interface RunItem {
+  pk: string;
+  sk: 'RUN';
+  runId: string;
+  status: RunStatus;
+  phase: RunPhase;
+  trigger: RunTrigger;
+  requestedAt: string;
+  window: RunWindow;
+  leaseUntil: string;
+  /** Resumes the fan-out after a crash. */
+  fanoutCursor?: Record<string, unknown>;
+  batchesSent: number;
+  batchesDone: number;
+  /** Set once every batch has been sent. */
+  batchesExpected?: number;
+  counts?: Record<string, number>;
+  discrepancyCount?: number;
+  eventsUnpublished?: number;
+  finishedAt?: string;
+  error?: string;
+}
+
+export type DiscrepancyClass =
+  | 'missing-here'
+  | 'missing-at-p100'
+  | 'amount-mismatch'
+  | 'status-mismatch'
+  | 'stale-pending'
+  | 'unknown-resolved'
+  | 'unknown-failed'
+  | 'user-missing-at-p100'
+  | 'user-state-mismatch';
+
+export const DISCREPANCY_CLASSES: readonly DiscrepancyClass[] = [
+  'missing-here', 'missing-at-p100', 'amount-mismatch', 'status-mismatch', 'stale-pending', 'unknown-resolved', 'unknown-failed', 'user-missing-at-p100', 'user-state-mismatch',
+];
+
+export interface Discrepancy {
+  class: DiscrepancyClass;
+  /** Operation type (`EXCHANGE`, ...) or `USER`. */
+  type: string;
+  /** P100's id of the operation (or ours, `unknown:...`), or the externalUserId. */
+  id: string;
+  ours: Record<string, unknown> | null;
+  theirs: Record<string, unknown> | null;
+  repaired: boolean;
+  /** Which history it was found in (`partner`, `user:<id>`), when it came from history. */
+  account?: string;
+  note?: string;
+  at: string;
+}
+
+export interface DiscrepancyItem extends Discrepancy {
+  pk: string;
+  sk: string;
+  published: boolean;
+}
+
+export interface ProgressItem {
+  cursor?: HistoryCursor;
+  matched: number;
+  entries: number;
+  unreadable: number;
+  pages: number;
+  done: boolean;
+}
+
+type AnyCommand = GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand;
+
+/** One round trip (counted for the benchmarks); the SDK's overloads do not accept a union, hence the cast. */
+async function send<T = unknown>(cmd: AnyCommand): Promise<T> {
+  roundTrips.count++;
+  return (await documentClient().send(cmd as never)) as T;
+}
+
+// --- runs -------------------------------------------------------------------------------------------------
+
+export async function putRun(run: Omit<RunItem, 'pk' | 'sk'>): Promise<boolean> {
+  try {
+    await send(new PutCommand({ TableName: table(), Item: { pk: runPk(run.runId), sk: 'RUN', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+export async function getRun(runId: string): Promise<RunItem | undefined> {
+  const out = await send<{ Item?: RunItem }>(new GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, ConsistentRead: true }));
+  return out.Item;
+}
+
+/** Sets fields of a run; with `when`, only if the run's status is one of those (returns false otherwise). */
+export async function updateRun(runId: string, fields: Partial<Omit<RunItem, 'pk' | 'sk' | 'runId'>>, when?: readonly RunStatus[]): Promise<boolean> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    sets.push(`#${k} = :${k}`);
+  }
+  let condition = 'attribute_exists(pk)';
+  if (when) {
+    names['#st'] = 'status';
+    when.forEach((s, i) => (values[`:w${i}`] = s));
+    condition += ` AND #st IN (${when.map((_, i) => `:w${i}`).join(', ')})`;
+  }
+  try {
+    await send(new UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+/** Counts one finished batch; returns the run after the increment. */
+export async function addBatchDone(runId: string): Promise<RunItem> {
+  const out = await send<{ Attributes: RunItem }>(
+    new UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, UpdateExpression: 'ADD batchesDone :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
+  );
+  return out.Attributes;
+}
+
+// --- the one active run -------------------------------------------------------------------------------------
+
+export interface ActiveLock {
+  runId: string;
+  leaseUntil: string;
+}
+
+export async function getActive(): Promise<ActiveLock | undefined> {
+  const out = await send<{ Item?: ActiveLock }>(new GetCommand({ TableName: table(), Key: ACTIVE, ConsistentRead: true }));
+  return out.Item;
+}
+
+/** Takes the lock for `runId` if it is free, expired, or already ours. */
+export async function acquireActive(runId: string, leaseUntil: string, now: string): Promise<boolean> {
+  try {
+    await send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...ACTIVE, runId, leaseUntil },
+        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR runId = :me',
+        ExpressionAttributeValues: { ':now': now, ':me': runId },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+/** Extends the lease of the run (progress shown); a no-op if another run holds the lock. */
+export async function heartbeat(runId: string, leaseUntil: string): Promise<void> {
+  try {
+    await send(new UpdateCommand({ TableName: table(), Key: ACTIVE, UpdateExpression: 'SET leaseUntil = :l', ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':l': leaseUntil, ':me': runId } }));
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
+  }
+}
+
+export async function releaseActive(runId: string): Promise<void> {
+  try {
+    await send(new DeleteCommand({ TableName: table(), Key: ACTIVE, ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':me': runId } }));
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
+  }
+}
+
+export async function getLatestRunId(): Promise<string | undefined> {
+  const out = await send<{ Item?: { runId: string } }>(new GetCommand({ TableName: table(), Key: LATEST, ConsistentRead: true }));
+  return out.Item?.runId;
+}
+
+export async function setLatest(runId: string, finishedAt: string): Promise<void> {
+  await send(new PutCommand({ TableName: table(), Item: { ...LATEST, runId, finishedAt } }));
+}
+
+export async function getCheckpoint(): Promise<{ windowTo: string; runId: string } | undefined> {
+  const out = await send<{ Item?: { windowTo: string; runId: string } }>(new GetCommand({ TableName: table(), Key: CHECKPOINT, ConsistentRead: true }));
+  return out.Item;
+}
+
+/** Moves the checkpoint forward only (a late finisher of an older run never moves it back). */
+export async function setCheckpoint(windowTo: string, runId: string): Promise<void> {
+  try {
+    await send(
+      new PutCommand({ TableName: table(), Item: { ...CHECKPOINT, windowTo, runId }, ConditionExpression: 'attribute_not_exists(pk) OR windowTo < :t', ExpressionAttributeValues: { ':t': windowTo } }),
+    );
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
+  }
+}
+
+// --- per-account progress (the page checkpoint) ----------------------------------------------------------------
+
+const accSk = (account: string) => `ACC#${account}`;
+
+export async function getProgress(runId: string, account: string): Promise<ProgressItem | undefined> {
+  const out = await send<{ Item?: ProgressItem }>(new GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: accSk(account) }, ConsistentRead: true }));
+  return out.Item;
+}
+
+export class ProgressConflictError extends Error {
+  override readonly name = 'ProgressConflictError';
+  constructor(account: string) {
+    super(`Another worker advanced the reconciliation of ${account} first; this one stops (its page is counted once, by the winner)`);
+  }
+}
+
+/**
+ * Advances an account's cursor past one page and adds the page's counts, in one conditional write: the
+ * cursor must still be where this worker read it. So a page is counted exactly once per run even when a
+ * crashed worker's page is processed again, or two workers race on one account.
+ */
+export async function advanceProgress(
+  runId: string,
+  account: string,
+  previous: HistoryCursor | undefined,
+  next: HistoryCursor | undefined,
+  add: { matched: number; entries: number; unreadable: number },
+  done: boolean,
+): Promise<void> {
+  const names: Record<string, string> = { '#c': 'cursor', '#d': 'done' };
+  const values: Record<string, unknown> = { ':m': add.matched, ':e': add.entries, ':u': add.unreadable, ':one': 1, ':d': done };
+  let set = '#d = :d';
+  if (next) {
+    set += ', #c = :next';
+    values[':next'] = next;
+  }
+  let condition = 'attribute_not_exists(#c)';
+  if (previous) {
+    condition = '#c.createdAt = :pc AND #c.id = :pi';
+    values[':pc'] = previous.createdAt;
+    values[':pi'] = previous.id;
+  }
+  condition = `(attribute_not_exists(#d) OR #d = :false) AND ${condition}`;
+  values[':false'] = false;
+  try {
+    await send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: runPk(runId), sk: accSk(account) },
+        UpdateExpression: `SET ${set} ADD matched :m, entries :e, unreadable :u, pages :one`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (e) {
+    if (isConditionFailed(e)) throw new ProgressConflictError(account);
+    throw e;
+  }
+}
+
+// --- discrepancies ---------------------------------------------------------------------------------------------
+
+/** Records a discrepancy once per run and key; returns false if this run had already recorded it. */
+export async function putDiscrepancy(runId: string, key: string, d: Discrepancy): Promise<boolean> {
+  try {
+    await send(new PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: `D#${key}`, ...d, published: false }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+export async function markDiscrepancy(runId: string, key: string, fields: { repaired?: boolean; published?: boolean; note?: string }): Promise<void> {
+  const sets = Object.entries(fields).filter(([, v]) => v !== undefined);
+  await send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: runPk(runId), sk: `D#${key}` },
+      UpdateExpression: `SET ${sets.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(sets.map(([k]) => [`#${k}`, k])),
+      ExpressionAttributeValues: Object.fromEntries(sets.map(([k, v]) => [`:${k}`, v])),
+    }),
+  );
+}
+
+// --- user batches -------------------------------------------------------------------------------------------------
+
+const batchSk = (n: number) => `BATCH#${String(n).padStart(8, '0')}`;
+
+export interface BatchItem {
+  batch: number;
+  users: string[];
+  done: boolean;
+}
+
+export async function putBatch(runId: string, batch: number, users: string[]): Promise<void> {
+  try {
+    await send(new PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: batchSk(batch), batch, users, done: false }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
+  }
+}
+
+export async function getBatch(runId: string, batch: number): Promise<BatchItem | undefined> {
+  const out = await send<{ Item?: BatchItem }>(new GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: batchSk(batch) }, ConsistentRead: true }));
+  return out.Item;
+}
+
+/** Marks a batch done; true only for the first caller (a redelivered message does not count twice). */
+export async function markBatchDone(runId: string, batch: number): Promise<boolean> {
+  try {
+    await send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: runPk(runId), sk: batchSk(batch) },
+        UpdateExpression: 'SET done = :t',
+        ConditionExpression: 'attribute_exists(pk) AND done = :f',
+        ExpressionAttributeValues: { ':t': true, ':f': false },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+// --- reading a run's items, page by page ---------------------------------------------------------------------------
+
+/** Items of a run whose sk starts with `prefix`, streamed a page at a time (flat memory). */
+export async function* runItems<T>(runId: string, prefix: string, opts: { after?: string; pageLimit?: number } = {}): AsyncGenerator<T[]> {
+  let cursor: Record<string, unknown> | undefined = opts.after ? { pk: runPk(runId), sk: opts.after } : undefined;
+  do {
+    const out: { Items?: unknown[]; LastEvaluatedKey?: Record<string, unknown> } = await send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': runPk(runId), ':p': prefix },
+        ConsistentRead: true,
+        Limit: opts.pageLimit ?? 200,
+        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+      }),
+    );
+    yield (out.Items ?? []) as T[];
+    cursor = out.LastEvaluatedKey;
+  } while (cursor);
+}
+
+/** Notes that a user's state was compared in this run (idempotent: counted once at finalize). */
+export async function markUserStateChecked(runId: string, account: string): Promise<void> {
+  await send(new UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: accSk(account) }, UpdateExpression: 'SET stateChecked = :t', ExpressionAttributeValues: { ':t': true } }));
+}
