@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
-import { activeKycUser, createKycUser, expectRefused, expectRejectedLocally, idem, newUserId } from './operations-support.js';
+import { activeKycUser, createKycUser, expectLedger, expectRefused, expectRejectedLocally, idem, newUserId } from './operations-support.js';
 
 let s: TestSuite;
 const UNKNOWN = 'nobody-here';
@@ -32,6 +32,7 @@ describe('createCard', () => {
     await activeKycUser(s, id);
     const res = await s.call('POST', `/users/${id}/cards`, { headers: idem(), body: { label: 'Travel', pin: '0000' } });
     expect(res.status, res.text).toBe(201);
+    await expectLedger('CARD', res.body.cardId, { externalUserId: id });
     expect(res.body).toMatchObject({ cardId: expect.any(String), cardNumber: expect.stringMatching(/^\d{16}$/), cvv: expect.stringMatching(/^\d{3}$/), exp: expect.stringMatching(/^\d{2}\/\d{2}$/) });
   });
 

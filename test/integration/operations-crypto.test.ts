@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
-import { activeKycUser, expectRefused, expectRejectedLocally, idem, newUserId, sandboxOperation, settle } from './operations-support.js';
+import { activeKycUser, expectLedger, expectRefused, expectRejectedLocally, idem, newUserId, sandboxOperation, settle } from './operations-support.js';
 
 let s: TestSuite;
 const UNKNOWN = 'nobody-here';
@@ -83,6 +83,7 @@ describe('createCryptoWithdrawal and getCryptoWithdrawal', () => {
     await activeKycUser(s, id, { eth: '1' });
     const res = await s.call('POST', `/users/${id}/crypto-withdrawals`, { headers: idem(), body: withdrawal });
     expect(res.status, res.text).toBe(202);
+    await expectLedger('CRYPTO_WITHDRAWAL', res.body.withdrawalId, { externalUserId: id, amount: '0.01', currency: 'eth' });
     await settle(s);
     const details = await s.call('GET', `/crypto-withdrawals/${res.body.withdrawalId}`);
     expect(details.status, details.text).toBe(200);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
-import { activeKycUser, expectRefused, expectRejectedLocally, fundPartner, idem, newUserId, sandboxOperation, settle } from './operations-support.js';
+import { activeKycUser, expectLedger, expectRefused, expectRejectedLocally, fundPartner, idem, newUserId, sandboxOperation, settle } from './operations-support.js';
 
 let s: TestSuite;
 const UNKNOWN = 'nobody-here';
@@ -63,6 +63,7 @@ describe('createExchange and getExchange', () => {
     const l = await lock(id, { currencyFrom: 'eur', currencyTo: 'btc', amount: '100' });
     const ex = await s.call('POST', `/users/${id}/exchanges`, { headers: idem(), body: { amount: '100', currencyFrom: 'eur', currencyTo: 'btc', lockId: l.lockId } });
     expect(ex.status, ex.text).toBe(202);
+    await expectLedger('EXCHANGE', ex.body.exchangeId, { externalUserId: id, amount: '100', currency: 'eur' });
     await settle(s);
     const details = await s.call('GET', `/exchanges/${ex.body.exchangeId}`);
     expect(details.status, details.text).toBe(200);
@@ -114,6 +115,7 @@ describe('createTransfer and getTransfer', () => {
     await fundPartner(s, 'usdc', '100');
     const funding = await s.call('POST', `/users/${id}/transfers`, { headers: idem(), body: { direction: 'FUNDING', amount: '25.5', currency: 'USDC' } });
     expect(funding.status, funding.text).toBe(202);
+    await expectLedger('TRANSFER', funding.body.transferId, { externalUserId: id, amount: '25.5', currency: 'usdc' });
     await settle(s);
     const details = await s.call('GET', `/transfers/${funding.body.transferId}`);
     expect(details.status, details.text).toBe(200);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
-import { expectRefused, expectRejectedLocally, fundPartner, idem, sandboxOperation, settle, upstreamCounts } from './operations-support.js';
+import { expectLedger, expectRefused, expectRejectedLocally, fundPartner, idem, sandboxOperation, settle, upstreamCounts } from './operations-support.js';
 
 let s: TestSuite;
 const PARTNER_IBAN = 'DE89370400440532013000';
@@ -82,6 +82,7 @@ describe('createPartnerExchangeLock and createPartnerExchange', () => {
       body: { amount: '100', currencyFrom: 'eur', currencyTo: 'btc', lockId: lock.body.lockId },
     });
     expect(ex.status, ex.text).toBe(202);
+    await expectLedger('EXCHANGE', ex.body.exchangeId, { amount: '100', currency: 'eur' });
     await settle(s);
     const op = await sandboxOperation(s, ex.body.exchangeId);
     expect(op).toMatchObject({ type: 'EXCHANGE', status: 'COMPLETED', externalUserId: null, currency: 'eur', amount: '100.00' });
@@ -115,6 +116,7 @@ describe('createPartnerCryptoWithdrawal', () => {
     await fundPartner(s, 'eth', '1');
     const res = await s.call('POST', '/partner/crypto-withdrawals', { headers: idem(), body });
     expect(res.status, res.text).toBe(202);
+    await expectLedger('CRYPTO_WITHDRAWAL', res.body.withdrawalId, { amount: '0.01', currency: 'eth' });
     await settle(s);
     expect(await sandboxOperation(s, res.body.withdrawalId)).toMatchObject({ type: 'CRYPTO_WITHDRAWAL', status: 'SUCCESSFUL', externalUserId: null, amount: '0.01000000' });
   });
@@ -137,6 +139,7 @@ describe('createPartnerSepaTransfer, getPartnerSepaTransfer', () => {
       body: { amount: '20.00', currency: 'eur', destinationIban: 'DE89 3704 0044 0532 0130 00', transferTitle: 'Own account' },
     });
     expect(res.status, res.text).toBe(202);
+    await expectLedger('SEPA_TRANSFER', res.body.transferId, { amount: '20.00', currency: 'eur' });
     await settle(s);
     const details = await s.call('GET', `/partner/sepa-transfers/${res.body.transferId}`);
     expect(details.status, details.text).toBe(200);

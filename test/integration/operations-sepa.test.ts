@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
-import { activeKycUser, expectRefused, expectRejectedLocally, idem, newUserId, settle } from './operations-support.js';
+import { activeKycUser, expectLedger, expectRefused, expectRejectedLocally, idem, newUserId, settle } from './operations-support.js';
 
 let s: TestSuite;
 const UNKNOWN = 'nobody-here';
@@ -57,6 +57,7 @@ describe('createSepaTransfer and getSepaTransfer', () => {
     const id = await userWithWhitelistedIban();
     const res = await s.call('POST', `/users/${id}/sepa-transfers`, { headers: idem(), body: payout('10.00', 'pl61 1090 1014 0000 0712 1981 2874') });
     expect(res.status, res.text).toBe(202);
+    await expectLedger('SEPA_TRANSFER', res.body.transferId, { externalUserId: id, amount: '10.00', currency: 'eur' });
     await settle(s);
     const details = await s.call('GET', `/sepa-transfers/${res.body.transferId}`);
     expect(details.status, details.text).toBe(200);

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { getLedgerOperation, type OperationType } from '../../shared/store/index.js';
 import type { ApiResponse, TestSuite } from '../support/suite.js';
 
 /** Per-route P100 request counts of the sandbox (`GET /_sandbox/stats`), keyed `METHOD /v1/template`. */
@@ -68,4 +69,17 @@ export async function settle(s: TestSuite): Promise<void> {
 /** The sandbox's own record of an operation (what P100 did). */
 export async function sandboxOperation(s: TestSuite, id: string): Promise<{ type: string; status: string; amount: string; currency: string; externalUserId: string | null }> {
   return s.control('GET', `/_sandbox/operations/${id}`);
+}
+
+/**
+ * Asserts the ledger (dynalite, through the suite's own store code) holds the money operation under P100's id
+ * with the facts the catalog's `ledger` mapping names. The status may already have moved on by webhook.
+ */
+export async function expectLedger(type: OperationType, id: string, facts: { externalUserId?: string; amount?: string; currency?: string }): Promise<void> {
+  const entry = await getLedgerOperation(type, id);
+  expect(entry, `${type} ${id} is not in the ledger`).toBeDefined();
+  expect(entry?.idempotencyKey).toMatch(/^it-/);
+  expect(entry?.externalUserId).toBe(facts.externalUserId);
+  expect(entry?.amount).toBe(facts.amount);
+  expect(entry?.currency).toBe(facts.currency);
 }
