@@ -175,7 +175,7 @@ describe('getPartnerSepaDepositInfo', () => {
     expect(res.body).toMatchObject({ iban: expect.stringMatching(/^[A-Z]{2}\d{2}/), title: expect.any(String), swift: expect.any(String) });
   });
 
-  it('refuses a body on a GET before calling P100', async () => {
+  it('refuses an unknown query parameter before calling P100', async () => {
     await expectRejectedLocally(s, () => s.call('GET', '/partner/sepa-deposit-info?reference=x'), 'reference');
   });
 
