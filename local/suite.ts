@@ -1,9 +1,17 @@
 import { ENV } from '../shared/config/env.js';
 import { startDynamo, LOCAL_TABLES, type LocalDynamo } from './aws/dynamo.js';
 import { startSecretsManager, type LocalSecretsManager } from './aws/secrets-manager.js';
+import { startS3, type LocalS3 } from './aws/s3.js';
 import { startGateway, type RunningGateway } from './gateway/server.js';
 import { suiteRoutes } from './gateway/suite-routes.js';
 import type { LocalRoute } from './gateway/routes.js';
+import { installLocalReconciliation, type LocalReconciliation } from './aws/reconcile-local.js';
+import { setEventAdapters } from '../shared/events/index.js';
+import { LocalEventBus, busRoute } from './aws/bus.js';
+import { LocalQueue, LocalQueues, type SqsHandler } from './aws/queue.js';
+import { repoRoot } from './gateway/suite-routes.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface LocalSuiteOptions {
   /** Gateway port (0 = any free port). */
@@ -20,9 +28,30 @@ export interface LocalSuite {
   gateway: RunningGateway;
   secrets: LocalSecretsManager;
   dynamo: LocalDynamo;
+  /** S3 stand-in holding the upload bucket (KYC/POA documents). */
+  s3: LocalS3;
+  /** EventBridge stand-in (also served at GET /_local/events). */
+  bus: LocalEventBus;
+  /** SQS stand-ins; `queues.get('webhook')` feeds functions/jobs/webhookProcessor.ts. */
+  queues: LocalQueues;
+  /** Reconcile queue, in-process invoker and schedule (shared/reconcile). */
+  reconciliation: LocalReconciliation;
   missing: string[];
   close(): Promise<void>;
 }
+
+export const LOCAL_UPLOAD_BUCKET = 'p100-local-uploads';
+
+/** `GET /openapi.json`: the document generated from the catalog, as the deployed API serves it. */
+const openApiRoute: LocalRoute = {
+  method: 'GET',
+  path: '/openapi.json',
+  load: async () => {
+    const { openApiDocument } = await import('../shared/openapi/index.js');
+    const body = JSON.stringify(openApiDocument());
+    return async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body });
+  },
+};
 
 export const LOCAL_SECRET_IDS = { apiKey: 'p100/local/api-key', webhookToken: 'p100/local/webhook-token' } as const;
 
@@ -33,6 +62,7 @@ export const LOCAL_SECRET_IDS = { apiKey: 'p100/local/api-key', webhookToken: 'p
 export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite> {
   const secrets = await startSecretsManager({ [LOCAL_SECRET_IDS.apiKey]: o.apiKey, [LOCAL_SECRET_IDS.webhookToken]: o.webhookToken });
   const dynamo = await startDynamo();
+  const s3 = await startS3();
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'eu-central-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -41,6 +71,8 @@ export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite>
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    [ENV.uploadBucket]: LOCAL_UPLOAD_BUCKET,
     [ENV.stage]: 'local',
     [ENV.p100BaseUrl]: o.p100BaseUrl,
     [ENV.apiKeySecretId]: LOCAL_SECRET_IDS.apiKey,
@@ -49,17 +81,33 @@ export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite>
     [ENV.ledgerTable]: LOCAL_TABLES.ledger.name,
     [ENV.inboxTable]: LOCAL_TABLES.inbox.name,
   });
-  const { routes, missing } = suiteRoutes(o.extraRoutes);
+  // In-process SQS and EventBridge: the webhook queue runs the real processor entry file.
+  const bus = new LocalEventBus();
+  const webhookQueue = new LocalQueue({
+    name: 'webhook',
+    handler: async () => ((await import(pathToFileURL(resolve(repoRoot, 'functions/jobs/webhookProcessor.ts')).href)) as { handler: SqsHandler }).handler,
+  });
+  const queues = new LocalQueues({ webhook: webhookQueue });
+  setEventAdapters({ publisher: bus, queue: queues });
+  const reconciliation = installLocalReconciliation();
+  const { routes, missing } = suiteRoutes([busRoute(bus), openApiRoute, ...(o.extraRoutes ?? [])]);
   const gateway = await startGateway({ port: o.port ?? 0, routes });
   return {
     gateway,
     secrets,
     dynamo,
+    s3,
+    bus,
+    queues,
+    reconciliation,
     missing,
     close: async () => {
       await gateway.close();
+      await reconciliation.close();
+      await queues.close();
       await secrets.close();
       await dynamo.close();
+      await s3.close();
     },
   };
 }

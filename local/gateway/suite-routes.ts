@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { entryFileOf, operations } from '../../shared/catalog/index.js';
-import { webhookEntryFile, webhookHealthPath, webhooks } from '../../shared/webhooks/catalog.js';
+import { webhookEntryFile, webhookHealthPath, webhookPath, webhooks } from '../../shared/webhooks/catalog.js';
 import type { LocalRoute, V2Handler } from './routes.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -35,7 +35,7 @@ export function suiteRoutes(extra: LocalRoute[] = []): SuiteRoutes {
     routes.push({ method, path, load: loader(entry) });
   };
   for (const op of operations) add(op.route.method, op.route.path, entryFileOf(op));
-  for (const w of webhooks) add('POST', w.path, webhookEntryFile(w.name));
+  for (const w of webhooks) add('POST', webhookPath(w), webhookEntryFile(w.name));
   add('GET', webhookHealthPath, 'functions/webhooks/health.ts');
   return { routes: [...routes, ...extra], missing };
 }

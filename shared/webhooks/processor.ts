@@ -88,7 +88,8 @@ async function applyToOperation(item: InboxEvent, target: Extract<WebhookLedgerT
   const ledgerStatus = target.statusMap?.[status] ?? status;
   const externalUserId = item.externalUserId ?? str(entity.sourceExternalUserId) ?? str(entity.destinationExternalUserId);
   const amount = amountOf(entity.amount);
-  const currency = str(entity.currency)?.toLowerCase();
+  // An exchange names the currency it sells `currencyFrom` (ASSUMPTIONS.md A8: amount = amount sold).
+  const currency = (str(entity.currency) ?? str(entity.currencyFrom))?.toLowerCase();
   const r = await applyStatus({
     type: target.type,
     id: entityId,
