@@ -14,3 +14,4 @@ export type { JobDefinition } from './jobs.js';
 export * from './store/index.js';
 export * from './events/index.js';
 export * from './reconcile/index.js';
+export * from './documents/index.js';

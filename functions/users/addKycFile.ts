@@ -1,0 +1,3 @@
+import { addKycFileImpl, getOperation, operationHandler } from '../../shared/index.js';
+
+export const handler = operationHandler(getOperation('addKycFile'), { impl: addKycFileImpl });

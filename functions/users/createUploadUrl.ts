@@ -1,0 +1,3 @@
+import { createUploadUrlImpl, getOperation, operationHandler } from '../../shared/index.js';
+
+export const handler = operationHandler(getOperation('createUploadUrl'), { impl: createUploadUrlImpl });

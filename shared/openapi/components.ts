@@ -1,0 +1,117 @@
+import type { Operation } from '../catalog/types.js';
+import { problemType } from '../http/problem.js';
+
+/**
+ * Shared parts of the OpenAPI document: the ProblemDetails schema (RFC 9457, with our `errors[]`,
+ * `upstream`, `outcome` and `ledgerRef` extensions), error responses, headers and the SigV4 scheme.
+ */
+
+const problem = (description: string, headers: Record<string, unknown> = {}) => ({
+  description,
+  headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' }, ...headers },
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+});
+
+const RESPONSES = {
+  BadRequest: problem('The request is malformed or fails validation; `errors[]` names each bad field. Nothing was done.'),
+  NotFound: problem('The user or the thing named in the path does not exist (at P100 or here).'),
+  Conflict: problem(
+    'Not allowed in the current state (P100 refused), or, for money operations, a request with the same Idempotency-Key is still in progress: retry after `Retry-After` seconds with the same key.',
+    { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
+  ),
+  PayloadTooLarge: problem('The request body (or an uploaded document) is too large. Nothing was done.'),
+  UnsupportedMediaType: problem('The body is not `application/json`. Nothing was done.'),
+  UnprocessableContent: problem('Well-formed but refused: by P100 (`upstream` says why), or an Idempotency-Key reused with another payload.'),
+  InternalError: problem('An error on our side; `requestId` finds it in the logs.'),
+  BadGateway: problem('P100 failed or could not be reached. For money operations `outcome: "UNKNOWN"` means it may have acted: see `ledgerRef`, do not resend with a new key.'),
+  ServiceUnavailable: problem('P100 is temporarily unavailable or rate limiting; nothing was done. Retry later.', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
+  GatewayTimeout: problem('P100 did not answer in time. For money operations `outcome: "UNKNOWN"` (see BadGateway).'),
+} as const;
+
+type ResponseName = keyof typeof RESPONSES;
+const ref = (name: ResponseName) => ({ $ref: `#/components/responses/${name}` });
+
+/** The error responses an operation can give, by what it does (validation, P100 call, body, money). */
+export function errorResponsesFor(op: Operation): Record<string, unknown> {
+  const out: Record<string, unknown> = { '400': ref('BadRequest') };
+  const hasBody = op.request.body !== undefined;
+  if (op.upstream || op.route.path.includes('{')) out['404'] = ref('NotFound');
+  if (op.upstream || op.kind === 'money') out['409'] = ref('Conflict');
+  if (hasBody || op.upstream?.body === 'multipart') out['413'] = ref('PayloadTooLarge');
+  if (hasBody) out['415'] = ref('UnsupportedMediaType');
+  if (op.upstream || op.kind === 'money') out['422'] = ref('UnprocessableContent');
+  out['500'] = ref('InternalError');
+  if (op.upstream) {
+    out['502'] = ref('BadGateway');
+    out['503'] = ref('ServiceUnavailable');
+    out['504'] = ref('GatewayTimeout');
+  }
+  return out;
+}
+
+export function components(): Record<string, unknown> {
+  return {
+    securitySchemes: {
+      sigv4: {
+        type: 'apiKey',
+        name: 'Authorization',
+        in: 'header',
+        description: 'AWS Signature Version 4 (API Gateway IAM authorization): sign each request with credentials allowed to call `execute-api:Invoke` on the route.',
+        'x-amazon-apigateway-authtype': 'awsSigv4',
+      },
+    },
+    parameters: {
+      IdempotencyKey: {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: true,
+        description: 'A new key per intended operation (a UUID is fine). Scoped to the operation; kept 24 h.',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
+      },
+    },
+    headers: {
+      RequestId: { description: 'The request id (the caller\'s `x-request-id` when it is a safe token); it is in every log line.', schema: { type: 'string' } },
+      IdempotentReplayed: { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
+      RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
+    },
+    schemas: {
+      FieldProblem: {
+        type: 'object',
+        required: ['in', 'field', 'message'],
+        properties: {
+          in: { type: 'string', enum: ['body', 'query', 'path', 'header'] },
+          field: { type: 'string', description: 'Dotted path of the field, `(root)` for the whole part.' },
+          message: { type: 'string' },
+        },
+      },
+      ProblemDetails: {
+        type: 'object',
+        description: 'RFC 9457 problem details.',
+        required: ['type', 'title', 'status'],
+        properties: {
+          type: { type: 'string', format: 'uri', description: `A tag URI naming the problem, such as \`${problemType('validation')}\`.` },
+          title: { type: 'string' },
+          status: { type: 'integer', minimum: 400, maximum: 599 },
+          detail: { type: 'string' },
+          requestId: { type: 'string' },
+          errors: { type: 'array', items: { $ref: '#/components/schemas/FieldProblem' } },
+          upstream: {
+            type: 'object',
+            description: "P100's refusal, when P100 refused.",
+            required: ['errorCode'],
+            properties: { errorCode: { type: 'string' }, errorName: { type: 'string' } },
+          },
+          outcome: { type: 'string', enum: ['UNKNOWN'], description: 'Money operations only: P100 may or may not have acted.' },
+          ledgerRef: {
+            type: 'object',
+            description: 'The ledger operation reconciliation will resolve.',
+            required: ['type', 'id'],
+            properties: { type: { type: 'string' }, id: { type: 'string' } },
+          },
+        },
+        additionalProperties: true,
+      },
+    },
+    responses: RESPONSES,
+  };
+}
