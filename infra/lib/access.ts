@@ -46,9 +46,16 @@ const localOperationAccess: Readonly<Record<string, Partial<Access>>> = {
   createUploadUrl: { upload: 'put', ledger: 'none' },
   startReconciliation: { invokeReconcile: true },
   getReconciliationReport: { ledger: 'read' },
-  listInboxEvents: { inbox: 'read', ledger: 'none' },
-  replayInboxEvent: { inbox: 'readWrite', sendWebhookQueue: true, ledger: 'none' },
 };
+
+/**
+ * Operator routes over the webhook inbox (area `operations`, "Inbox" in the operationId): reads list
+ * it; writes (replays) also put events back on the webhook queue. No ledger: the processor owns it.
+ */
+function inboxOperationAccess(op: { area: string; operationId: string; kind: string }): Partial<Access> {
+  if (op.area !== 'operations' || !/inbox/i.test(op.operationId)) return {};
+  return op.kind === 'read' ? { inbox: 'read', ledger: 'none' } : { inbox: 'readWrite', sendWebhookQueue: true, ledger: 'none' };
+}
 
 /** Operations that forward uploaded documents to P100 read them back from the upload bucket. */
 const uploadReaders: ReadonlySet<string> = new Set(['addKycFile', 'addPoaFile']);
@@ -64,7 +71,7 @@ export function accessFor(spec: FunctionSpec): Access {
         ledger: op.kind === 'read' ? 'read' : 'readWrite',
         upload: uploadReaders.has(op.operationId) ? 'get' : 'none',
       };
-      return { ...base, ...(localOperationAccess[op.operationId] ?? {}) };
+      return { ...base, ...inboxOperationAccess(op), ...(localOperationAccess[op.operationId] ?? {}) };
     }
     case 'webhook':
       return { ...none, webhookToken: true, inbox: 'readWrite', sendWebhookQueue: true };

@@ -11,6 +11,11 @@ export interface CreateAppOptions {
   outdir?: string;
   /** Run the cdk-nag packs as validation plugins (default true: every synth is checked). */
   nag?: boolean;
+  /**
+   * CDK's built-in CloudFormation template validation (default true; its findings are errors, see
+   * flags.ts). Tests that only read templates turn it off: it is most of the synth time.
+   */
+  cfnValidation?: boolean;
 }
 
 export interface SuiteApp {
@@ -31,6 +36,7 @@ function envFrom(app: App): Environment | undefined {
 export function createApp(options: CreateAppOptions): SuiteApp {
   const app = new App({
     outdir: options.outdir,
+    builtinCloudFormationValidation: options.cfnValidation ?? true,
     context: { ...featureFlags, ...(options.context ?? {}) },
   });
   const config = readConfig(app.node);

@@ -9,4 +9,6 @@ export const featureFlags: Readonly<Record<string, boolean>> = {
   '@aws-cdk/aws-iam:standardizedServicePrincipals': true,
   '@aws-cdk/aws-sqs:dlqEncryptionSse': true,
   '@aws-cdk/core:validateSnapshotRemovalPolicy': true,
+  // CloudFormation Validate findings fail the synth instead of being printed as warnings.
+  '@aws-cdk/core:validateAgainstDefaultRules': true,
 };

@@ -5,10 +5,10 @@ import { accessFor } from '../../infra/lib/access.js';
 import type { FunctionSpec } from '../../infra/lib/inventory.js';
 
 /** A catalog-shaped operation for the grant rules; the rules read only kind, area, upstream and operationId. */
-function op(operationId: string, kind: Operation['kind'], upstream: boolean): FunctionSpec {
+function op(operationId: string, kind: Operation['kind'], upstream: boolean, area: Operation['area'] = 'users'): FunctionSpec {
   const operation: Operation = {
     operationId,
-    area: 'users',
+    area,
     summary: 'test',
     route: { method: 'POST', path: `/${operationId}` },
     upstream: upstream ? { method: 'POST', path: '/v1/x' } : null,
@@ -18,7 +18,7 @@ function op(operationId: string, kind: Operation['kind'], upstream: boolean): Fu
     response: z.unknown(),
     redact: [],
   };
-  return { kind: 'operation', name: operationId, entry: `functions/users/${operationId}.ts`, operation };
+  return { kind: 'operation', name: operationId, entry: `functions/${area}/${operationId}.ts`, operation };
 }
 
 describe('accessFor decides grants from catalog data', () => {
@@ -40,8 +40,9 @@ describe('accessFor decides grants from catalog data', () => {
 
   it('lets startReconciliation invoke reconcile, and the inbox operations reach inbox and webhook queue', () => {
     expect(accessFor(op('startReconciliation', 'write', false)).invokeReconcile).toBe(true);
-    expect(accessFor(op('listInboxEvents', 'read', false))).toMatchObject({ inbox: 'read', sendWebhookQueue: false });
-    expect(accessFor(op('replayInboxEvent', 'write', false))).toMatchObject({ inbox: 'readWrite', sendWebhookQueue: true });
+    expect(accessFor(op('listInboxEvents', 'read', false, 'operations'))).toMatchObject({ inbox: 'read', sendWebhookQueue: false });
+    expect(accessFor(op('replayInboxEvent', 'write', false, 'operations'))).toMatchObject({ inbox: 'readWrite', sendWebhookQueue: true });
+    expect(accessFor(op('replayDeadInboxEvents', 'write', false, 'operations'))).toMatchObject({ inbox: 'readWrite', sendWebhookQueue: true, ledger: 'none' });
   });
 
   it('never gives one function both secrets', () => {

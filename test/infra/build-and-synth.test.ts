@@ -22,7 +22,7 @@ describe('build once, synthesize from dist/', () => {
   let s: Synthesized;
   beforeAll(async () => {
     built = await buildAll({ outDir, strict: false });
-    s = synthSuite({}, distCode(built.outDir, { placeholderForMissing: () => lambda.Code.fromAsset(placeholderDir) }));
+    s = synthSuite({}, { code: distCode(built.outDir, { placeholderForMissing: () => lambda.Code.fromAsset(placeholderDir) }), cfnValidation: true });
   }, 120_000);
 
   it('writes one dist/functions/<name>/index.mjs per existing entry file and the layer', () => {

@@ -34,9 +34,16 @@ export interface Synthesized extends SuiteApp {
   stacks: StackTemplate[];
 }
 
-export function synthSuite(context: Record<string, unknown> = {}, code: CodeSource = placeholderCode(placeholderDir)): Synthesized {
+export interface SynthOptions {
+  code?: CodeSource;
+  /** CDK's CloudFormation template validation: on for the gate tests, off where only templates are read (faster). */
+  cfnValidation?: boolean;
+}
+
+export function synthSuite(context: Record<string, unknown> = {}, options: SynthOptions = {}): Synthesized {
   const outdir = mkdtempSync(path.join(tmpdir(), 'p100-infra-'));
-  const suite = createApp({ code, context, outdir });
+  const code = options.code ?? placeholderCode(placeholderDir);
+  const suite = createApp({ code, context, outdir, cfnValidation: options.cfnValidation ?? false });
   // Throws "Validation failed" when a cdk-nag rule has an unacknowledged finding.
   const assembly = suite.app.synth() as unknown as CloudAssembly;
   const read = (name: string, file: string): StackTemplate => {
