@@ -174,8 +174,21 @@ export function markInboxEnqueued(eventId: string): Promise<boolean> {
 }
 
 /** An operator replay: back on the queue unless already processed (processing is idempotent anyway). */
-export function markInboxReplayed(eventId: string, at: string): Promise<boolean> {
-  return setState(eventId, 'ENQUEUED', { notFrom: ['PROCESSED'], extra: { replayedAt: at }, add: { replays: 1 } });
+export async function markInboxReplayed(eventId: string, at: string): Promise<boolean> {
+  if (await setState(eventId, 'ENQUEUED', { notFrom: ['PROCESSED'], extra: { replayedAt: at }, add: { replays: 1 } })) return true;
+  // Processed already: only count the replay (the audit trail of what the operator did).
+  roundTrips.count++;
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: inboxKey(eventId),
+      UpdateExpression: 'SET #at = :at ADD #n :one',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#at': 'replayedAt', '#n': 'replays' },
+      ExpressionAttributeValues: { ':at': at, ':one': 1 },
+    }),
+  );
+  return false;
 }
 
 export function markInboxProcessed(eventId: string, at: string): Promise<boolean> {
