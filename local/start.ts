@@ -24,6 +24,11 @@ if (sandbox) {
   });
 }
 
+// Reconciliation on a short interval (EventBridge Scheduler's stand-in); reports at
+// GET /operations/reconciliation/reports/latest.
+const reconcileEvery = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 60);
+if (reconcileEvery > 0) suite.reconciliation.schedule(reconcileEvery);
+
 const g = suite.gateway.url;
 console.log(`P100 partner suite running locally
   gateway      ${g}   (${suite.gateway.table.routes.length} routes)
@@ -36,6 +41,8 @@ Try:
   curl -s -X POST ${g}/users -H 'content-type: application/json' \\
        -d '{"externalUserId":"user-1","citizenship":"PL","email":"jane@example.com","firstName":"Jane","lastName":"Doe"}'
   curl -s ${g}/users/user-1/balances
+  curl -s -X POST ${g}/operations/reconciliation/runs    (reconciliation${reconcileEvery > 0 ? `, also every ${reconcileEvery} s` : ''})
+  curl -s ${g}/operations/reconciliation/reports/latest
 `);
 
 const stop = async () => {

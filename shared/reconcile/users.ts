@@ -19,18 +19,18 @@ import { markUserStateChecked } from './store.js';
  */
 export async function reconcileUser(ctx: RunContext, externalUserId: string): Promise<void> {
   const account = { kind: 'user' as const, externalUserId };
-  await reconcileUserState(ctx, externalUserId);
+  const knownToP100 = await reconcileUserState(ctx, externalUserId);
   await markUserStateChecked(ctx.runId, accountKey(account));
-  const user = await getLedgerUser(externalUserId);
-  if (user && factValue(user, 'status') === 'DELETED') return;
-  await reconcileAccountHistory(ctx, account);
+  // A user P100 does not know has no history to read (P412); it is reported above.
+  if (knownToP100) await reconcileAccountHistory(ctx, account);
 }
 
 function factValue(u: LedgerUser | undefined, name: string): string | boolean | undefined {
   return u?.facts?.[name]?.value;
 }
 
-async function reconcileUserState(ctx: RunContext, externalUserId: string): Promise<void> {
+/** Compares and repairs the user's state; false when P100 does not know the user. */
+async function reconcileUserState(ctx: RunContext, externalUserId: string): Promise<boolean> {
   const user = await getLedgerUser(externalUserId);
   const status = factValue(user, 'status');
   const ours = { status: status ?? null, poaRequired: factValue(user, 'poaRequired') ?? null, kycVerificationStatus: factValue(user, 'kycVerificationStatus') ?? null };
@@ -40,9 +40,10 @@ async function reconcileUserState(ctx: RunContext, externalUserId: string): Prom
     setUserFact({ externalUserId, fact, value, at: new Date().toISOString(), source: `reconciliation:${ctx.runId}` });
 
   if (!theirsUser.exists) {
-    if (status === 'DELETED') return;
-    await report(ctx, key('user-missing-at-p100', 'user'), { class: 'user-missing-at-p100', type: 'USER', id: externalUserId, ours, theirs: null, note: 'P100 answers P412 (unknown or deleted user)' });
-    return;
+    if (status !== 'DELETED') {
+      await report(ctx, key('user-missing-at-p100', 'user'), { class: 'user-missing-at-p100', type: 'USER', id: externalUserId, ours, theirs: null, note: 'P100 answers P412 (unknown or deleted user)' });
+    }
+    return false;
   }
   const theirs = { active: theirsUser.active, ...(theirsUser.poaRequired !== undefined ? { poaRequired: theirsUser.poaRequired } : {}) };
   if (theirsUser.active && status !== 'ACTIVE' && status !== 'SUSPENDED') {
@@ -61,4 +62,5 @@ async function reconcileUserState(ctx: RunContext, externalUserId: string): Prom
       await report(ctx, key('user-state-mismatch', 'kyc'), { class: 'user-state-mismatch', type: 'USER', id: externalUserId, ours, theirs: { ...theirs, kycVerificationStatus: theirKyc } }, setFact('kycVerificationStatus', theirKyc));
     }
   }
+  return true;
 }
