@@ -38,14 +38,43 @@ export function isSensitiveKey(key: string, extra: readonly string[] = []): bool
 
 // IBAN: two letters, two digits, 11–30 alphanumerics (spaces allowed in the printed form).
 const IBAN_RE = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g;
-// Card numbers: 13–19 digits, optionally grouped by spaces or dashes.
+// Card numbers: 13–19 digits, optionally grouped by spaces or dashes; only Luhn-valid runs are card numbers
+// (every issued PAN passes Luhn), which spares timestamps, phone numbers and most ids.
 const PAN_RE = /\b\d(?:[ -]?\d){12,18}\b/g;
+// UUIDs are ids, not card numbers, even when their first groups are all digits: they are never scanned.
+const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+function redactPans(s: string): string {
+  return s.replace(PAN_RE, (m) => (luhnValid(m.replace(/[ -]/g, '')) ? REDACTED : m));
+}
 
 /** Scrubs secret-looking substrings from a string. */
 export function redactString(s: string): string {
   let out = s;
   for (const v of secretValues) if (out.includes(v)) out = out.split(v).join(REDACTED);
-  return out.replace(IBAN_RE, REDACTED).replace(PAN_RE, REDACTED);
+  out = out.replace(IBAN_RE, REDACTED);
+  if (!/\d{4}/.test(out)) return out;
+  // Scan only the text between UUIDs for card numbers.
+  let result = '';
+  let last = 0;
+  for (const m of out.matchAll(UUID_RE)) {
+    result += redactPans(out.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return result + redactPans(out.slice(last));
 }
 
 /** A deep copy of `value` with sensitive keys and secret-looking strings redacted. */

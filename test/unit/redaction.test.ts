@@ -10,8 +10,8 @@ import { captureOutput, lambdaContext, v2Event } from '../support/events.js';
 const SECRETS = {
   apiKey: 'sk_live_9f8e7d6c5b4a3210',
   webhookToken: 'whk_0a1b2c3d4e5f6789',
-  pan: '5412751234123456',
-  panSpaced: '5412 7512 3412 3456',
+  pan: '5412751234123452',
+  panSpaced: '5412 7512 3412 3452',
   pin: '4821',
   cvv: '913',
   iban: 'PL61109010140000071219812874',
@@ -92,8 +92,14 @@ describe('redaction', () => {
     expect(out).not.toContain('1234');
   });
 
+  it('leaves ids and timestamps alone: UUIDs with leading digits, epoch ms, non-Luhn digit runs', () => {
+    const id = '12345678-1234-4234-8234-123456789012';
+    expect(redactDeep({ requestId: id, at: 'epoch 1732400000000', ref: 'order 1234567890123' })).toEqual({ requestId: id, at: 'epoch 1732400000000', ref: 'order 1234567890123' });
+    expect(redactDeep({ note: `uuid ${id} then card ${SECRETS.pan}` })).toEqual({ note: `uuid ${id} then card [REDACTED]` });
+  });
+
   it('masks card numbers to first 6 and last 4', () => {
-    expect(maskPan(SECRETS.panSpaced)).toBe('541275******3456');
+    expect(maskPan(SECRETS.panSpaced)).toBe('541275******3452');
     expect(maskPan('123')).toBe('[REDACTED]');
   });
 });
