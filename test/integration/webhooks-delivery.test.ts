@@ -6,8 +6,9 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_SECRET_IDS } from '../../local/suite.js';
 import { documentClient } from '../../shared/store/client.js';
-import { getInboxEvent, listInboxEvents } from '../../shared/store/inbox.js';
-import { getLedgerOperation } from '../../shared/store/ledger.js';
+import { getInboxEvent, listInboxEvents, storeInboxEvent } from '../../shared/store/inbox.js';
+import { applyStatus, getLedgerOperation } from '../../shared/store/ledger.js';
+import { InboxBusyError, processInboxEvent } from '../../shared/webhooks/processor.js';
 import { getLedgerUser } from '../../shared/store/users.js';
 import { secretCache } from '../../shared/secrets/index.js';
 import { setWebhookTokenVerifier, webhookTokenVerifier } from '../../shared/webhooks/receiver.js';
@@ -283,6 +284,37 @@ describe('processor failures, DLQ and replay', () => {
     expect(busEvents(s, { entityId: 'dtx-poison' })).toHaveLength(1);
     expect((await getInboxEvent(eventId))?.state).toBe('PROCESSED');
     expect((await getLedgerOperation('CARD_TRANSACTION', 'dtx-poison'))?.history.filter((h) => h.applied)).toHaveLength(1);
+  });
+
+  it('a processor that died after the ledger write resumes: the change counts as applied and is published once', async () => {
+    const eventId = 'a'.repeat(64);
+    const stored = await storeInboxEvent(
+      { webhook: 'cardTransaction', entityId: 'dtx-resume', status: 'AUTHORIZED', externalUserId: 'du1', envelope: 'flat', payload: JSON.stringify(tx('dtx-resume', 'AUTHORIZED')), receivedAt: new Date().toISOString() },
+      eventId,
+    );
+    expect(stored.created).toBe(true);
+    // What the dead processor did before it died: the ledger write, tagged with the inbox event.
+    await applyStatus({ type: 'CARD_TRANSACTION', id: 'dtx-resume', status: 'AUTHORIZED', source: 'webhook', upsert: true, note: `inbox:${eventId}` });
+    expect(await processInboxEvent(eventId)).toBe('processed');
+    expect((await getInboxEvent(eventId))?.outcome).toMatchObject({ applied: true });
+    expect(busEvents(s, { entityId: 'dtx-resume' })).toHaveLength(1);
+    expect(await processInboxEvent(eventId)).toBe('skipped');
+    expect(busEvents(s, { entityId: 'dtx-resume' })).toHaveLength(1);
+  });
+
+  it('two processors on the same event at once (SQS at-least-once): one applies and publishes, the other backs off', async () => {
+    const eventId = 'b'.repeat(64);
+    await storeInboxEvent(
+      { webhook: 'cardTransaction', entityId: 'dtx-race', status: 'AUTHORIZED', externalUserId: 'du1', envelope: 'flat', payload: JSON.stringify(tx('dtx-race', 'AUTHORIZED')), receivedAt: new Date().toISOString() },
+      eventId,
+    );
+    const results = await Promise.allSettled([processInboxEvent(eventId), processInboxEvent(eventId)]);
+    const ok = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<string>).value);
+    const busy = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as unknown);
+    expect(ok).toContain('processed');
+    for (const b of busy) expect(b).toBeInstanceOf(InboxBusyError);
+    expect(busEvents(s, { entityId: 'dtx-race' })).toHaveLength(1);
+    expect((await getLedgerOperation('CARD_TRANSACTION', 'dtx-race'))?.history.filter((h) => h.applied)).toHaveLength(1);
   });
 
   it('replaying a processed event from the inbox changes nothing', async () => {
