@@ -2,7 +2,7 @@ import type { Operation } from '../catalog/types.js';
 import { logger } from '../log/logger.js';
 import type { P100Client } from '../p100/client.js';
 import { P100AuthError, P100BusinessError, P100OutcomeUnknownError, P100TransportError } from '../p100/errors.js';
-import { IdempotencyStore, type IdempotencyRecord, type StoredResponse } from '../store/idempotency.js';
+import { IdempotencyStore, type IdempotencyPersistence, type IdempotencyRecord, type StoredResponse } from '../store/idempotency.js';
 import { toProblem } from './error-map.js';
 import { payloadFingerprint, recordAccepted, recordUnknown, storableBody, type LedgerRef } from './money.js';
 import type { OperationContext, OperationImpl, OperationResult } from './operation-handler.js';
@@ -34,11 +34,11 @@ const LOCK_GRACE_MS = 2_000;
 const MAX_RETRY_AFTER_SECONDS = 2;
 
 export interface IdempotencyOptions {
-  store?: IdempotencyStore;
+  store?: IdempotencyPersistence;
   now?: () => number;
 }
 
-let defaultStore: IdempotencyStore | undefined;
+let defaultStore: IdempotencyPersistence | undefined;
 
 /**
  * Wraps a money operation's implementation with idempotency and ledger recording.

@@ -77,6 +77,15 @@ export function isExpired(record: Pick<IdempotencyRecord, 'expiresAt'>, nowMs: n
 
 export const idempotencyPk = (operationId: string, key: string): string => `${operationId}#${key}`;
 
+/** What the money wrapper needs from a store (the DynamoDB one below; tests use an in-memory one). */
+export interface IdempotencyPersistence {
+  begin(input: { operationId: string; key: string; fingerprint: string; lockExpiresAt: number }): Promise<BeginResult>;
+  get(pk: string): Promise<IdempotencyRecord | undefined>;
+  complete(pk: string, lockToken: string, outcome: IdempotencyOutcome, response: StoredResponse, ledgerRef?: { type: string; id: string }): Promise<boolean>;
+  release(pk: string, lockToken: string): Promise<boolean>;
+  closeAsUnknown(record: IdempotencyRecord, response: StoredResponse, ledgerRef?: { type: string; id: string }): Promise<boolean>;
+}
+
 /**
  * Conditional-write access to the idempotency table.
  *
@@ -85,7 +94,7 @@ export const idempotencyPk = (operationId: string, key: string): string => `${op
  * const r = await store.begin({ operationId: 'createExchange', key, fingerprint, lockExpiresAt });
  * if (r.acquired) { ...call P100...; await store.complete(r.pk, r.lockToken, 'ACCEPTED', response); }
  */
-export class IdempotencyStore {
+export class IdempotencyStore implements IdempotencyPersistence {
   readonly #table?: string;
   readonly #ttlSeconds: number;
   readonly #now: () => number;

@@ -5,7 +5,7 @@ export type { OperationType, LedgerOperation, StatusChange, RecordOperationInput
 export { upsertUser, setUserFact, getLedgerUser, listLedgerUsers, userKey } from './users.js';
 export type { LedgerUser, UserModel } from './users.js';
 export { IdempotencyStore, IDEMPOTENCY_TTL_SECONDS, idempotencyPk, isExpired } from './idempotency.js';
-export type { IdempotencyRecord, IdempotencyStatus, IdempotencyOutcome, StoredResponse, BeginResult, IdempotencyStoreOptions } from './idempotency.js';
+export type { IdempotencyPersistence, IdempotencyRecord, IdempotencyStatus, IdempotencyOutcome, StoredResponse, BeginResult, IdempotencyStoreOptions } from './idempotency.js';
 export {
   storeInboxEvent, getInboxEvent, listInboxEvents, markInboxEnqueued, markInboxReplayed, markInboxProcessed, markInboxDead,
   recordInboxOutcome, markInboxPublished, claimInboxEvent, releaseInboxLease, inboxKey, InboxCursorError,
