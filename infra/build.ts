@@ -124,7 +124,7 @@ export async function buildAll(options: BuildOptions = {}): Promise<BuildResult>
       target: 'node20',
       minify: true,
       // The Lambda Node.js runtime ships AWS SDK v3: never bundle it, in the layer or in a handler.
-      external: ['@aws-sdk/*', '@smithy/*'],
+      external: ['@aws-sdk/*'],
       // CommonJS dependencies (bundled into the layer) may call require(); give ESM output one.
       banner: { js: "import{createRequire as __p100Require}from'node:module';const require=__p100Require(import.meta.url);" },
       plugins: [layerImportPlugin()],
