@@ -20,9 +20,23 @@ export type OpenApiDocument = Record<string, unknown> & { openapi: '3.1.0'; path
  * we answer. Refinements and transforms have no JSON Schema form; they are left out (`unrepresentable`).
  */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
+  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline', override: io === 'input' ? describeNormalisedEnum : undefined }) as JsonSchema;
   delete out.$schema;
   return out;
+}
+
+/**
+ * Inputs such as currencies are normalised before they are checked (`EUR` → `eur` → enum), so their input
+ * schema is a bare string. Name the accepted values in the description rather than as an `enum`, which
+ * would wrongly refuse `EUR`.
+ */
+function describeNormalisedEnum(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; out?: unknown } } })._zod?.def;
+  if (def?.type !== 'pipe') return;
+  const out = def.out as { _zod?: { def?: { type?: string; entries?: Record<string, string> } } };
+  const entries = out._zod?.def?.type === 'enum' ? out._zod.def.entries : undefined;
+  if (!entries || ctx.jsonSchema.type !== 'string' || ctx.jsonSchema.enum) return;
+  ctx.jsonSchema.description ??= `One of ${Object.values(entries).join(', ')} (case-insensitive).`;
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = { 200: 'OK', 201: 'Created', 202: 'Accepted: P100 took the request; it settles later' };

@@ -157,3 +157,16 @@ describe('addKycFile', () => {
     expect(await kycCalls()).toBe(before);
   });
 });
+
+describe('GET /openapi.json (local gateway)', () => {
+  it('serves the generated document with every catalog operation, documents included', async () => {
+    const { operations } = await import('../../shared/catalog/index.js');
+    const r = await s.call('GET', '/openapi.json');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain('application/json');
+    expect(r.body.openapi).toBe('3.1.0');
+    const ids = Object.values(r.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) => Object.values(item).map((o) => o.operationId));
+    expect(ids.sort()).toEqual(operations.map((o) => o.operationId).sort());
+    expect(r.body.paths['/users/{externalUserId}/poa-files'].post.operationId).toBe('addPoaFile');
+  });
+});
