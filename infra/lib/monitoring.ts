@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { SuiteApi } from './api.js';
 import type { SuiteConfig } from './config.js';
 import type { SuiteCore } from './core.js';
+import { webhooks } from '../../shared/webhooks/catalog.js';
 import { metricsNamespace } from './suite-function.js';
 
 /**
@@ -19,9 +20,24 @@ export class SuiteMonitoring extends Construct {
     super(scope, id);
     const { config, core, api } = props;
     const period = Duration.minutes(5);
-    const custom = (metricName: string): cloudwatch.Metric => new cloudwatch.Metric({ namespace: metricsNamespace, metricName, statistic: 'Sum', period });
-    const discrepancies = custom('ReconciliationDiscrepancies');
-    const unauthorized = custom('WebhookUnauthorized');
+    // Published as EMF by Powertools Metrics, which always adds the `service` dimension:
+    // shared/reconcile/finalize.ts (service=reconciliation, the total without further dimensions) and
+    // shared/webhooks/metrics.ts (service=webhooks, webhook=<name>).
+    const discrepancies = new cloudwatch.Metric({
+      namespace: metricsNamespace,
+      metricName: 'ReconciliationDiscrepancies',
+      dimensionsMap: { service: 'reconciliation' },
+      statistic: 'Sum',
+      period,
+    });
+    const unauthorizedOf = (webhook: string): cloudwatch.Metric =>
+      new cloudwatch.Metric({ namespace: metricsNamespace, metricName: 'WebhookUnauthorized', dimensionsMap: { service: 'webhooks', webhook }, statistic: 'Sum', period });
+    const unauthorizedAll = new cloudwatch.MathExpression({
+      expression: `SEARCH('{${metricsNamespace},service,webhook} MetricName="WebhookUnauthorized"', 'Sum', 300)`,
+      label: 'webhook 401s',
+      period,
+      usingMetrics: {},
+    });
 
     const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string): void => {
       const a = new cloudwatch.Alarm(this, alarmId, {
@@ -40,7 +56,16 @@ export class SuiteMonitoring extends Construct {
       alarm(`${name}DepthAlarm`, q.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }), 1, `${name} holds messages: inspect and replay them`);
     }
     alarm('ReconciliationDiscrepanciesAlarm', discrepancies, 1, 'Reconciliation found ledger/P100 discrepancies: see the latest report');
-    alarm('WebhookUnauthorizedAlarm', unauthorized, 10, 'Many webhook deliveries with a wrong token: a rotated token not updated here, or probing');
+    // One alarm per receiver: an alarm's metric math may combine at most 10 metrics, and the
+    // receiver's name says where to look.
+    for (const w of webhooks) {
+      alarm(
+        `WebhookUnauthorized${w.name.charAt(0).toUpperCase()}${w.name.slice(1)}Alarm`,
+        unauthorizedOf(w.name),
+        5,
+        `Webhook ${w.name}: 5+ deliveries with a wrong or missing token in 5 minutes (token rotated at P100 but not here, or probing)`,
+      );
+    }
     alarm('Api5xxAlarm', api.httpApi.metricServerError({ period, statistic: 'Sum' }), 5, 'The API answered 5xx repeatedly');
 
     const lambdaSearch = (metricName: string, stat: string, label: string): cloudwatch.MathExpression =>
@@ -72,7 +97,7 @@ export class SuiteMonitoring extends Construct {
         right: Object.values(dlqs).map((q) => q.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' })),
         width: 12,
       }),
-      new cloudwatch.GraphWidget({ title: 'Reconciliation discrepancies / webhook 401s', left: [discrepancies], right: [unauthorized], width: 12 }),
+      new cloudwatch.GraphWidget({ title: 'Reconciliation discrepancies / webhook 401s', left: [discrepancies], right: [unauthorizedAll], width: 12 }),
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { webhooks } from '../../shared/webhooks/catalog.js';
 import { synthSuite, type StackTemplate, type Synthesized } from './synth.js';
 
 const parentOf = (s: Synthesized): StackTemplate => s.stacks.find((t) => t.name === 'parent')!;
@@ -92,8 +93,19 @@ describe('stateful resources, staging defaults', () => {
 
   it('alarms on DLQ depth, reconciliation discrepancies and webhook 401 spikes', () => {
     const t = parentOf(s).template;
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'P100Suite', MetricName: 'ReconciliationDiscrepancies' });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'P100Suite', MetricName: 'WebhookUnauthorized' });
+    // Dimensions as Powertools Metrics publishes them (it always adds `service`).
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'P100Suite',
+      MetricName: 'ReconciliationDiscrepancies',
+      Dimensions: [{ Name: 'service', Value: 'reconciliation' }],
+    });
+    for (const w of webhooks) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'P100Suite',
+        MetricName: 'WebhookUnauthorized',
+        Dimensions: Match.arrayEquals([{ Name: 'service', Value: 'webhooks' }, { Name: 'webhook', Value: w.name }]),
+      });
+    }
     expect(Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' } }))).toHaveLength(3);
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
