@@ -43,7 +43,7 @@ export function reconcileJobName(): string {
  * variables its {@link Access} allows, and its error and throttle alarms.
  *
  * Default settings: Node.js 24, ARM64, explicit memory/timeout ({@link sizingFor}), active tracing,
- * JSON log format, log retention 30 days (staging) / 365 days (production).
+ * text log format (Powertools writes JSON and EMF), log retention 30 days (staging) / 365 days (production).
  */
 export class SuiteFunction extends Construct {
   readonly fn: lambda.Function;
@@ -90,7 +90,9 @@ export class SuiteFunction extends Construct {
       timeout: Duration.seconds(sizing.timeoutSeconds),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
+      // Text format: Powertools already writes JSON lines, and its EMF metrics (WebhookUnauthorized,
+      // ReconciliationDiscrepancies) must reach CloudWatch unwrapped.
+      loggingFormat: lambda.LoggingFormat.TEXT,
       role,
       environment: { [ENV.stage]: config.stage },
       deadLetterQueue: asyncInvoked ? core.asyncFailureDlq : undefined,
