@@ -26,7 +26,7 @@ describe('local gateway', () => {
 
   it('builds a v2 event with decoded path parameters, query (repeats joined) and lower-case headers', async () => {
     const res = await fetch(`${gw.url}/users/user%201/balances?a=1&b=x%20y&a=2`, { headers: { 'X-Request-Id': 'r1', Cookie: 'k=v; z=w' } });
-    const e = await res.json();
+    const e = (await res.json()) as Record<string, any>;
     expect(e).toMatchObject({
       version: '2.0',
       routeKey: 'GET /users/{externalUserId}/balances',
@@ -44,17 +44,17 @@ describe('local gateway', () => {
   });
 
   it('passes JSON bodies as text and binary bodies base64-encoded', async () => {
-    const jsonRes = await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).json();
+    const jsonRes = (await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).json()) as Record<string, unknown>;
     expect(jsonRes).toMatchObject({ body: '{"a":1}', isBase64Encoded: false });
     const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff]);
-    const bin = await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: bytes })).json();
+    const bin = (await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: bytes })).json()) as { isBase64Encoded: boolean; body: string };
     expect(bin.isBase64Encoded).toBe(true);
     expect(Buffer.from(bin.body, 'base64').equals(bytes)).toBe(true);
   });
 
   it('prefers literal segments over parameters, as API Gateway does', async () => {
-    expect((await (await fetch(`${gw.url}/cards/limits`)).json()).routeKey).toBe('GET /cards/limits');
-    expect((await (await fetch(`${gw.url}/cards/c-1`)).json()).pathParameters).toEqual({ cardId: 'c-1' });
+    expect(((await (await fetch(`${gw.url}/cards/limits`)).json()) as { routeKey: string }).routeKey).toBe('GET /cards/limits');
+    expect(((await (await fetch(`${gw.url}/cards/c-1`)).json()) as { pathParameters: unknown }).pathParameters).toEqual({ cardId: 'c-1' });
   });
 
   it('answers 404 for unknown paths and 405 with Allow for a known path with another method', async () => {

@@ -251,7 +251,7 @@ describe('upstream request shaping (ASSUMPTIONS table B)', () => {
     const r = await upstreamRequest(getOperation('createExchangeLock'), { params: user, body: parsed('createExchangeLock', 'body', { currencyFrom: 'EUR', currencyTo: 'btc', amount: '100' }) });
     expect(r).toMatchObject({ method: 'GET', path: '/v1/exchange/lock', json: undefined });
     expect(r.query).toEqual({ externalUserId: 'user-1', currencyFrom: 'eur', currencyTo: 'btc', amount: '100' });
-    const rate = await upstreamRequest(getOperation('getExchangeRate'), { query: parsed('getExchangeRate', 'query', { currencyFrom: 'eth', currencyTo: 'eur', amount: '2' }) });
+    const rate = await upstreamRequest(getOperation('getExchangeRate'), { query: parsed('getExchangeRate', 'query', { currencyFrom: 'eth', currencyTo: 'eur', amount: '2' }) as Record<string, unknown> });
     expect(rate).toMatchObject({ method: 'GET', path: '/v1/exchange/rate', query: { currencyFrom: 'eth', currencyTo: 'eur', amount: '2' } });
   });
 
