@@ -204,11 +204,12 @@ export const INBOX_LEASE_MS = 90_000;
 /**
  * Takes the processing lease of an event: SQS may hand the same event to two processors at once (two
  * messages after a concurrent redelivery, or at-least-once delivery), and only one may apply and publish.
+ * Returns the item as it stands under the lease, or undefined when it is missing, PROCESSED or leased.
  */
-export async function claimInboxEvent(eventId: string, owner: string, now = Date.now()): Promise<boolean> {
+export async function claimInboxEvent(eventId: string, owner: string, now = Date.now()): Promise<InboxEvent | undefined> {
   try {
     roundTrips.count++;
-    await documentClient().send(
+    const out = await documentClient().send(
       new UpdateCommand({
         TableName: table(),
         Key: inboxKey(eventId),
@@ -216,11 +217,12 @@ export async function claimInboxEvent(eventId: string, owner: string, now = Date
         ConditionExpression: 'attribute_exists(pk) AND #s <> :processed AND (attribute_not_exists(#l) OR #l < :now)',
         ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner', '#s': 'state' },
         ExpressionAttributeValues: { ':until': now + INBOX_LEASE_MS, ':owner': owner, ':processed': 'PROCESSED', ':now': now },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return true;
+    return out.Attributes as InboxEvent;
   } catch (e) {
-    if (isConditionFailed(e)) return false;
+    if (isConditionFailed(e)) return undefined;
     throw e;
   }
 }

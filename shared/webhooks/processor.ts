@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { numberToDecimalString } from '../catalog/schemas.js';
-import { EVENT_SOURCE, eventPublisher } from '../events/index.js';
+import { eventPublisher } from '../events/index.js';
 import { logger } from '../log/logger.js';
 import {
   claimInboxEvent,
@@ -171,17 +171,15 @@ function unroutable(item: InboxEvent, def: WebhookDefinition): string | undefine
  */
 export async function processInboxEvent(eventId: string, opts: { receiveCount?: number; maxReceiveCount?: number } = {}): Promise<ProcessResult> {
   const last = (opts.receiveCount ?? 1) >= (opts.maxReceiveCount ?? WEBHOOK_MAX_RECEIVE_COUNT);
-  const found = await getInboxEvent(eventId);
-  if (!found) throw new InboxEventMissingError(eventId);
-  if (found.state === 'PROCESSED') return 'skipped';
   const owner = randomUUID();
-  if (!(await claimInboxEvent(eventId, owner))) {
-    const now = await getInboxEvent(eventId);
-    if (now?.state === 'PROCESSED') return 'skipped';
+  // The claim returns the item as it stands under the lease (outcome and published flag included).
+  const item = await claimInboxEvent(eventId, owner);
+  if (!item) {
+    const current = await getInboxEvent(eventId);
+    if (!current) throw new InboxEventMissingError(eventId);
+    if (current.state === 'PROCESSED') return 'skipped';
     throw new InboxBusyError(eventId);
   }
-  // Re-read under the lease: another worker may have recorded an outcome or published meanwhile.
-  const item = (await getInboxEvent(eventId)) ?? found;
   const def = getWebhook(item.webhook);
   try {
     const reason = unroutable(item, def);
@@ -211,7 +209,7 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
     }
     await markInboxProcessed(eventId, new Date().toISOString());
     countWebhookMetric(outcome.applied ? 'WebhookProcessed' : 'WebhookStale', def.name);
-    logger.info('webhook processed', { eventId, webhook: def.name, entityId, status: item.status, applied: outcome.applied, reason: outcome.reason, source: EVENT_SOURCE });
+    logger.info('webhook processed', { eventId, webhook: def.name, entityId, status: item.status, applied: outcome.applied, reason: outcome.reason, detailType: outcome.applied ? def.detailType : undefined });
     return 'processed';
   } catch (e) {
     await releaseInboxLease(eventId, owner).catch(() => undefined);

@@ -165,6 +165,11 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
   it('every webhook type went through, and every inbox item ended PROCESSED with one bus event per applied change', async () => {
     const seen = new Set(busEvents(s).map((e) => e.detail.webhook));
     expect([...webhooks.map((w) => w.name)].filter((n) => !seen.has(n))).toEqual([]);
+    // Quiesce: the sandbox has nothing left to deliver, then the queue has nothing left to process.
+    await waitFor('sandbox deliveries finished', async () => {
+      const d = await s.control<{ deliveries: { status: string }[] }>('GET', '/_sandbox/webhooks/deliveries');
+      return d.deliveries.every((x) => x.status === 'DELIVERED');
+    });
     await s.local.queues.get('webhook')?.idle();
     const open = await Promise.all((['RECEIVED', 'ENQUEUED', 'DEAD'] as const).map((state) => listInboxEvents({ state, limit: 100 })));
     expect(open.flatMap((p) => p.items).map((i) => `${i.webhook}:${i.state}`)).toEqual([]);
