@@ -1,6 +1,12 @@
 import type { ReconcileConfig } from './config.js';
 import { markDiscrepancy, putDiscrepancy, type Discrepancy, type RunWindow } from './store.js';
 
+/** A discrepancy waiting to be written with its page. */
+export interface PendingDiscrepancy {
+  key: string;
+  d: Discrepancy;
+}
+
 /** What every step of one run shares. */
 export interface RunContext {
   runId: string;
@@ -11,8 +17,12 @@ export interface RunContext {
   hooks?: RunHooks;
 }
 
-/** Test and tooling hooks: `afterPage` throwing simulates a crash right after a page was checkpointed. */
+/**
+ * Test and tooling hooks. Throwing from `beforeCheckpoint` simulates a crash after a page's repairs but
+ * before its checkpoint (the page is read again on resume); from `afterPage`, a crash right after it.
+ */
 export interface RunHooks {
+  beforeCheckpoint?: (account: string, page: number) => void | Promise<void>;
   afterPage?: (account: string, pages: number) => void | Promise<void>;
 }
 
@@ -43,14 +53,31 @@ export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (i
 }
 
 /**
- * Records a discrepancy and, when a repair is given, repairs and marks it repaired. The discrepancy is
- * written before the repair, so a crash in between leaves it reported (repaired: false) rather than lost.
+ * Records a discrepancy and, when a repair is given, repairs and marks it repaired. By default the
+ * discrepancy is written before the repair, so a crash in between leaves it reported (repaired: false)
+ * rather than lost. A repair that leaves its own mark on the ledger (`selfMarking`: the entry is
+ * recognised as this run's repair when its page is read again) is done first, and the discrepancy is
+ * then written once, already marked: one write less per repaired entry.
  */
-export async function report(ctx: RunContext, key: string, d: Omit<Discrepancy, 'at' | 'repaired'>, repair?: () => Promise<boolean>): Promise<void> {
-  await putDiscrepancy(ctx.runId, key, { ...d, repaired: false, at: new Date().toISOString() });
+export async function report(
+  ctx: RunContext,
+  key: string,
+  d: Omit<Discrepancy, 'at' | 'repaired'>,
+  repair?: () => Promise<boolean>,
+  opts: { selfMarking?: boolean; collect?: PendingDiscrepancy[] } = {},
+): Promise<void> {
+  const at = new Date().toISOString();
+  if (repair && opts.selfMarking) {
+    const repaired = await repair();
+    // Collected ones are written together with the page (putDiscrepancies), before its checkpoint.
+    if (opts.collect) opts.collect.push({ key, d: { ...d, repaired, at } });
+    else await putDiscrepancy(ctx.runId, key, { ...d, repaired, at });
+    return;
+  }
+  const created = await putDiscrepancy(ctx.runId, key, { ...d, repaired: false, at });
   if (!repair) return;
   const repaired = await repair();
-  if (repaired) await markDiscrepancy(ctx.runId, key, { repaired: true });
+  if (repaired || !created) await markDiscrepancy(ctx.runId, key, { repaired });
 }
 
 export const opDiscrepancyKey = (type: string, id: string, cls: string) => `${type}#${id}#${cls}`;

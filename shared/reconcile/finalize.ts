@@ -3,7 +3,7 @@ import { eventPublisher, type DomainEvent } from '../events/index.js';
 import { logger } from '../log/logger.js';
 import { opDiscrepancyKey, report, type RunContext } from './context.js';
 import { operationsNotSeen } from './ledger-access.js';
-import { DISCREPANCY_CLASSES, markDiscrepancy, releaseActive, runItems, setCheckpoint, setLatest, updateRun, type DiscrepancyItem, type ProgressItem } from './store.js';
+import { DISCREPANCY_CLASSES, getRun, releaseActive, runItems, setCheckpoint, setLatest, updateRun, type DiscrepancyItem, type ProgressItem } from './store.js';
 
 export const DISCREPANCY_DETAIL_TYPE = 'p100.reconciliation.discrepancy';
 
@@ -67,13 +67,22 @@ export async function summarize(runId: string): Promise<Record<string, number>> 
   return counts;
 }
 
-/** Publishes every discrepancy not yet published, ten per PutEvents; returns how many could not be. */
+/**
+ * Publishes the run's discrepancies in sk order, ten per PutEvents, moving `publishedThrough` on the run
+ * after each call (one write per ten events; a crash re-publishes at most ten: events are at least once).
+ * On a failure it stops and returns how many stay unpublished; the report holds them all regardless.
+ */
 async function publishDiscrepancies(runId: string): Promise<number> {
-  let failed = 0;
-  for await (const page of runItems<DiscrepancyItem>(runId, 'D#')) {
-    const todo = page.filter((d) => !d.published);
-    for (let i = 0; i < todo.length; i += 10) {
-      const chunk = todo.slice(i, i + 10);
+  const run = await getRun(runId);
+  let failedAt: string | undefined;
+  let unpublished = 0;
+  for await (const page of runItems<DiscrepancyItem>(runId, 'D#', run?.publishedThrough ? { after: run.publishedThrough } : {})) {
+    for (let i = 0; i < page.length; i += 10) {
+      const chunk = page.slice(i, i + 10);
+      if (failedAt) {
+        unpublished += chunk.length;
+        continue;
+      }
       const events: DomainEvent[] = chunk.map((d) => ({
         detailType: DISCREPANCY_DETAIL_TYPE,
         detail: { runId, class: d.class, type: d.type, id: d.id, ours: d.ours, theirs: d.theirs, repaired: d.repaired, ...(d.account ? { account: d.account } : {}), ...(d.note ? { note: d.note } : {}) },
@@ -81,15 +90,16 @@ async function publishDiscrepancies(runId: string): Promise<number> {
       try {
         await eventPublisher().publish(events);
       } catch (e) {
-        // The report is the record; events are notifications. They stay `published: false` in the report.
-        failed += chunk.length;
-        logger.warn('could not publish discrepancy events', { runId, count: chunk.length, error: e instanceof Error ? e.message : String(e) });
+        // The report is the record; events are notifications. The next finalize of this run retries.
+        failedAt = chunk[0]?.sk;
+        unpublished += chunk.length;
+        logger.warn('could not publish discrepancy events', { runId, error: e instanceof Error ? e.message : String(e) });
         continue;
       }
-      for (const d of chunk) await markDiscrepancy(runId, d.sk.slice(2), { published: true });
+      await updateRun(runId, { publishedThrough: (chunk[chunk.length - 1] as DiscrepancyItem).sk });
     }
   }
-  return failed;
+  return unpublished;
 }
 
 let metrics: Metrics | undefined;

@@ -1,9 +1,9 @@
 import { applyStatus, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
-import { forEachLimit, opDiscrepancyKey, pastDeadline, report, DeadlineReachedError, type RunContext } from './context.js';
+import { forEachLimit, opDiscrepancyKey, pastDeadline, report, DeadlineReachedError, type PendingDiscrepancy, type RunContext } from './context.js';
 import { sameDecimal } from './decimal.js';
-import { touchOperation } from './ledger-access.js';
+import { getOperations, markSeen } from './ledger-access.js';
 import { accountKey, historyPages, ledgerTypeOf, type Account, type HistoryCursor, type HistoryEntry } from './p100.js';
-import { advanceProgress, getProgress, heartbeat } from './store.js';
+import { advanceProgress, getProgress, heartbeat, putDiscrepancies } from './store.js';
 
 /**
  * Step 2 of a run: one account's P100 history in the run's window, matched with the ledger entry by entry.
@@ -27,11 +27,17 @@ export async function reconcileAccountHistory(ctx: RunContext, account: Account)
   const leaseMs = ctx.config.leaseSeconds * 1000;
   for await (const page of historyPages(account, ctx.window, { ...(cursor ? { cursor } : {}), pageSize: ctx.config.pageSize })) {
     let matched = 0;
+    const refs = page.entries.map((e) => ({ type: ledgerTypeOf(e.type), id: e.referenceId ?? e.id })).filter((r): r is { type: OperationType; id: string } => r.type !== undefined);
+    const ledger = await getOperations(refs);
+    const found: PendingDiscrepancy[] = [];
     await forEachLimit(page.entries, ctx.config.entryConcurrency, async (entry) => {
-      if ((await classifyEntry(ctx, key, entry)) === 'matched') matched++;
+      if ((await classifyEntry(ctx, key, entry, ledger, found)) === 'matched') matched++;
     });
+    await putDiscrepancies(ctx.runId, found);
+    await markSeen(ctx.runId, refs);
     const last = page.entries[page.entries.length - 1];
     const next = last ? { createdAt: last.createdAt, id: last.id } : cursor;
+    await ctx.hooks?.beforeCheckpoint?.(key, pages + 1);
     await advanceProgress(ctx.runId, key, cursor, next, { matched, entries: page.entries.length, unreadable: page.unreadable }, false);
     cursor = next;
     pages++;
@@ -54,22 +60,15 @@ function ours(op: LedgerOperation): Record<string, unknown> {
   return { status: op.status, amount: op.amount ?? null, currency: op.currency ?? null, createdAt: op.createdAt };
 }
 
-async function findInLedger(type: OperationType, id: string, runId: string): Promise<LedgerOperation | undefined> {
-  const op = await touchOperation(type, id, runId);
-  // A transfer may have been recorded from the p2p-transfer webhook under its own type.
-  if (!op && type === 'TRANSFER') return touchOperation('P2P_TRANSFER', id, runId);
-  return op;
-}
-
-/** Classifies one history entry and repairs what may be repaired. */
-export async function classifyEntry(ctx: RunContext, account: string, e: HistoryEntry): Promise<Outcome> {
+/** Classifies one history entry against the page's ledger operations and repairs what may be repaired. */
+export async function classifyEntry(ctx: RunContext, account: string, e: HistoryEntry, ledger: ReadonlyMap<string, LedgerOperation>, collect?: PendingDiscrepancy[]): Promise<Outcome> {
   const type = ledgerTypeOf(e.type);
   const id = e.referenceId ?? e.id;
   if (!type) {
     await report(ctx, opDiscrepancyKey(e.type, id, 'missing-here'), { class: 'missing-here', type: e.type, id, ours: null, theirs: facts(e), account, note: `history type ${e.type} has no ledger type` });
     return 'discrepancy';
   }
-  const op = await findInLedger(type, id, ctx.runId);
+  const op = ledger.get(`${type}#${id}`);
 
   if (!op) {
     await report(ctx, opDiscrepancyKey(type, id, 'missing-here'), { class: 'missing-here', type, id, ours: null, theirs: facts(e), account }, async () => {
@@ -85,13 +84,13 @@ export async function classifyEntry(ctx: RunContext, account: string, e: History
         at: e.createdAt,
       });
       return true;
-    });
+    }, { selfMarking: true, ...(collect ? { collect } : {}) });
     return 'discrepancy';
   }
   const d = op.details ?? {};
   if (d['reconRun'] === ctx.runId && d['reconClass'] === 'missing-here' && d['historyEntryId'] === e.id) {
     // This entry's own repair, seen again after a crash: already reported (or reported now, once).
-    await report(ctx, opDiscrepancyKey(type, id, 'missing-here'), { class: 'missing-here', type, id, ours: null, theirs: facts(e), account }, async () => true);
+    await report(ctx, opDiscrepancyKey(type, id, 'missing-here'), { class: 'missing-here', type, id, ours: null, theirs: facts(e), account }, async () => true, { selfMarking: true, ...(collect ? { collect } : {}) });
     return 'discrepancy';
   }
 
@@ -107,7 +106,7 @@ export async function classifyEntry(ctx: RunContext, account: string, e: History
       if (op.status === e.status) return true;
       const r = await applyStatus({ type: op.type, id, status: e.status, source: 'reconciliation', force: true, note });
       return r.applied;
-    });
+    }, { selfMarking: true, ...(collect ? { collect } : {}) });
     outcome = 'discrepancy';
   }
   return outcome;

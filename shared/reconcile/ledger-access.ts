@@ -1,36 +1,81 @@
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../config/env.js';
 import { documentClient, isConditionFailed, roundTrips, tableName } from '../store/client.js';
 import { opKey, type LedgerOperation, type OperationType } from '../store/ledger.js';
 import { HISTORY_LEDGER_TYPES } from './p100.js';
 
 /**
- * The two ledger accesses reconciliation needs beyond shared/store: "look at this operation and remember
- * that this run saw it in P100's history" (one round trip, so matching an entry costs no extra write),
- * and a streamed scan of the operations this run did not see (the "missing at P100" class).
+ * The ledger accesses reconciliation needs beyond shared/store: the operations of a history page in one
+ * batch, "this run saw them in P100's history" markers in batches, the claim of an operation by an
+ * UNKNOWN write, and a streamed scan of the operations this run did not see (the "missing at P100" class).
+ * Batches, because per-entry round trips dominate the run time of a long history.
  */
 
 const table = () => tableName(ENV.ledgerTable);
 
-/** The operation, marked as seen by `runId`; undefined if the ledger does not have it. */
-export async function touchOperation(type: OperationType, id: string, runId: string): Promise<LedgerOperation | undefined> {
-  try {
-    roundTrips.count++;
-    const out = await documentClient().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: opKey(type, id),
-        UpdateExpression: 'SET reconSeenRun = :run',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':run': runId },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return out.Attributes as LedgerOperation | undefined;
-  } catch (e) {
-    if (isConditionFailed(e)) return undefined;
-    throw e;
+const opRef = (type: string, id: string) => `${type}#${id}`;
+const seenKey = (runId: string, type: string, id: string) => ({ pk: `RECON#RUN#${runId}`, sk: `SEEN#${opRef(type, id)}` });
+
+/** Retries what DynamoDB left unprocessed (throttling), with a short growing pause. */
+async function pause(attempt: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+}
+
+async function batchGet(keys: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, string>[] = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt) await pause(attempt);
+      roundTrips.count++;
+      const res = await documentClient().send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: pending, ConsistentRead: true } } }));
+      out.push(...((res.Responses?.[table()] ?? []) as Record<string, unknown>[]));
+      pending = (res.UnprocessedKeys?.[table()]?.Keys ?? []) as Record<string, string>[];
+    }
   }
+  return out;
+}
+
+/**
+ * The ledger operations of one history page, in one BatchGetItem per 100 (not one read per entry):
+ * keyed `<type>#<id>`. A TRANSFER missing under its type is looked for as P2P_TRANSFER (the webhook's).
+ */
+export async function getOperations(refs: readonly { type: OperationType; id: string }[]): Promise<Map<string, LedgerOperation>> {
+  const unique = new Map(refs.map((r) => [opRef(r.type, r.id), r]));
+  const found = new Map<string, LedgerOperation>();
+  for (const item of await batchGet([...unique.values()].map((r) => opKey(r.type, r.id)))) {
+    const op = item as unknown as LedgerOperation;
+    found.set(opRef(op.type, op.id), op);
+  }
+  const p2p = [...unique.values()].filter((r) => r.type === 'TRANSFER' && !found.has(opRef(r.type, r.id)));
+  for (const item of await batchGet(p2p.map((r) => opKey('P2P_TRANSFER', r.id)))) {
+    const op = item as unknown as LedgerOperation;
+    found.set(opRef('TRANSFER', op.id), op);
+  }
+  return found;
+}
+
+/**
+ * Remembers that run `runId` saw these operations in P100 history: small marker items written 25 per
+ * BatchWriteItem, next to the run (the ledger operations themselves are not rewritten).
+ */
+export async function markSeen(runId: string, refs: readonly { type: string; id: string }[]): Promise<void> {
+  const unique = [...new Map(refs.map((r) => [opRef(r.type, r.id), r])).values()];
+  for (let i = 0; i < unique.length; i += 25) {
+    let pending = unique.slice(i, i + 25).map((r) => ({ PutRequest: { Item: seenKey(runId, r.type, r.id) } }));
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt) await pause(attempt);
+      roundTrips.count++;
+      const res = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
+      pending = (res.UnprocessedItems?.[table()] ?? []) as typeof pending;
+    }
+  }
+}
+
+async function seenAmong(runId: string, ops: readonly LedgerOperation[]): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (const item of await batchGet(ops.map((o) => seenKey(runId, o.type, o.id)))) seen.add(String(item['sk']).slice('SEEN#'.length));
+  return seen;
 }
 
 /**
@@ -75,7 +120,7 @@ export async function* operationsNotSeen(runId: string, window: { from?: string;
     ...Object.fromEntries(HISTORY_LEDGER_TYPES.map((t, i) => [`:t${i}`, t])),
   };
   let filter =
-    'begins_with(pk, :op) AND createdAt < :to AND (attribute_not_exists(reconSeenRun) OR reconSeenRun <> :run) ' +
+    'begins_with(pk, :op) AND createdAt < :to ' +
     'AND (attribute_not_exists(details.reconRun) OR details.reconRun <> :run) AND NOT begins_with(#id, :unk) ' +
     `AND #status <> :unknown AND #status <> :resolved AND #type IN (${types.join(', ')})`;
   if (window.from) {
@@ -97,7 +142,11 @@ export async function* operationsNotSeen(runId: string, window: { from?: string;
       }),
     );
     const items = (out.Items ?? []) as LedgerOperation[];
-    if (items.length) yield items;
+    if (items.length) {
+      const seen = await seenAmong(runId, items);
+      const notSeen = items.filter((o) => !seen.has(opRef(o.type, o.id)) && !(o.type === 'P2P_TRANSFER' && seen.has(opRef('TRANSFER', o.id))));
+      if (notSeen.length) yield notSeen;
+    }
     cursor = out.LastEvaluatedKey;
   } while (cursor);
 }

@@ -51,7 +51,7 @@ export async function readReport(runIdOrLatest: string, opts: { limit: number; c
         more = true;
         break;
       }
-      const { pk: _pk, sk, published: _p, ...rest } = d;
+      const { pk: _pk, sk, ...rest } = d;
       discrepancies.push(rest);
       last = sk;
     }

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../config/env.js';
 import { documentClient, isConditionFailed, roundTrips, tableName } from '../store/client.js';
 import type { HistoryCursor } from './p100.js';
@@ -53,6 +53,8 @@ export interface RunItem {
   counts?: Record<string, number>;
   discrepancyCount?: number;
   eventsUnpublished?: number;
+  /** sk of the last discrepancy whose event was published (events go out in sk order, at least once). */
+  publishedThrough?: string;
   finishedAt?: string;
   error?: string;
 }
@@ -90,7 +92,6 @@ export interface Discrepancy {
 export interface DiscrepancyItem extends Discrepancy {
   pk: string;
   sk: string;
-  published: boolean;
 }
 
 export interface ProgressItem {
@@ -299,7 +300,7 @@ export async function advanceProgress(
 /** Records a discrepancy once per run and key; returns false if this run had already recorded it. */
 export async function putDiscrepancy(runId: string, key: string, d: Discrepancy): Promise<boolean> {
   try {
-    await send(new PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: `D#${key}`, ...d, published: false }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await send(new PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: `D#${key}`, ...d }, ConditionExpression: 'attribute_not_exists(pk)' }));
     return true;
   } catch (e) {
     if (isConditionFailed(e)) return false;
@@ -307,7 +308,24 @@ export async function putDiscrepancy(runId: string, key: string, d: Discrepancy)
   }
 }
 
-export async function markDiscrepancy(runId: string, key: string, fields: { repaired?: boolean; published?: boolean; note?: string }): Promise<void> {
+/**
+ * Writes a page's self-marking discrepancies, 25 per BatchWriteItem. Plain puts: re-writing one after a
+ * crash writes the same facts again (its repair left a mark on the ledger), so no condition is needed.
+ */
+export async function putDiscrepancies(runId: string, items: readonly { key: string; d: Discrepancy }[]): Promise<void> {
+  const unique = [...new Map(items.map((i) => [i.key, i])).values()];
+  for (let i = 0; i < unique.length; i += 25) {
+    let pending = unique.slice(i, i + 25).map((x) => ({ PutRequest: { Item: { pk: runPk(runId), sk: `D#${x.key}`, ...x.d } } }));
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      roundTrips.count++;
+      const res = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
+      pending = (res.UnprocessedItems?.[table()] ?? []) as typeof pending;
+    }
+  }
+}
+
+export async function markDiscrepancy(runId: string, key: string, fields: { repaired?: boolean; note?: string }): Promise<void> {
   const sets = Object.entries(fields).filter(([, v]) => v !== undefined);
   await send(
     new UpdateCommand({

@@ -143,6 +143,8 @@ describe('seeded mismatches', () => {
     const matched = await transfer('1.10');
     const amountOff = await transfer('2.20');
     const statusOff = await transfer('3.30');
+    await webhooksSettled();
+    expect((await getLedgerOperation('TRANSFER', statusOff))!.status).toBe('SUCCESSFUL');
     // Only at P100: made at P100 directly, its webhook lost.
     await s.control('POST', '/_sandbox/webhooks/faults', { dropRate: 1 });
     const direct = await fetch(`${s.p100}/v1/transfer`, {
