@@ -38,14 +38,14 @@ export async function reconcileAccountHistory(ctx: RunContext, account: Account)
     const last = page.entries[page.entries.length - 1];
     const next = last ? { createdAt: last.createdAt, id: last.id } : cursor;
     await ctx.hooks?.beforeCheckpoint?.(key, pages + 1);
-    await advanceProgress(ctx.runId, key, cursor, next, { matched, entries: page.entries.length, unreadable: page.unreadable }, false);
+    await advanceProgress(ctx.runId, key, cursor, next, { matched, entries: page.entries.length, unreadable: page.unreadable, pages: 1 }, false);
     cursor = next;
     pages++;
     await heartbeat(ctx.runId, new Date(Date.now() + leaseMs).toISOString());
     await ctx.hooks?.afterPage?.(key, pages);
     if (pastDeadline(ctx)) throw new DeadlineReachedError();
   }
-  await advanceProgress(ctx.runId, key, cursor, cursor, { matched: 0, entries: 0, unreadable: 0 }, true);
+  await advanceProgress(ctx.runId, key, cursor, cursor, { matched: 0, entries: 0, unreadable: 0, pages: 0 }, true);
 }
 
 type Outcome = 'matched' | 'discrepancy';

@@ -260,11 +260,11 @@ export async function advanceProgress(
   account: string,
   previous: HistoryCursor | undefined,
   next: HistoryCursor | undefined,
-  add: { matched: number; entries: number; unreadable: number },
+  add: { matched: number; entries: number; unreadable: number; pages: number },
   done: boolean,
 ): Promise<void> {
   const names: Record<string, string> = { '#c': 'cursor', '#d': 'done' };
-  const values: Record<string, unknown> = { ':m': add.matched, ':e': add.entries, ':u': add.unreadable, ':one': 1, ':d': done };
+  const values: Record<string, unknown> = { ':m': add.matched, ':e': add.entries, ':u': add.unreadable, ':p': add.pages, ':d': done };
   let set = '#d = :d';
   if (next) {
     set += ', #c = :next';
@@ -283,7 +283,7 @@ export async function advanceProgress(
       new UpdateCommand({
         TableName: table(),
         Key: { pk: runPk(runId), sk: accSk(account) },
-        UpdateExpression: `SET ${set} ADD matched :m, entries :e, unreadable :u, pages :one`,
+        UpdateExpression: `SET ${set} ADD matched :m, entries :e, unreadable :u, pages :p`,
         ConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
