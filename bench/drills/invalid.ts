@@ -241,13 +241,15 @@ export interface InvalidDrillResult {
   not4xx: string[];
   notProblemJson: string[];
   upstreamCallsDuring: number;
+  /** P100 routes called meanwhile, with counts (empty when the drill passes). */
+  upstreamRoutes: Record<string, number>;
   millis: number;
 }
 
 export async function runInvalidDrill(s: TestSuite, o: { count: number; seed?: number; concurrency?: number }): Promise<InvalidDrillResult> {
   const t0 = performance.now();
   const set = generateInvalidRequests(o.count, o.seed ?? 1);
-  const before = await s.control<{ total: number }>('GET', '/_sandbox/stats');
+  const before = await s.control<{ total: number; routes: Record<string, number> }>('GET', '/_sandbox/stats');
   const byStatus: Record<string, number> = {};
   const not4xx: string[] = [];
   const notProblemJson: string[] = [];
@@ -258,7 +260,9 @@ export async function runInvalidDrill(s: TestSuite, o: { count: number; seed?: n
     if (res.status < 400 || res.status >= 500) not4xx.push(`${r.operationId} ${r.label}: ${res.status}`);
     else if (!(res.headers.get('content-type') ?? '').includes('application/problem+json')) notProblemJson.push(`${r.operationId} ${r.label}: ${res.headers.get('content-type')}`);
   });
-  const after = await s.control<{ total: number }>('GET', '/_sandbox/stats');
+  const after = await s.control<{ total: number; routes: Record<string, number> }>('GET', '/_sandbox/stats');
+  const upstreamRoutes: Record<string, number> = {};
+  for (const [k, n] of Object.entries(after.routes)) if (n !== (before.routes[k] ?? 0)) upstreamRoutes[k] = n - (before.routes[k] ?? 0);
   const covered = new Set(set.requests.map((r) => r.operationId));
   return {
     requests: set.requests.length,
@@ -268,6 +272,7 @@ export async function runInvalidDrill(s: TestSuite, o: { count: number; seed?: n
     not4xx,
     notProblemJson,
     upstreamCallsDuring: after.total - before.total,
+    upstreamRoutes,
     millis: Math.round(performance.now() - t0),
   };
 }

@@ -45,6 +45,8 @@ export interface MoneyDrillOptions {
   webhookFaults?: { dropRate: number; duplicateRate: number; reorderRate: number };
   /** Key prefix, so two drills in one suite never share keys. */
   tag: string;
+  /** Added to every amount's integer part, so two drills in one suite never share amounts (effects map to keys by amount). */
+  amountOffset?: number;
 }
 
 export interface KeyOutcome {
@@ -78,9 +80,9 @@ const normalize = (a: string) => (a.includes('.') ? a.replace(/0+$/, '').replace
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function amountFor(index: number): string {
-  // Unique per key within a drill: the integer part is the key's index.
-  return `${index + 1}.37`;
+function amountFor(index: number, offset: number): string {
+  // Unique per key: the integer part is the key's index (plus the drill's offset).
+  return `${offset + index + 1}.37`;
 }
 
 export async function runMoneyDrill(s: TestSuite, o: MoneyDrillOptions): Promise<MoneyDrillResult> {
@@ -103,7 +105,7 @@ export async function runMoneyDrill(s: TestSuite, o: MoneyDrillOptions): Promise
   const plan = Array.from({ length: o.operations }, (_, i) => {
     const kind = KINDS[Math.floor(rnd() * KINDS.length)] as MoneyKind;
     const user = kind === 'partner-exchange' ? null : (users[Math.floor(rnd() * users.length)] as string);
-    return { key: `${o.tag}-k${String(i).padStart(5, '0')}`, kind, user, amount: amountFor(i) };
+    return { key: `${o.tag}-k${String(i).padStart(5, '0')}`, kind, user, amount: amountFor(i, o.amountOffset ?? 0) };
   });
 
   const statsBefore = await s.control<{ routes: Record<string, number> }>('GET', '/_sandbox/stats');

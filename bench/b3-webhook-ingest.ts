@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { lambdaContext, toV2Event } from '../local/gateway/events.js';
+import { LOCAL_TABLES } from '../local/aws/dynamo.js';
+import { setEventAdapters, type MessageQueue } from '../shared/events/index.js';
+import { documentClient, roundTrips } from '../shared/store/client.js';
+import { getInboxEvent } from '../shared/store/inbox.js';
+import { startTestSuite } from '../test/support/suite.js';
+import { captureOutput } from './lib/capture.js';
+import { forEachLimit } from './drills/support.js';
+import type { BenchResult } from './lib/report.js';
+import { round } from './lib/stats.js';
+
+const ID = 'B3';
+const WHAT = 'webhook ingest: events/s through receiver + inbox (dynalite) vs raw conditional puts of the same items';
+const TARGET = '≥ 70% of the raw rate';
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number }>;
+
+/**
+ * B3. The exchange-status receiver (functions/webhooks/exchange.ts) invoked in process with API Gateway
+ * events carrying the real token: token check, body parse, dedup key, conditional put into the inbox,
+ * enqueue, mark enqueued. The queue is a counting stand-in: the processor is another Lambda, its work is
+ * not ingest. The floor: conditional puts (`attribute_not_exists(pk)`) of the very items the receiver
+ * stored, read back beforehand, under fresh keys, through the same document client. Both sides run with
+ * the same concurrency, in two interleaved rounds; the first 50 events warm up and are not counted.
+ */
+export async function benchWebhookIngest(o: { events?: number; concurrency?: number } = {}): Promise<BenchResult> {
+  const n = o.events ?? 2000;
+  const conc = o.concurrency ?? 8;
+  const s = await startTestSuite({ seed: 3 });
+  const cap = captureOutput({ keep: false });
+  let enqueued = 0;
+  const countingQueue: MessageQueue = { send: async (_q, messages) => void (enqueued += messages.length) };
+  setEventAdapters({ queue: countingQueue });
+  try {
+    const { handler } = (await import('../functions/webhooks/exchange.js')) as { handler: Handler };
+    const ingest = async (count: number): Promise<{ ms: number; eventIds: string[] }> => {
+      const bodies = Array.from({ length: count }, () =>
+        JSON.stringify({ exchangeId: randomUUID(), externalUserId: null, currencyFrom: 'eur', currencyTo: 'usdc', amount: '10.00', amountTo: '10.71', rate: '1.071', status: 'COMPLETED', createdAt: new Date().toISOString() }),
+      );
+      const eventIds: string[] = [];
+      const t0 = performance.now();
+      await forEachLimit(bodies, conc, async (body) => {
+        const ev = toV2Event({ method: 'POST', url: '/webhook/exchange/status', headers: { authorization: `Bearer ${s.webhookToken}`, 'content-type': 'application/json' }, body: Buffer.from(body) }, '/webhook/exchange/status', {});
+        const res = (await handler(ev, lambdaContext('webhook-exchange', 10_000))) as { statusCode?: number; body?: string };
+        if (res.statusCode !== 200) throw new Error(`receiver answered ${res.statusCode}: ${res.body}`);
+        eventIds.push((JSON.parse(res.body ?? '{}') as { eventId: string }).eventId);
+      });
+      return { ms: performance.now() - t0, eventIds };
+    };
+    const raw = async (items: Record<string, unknown>[]): Promise<number> => {
+      const t0 = performance.now();
+      await forEachLimit(items, conc, async (item) => {
+        await documentClient().send(new PutCommand({ TableName: LOCAL_TABLES.inbox.name, Item: { ...item, pk: `RAW#${randomUUID()}` }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      });
+      return performance.now() - t0;
+    };
+    const itemsOf = async (ids: string[]) => {
+      const items: Record<string, unknown>[] = [];
+      for (const id of ids) {
+        const it = await getInboxEvent(id);
+        if (!it) throw new Error(`inbox has no event ${id}`);
+        items.push(it as unknown as Record<string, unknown>);
+      }
+      return items;
+    };
+    // Warm-up (excluded).
+    const warm = await ingest(50);
+    await raw(await itemsOf(warm.eventIds));
+
+    let ingestMs = 0;
+    let rawMs = 0;
+    let ingestTrips = 0;
+    const half = Math.floor(n / 2);
+    for (let round = 0; round < 2; round++) {
+      const trips0 = roundTrips.count;
+      const r = await ingest(half);
+      ingestTrips += roundTrips.count - trips0;
+      ingestMs += r.ms;
+      rawMs += await raw(await itemsOf(r.eventIds));
+    }
+    const ingestRate = (2 * half) / (ingestMs / 1000);
+    const rawRate = (2 * half) / (rawMs / 1000);
+    const ratio = ingestRate / rawRate;
+    const met = ratio >= 0.7;
+    return {
+      id: ID,
+      what: WHAT,
+      target: TARGET,
+      figure: `${round(ingestRate, 0)} events/s vs ${round(rawRate, 0)} raw puts/s = ${round(ratio * 100, 0)}% (${round(ingestTrips / (2 * half), 2)} DynamoDB round trips per event; ${2 * half} events each, concurrency ${conc}, 50 warm-up excluded)`,
+      status: met ? 'MET' : 'MISSED',
+      ...(met
+        ? {}
+        : {
+            reason:
+              `ingest runs at ${round(ratio * 100, 0)}% of raw puts. Per event the receiver makes ${round(ingestTrips / (2 * half), 2)} DynamoDB round trips (the conditional put, then an update marking the item ENQUEUED after SendMessage) ` +
+              'where the floor makes one, plus token check, body parse and AES-GCM sealing in the same process as dynalite. To reach 70%: drop the mark-enqueued update ' +
+              '(let the processor move RECEIVED → PROCESSED, and have a redelivery re-enqueue any RECEIVED item older than the queue delay), making ingest one round trip.',
+          }),
+      data: { events: 2 * half, concurrency: conc, roundTripsPerEvent: ingestTrips / (2 * half), ingestMs, rawMs, ingestRate, rawRate, ratio, enqueued },
+    };
+  } finally {
+    cap.stop();
+    await s.close();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The reduced fault drill (bench/drills, `npm run drill` runs it at full size): 100 money operations under
+ * 30% upstream faults with same-key retries, 40 under dropped/duplicated/reordered webhooks, 1,000
+ * generated invalid requests over every operation, and a scan of all handler output for every secret
+ * used. One suite, one run; each invariant is its own assertion so a failure names what broke.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REDUCED, runDrills, type DrillReport } from '../../bench/drills/index.js';
+
+let r: DrillReport;
+
+beforeAll(async () => {
+  r = await runDrills(REDUCED);
+}, 180_000);
+
+describe('money operations under upstream faults (same Idempotency-Key on retry)', () => {
+  it('made every key take effect at most once at P100', () => {
+    expect(r.money.operations).toBe(REDUCED.moneyOps);
+    expect(r.money.duplicates).toEqual([]);
+  });
+  it('lost none: each key has one effect or a definite refusal, UNKNOWNs resolved by reconciliation', () => {
+    expect(r.money.lost).toEqual([]);
+  });
+  it('actually met faults, and left the ledger equal to P100 after reconciliation', () => {
+    expect(r.money.faultsInjected).toBeGreaterThan(r.money.operations);
+    expect(r.money.unknownOutcomes).toBeGreaterThan(0);
+    expect(r.money.ledgerMismatches).toEqual([]);
+  });
+});
+
+describe('webhooks dropped, duplicated and reordered', () => {
+  it('left no mismatch between the ledger and P100 after reconciliation, and doubled nothing', () => {
+    expect(r.webhooks.webhookDeliveries?.['DROPPED'] ?? 0).toBeGreaterThan(0);
+    expect(r.webhooks.duplicates).toEqual([]);
+    expect(r.webhooks.lost).toEqual([]);
+    expect(r.webhooks.ledgerMismatches).toEqual([]);
+  });
+});
+
+describe('generated invalid requests', () => {
+  it('covered every catalog operation', () => {
+    expect(r.invalid.requests).toBe(REDUCED.invalidRequests);
+    expect(r.invalid.operationsCovered).toBe(r.invalid.operationsInCatalog);
+  });
+  it('were all answered 4xx problem+json, never 5xx', () => {
+    expect(r.invalid.not4xx).toEqual([]);
+    expect(r.invalid.notProblemJson).toEqual([]);
+  });
+  it('reached P100 not once', () => {
+    expect(r.invalid.upstreamRoutes).toEqual({});
+    expect(r.invalid.upstreamCallsDuring).toBe(0);
+  });
+});
+
+describe('logs of the whole run', () => {
+  it('hold none of the secrets and sensitive values used', () => {
+    expect(r.logs.lines).toBeGreaterThan(100);
+    expect(r.logs.valuesSearched).toBeGreaterThanOrEqual(10);
+    expect(r.logs.hits).toEqual([]);
+  });
+});
