@@ -15,3 +15,4 @@ export * from './store/index.js';
 export * from './events/index.js';
 export * from './reconcile/index.js';
 export * from './documents/index.js';
+export * from './openapi/index.js';

@@ -11,7 +11,8 @@ export class MissingBundleError extends Error {
 }
 
 /**
- * Code from the bundles `infra/build.ts` wrote: `dist/functions/<name>/index.mjs` and `dist/layer/`.
+ * Code from the bundles `infra/build.ts` wrote: `dist/functions/<name>/index.mjs`, `dist/layer/` (client
+ * layer) and `dist/sdk-layer/` (AWS SDK layer).
  * With `placeholderForMissing`, a function without a bundle gets `placeholder` (tests only).
  */
 export function distCode(distDir: string, options: { names?: readonly string[]; placeholderForMissing?: () => lambda.Code } = {}): CodeSource {
@@ -33,11 +34,17 @@ export function distCode(distDir: string, options: { names?: readonly string[]; 
       if (options.placeholderForMissing) return options.placeholderForMissing();
       throw new MissingBundleError(distDir, ['layer (shared/index.ts)']);
     },
+    sdkLayerCode() {
+      const dir = path.join(distDir, 'sdk-layer');
+      if (existsSync(path.join(dir, 'nodejs', 'node_modules', '@aws-sdk'))) return lambda.Code.fromAsset(dir);
+      if (options.placeholderForMissing) return options.placeholderForMissing();
+      throw new MissingBundleError(distDir, ['sdk-layer (the @aws-sdk/* packages the client layer imports)']);
+    },
   };
 }
 
 /** One tiny directory for every function and the layer: fast synths in tests, no build needed. */
 export function placeholderCode(dir: string): CodeSource {
   // A Code asset binds to one stack, so each function gets its own (same content: staged once).
-  return { functionCode: () => lambda.Code.fromAsset(dir), layerCode: () => lambda.Code.fromAsset(dir) };
+  return { functionCode: () => lambda.Code.fromAsset(dir), layerCode: () => lambda.Code.fromAsset(dir), sdkLayerCode: () => lambda.Code.fromAsset(dir) };
 }

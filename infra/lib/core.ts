@@ -18,11 +18,12 @@ import { nodeRuntime } from './runtime.js';
 export interface SuiteCoreProps {
   config: SuiteConfig;
   layerCode: lambda.Code;
+  sdkLayerCode: lambda.Code;
 }
 
 /**
  * The stateful core every function shares: tables, queues with DLQs, the event bus, both secrets,
- * the upload bucket, the client layer, the alarm topic and (optionally) the static-egress VPC.
+ * the upload bucket, the client and SDK layers, the alarm topic and (optionally) the static-egress VPC.
  *
  * Default settings:
  * | resource | setting |
@@ -55,6 +56,8 @@ export class SuiteCore extends Construct {
   readonly uploadObjectsArn: string;
   readonly uploadObjectsArnForNag: string;
   readonly layer: lambda.LayerVersion;
+  /** Our pinned AWS SDK (`/opt/nodejs/node_modules/@aws-sdk/*`), so the client layer never uses the runtime's. */
+  readonly sdkLayer: lambda.LayerVersion;
   readonly alarmTopic: sns.Topic | undefined;
   readonly vpc: ec2.Vpc | undefined;
   readonly functionSecurityGroup: ec2.SecurityGroup | undefined;
@@ -170,6 +173,13 @@ export class SuiteCore extends Construct {
       compatibleRuntimes: [nodeRuntime],
       compatibleArchitectures: [lambda.Architecture.ARM_64],
       description: 'P100 suite client layer (shared/): catalog, P100 client, secrets, middleware, store, events',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.sdkLayer = new lambda.LayerVersion(this, 'SdkLayer', {
+      code: props.sdkLayerCode,
+      compatibleRuntimes: [nodeRuntime],
+      compatibleArchitectures: [lambda.Architecture.ARM_64],
+      description: 'AWS SDK v3 as pinned by package-lock.json: one ESM bundle per @aws-sdk package the client layer imports',
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

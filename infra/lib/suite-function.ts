@@ -85,7 +85,8 @@ export class SuiteFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: props.code,
-      layers: [core.layer],
+      // Both mount under /opt/nodejs: the client layer's `@aws-sdk/*` imports resolve in the SDK layer.
+      layers: [core.layer, core.sdkLayer],
       memorySize: sizing.memoryMb,
       timeout: Duration.seconds(sizing.timeoutSeconds),
       tracing: lambda.Tracing.ACTIVE,

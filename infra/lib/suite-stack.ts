@@ -12,6 +12,8 @@ import { SuiteMonitoring } from './monitoring.js';
 export interface CodeSource {
   functionCode(name: string): lambda.Code;
   layerCode(): lambda.Code;
+  /** The AWS SDK layer (`nodejs/node_modules/@aws-sdk/*`) the client layer's bare imports resolve to. */
+  sdkLayerCode(): lambda.Code;
 }
 
 export interface SuiteStackProps extends StackProps {
@@ -44,7 +46,7 @@ export class SuiteStack extends Stack {
   constructor(scope: Construct, id: string, props: SuiteStackProps) {
     super(scope, id, props);
     const { config, code } = props;
-    this.core = new SuiteCore(this, 'Core', { config, layerCode: code.layerCode() });
+    this.core = new SuiteCore(this, 'Core', { config, layerCode: code.layerCode(), sdkLayerCode: code.sdkLayerCode() });
     this.api = new SuiteApi(this, 'Api', { config });
     new SuiteMonitoring(this, 'Monitoring', { config, core: this.core, api: this.api });
 

@@ -58,9 +58,19 @@ describe('routes and functions come from the catalogs', () => {
       const fn = functionNamed(s, job.name);
       expect(fn, job.name).toBeDefined();
       expect(fn!.props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
-      expect(fn!.props.Layers).toHaveLength(1);
+      expect(fn!.props.Layers).toHaveLength(2);
       expect(fn!.props.LoggingConfig).toHaveProperty('LogGroup');
     }
+  });
+
+  it('gives every function both layers: the client layer and the AWS SDK layer it resolves @aws-sdk/* from', () => {
+    const fns = s.stacks.flatMap((t) => Object.values(t.template.findResources('AWS::Lambda::Function')));
+    expect(fns.length).toBeGreaterThan(operations.length);
+    for (const f of fns) {
+      const layers = (f.Properties.Layers as unknown[]).map((l) => JSON.stringify(l));
+      expect(new Set(layers).size, String(f.Properties.FunctionName)).toBe(2);
+    }
+    s.stacks[0]!.template.resourceCountIs('AWS::Lambda::LayerVersion', 2);
   });
 
   it('feeds the webhook processor from the webhook queue with partial batch failures', () => {

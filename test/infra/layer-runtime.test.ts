@@ -1,0 +1,176 @@
+/**
+ * The built layers as Lambda mounts them, loaded by a separate Node process that cannot see this
+ * repository's node_modules: the client layer and the SDK layer are copied to <tmp>/opt/nodejs (one tree,
+ * as Lambda extracts both layers into /opt), the handler bundles to <tmp>/var/task/<name>/, and a resolve
+ * hook maps the absolute `/opt/...` specifier handlers use to <tmp>/opt/.... Every bare `@aws-sdk/*`
+ * import then has to resolve the way it does in Lambda: by walking up from /opt/nodejs/p100-shared/ to
+ * /opt/nodejs/node_modules. No network: AWS calls are answered by a stub request handler or only signed.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAll, layerImportPath, repoRoot, sdkLayerModulesPath, sdkPackageDir, sdkPackagesImported, type BuildResult } from '../../infra/build.js';
+
+const run = promisify(execFile);
+
+interface ProbeReport {
+  layerExports: string[];
+  sdk: Record<string, { exports: number; packageJson: { name: string; type: string; exports: string } }>;
+  handlers: Record<string, string>;
+  bareFromTask: Record<string, string>;
+  dynamo: { sameDocumentClientClass: boolean; target: string | undefined; item: unknown };
+  upload: { status: number | undefined; url: string };
+}
+
+/** The child: plain ESM, written to the temp dir; it prints one JSON report. */
+const probeSource = (root: string, handlerNames: string[], sdkPackages: string[]) => `
+import { pathToFileURL } from 'node:url';
+const root = ${JSON.stringify(root)};
+const report = { sdk: {}, handlers: {}, bareFromTask: {} };
+const layer = await import(${JSON.stringify(layerImportPath)});
+report.layerExports = Object.keys(layer);
+const sdkUrl = (name) => pathToFileURL(root + ${JSON.stringify(sdkLayerModulesPath)} + '/' + name + '/index.mjs').href;
+for (const name of ${JSON.stringify(sdkPackages)}) {
+  const m = await import(sdkUrl(name));
+  const { readFileSync } = await import('node:fs');
+  report.sdk[name] = { exports: Object.keys(m).length, packageJson: JSON.parse(readFileSync(new URL('./package.json', sdkUrl(name)), 'utf8')) };
+}
+for (const name of ${JSON.stringify(handlerNames)}) {
+  const m = await import(pathToFileURL(root + '/var/task/' + name + '/index.mjs').href);
+  report.handlers[name] = typeof m.handler;
+}
+// What a handler in /var/task would get for a bare import: nothing (the repo's node_modules is out of reach).
+for (const spec of ['zod', '@aws-sdk/client-dynamodb']) {
+  report.bareFromTask[spec] = await import(spec).then(() => 'resolved', (e) => e.code);
+}
+// The layer's own DynamoDB client: the lib-dynamodb class the SDK layer holds, wired to client-dynamodb.
+const { DynamoDBDocumentClient } = await import(sdkUrl('@aws-sdk/lib-dynamodb'));
+const doc = layer.documentClient();
+let target;
+doc.config.requestHandler = {
+  handle: async (req) => {
+    target = req.headers['x-amz-target'];
+    const body = JSON.stringify({ Item: { pk: { S: 'OP#EXCHANGE#x1' }, sk: { S: 'OP' }, status: { S: 'PENDING' }, amount: { S: '10.50' } } });
+    return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: new TextEncoder().encode(body) } };
+  },
+};
+const item = await layer.getLedgerOperation('EXCHANGE', 'x1');
+report.dynamo = { sameDocumentClientClass: doc instanceof DynamoDBDocumentClient, target, item };
+// createUploadUrl imports client-s3 and the presigner lazily (import()), then signs locally.
+const out = await layer.createUploadUrlImpl(
+  { params: { externalUserId: 'u-1' }, query: {}, body: { purpose: 'KYC', fileName: 'passport.pdf', contentType: 'application/pdf', size: 1234 } },
+  {},
+);
+report.upload = { status: out.status, url: out.body.url };
+process.stdout.write(JSON.stringify(report));
+`;
+
+const hooksSource = (root: string) => `
+import { pathToFileURL } from 'node:url';
+const root = ${JSON.stringify(root)};
+export async function resolve(specifier, context, next) {
+  if (specifier.startsWith('/opt/')) return next(pathToFileURL(root + specifier).href, context);
+  return next(specifier, context);
+}
+`;
+
+describe('the layers load in Node as Lambda mounts them, without the repository', () => {
+  let root: string;
+  let built: BuildResult;
+  let report: ProbeReport;
+  let sdkPackages: string[];
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'p100-layer-runtime-'));
+    expect(path.relative(repoRoot, root).startsWith('..'), 'the temp dir is outside the repository').toBe(true);
+    built = await buildAll({ outDir: path.join(root, 'dist'), strict: false });
+    if (!built.layer || !built.sdkLayer) throw new Error('shared/index.ts is missing: no layer to load');
+    sdkPackages = built.sdkLayer.packages.map((p) => p.name);
+    cpSync(path.join(built.outDir, 'layer', 'nodejs'), path.join(root, 'opt', 'nodejs'), { recursive: true });
+    cpSync(path.join(built.sdkLayer.dir, 'nodejs'), path.join(root, 'opt', 'nodejs'), { recursive: true });
+    for (const f of built.functions) cpSync(path.dirname(f.file), path.join(root, 'var', 'task', f.name), { recursive: true });
+    rmSync(built.outDir, { recursive: true });
+    writeFileSync(path.join(root, 'hooks.mjs'), hooksSource(root));
+    writeFileSync(path.join(root, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+    writeFileSync(path.join(root, 'probe.mjs'), probeSource(root, built.functions.map((f) => f.name), sdkPackages));
+    const { stdout } = await run(process.execPath, ['--import', './register.mjs', './probe.mjs'], {
+      cwd: root,
+      // Nothing inherited: no NODE_PATH, NODE_OPTIONS or real credentials. Fake keys only sign locally.
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: root,
+        AWS_REGION: 'eu-central-1',
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        LEDGER_TABLE: 'p100-test-ledger',
+        UPLOAD_BUCKET: 'p100-test-uploads',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
+      maxBuffer: 10 * 1024 * 1024,
+    });
+    report = JSON.parse(stdout) as ProbeReport;
+  }, 120_000);
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('ships in the SDK layer exactly the @aws-sdk packages the client layer imports, from the metafile', () => {
+    expect(sdkPackages).toEqual(sdkPackagesImported(built.metafile!, built.layer!.file));
+    // The ones shared/ uses today, statically or through import().
+    expect(sdkPackages).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner']));
+    expect(built.esbuildCalls).toBe(2);
+    for (const p of built.sdkLayer!.packages) {
+      const version = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', ...p.name.split('/'), 'package.json'), 'utf8')) as { version: string }).version;
+      expect(p.version, p.name).toBe(version);
+      expect(report.sdk[p.name]!.packageJson).toEqual({ name: p.name, version, type: 'module', exports: './index.mjs' });
+      expect(report.sdk[p.name]!.exports, p.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('bundles @smithy/* and SDK helpers into each package but keeps sibling packages external (one client-dynamodb)', () => {
+    const meta = built.sdkLayer!.metafile;
+    const outputOf = (name: string) => meta.outputs[path.relative(repoRoot, path.join(sdkPackageDir(built.sdkLayer!.dir, name), 'index.mjs')).split(path.sep).join('/')]!;
+    const lib = outputOf('@aws-sdk/lib-dynamodb');
+    expect(lib.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path)).toContain('@aws-sdk/client-dynamodb');
+    expect(Object.keys(lib.inputs).some((f) => f.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(false);
+    expect(Object.keys(lib.inputs).some((f) => f.includes('node_modules/@aws-sdk/util-dynamodb/'))).toBe(true);
+    for (const name of sdkPackages) {
+      const out = outputOf(name);
+      // Only the layer's own packages may stay external (plus the optional CRT signer the SDK probes for in a try/catch).
+      const external = out.imports.filter((i) => i.external && !i.path.startsWith('node:') && i.path !== '@aws-sdk/signature-v4-crt');
+      for (const i of external) expect(sdkPackages, `${name} imports ${i.path}`).toContain(i.path);
+      expect(Object.keys(out.inputs).some((f) => f.includes('node_modules/@smithy/')), name).toBe(true);
+    }
+  });
+
+  it('loads the client layer through /opt and every handler bundle against it', () => {
+    expect(report.layerExports).toEqual(expect.arrayContaining(['operationHandler', 'documentClient', 'webhookReceiver', 'openApiHandler']));
+    expect(Object.keys(report.handlers).sort()).toEqual(built.functions.map((f) => f.name).sort());
+    for (const [name, type] of Object.entries(report.handlers)) expect(type, name).toBe('function');
+  });
+
+  it('has no path to the repository node_modules: a bare import from /var/task fails', () => {
+    expect(report.bareFromTask).toEqual({ zod: 'ERR_MODULE_NOT_FOUND', '@aws-sdk/client-dynamodb': 'ERR_MODULE_NOT_FOUND' });
+    expect(existsSync(path.join(root, 'node_modules'))).toBe(false);
+  });
+
+  it('runs a ledger read through the layer DocumentClient: lib-dynamodb from the SDK layer on its sibling client-dynamodb', () => {
+    expect(report.dynamo.sameDocumentClientClass).toBe(true);
+    expect(report.dynamo.target).toBe('DynamoDB_20120810.GetItem');
+    expect(report.dynamo.item).toMatchObject({ pk: 'OP#EXCHANGE#x1', status: 'PENDING', amount: '10.50' });
+  });
+
+  it('presigns an upload with the lazily imported client-s3 and presigner, without an empty-body checksum', () => {
+    expect(report.upload.status).toBe(201);
+    const url = new URL(report.upload.url);
+    expect(url.hostname).toContain('p100-test-uploads');
+    expect(url.pathname).toMatch(/^\/uploads\/u-1\//);
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect([...url.searchParams.keys()].some((k) => k.toLowerCase().startsWith('x-amz-checksum'))).toBe(false);
+  });
+});
