@@ -4,23 +4,37 @@ import type { FunctionSpec } from './inventory.js';
  * What one function may touch, decided from catalog data only (kind, area, upstream, operationId).
  * The stack turns each capability into an IAM grant AND the matching environment variable, so a
  * function never holds a permission it has no variable for, nor the reverse.
+ *
+ * Derived from what the shared/ code each function runs actually reads (`ENV.*` per module):
+ * | module | reads |
+ * |---|---|
+ * | http/runtime.ts (P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
+ * | http/idempotency.ts + http/money.ts (money operations only) | idempotency table, ledger |
+ * | callUpstream (every other operation calling P100) | nothing of ours: no table |
+ * | documents/uploads.ts | upload bucket (put: createUploadUrl; get: addKycFile, addPoaFile) |
+ * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
+ * | webhooks/receiver.ts | webhook token secret, inbox, webhook queue |
+ * | webhooks/processor.ts | webhook token secret (opens sealed card codes), inbox, ledger, bus |
+ * | reconcile/* | ledger, P100 (API key), reconcile queue (fan-out), bus (discrepancies), Lambda invoke of reconcile |
+ *
+ * Metrics (webhooks/metrics.ts, reconcile/finalize.ts) are Powertools EMF log lines: no CloudWatch
+ * permission. WEBHOOK_PATH_OVERRIDES is read by the local gateway only; in AWS the routes carry the paths.
  */
 export interface Access {
   /** Reads the P100 API key secret (calls P100). Never together with `webhookToken`. */
   apiKey: boolean;
-  /** Reads the webhook token secret (verifies P100 deliveries). */
+  /** Reads the webhook token secret: receivers verify deliveries, the processor opens sealed fields with it. */
   webhookToken: boolean;
   idempotency: 'none' | 'readWrite';
   ledger: 'none' | 'read' | 'readWrite';
   inbox: 'none' | 'read' | 'readWrite';
-  /** Sends to the webhook queue (receivers, inbox replay). */
+  /** Sends to the webhook queue (receivers, inbox replays). */
   sendWebhookQueue: boolean;
   /** Sends to the reconcile queue (the scheduled sweep fans users out). */
   sendReconcileQueue: boolean;
   putEvents: boolean;
-  /** cloudwatch:PutMetricData, limited to the P100Suite namespace. */
-  putMetrics: boolean;
   upload: 'none' | 'put' | 'get';
+  /** Asynchronous invoke of the reconcile function (startReconciliation; reconcile itself, to go on after its timeout). */
   invokeReconcile: boolean;
 }
 
@@ -33,18 +47,18 @@ const none: Access = {
   sendWebhookQueue: false,
   sendReconcileQueue: false,
   putEvents: false,
-  putMetrics: false,
   upload: 'none',
   invokeReconcile: false,
 };
 
 /**
- * Local operations (`upstream: null`) that need more than the ledger. Keyed by operationId because
- * what they touch is their whole purpose; anything not listed gets the default for its kind.
+ * Local operations (`upstream: null`) with their own implementation. Keyed by operationId because what
+ * they touch is their whole purpose; anything not listed gets the default for its kind.
  */
 const localOperationAccess: Readonly<Record<string, Partial<Access>>> = {
-  createUploadUrl: { upload: 'put', ledger: 'none' },
-  startReconciliation: { invokeReconcile: true },
+  createUploadUrl: { upload: 'put' },
+  // openRun writes the run into the ledger table, then the reconcile function is invoked.
+  startReconciliation: { ledger: 'readWrite', invokeReconcile: true },
   getReconciliationReport: { ledger: 'read' },
 };
 
@@ -54,7 +68,7 @@ const localOperationAccess: Readonly<Record<string, Partial<Access>>> = {
  */
 function inboxOperationAccess(op: { area: string; operationId: string; kind: string }): Partial<Access> {
   if (op.area !== 'operations' || !/inbox/i.test(op.operationId)) return {};
-  return op.kind === 'read' ? { inbox: 'read', ledger: 'none' } : { inbox: 'readWrite', sendWebhookQueue: true, ledger: 'none' };
+  return op.kind === 'read' ? { inbox: 'read' } : { inbox: 'readWrite', sendWebhookQueue: true };
 }
 
 /** Operations that forward uploaded documents to P100 read them back from the upload bucket. */
@@ -64,11 +78,13 @@ export function accessFor(spec: FunctionSpec): Access {
   switch (spec.kind) {
     case 'operation': {
       const op = spec.operation;
+      const money = op.kind === 'money';
       const base: Access = {
         ...none,
         apiKey: op.upstream !== null,
-        idempotency: op.kind === 'money' ? 'readWrite' : 'none',
-        ledger: op.kind === 'read' ? 'read' : 'readWrite',
+        // withIdempotency (money only) keeps the Idempotency-Key record and writes the ledger entry.
+        idempotency: money ? 'readWrite' : 'none',
+        ledger: money ? 'readWrite' : 'none',
         upload: uploadReaders.has(op.operationId) ? 'get' : 'none',
       };
       return { ...base, ...inboxOperationAccess(op), ...(localOperationAccess[op.operationId] ?? {}) };
@@ -76,15 +92,17 @@ export function accessFor(spec: FunctionSpec): Access {
     case 'webhook':
       return { ...none, webhookToken: true, inbox: 'readWrite', sendWebhookQueue: true };
     case 'webhookHealth':
+    case 'openApi':
       return none;
     case 'job':
       switch (spec.job.trigger) {
         case 'webhook-queue':
-          return { ...none, inbox: 'readWrite', ledger: 'readWrite', putEvents: true, putMetrics: true };
+          return { ...none, webhookToken: true, inbox: 'readWrite', ledger: 'readWrite', putEvents: true };
         case 'schedule':
-          return { ...none, apiKey: true, ledger: 'readWrite', sendReconcileQueue: true, putEvents: true, putMetrics: true };
+          return { ...none, apiKey: true, ledger: 'readWrite', sendReconcileQueue: true, putEvents: true, invokeReconcile: true };
         case 'reconcile-queue':
-          return { ...none, apiKey: true, ledger: 'readWrite', putEvents: true, putMetrics: true };
+          // The worker finishing the last batch finalizes the run (discrepancy events on the bus).
+          return { ...none, apiKey: true, ledger: 'readWrite', putEvents: true };
       }
   }
 }
@@ -104,6 +122,9 @@ export function sizingFor(spec: FunctionSpec): Sizing {
       return { memoryMb: 256, timeoutSeconds: 10 };
     case 'webhookHealth':
       return { memoryMb: 128, timeoutSeconds: 5 };
+    // Builds the document from the catalog once per container (zod's JSON Schema of ~70 operations).
+    case 'openApi':
+      return { memoryMb: 256, timeoutSeconds: 10 };
     case 'job':
       switch (spec.job.trigger) {
         case 'webhook-queue':

@@ -40,11 +40,13 @@ export class FunctionGroupStack extends NestedStack {
 
   #wire(f: SuiteFunction, props: FunctionGroupStackProps): void {
     const { spec } = f;
-    const route = (method: apigwv2.HttpMethod, path: string, authorizer: apigwv2.IHttpRouteAuthorizer): apigwv2.HttpRoute =>
-      new apigwv2.HttpRoute(f, 'Route', {
+    // One integration per function, shared by its routes (health answers GET and HEAD).
+    const integration = new HttpLambdaIntegration('Integration', f.fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
+    const route = (method: apigwv2.HttpMethod, path: string, authorizer: apigwv2.IHttpRouteAuthorizer, id = 'Route'): apigwv2.HttpRoute =>
+      new apigwv2.HttpRoute(f, id, {
         httpApi: props.api.httpApi,
         routeKey: apigwv2.HttpRouteKey.with(path, method),
-        integration: new HttpLambdaIntegration('Integration', f.fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 }),
+        integration,
         authorizer,
       });
 
@@ -62,13 +64,20 @@ export class FunctionGroupStack extends NestedStack {
         return;
       }
       case 'webhookHealth': {
-        const r = route(apigwv2.HttpMethod.GET, spec.path, new apigwv2.HttpNoneAuthorizer());
-        Validations.of(r).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: 'Public liveness probe for P100 (documented in their FAQ); it returns a constant and touches no data or secret.',
-        });
+        // webhooks.md: "implement GET (and HEAD)"; the handler answers HEAD without a body.
+        const routes = [route(apigwv2.HttpMethod.GET, spec.path, new apigwv2.HttpNoneAuthorizer()), route(apigwv2.HttpMethod.HEAD, spec.path, new apigwv2.HttpNoneAuthorizer(), 'HeadRoute')];
+        for (const r of routes) {
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: 'Public liveness probe for P100 (documented in their FAQ); it returns a constant and touches no data or secret.',
+          });
+        }
         return;
       }
+      case 'openApi':
+        // The document describes the operations; it is authorized like them (IAM or JWT).
+        route(apigwv2.HttpMethod.GET, spec.path, props.api.operationAuthorizer);
+        return;
       case 'job':
         switch (spec.job.trigger) {
           case 'webhook-queue':

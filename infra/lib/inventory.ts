@@ -10,10 +10,15 @@ export type FunctionSpec =
   | { kind: 'operation'; name: string; entry: string; operation: Operation }
   | { kind: 'webhook'; name: string; entry: string; webhook: WebhookDefinition }
   | { kind: 'webhookHealth'; name: string; entry: string; path: string }
+  | { kind: 'openApi'; name: string; entry: string; path: string }
   | { kind: 'job'; name: string; entry: string; job: JobDefinition };
 
-/** Entry file of the unauthenticated `/webhook/health` receiver. */
-export const webhookHealthEntry = 'functions/webhooks/health.ts';
+/** Entry file of the unauthenticated `/webhook/health` probe (GET and HEAD): named like a receiver. */
+export const webhookHealthEntry = webhookEntryFile('health');
+
+/** `GET /openapi.json`, the document of the operations (local/suite.ts serves the same path locally). */
+export const openApiPath = '/openapi.json';
+export const openApiEntry = 'functions/operations/openapi.ts';
 
 /** The client layer barrel: the only module functions import from `shared/`. */
 export const layerEntry = 'shared/index.ts';
@@ -28,6 +33,7 @@ export function functionSpecs(): FunctionSpec[] {
     ...operations.map((operation): FunctionSpec => ({ kind: 'operation', name: operation.operationId, entry: entryFileOf(operation), operation })),
     ...webhooks.map((webhook): FunctionSpec => ({ kind: 'webhook', name: webhookFunctionName(webhook.name), entry: webhookEntryFile(webhook.name), webhook })),
     { kind: 'webhookHealth', name: webhookFunctionName('health'), entry: webhookHealthEntry, path: webhookHealthPath },
+    { kind: 'openApi', name: 'openapi', entry: openApiEntry, path: openApiPath },
     ...jobs.map((job): FunctionSpec => ({ kind: 'job', name: job.name, entry: job.entry, job })),
   ];
   const seen = new Set<string>();

@@ -15,7 +15,7 @@ import type { SuiteCore } from './core.js';
 import type { FunctionSpec } from './inventory.js';
 import { nodeRuntime } from './runtime.js';
 
-/** Custom metrics namespace of the suite (reconciliation discrepancies, webhook 401s). */
+/** Custom metrics namespace of the suite (reconciliation discrepancies, webhook 401s): EMF log lines, no IAM. */
 export const metricsNamespace = 'P100Suite';
 
 export interface SuiteFunctionProps {
@@ -136,7 +136,6 @@ export class SuiteFunction extends Construct {
     if (access.webhookToken) {
       this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.webhookTokenSecret.secretArn]);
       this.#env(ENV.webhookTokenSecretId, core.webhookTokenSecret.secretArn);
-      if (Object.keys(config.webhookPathOverrides).length > 0) this.#env(ENV.webhookPathOverrides, JSON.stringify(config.webhookPathOverrides));
     }
     if (access.idempotency === 'readWrite') {
       this.#table(core.idempotencyTable, 'readWrite', false);
@@ -161,10 +160,6 @@ export class SuiteFunction extends Construct {
     if (access.putEvents) {
       this.#allow(['events:PutEvents'], [core.bus.eventBusArn]);
       this.#env(ENV.eventBusName, core.bus.eventBusName);
-    }
-    if (access.putMetrics) {
-      // PutMetricData has no resource type; the namespace condition is what limits it.
-      this.#allow(['cloudwatch:PutMetricData'], ['*'], { StringEquals: { 'cloudwatch:namespace': metricsNamespace } });
     }
     if (access.upload !== 'none') {
       this.#allow([access.upload === 'put' ? 's3:PutObject' : 's3:GetObject'], [core.uploadObjectsArn]);
@@ -200,9 +195,10 @@ export class SuiteFunction extends Construct {
   }
 
   #acknowledge(asyncInvoked: boolean): void {
-    const wildcardUses = ['X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions'];
-    if (this.access.putMetrics) wildcardUses.push('cloudwatch:PutMetricData has no resource type and is limited by a cloudwatch:namespace = P100Suite condition');
-    Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${wildcardUses.join('; ')}.` });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.',
+    });
     if (this.access.upload !== 'none') {
       Validations.of(this).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${this.#core.uploadObjectsArnForNag}]`,
@@ -234,7 +230,9 @@ function describe(spec: FunctionSpec): string {
     case 'webhook':
       return `Webhook receiver for POST ${spec.webhook.path}`;
     case 'webhookHealth':
-      return `Webhook health probe GET ${spec.path}`;
+      return `Webhook health probe GET/HEAD ${spec.path}`;
+    case 'openApi':
+      return `GET ${spec.path}: OpenAPI 3.1 document of the operations`;
     case 'job':
       return spec.job.summary.slice(0, 256);
   }

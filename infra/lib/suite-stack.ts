@@ -26,6 +26,8 @@ export function groupOf(spec: FunctionSpec): string {
   switch (spec.kind) {
     case 'operation':
       return `Operations${spec.operation.area.charAt(0).toUpperCase()}${spec.operation.area.slice(1)}`;
+    case 'openApi':
+      return 'OperationsOperations';
     case 'webhook':
     case 'webhookHealth':
       return 'Webhooks';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Operation } from '../../shared/catalog/index.js';
-import { accessFor } from '../../infra/lib/access.js';
+import { accessFor, type Access } from '../../infra/lib/access.js';
 import type { FunctionSpec } from '../../infra/lib/inventory.js';
 
 /** A catalog-shaped operation for the grant rules; the rules read only kind, area, upstream and operationId. */
@@ -21,28 +21,61 @@ function op(operationId: string, kind: Operation['kind'], upstream: boolean, are
   return { kind: 'operation', name: operationId, entry: `functions/${area}/${operationId}.ts`, operation };
 }
 
+const job = (trigger: 'webhook-queue' | 'reconcile-queue' | 'schedule'): FunctionSpec => ({ kind: 'job', name: trigger, entry: 'x', job: { name: trigger, entry: 'x', trigger, summary: '' } });
+
+/** No capability at all. */
+const nothing: Access = {
+  apiKey: false,
+  webhookToken: false,
+  idempotency: 'none',
+  ledger: 'none',
+  inbox: 'none',
+  sendWebhookQueue: false,
+  sendReconcileQueue: false,
+  putEvents: false,
+  upload: 'none',
+  invokeReconcile: false,
+};
+
 describe('accessFor decides grants from catalog data', () => {
   it('gives a money operation the API key, the idempotency table and ledger writes', () => {
     expect(accessFor(op('createExchange', 'money', true))).toMatchObject({ apiKey: true, webhookToken: false, idempotency: 'readWrite', ledger: 'readWrite' });
   });
 
-  it('gives a read operation ledger reads only and no idempotency table', () => {
-    expect(accessFor(op('getUserBalances', 'read', true))).toMatchObject({ apiKey: true, idempotency: 'none', ledger: 'read', upload: 'none' });
+  it('gives a read or write operation calling P100 the API key and no table (callUpstream touches none)', () => {
+    for (const kind of ['read', 'write'] as const) {
+      expect(accessFor(op('getUserBalances', kind, true))).toEqual({ ...nothing, apiKey: true });
+    }
   });
 
-  it('gives createUploadUrl S3 put and no API key (it never calls P100)', () => {
-    expect(accessFor(op('createUploadUrl', 'write', false))).toMatchObject({ apiKey: false, upload: 'put', ledger: 'none' });
+  it('gives createUploadUrl S3 put and nothing else (it never calls P100)', () => {
+    expect(accessFor(op('createUploadUrl', 'write', false))).toEqual({ ...nothing, upload: 'put' });
   });
 
-  it('gives addKycFile and addPoaFile S3 get', () => {
-    for (const id of ['addKycFile', 'addPoaFile']) expect(accessFor(op(id, 'write', true)).upload).toBe('get');
+  it('gives addKycFile and addPoaFile S3 get and the API key, no ledger', () => {
+    for (const id of ['addKycFile', 'addPoaFile']) expect(accessFor(op(id, 'write', true))).toEqual({ ...nothing, apiKey: true, upload: 'get' });
   });
 
-  it('lets startReconciliation invoke reconcile, and the inbox operations reach inbox and webhook queue', () => {
-    expect(accessFor(op('startReconciliation', 'write', false)).invokeReconcile).toBe(true);
-    expect(accessFor(op('listInboxEvents', 'read', false, 'operations'))).toMatchObject({ inbox: 'read', sendWebhookQueue: false });
-    expect(accessFor(op('replayInboxEvent', 'write', false, 'operations'))).toMatchObject({ inbox: 'readWrite', sendWebhookQueue: true });
-    expect(accessFor(op('replayDeadInboxEvents', 'write', false, 'operations'))).toMatchObject({ inbox: 'readWrite', sendWebhookQueue: true, ledger: 'none' });
+  it('lets startReconciliation open a run in the ledger and invoke reconcile, and getReconciliationReport read the ledger', () => {
+    expect(accessFor(op('startReconciliation', 'write', false, 'operations'))).toEqual({ ...nothing, ledger: 'readWrite', invokeReconcile: true });
+    expect(accessFor(op('getReconciliationReport', 'read', false, 'operations'))).toEqual({ ...nothing, ledger: 'read' });
+  });
+
+  it('gives the inbox operator routes the inbox, replays also the webhook queue, and nothing else', () => {
+    expect(accessFor(op('listInboxEvents', 'read', false, 'operations'))).toEqual({ ...nothing, inbox: 'read' });
+    expect(accessFor(op('replayInboxEvent', 'write', false, 'operations'))).toEqual({ ...nothing, inbox: 'readWrite', sendWebhookQueue: true });
+    expect(accessFor(op('replayDeadInboxEvents', 'write', false, 'operations'))).toEqual({ ...nothing, inbox: 'readWrite', sendWebhookQueue: true });
+  });
+
+  it('gives the jobs what their code touches', () => {
+    expect(accessFor(job('webhook-queue'))).toEqual({ ...nothing, webhookToken: true, inbox: 'readWrite', ledger: 'readWrite', putEvents: true });
+    expect(accessFor(job('schedule'))).toEqual({ ...nothing, apiKey: true, ledger: 'readWrite', sendReconcileQueue: true, putEvents: true, invokeReconcile: true });
+    expect(accessFor(job('reconcile-queue'))).toEqual({ ...nothing, apiKey: true, ledger: 'readWrite', putEvents: true });
+  });
+
+  it('gives the health probe and the OpenAPI document nothing', () => {
+    expect(accessFor({ kind: 'webhookHealth', name: 'webhook-health', entry: 'x', path: '/webhook/health' })).toEqual(nothing);
+    expect(accessFor({ kind: 'openApi', name: 'openapi', entry: 'x', path: '/openapi.json' })).toEqual(nothing);
   });
 
   it('never gives one function both secrets', () => {
@@ -50,9 +83,8 @@ describe('accessFor decides grants from catalog data', () => {
       op('a', 'money', true),
       op('b', 'read', false),
       { kind: 'webhookHealth', name: 'webhook-health', entry: 'x', path: '/webhook/health' },
-      ...(['webhook-queue', 'reconcile-queue', 'schedule'] as const).map(
-        (trigger): FunctionSpec => ({ kind: 'job', name: trigger, entry: 'x', job: { name: trigger, entry: 'x', trigger, summary: '' } }),
-      ),
+      { kind: 'openApi', name: 'openapi', entry: 'x', path: '/openapi.json' },
+      ...(['webhook-queue', 'reconcile-queue', 'schedule'] as const).map(job),
     ];
     for (const spec of specs) {
       const a = accessFor(spec);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operations } from '../../shared/catalog/index.js';
 import { buildAll, layerImportPath, repoRoot, sdkLayerModulesPath, sdkPackageDir, sdkPackagesImported, type BuildResult } from '../../infra/build.js';
 
 const run = promisify(execFile);
@@ -23,6 +24,8 @@ interface ProbeReport {
   bareFromTask: Record<string, string>;
   dynamo: { sameDocumentClientClass: boolean; target: string | undefined; item: unknown };
   upload: { status: number | undefined; url: string };
+  health: Record<'GET' | 'HEAD', { statusCode: number; headers: Record<string, string>; body: string }>;
+  openapi: { statusCode: number; contentType: string; openapi: string; operationIds: string[] };
 }
 
 /** The child: plain ESM, written to the temp dir; it prints one JSON report. */
@@ -48,9 +51,9 @@ for (const spec of ['zod', '@aws-sdk/client-dynamodb']) {
 }
 // The layer's own DynamoDB client: the lib-dynamodb class the SDK layer holds, wired to client-dynamodb.
 const { DynamoDBDocumentClient } = await import(sdkUrl('@aws-sdk/lib-dynamodb'));
-const doc = layer.documentClient();
+const docClient = layer.documentClient();
 let target;
-doc.config.requestHandler = {
+docClient.config.requestHandler = {
   handle: async (req) => {
     target = req.headers['x-amz-target'];
     const body = JSON.stringify({ Item: { pk: { S: 'OP#EXCHANGE#x1' }, sk: { S: 'OP' }, status: { S: 'PENDING' }, amount: { S: '10.50' } } });
@@ -58,13 +61,25 @@ doc.config.requestHandler = {
   },
 };
 const item = await layer.getLedgerOperation('EXCHANGE', 'x1');
-report.dynamo = { sameDocumentClientClass: doc instanceof DynamoDBDocumentClient, target, item };
+report.dynamo = { sameDocumentClientClass: docClient instanceof DynamoDBDocumentClient, target, item };
 // createUploadUrl imports client-s3 and the presigner lazily (import()), then signs locally.
 const out = await layer.createUploadUrlImpl(
   { params: { externalUserId: 'u-1' }, query: {}, body: { purpose: 'KYC', fileName: 'passport.pdf', contentType: 'application/pdf', size: 1234 } },
   {},
 );
 report.upload = { status: out.status, url: out.body.url };
+// The built health and OpenAPI handlers, as API Gateway (payload 2.0) calls them.
+const event = (method) => ({ requestContext: { http: { method } } });
+const health = (await import(pathToFileURL(root + '/var/task/webhook-health/index.mjs').href)).handler;
+report.health = { GET: await health(event('GET')), HEAD: await health(event('HEAD')) };
+const doc = await (await import(pathToFileURL(root + '/var/task/openapi/index.mjs').href)).handler(event('GET'));
+const parsed = JSON.parse(doc.body);
+report.openapi = {
+  statusCode: doc.statusCode,
+  contentType: doc.headers['content-type'],
+  openapi: parsed.openapi,
+  operationIds: Object.values(parsed.paths).flatMap((p) => Object.values(p).map((o) => o.operationId)),
+};
 process.stdout.write(JSON.stringify(report));
 `;
 
@@ -172,5 +187,15 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
     expect(url.pathname).toMatch(/^\/uploads\/u-1\//);
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect([...url.searchParams.keys()].some((k) => k.toLowerCase().startsWith('x-amz-checksum'))).toBe(false);
+  });
+
+  it('answers the health probe on GET with {"status":"ok"} and on HEAD with the same status and headers, no body', () => {
+    expect(report.health.GET).toMatchObject({ statusCode: 200, body: JSON.stringify({ status: 'ok' }) });
+    expect(report.health.HEAD).toEqual({ ...report.health.GET, body: '' });
+  });
+
+  it('serves the OpenAPI document of every catalog operation from the built openapi handler', () => {
+    expect(report.openapi).toMatchObject({ statusCode: 200, contentType: 'application/json', openapi: '3.1.0' });
+    expect(report.openapi.operationIds.sort()).toEqual(operations.map((o) => o.operationId).sort());
   });
 });

@@ -2,12 +2,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../shared/catalog/index.js';
 import { ENV } from '../../shared/config/env.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
-import { webhookFunctionName } from '../../infra/lib/inventory.js';
-import { functionNamed, synthSuite, type DeployedFunction, type Synthesized } from './synth.js';
+import { jobs } from '../../shared/jobs.js';
+import { functionSpecs, webhookFunctionName } from '../../infra/lib/inventory.js';
+import { functionNamed, routeFor, synthSuite, type DeployedFunction, type Synthesized } from './synth.js';
 
 const actionsOf = (fn: DeployedFunction): string[] => fn.statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
 const secretStatements = (fn: DeployedFunction) => fn.statements.filter((st) => JSON.stringify(st.Action).includes('secretsmanager:'));
 const touches = (fn: DeployedFunction, logicalName: string): boolean => JSON.stringify(fn.statements).includes(logicalName);
+/** Statements with one of these actions. */
+const withAction = (fn: DeployedFunction, prefix: string) => fn.statements.filter((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]).some((a) => a.startsWith(prefix)));
+/** Actions other than the own log group and X-Ray, which every function has. */
+const dataActions = (fn: DeployedFunction): string[] => actionsOf(fn).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
+const everyFunction = () => functionSpecs().map((spec) => ({ spec, fn: functionNamed(s, spec.name)! }));
 
 let s: Synthesized;
 beforeAll(() => {
@@ -52,16 +58,51 @@ describe('least privilege, read from the IAM policies in the templates', () => {
     }
   });
 
-  it('never grants a wildcard resource except for X-Ray and namespaced metrics', () => {
-    for (const op of operations) {
-      const fn = functionNamed(s, op.operationId)!;
+  it('never grants a wildcard resource except for X-Ray', () => {
+    for (const { spec, fn } of everyFunction()) {
       for (const st of fn.statements.filter((x) => x.Resource === '*')) {
         const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
-        const xray = actions.every((a) => a.startsWith('xray:'));
-        const metrics = actions.every((a) => a === 'cloudwatch:PutMetricData') && JSON.stringify(st.Condition).includes('P100Suite');
-        expect(xray || metrics, `${op.operationId}: ${actions.join(',')}`).toBe(true);
+        expect(actions.every((a) => a.startsWith('xray:')), `${spec.name}: ${actions.join(',')}`).toBe(true);
       }
     }
+  });
+
+  it('gives no function CloudWatch permissions: metrics are EMF log lines', () => {
+    for (const { spec, fn } of everyFunction()) expect(actionsOf(fn).filter((a) => a.startsWith('cloudwatch:')), spec.name).toEqual([]);
+  });
+
+  it('gives operations calling P100 that are not money operations no table at all', () => {
+    for (const op of operations.filter((o) => o.kind !== 'money' && o.upstream)) {
+      const fn = functionNamed(s, op.operationId)!;
+      expect(actionsOf(fn).filter((a) => a.startsWith('dynamodb:')), op.operationId).toEqual([]);
+      expect([ENV.ledgerTable, ENV.idempotencyTable, ENV.inboxTable].filter((v) => fn.env[v] !== undefined), op.operationId).toEqual([]);
+    }
+  });
+
+  it('sets each environment variable exactly where the matching grant is, on every function', () => {
+    const pairs: Array<[string, (fn: DeployedFunction) => boolean]> = [
+      [ENV.apiKeySecretId, (fn) => touches(fn, 'ApiKeySecret')],
+      [ENV.p100BaseUrl, (fn) => touches(fn, 'ApiKeySecret')],
+      [ENV.webhookTokenSecretId, (fn) => touches(fn, 'WebhookTokenSecret')],
+      [ENV.ledgerTable, (fn) => touches(fn, 'LedgerTable')],
+      [ENV.inboxTable, (fn) => touches(fn, 'InboxTable')],
+      [ENV.idempotencyTable, (fn) => touches(fn, 'IdempotencyTable')],
+      [ENV.webhookQueueUrl, (fn) => withAction(fn, 'sqs:SendMessage').some((st) => JSON.stringify(st.Resource).includes('WebhookQueue'))],
+      [ENV.reconcileQueueUrl, (fn) => withAction(fn, 'sqs:SendMessage').some((st) => JSON.stringify(st.Resource).includes('ReconcileQueue'))],
+      [ENV.eventBusName, (fn) => actionsOf(fn).includes('events:PutEvents')],
+      [ENV.reconcileFunctionName, (fn) => actionsOf(fn).includes('lambda:InvokeFunction')],
+      [ENV.uploadBucket, (fn) => actionsOf(fn).some((a) => a.startsWith('s3:'))],
+    ];
+    for (const { spec, fn } of everyFunction()) {
+      for (const [name, granted] of pairs) expect(fn.env[name] !== undefined, `${spec.name}: ${name}`).toBe(granted(fn));
+    }
+  });
+
+  it('sets WEBHOOK_PATH_OVERRIDES on no function: in AWS the routes carry the paths', () => {
+    const moved = synthSuite({ webhookPathOverrides: JSON.stringify({ [webhooks[0]!.name]: '/webhook/moved' }) });
+    const fns = moved.stacks.flatMap((x) => Object.values(x.template.findResources('AWS::Lambda::Function')));
+    expect(fns.filter((f) => JSON.stringify(f.Properties.Environment).includes(ENV.webhookPathOverrides))).toEqual([]);
+    expect(routeFor(moved, 'POST /webhook/moved')?.functionLogicalId).toBe(functionNamed(moved, webhookFunctionName(webhooks[0]!.name))!.logicalId);
   });
 
   it('gives the health probe no data, secret or queue access at all', () => {
@@ -71,9 +112,8 @@ describe('least privilege, read from the IAM policies in the templates', () => {
 
   it('sets only environment variables that ENV documents', () => {
     const documented = new Set<string>(Object.values(ENV));
-    for (const op of operations) {
-      const fn = functionNamed(s, op.operationId)!;
-      for (const name of Object.keys(fn.env)) expect(documented.has(name), `${op.operationId}: ${name}`).toBe(true);
+    for (const { spec, fn } of everyFunction()) {
+      for (const name of Object.keys(fn.env)) expect(documented.has(name), `${spec.name}: ${name}`).toBe(true);
     }
   });
 });
@@ -100,16 +140,45 @@ describe('capabilities of the local operations and jobs (present in the catalog)
     expect(fn.env[ENV.reconcileFunctionName]).toBe('p100-staging-reconcile');
   });
 
-  it('gives the processor the inbox, the ledger and the bus, but no secret', () => {
+  it('gives the processor the inbox, the ledger, the bus and read access to the webhook token (sealed card codes), never the API key', () => {
     const fn = functionNamed(s, 'webhookProcessor')!;
     expect(touches(fn, 'InboxTable') && touches(fn, 'LedgerTable') && actionsOf(fn).includes('events:PutEvents')).toBe(true);
-    expect(secretStatements(fn)).toEqual([]);
+    const secrets = secretStatements(fn);
+    expect(secrets).toHaveLength(1);
+    expect([secrets[0]!.Action].flat().sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(secrets[0]!.Resource)).toMatch(/WebhookTokenSecret/);
+    expect(fn.env[ENV.webhookTokenSecretId]).toBeDefined();
+    expect(touches(fn, 'ApiKeySecret') || fn.env[ENV.apiKeySecretId] !== undefined).toBe(false);
   });
 
-  it('gives reconcile the API key, the ledger, the reconcile queue, the bus and metrics', () => {
+  it('gives reconcile the API key, the ledger, the reconcile queue, the bus and an invoke of itself (to go on after its timeout)', () => {
     const fn = functionNamed(s, 'reconcile')!;
     expect(touches(fn, 'ApiKeySecret') && touches(fn, 'LedgerTable') && touches(fn, 'ReconcileQueue')).toBe(true);
-    expect(actionsOf(fn)).toEqual(expect.arrayContaining(['events:PutEvents', 'cloudwatch:PutMetricData', 'sqs:SendMessage']));
+    expect(actionsOf(fn)).toEqual(expect.arrayContaining(['events:PutEvents', 'sqs:SendMessage', 'lambda:InvokeFunction']));
+    const invoke = withAction(fn, 'lambda:InvokeFunction');
+    expect(invoke).toHaveLength(1);
+    expect(JSON.stringify(invoke[0]!.Resource)).toMatch(/function:p100-staging-reconcile"/);
+    expect(fn.env[ENV.reconcileFunctionName]).toBe('p100-staging-reconcile');
     expect(touches(fn, 'WebhookTokenSecret')).toBe(false);
+  });
+
+  it('gives reconcileUsers the API key, the ledger and the bus; it only consumes the reconcile queue', () => {
+    const fn = functionNamed(s, 'reconcileUsers')!;
+    expect(touches(fn, 'ApiKeySecret') && touches(fn, 'LedgerTable') && actionsOf(fn).includes('events:PutEvents')).toBe(true);
+    expect(actionsOf(fn)).not.toContain('sqs:SendMessage');
+    expect(actionsOf(fn)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+  });
+
+  it.runIf(has('replayDeadInboxEvents'))('lets replayDeadInboxEvents read/write the inbox and send to the webhook queue, and nothing else', () => {
+    const fn = functionNamed(s, 'replayDeadInboxEvents')!;
+    const other = fn.statements.filter((st) => !JSON.stringify(st.Resource).includes('InboxTable') && !JSON.stringify(st.Resource).includes('WebhookQueue'));
+    expect(other.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+    expect(actionsOf(fn)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage']));
+    expect(Object.keys(fn.env).sort()).toEqual([ENV.inboxTable, ENV.stage, ENV.webhookQueueUrl].sort());
+  });
+
+  it('gives every job a function and the OpenAPI document nothing', () => {
+    for (const job of jobs) expect(functionNamed(s, job.name), job.name).toBeDefined();
+    expect(dataActions(functionNamed(s, 'openapi')!)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { operations } from '../../shared/catalog/index.js';
 import { jobs } from '../../shared/jobs.js';
 import { webhookHealthPath, webhooks } from '../../shared/webhooks/catalog.js';
-import { webhookFunctionName } from '../../infra/lib/inventory.js';
+import { openApiEntry, openApiPath, webhookFunctionName, webhookHealthEntry } from '../../infra/lib/inventory.js';
 import { functionNamed, routeFor, synthSuite, type Synthesized } from './synth.js';
 
 describe('routes and functions come from the catalogs', () => {
@@ -38,14 +38,30 @@ describe('routes and functions come from the catalogs', () => {
     }
   });
 
-  it('serves the webhook health probe as a public GET', () => {
-    const route = routeFor(s, `GET ${webhookHealthPath}`);
-    expect(route?.route.AuthorizationType).toBe('NONE');
-    expect(route?.functionLogicalId).toBe(functionNamed(s, webhookFunctionName('health'))!.logicalId);
+  it('serves the webhook health probe as a public GET and HEAD, both to the one health function', () => {
+    expect(webhookHealthEntry).toBe('functions/webhooks/health.ts');
+    for (const method of ['GET', 'HEAD']) {
+      const route = routeFor(s, `${method} ${webhookHealthPath}`);
+      expect(route?.route.AuthorizationType, method).toBe('NONE');
+      expect(route?.functionLogicalId, method).toBe(functionNamed(s, webhookFunctionName('health'))!.logicalId);
+    }
+    // Both routes are allowed to invoke it.
+    const webhooksStack = s.stacks.find((t) => t.name === 'Webhooks')!;
+    const healthId = functionNamed(s, webhookFunctionName('health'))!.logicalId;
+    const permissions = Object.values(webhooksStack.template.findResources('AWS::Lambda::Permission')).filter((p) => JSON.stringify(p.Properties.FunctionName).includes(healthId));
+    expect(permissions.length).toBeGreaterThanOrEqual(1);
+    for (const p of permissions) expect(JSON.stringify(p.Properties.SourceArn)).toContain(`/*/*${webhookHealthPath}`);
+  });
+
+  it('serves GET /openapi.json from its own function, authorized like the operations', () => {
+    expect(openApiEntry).toBe('functions/operations/openapi.ts');
+    const route = routeFor(s, `GET ${openApiPath}`);
+    expect(route?.route.AuthorizationType).toBe('AWS_IAM');
+    expect(route?.functionLogicalId).toBe(functionNamed(s, 'openapi')!.logicalId);
   });
 
   it('has no route without authorization other than the webhooks and health', () => {
-    const publicPaths = new Set([...webhooks.map((w) => `POST ${w.path}`), `GET ${webhookHealthPath}`]);
+    const publicPaths = new Set([...webhooks.map((w) => `POST ${w.path}`), `GET ${webhookHealthPath}`, `HEAD ${webhookHealthPath}`]);
     const open = s.stacks
       .flatMap((t) => Object.values(t.json.Resources))
       .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties?.AuthorizationType === 'NONE')
@@ -53,7 +69,7 @@ describe('routes and functions come from the catalogs', () => {
     expect(open.sort()).toEqual([...publicPaths].sort());
   });
 
-  it('deploys every job, each on nodejs24.x / arm64 with tracing, the layer and a log group', () => {
+  it('deploys every job, each on nodejs24.x / arm64 with tracing, both layers and a log group', () => {
     for (const job of jobs) {
       const fn = functionNamed(s, job.name);
       expect(fn, job.name).toBeDefined();
@@ -110,6 +126,7 @@ describe('context switches', () => {
     });
     const op = operations[0]!;
     expect(routeFor(s, `${op.route.method} ${op.route.path}`)!.route.AuthorizationType).toBe('JWT');
+    expect(routeFor(s, `GET ${openApiPath}`)!.route.AuthorizationType).toBe('JWT');
     expect(routeFor(s, `POST ${webhooks[0]!.path}`)!.route.AuthorizationType).toBe('NONE');
     s.stacks.find((t) => t.name === 'Jobs')!.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
   });

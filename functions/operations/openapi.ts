@@ -1,0 +1,3 @@
+import { openApiHandler } from '../../shared/index.js';
+
+export const handler = openApiHandler;
