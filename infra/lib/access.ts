@@ -10,6 +10,7 @@ import type { FunctionSpec } from './inventory.js';
  * |---|---|
  * | http/runtime.ts (P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
  * | http/idempotency.ts + http/money.ts (money operations only) | idempotency table, ledger |
+ * | http/user-ledger.ts (operations with a `userLedger` mapping: user lifecycle steps) | ledger |
  * | callUpstream (every other operation calling P100) | nothing of ours: no table |
  * | documents/uploads.ts | upload bucket (put: createUploadUrl; get: addKycFile, addPoaFile) |
  * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
@@ -82,9 +83,10 @@ export function accessFor(spec: FunctionSpec): Access {
       const base: Access = {
         ...none,
         apiKey: op.upstream !== null,
-        // withIdempotency (money only) keeps the Idempotency-Key record and writes the ledger entry.
+        // withIdempotency (money only) keeps the Idempotency-Key record and writes the ledger entry;
+        // withUserLedger records user lifecycle steps (entries with `userLedger`).
         idempotency: money ? 'readWrite' : 'none',
-        ledger: money ? 'readWrite' : 'none',
+        ledger: money || op.userLedger !== undefined ? 'readWrite' : 'none',
         upload: uploadReaders.has(op.operationId) ? 'get' : 'none',
       };
       return { ...base, ...inboxOperationAccess(op), ...(localOperationAccess[op.operationId] ?? {}) };

@@ -69,6 +69,7 @@ export const addKycFile = defineOperation({
   response: documentAccepted,
   successStatus: 201,
   redact: ['files'],
+  userLedger: { externalUserId: 'params.externalUserId', facts: { kycFilesSubmitted: true } },
 });
 
 export const addPoaFile = defineOperation({
@@ -94,4 +95,5 @@ export const addPoaFile = defineOperation({
   response: documentAccepted,
   successStatus: 201,
   redact: ['files'],
+  userLedger: { externalUserId: 'params.externalUserId', facts: { poaSubmitted: true } },
 });

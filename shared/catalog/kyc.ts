@@ -17,6 +17,7 @@ export const createKycVerification = defineOperation({
   response: z.looseObject({ verificationId: z.string(), status: upstreamStatus.optional() }),
   successStatus: 201,
   redact: [],
+  userLedger: { externalUserId: 'params.externalUserId', facts: { kycVerificationRequested: true } },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
 });
 

@@ -74,6 +74,8 @@ export interface Operation {
    * "path params into the path, query into the query string, body as the JSON body".
    */
   ledger?: LedgerMapping;
+  /** How a user lifecycle step is recorded in the ledger (shared/http/user-ledger.ts). */
+  userLedger?: UserLedgerMapping;
   toUpstream?: (input: OperationInput<Record<string, string>, Record<string, unknown>, any>) => UpstreamRequestParts;
 }
 
@@ -89,6 +91,19 @@ export interface LedgerMapping {
   externalUserId?: string;
   amount?: string;
   currency?: string;
+}
+
+/**
+ * A user lifecycle step (create, verification, extension, suspension, deletion, documents) in the ledger:
+ * which input field names the user, what a create tells us about the user, and which facts P100's
+ * acceptance establishes. Every step is also recorded as fact `step:<operationId>` = ACCEPTED, or UNKNOWN
+ * after an ambiguous failure, so reconciliation knows what we asked for.
+ */
+export interface UserLedgerMapping {
+  /** Dotted path into the validated input (`params.externalUserId`, `body.externalUserId`). */
+  externalUserId: string;
+  create?: { model: import('../store/users.js').UserModel; userIdField: string };
+  facts?: Record<string, string | boolean>;
 }
 
 export interface UpstreamRequestParts {

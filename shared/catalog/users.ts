@@ -51,6 +51,7 @@ export const createUser = defineOperation({
   }),
   successStatus: 201,
   redact: ['documentNumber', 'userIdentificationNumber', 'iban'],
+  userLedger: { externalUserId: 'body.externalUserId', create: { model: 'KYC', userIdField: 'userId' }, facts: { status: 'WAITING_FOR_VERIFICATION' } },
 });
 
 export const getUserBalances = defineOperation({
@@ -96,6 +97,7 @@ export const createUserWithoutKyc = defineOperation({
   response: z.looseObject({ userId: z.string(), balances: z.array(balance).optional() }),
   successStatus: 201,
   redact: ['documentNumber', 'pesel', 'birthDate'],
+  userLedger: { externalUserId: 'body.externalUserId', create: { model: 'NO_KYC', userIdField: 'userId' }, facts: { status: 'WAITING_FOR_VERIFICATION' } },
 });
 
 export const addUserVerification = defineOperation({
@@ -116,6 +118,7 @@ export const addUserVerification = defineOperation({
   // Accepted: activation (IBAN, balances) is announced later by the user-status webhook.
   successStatus: 202,
   redact: ['documentNumber', 'documentExpiryDate'],
+  userLedger: { externalUserId: 'params.externalUserId', facts: { verificationSubmitted: true } },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
 });
 
@@ -130,6 +133,7 @@ export const extendUser = defineOperation({
   request: { params: userPathParams },
   response: messageResponse,
   redact: [],
+  userLedger: { externalUserId: 'params.externalUserId', facts: { extended: true } },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
 });
 
@@ -152,6 +156,7 @@ export const updateUser = defineOperation({
   },
   response: messageResponse,
   redact: [],
+  userLedger: { externalUserId: 'params.externalUserId' },
 });
 
 export const deleteUser = defineOperation({
@@ -165,6 +170,7 @@ export const deleteUser = defineOperation({
   request: { params: userPathParams },
   response: messageResponse,
   redact: [],
+  userLedger: { externalUserId: 'params.externalUserId', facts: { status: 'DELETED' } },
 });
 
 export const suspendUser = defineOperation({
@@ -178,6 +184,7 @@ export const suspendUser = defineOperation({
   request: { params: userPathParams },
   response: messageResponse,
   redact: [],
+  userLedger: { externalUserId: 'params.externalUserId', facts: { status: 'SUSPENDED' } },
 });
 
 export const unsuspendUser = defineOperation({
@@ -191,6 +198,7 @@ export const unsuspendUser = defineOperation({
   request: { params: userPathParams },
   response: messageResponse,
   redact: [],
+  userLedger: { externalUserId: 'params.externalUserId', facts: { status: 'ACTIVE' } },
 });
 
 export const getUserTransactions = defineOperation({

@@ -6,6 +6,7 @@ import { logger } from '../log/logger.js';
 import type { P100Client } from '../p100/client.js';
 import { fillPath, resolveUpstream } from '../p100/upstream.js';
 import { withIdempotency } from './idempotency.js';
+import { withUserLedger } from './user-ledger.js';
 import { jsonBody, problemErrors, requestContext, requestState } from './middlewares.js';
 import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
 import { p100Client, prefetchApiKey } from './runtime.js';
@@ -119,7 +120,9 @@ function stringify(q: Record<string, unknown>): Record<string, string | undefine
 export function operationHandler(op: Operation, options: OperationHandlerOptions = {}) {
   if (op.upstream) prefetchApiKey();
   // Money operations get idempotency and ledger recording here, so no catalog entry carries code for it.
-  const impl = op.kind === 'money' ? withIdempotency(op, options.impl ?? callUpstream) : (options.impl ?? callUpstream);
+  // User lifecycle steps are recorded in the ledger from the entry's `userLedger` the same way.
+  const base = withUserLedger(op, options.impl ?? callUpstream);
+  const impl = op.kind === 'money' ? withIdempotency(op, base) : base;
   const chain = middy<Event, Result>().use(problemErrors(op.operationId, op.redact)).use(requestContext()).use(jsonBody()).use(validateRequest(op));
   for (const m of options.middlewares ?? []) chain.use(m);
   return chain.handler(async (event, context) => {

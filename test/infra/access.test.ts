@@ -48,6 +48,13 @@ describe('accessFor decides grants from catalog data', () => {
     }
   });
 
+  it('gives a user lifecycle step (an entry with userLedger) the API key and ledger writes, nothing else', () => {
+    const spec = op('suspendUser', 'write', true);
+    if (spec.kind !== 'operation') throw new Error('unreachable');
+    const withLedger: FunctionSpec = { ...spec, operation: { ...spec.operation, userLedger: { externalUserId: 'params.externalUserId', facts: { status: 'SUSPENDED' } } } };
+    expect(accessFor(withLedger)).toEqual({ ...nothing, apiKey: true, ledger: 'readWrite' });
+  });
+
   it('gives createUploadUrl S3 put and nothing else (it never calls P100)', () => {
     expect(accessFor(op('createUploadUrl', 'write', false))).toEqual({ ...nothing, upload: 'put' });
   });

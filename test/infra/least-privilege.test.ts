@@ -71,8 +71,18 @@ describe('least privilege, read from the IAM policies in the templates', () => {
     for (const { spec, fn } of everyFunction()) expect(actionsOf(fn).filter((a) => a.startsWith('cloudwatch:')), spec.name).toEqual([]);
   });
 
-  it('gives operations calling P100 that are not money operations no table at all', () => {
-    for (const op of operations.filter((o) => o.kind !== 'money' && o.upstream)) {
+  it('gives user lifecycle steps the ledger and no other table', () => {
+    const steps = operations.filter((o) => o.userLedger);
+    expect(steps.length).toBeGreaterThanOrEqual(10);
+    for (const op of steps) {
+      const fn = functionNamed(s, op.operationId)!;
+      expect(fn.env[ENV.ledgerTable], op.operationId).toBeDefined();
+      expect([ENV.idempotencyTable, ENV.inboxTable].filter((v) => fn.env[v] !== undefined), op.operationId).toEqual([]);
+    }
+  });
+
+  it('gives operations calling P100 that are neither money operations nor user lifecycle steps no table at all', () => {
+    for (const op of operations.filter((o) => o.kind !== 'money' && o.upstream && !o.userLedger)) {
       const fn = functionNamed(s, op.operationId)!;
       expect(actionsOf(fn).filter((a) => a.startsWith('dynamodb:')), op.operationId).toEqual([]);
       expect([ENV.ledgerTable, ENV.idempotencyTable, ENV.inboxTable].filter((v) => fn.env[v] !== undefined), op.operationId).toEqual([]);
