@@ -2,6 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Content types API Gateway passes as text; anything else arrives base64-encoded with isBase64Encoded. */
 const TEXT_TYPES = /^(text\/|application\/(json|[a-z.+-]*\+json|xml|x-www-form-urlencoded|javascript)\b)/i;
 
@@ -47,7 +58,9 @@ export function toV2Event(req: IncomingRequestLike, routePath: string, pathParam
 
   const contentType = headers['content-type'] ?? '';
   const hasBody = req.body.byteLength > 0;
-  const isText = !hasBody || TEXT_TYPES.test(contentType);
+  // A text body that is not valid UTF-8 travels base64-encoded, bytes intact, so the handler's strict UTF-8
+  // check sees what the caller sent (a lenient decode here would hide bad bytes behind U+FFFD).
+  const isText = !hasBody || (TEXT_TYPES.test(contentType) && isUtf8(req.body));
   const now = new Date();
 
   return {

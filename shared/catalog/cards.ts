@@ -23,10 +23,15 @@ const cardIntoBody = pathIntoBody({ externalUserId: 'externalUserId', cardId: 'c
  * A card limit in EUR (unit per ASSUMPTIONS G4): a decimal string with at most 2 decimals and 9 integer
  * digits, so `Number(limit)` (P100 wants JSON numbers here) prints back exactly the digits we were given.
  */
-const cardLimit = z.string().regex(/^(?:0|[1-9]\d{0,8})(?:\.\d{1,2})?$/, 'a decimal string such as "500.00" (0 to 999999999.99)');
+const CARD_LIMIT_RE = /^(?:0|[1-9]\d{0,8})(?:\.\d{1,2})?$/;
+const cardLimit = z.string().regex(CARD_LIMIT_RE, 'a decimal string such as "500.00" (0 to 999999999.99)');
 
-/** Cents as a bigint, to compare limits without floating point. */
-function cents(s: string): bigint {
+/**
+ * Cents as a bigint, to compare limits without floating point; undefined for a value that failed its own
+ * field check (zod still runs the object's refinement then, and `BigInt('<script>')` would throw a 500).
+ */
+function cents(s: unknown): bigint | undefined {
+  if (typeof s !== 'string' || !CARD_LIMIT_RE.test(s)) return undefined;
   const [i = '0', f = ''] = s.split('.');
   return BigInt(i) * 100n + BigInt(f.padEnd(2, '0'));
 }
@@ -49,7 +54,9 @@ const cardLimitsBody = z
   .strict()
   .superRefine((b, ctx) => {
     for (const [daily, monthly] of LIMIT_PAIRS) {
-      if (cents(b[daily]) > cents(b[monthly])) ctx.addIssue({ code: 'custom', path: [daily], message: `must not exceed ${monthly}` });
+      const d = cents(b[daily]);
+      const m = cents(b[monthly]);
+      if (d !== undefined && m !== undefined && d > m) ctx.addIssue({ code: 'custom', path: [daily], message: `must not exceed ${monthly}` });
     }
   });
 

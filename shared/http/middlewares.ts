@@ -93,6 +93,11 @@ export function jsonBody(): MiddlewareObj<Event, Result> {
       } catch {
         throw new HttpProblem(400, 'malformed', 'Malformed request body', 'the body is not valid UTF-8');
       }
+      // A gateway that decoded invalid bytes leniently leaves U+FFFD in their place: the request did not carry
+      // the text the caller meant, so it is refused like any other invalid UTF-8 rather than sent to P100.
+      if (text.includes('\uFFFD')) {
+        throw new HttpProblem(400, 'malformed', 'Malformed request body', 'the body is not valid UTF-8 (it contains U+FFFD replacement characters)');
+      }
       const state = requestState(request.context);
       state.rawBody = text;
       try {

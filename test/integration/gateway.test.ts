@@ -52,6 +52,13 @@ describe('local gateway', () => {
     expect(Buffer.from(bin.body, 'base64').equals(bytes)).toBe(true);
   });
 
+  it('passes a JSON body with invalid UTF-8 base64-encoded, bytes intact', async () => {
+    const bytes = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
+    const res = (await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes })).json()) as { isBase64Encoded: boolean; body: string };
+    expect(res.isBase64Encoded).toBe(true);
+    expect(Buffer.from(res.body, 'base64').equals(bytes)).toBe(true);
+  });
+
   it('prefers literal segments over parameters, as API Gateway does', async () => {
     expect(((await (await fetch(`${gw.url}/cards/limits`)).json()) as { routeKey: string }).routeKey).toBe('GET /cards/limits');
     expect(((await (await fetch(`${gw.url}/cards/c-1`)).json()) as { pathParameters: unknown }).pathParameters).toEqual({ cardId: 'c-1' });

@@ -52,6 +52,9 @@ describe('request validation (before any upstream call)', () => {
     )) as Res;
     expect(badUtf8.statusCode).toBe(400);
     expect(JSON.parse(badUtf8.body).detail).toMatch(/UTF-8/);
+    // The same bytes after a lenient decode upstream of us (U+FFFD in their place) are refused too.
+    const replaced = (await createUser(v2Event({ method: 'POST', path: '/users', rawBody: '{"externalUserId":"u-1","citizenship":"PL","firstName":"J\uFFFDn"}' }), lambdaContext())) as Res;
+    expect(replaced.statusCode).toBe(400);
     expect(rec.calls).toHaveLength(0);
   });
 
@@ -77,6 +80,20 @@ describe('request validation (before any upstream call)', () => {
     )) as Res;
     expect(same.statusCode).toBe(400);
     expect(JSON.parse(same.body).errors).toEqual([{ in: 'body', field: 'currencyTo', message: 'currencyTo must differ from currencyFrom' }]);
+    expect(rec.calls).toHaveLength(0);
+  });
+
+  it('answers 400, not 500, when a field fails and an object-level refinement looks at it (card limits)', async () => {
+    const updateCardLimits = operationHandler(getOperation('updateCardLimits'));
+    const limits = { monthlyTrxAll: '<script>', dailyTrxAll: '100.00', monthlyTrxAtm: '500', dailyTrxAtm: "' OR 1=1 --", monthlyTrxEcom: '900', dailyTrxEcom: '950' };
+    const res = (await updateCardLimits(
+      v2Event({ method: 'PUT', path: '/users/u-1/cards/c-1/limits', pathParameters: { externalUserId: 'u-1', cardId: 'c-1' }, body: limits }),
+      lambdaContext(),
+    )) as Res;
+    expect(res.statusCode).toBe(400);
+    const fields = JSON.parse(res.body).errors.map((e: { field: string }) => e.field).sort();
+    // The two malformed limits, and the one valid pair whose daily exceeds its monthly (the refinement still runs for it).
+    expect(fields).toEqual(['dailyTrxAtm', 'dailyTrxEcom', 'monthlyTrxAll']);
     expect(rec.calls).toHaveLength(0);
   });
 
