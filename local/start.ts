@@ -43,6 +43,8 @@ Try:
   curl -s ${g}/users/user-1/balances
   curl -s -X POST ${g}/operations/reconciliation/runs    (reconciliation${reconcileEvery > 0 ? `, also every ${reconcileEvery} s` : ''})
   curl -s ${g}/operations/reconciliation/reports/latest
+  curl -s ${g}/_local/events          (what would go to EventBridge)
+  curl -s ${g}/openapi.json           (the whole API, OpenAPI 3.1)
 `);
 
 const stop = async () => {
