@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { operations } from '../../shared/catalog/index.js';
 import { openApiDocument, type OpenApiDocument } from '../../shared/openapi/index.js';
+import { OPENAPI_FILE, serialiseOpenApi } from '../../shared/openapi/write.js';
+import { readFileSync } from 'node:fs';
 
 /**
  * The OpenAPI document generated from the catalog: complete (every operationId), shaped as the API
@@ -47,6 +49,10 @@ async function lint(document: unknown, name: string): Promise<LintReport> {
 }
 
 describe('OpenAPI document', () => {
+  it('is what the committed openapi.json says (run `npm run openapi` after changing the catalog)', () => {
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(serialiseOpenApi());
+  });
+
   it('has every catalog operationId exactly once, at its route', () => {
     const ids = allOperations(doc).map((o) => o.operationId as string);
     expect(new Set(ids).size).toBe(ids.length);
