@@ -14,8 +14,17 @@ import type { Operation } from './types.js';
 export * from './types.js';
 export * as schemas from './schemas.js';
 
+/**
+ * Operations of each module, modules in the order given, then by route path and method: a stable order
+ * whatever the runtime does with module namespaces (their key order is alphabetical in native ESM but
+ * declaration order in some transpilers), so generated artifacts such as openapi.json are reproducible.
+ */
 function collect(...modules: Record<string, unknown>[]): Operation[] {
-  return modules.flatMap((m) => Object.values(m).filter(isOperation));
+  return modules.flatMap((m) =>
+    Object.values(m)
+      .filter(isOperation)
+      .sort((a, b) => a.route.path.localeCompare(b.route.path) || a.route.method.localeCompare(b.route.method)),
+  );
 }
 
 function isOperation(v: unknown): v is Operation {
