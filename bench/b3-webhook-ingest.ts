@@ -52,7 +52,7 @@ export async function benchWebhookIngest(o: { events?: number; concurrency?: num
     const raw = async (items: Record<string, unknown>[]): Promise<number> => {
       const t0 = performance.now();
       await forEachLimit(items, conc, async (item) => {
-        await documentClient().send(new PutCommand({ TableName: LOCAL_TABLES.inbox.name, Item: { ...item, pk: `RAW#${randomUUID()}` }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await (await documentClient()).send(new PutCommand({ TableName: LOCAL_TABLES.inbox.name, Item: { ...item, pk: `RAW#${randomUUID()}` }, ConditionExpression: 'attribute_not_exists(pk)' }));
       });
       return performance.now() - t0;
     };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DOCUMENT_CONTENT_TYPES, MAX_FILE_BYTES, MAX_POA_FILES } from '../documents/files.js';
 import { defineOperation } from './types.js';
 import { userPathParams } from './schemas.js';

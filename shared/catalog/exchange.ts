@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathAndBodyIntoQuery, pathIntoBody } from './mapping.js';
 import { exchangeBody, exchangeLockResponse, lockQuery } from './partner.js';
 import { defineOperation } from './types.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { INBOX_STATES } from '../store/inbox.js';
 import { webhooks } from '../webhooks/catalog.js';
 import { defineOperation } from './types.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cryptoWithdrawalBody, cryptoWithdrawalCreated } from './crypto.js';
 import { SEPA_REDACT, sepaDepositInfo, sepaTransferBody, sepaTransferCreated, sepaTransferDetails, sepaTransferPathParams } from './sepa.js';
 import { defineOperation } from './types.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Building blocks shared by catalog entries. Rule of the house (ARCHITECTURE.md "Unknowns"):

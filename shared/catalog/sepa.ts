@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
 import { boundedText, decimalAmount, fiatCurrency, iban, p100Id, upstreamAmount, upstreamStatus, userPathParams } from './schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathParam } from './mapping.js';
 import { defineOperation } from './types.js';
 import { currency, decimalAmount, p100Id, upstreamAmount, upstreamStatus, userPathParams } from './schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
 import { balance, balances, boundedText, countryCode, externalUserId, historyPage, historyQuery, isoDate, messageResponse, userPathParams } from './schemas.js';

@@ -1,5 +1,3 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ENV, readEnv } from '../config/env.js';
 
 /**
@@ -35,16 +33,36 @@ export type QueueName = 'webhook' | 'reconcile';
 
 const QUEUE_ENV: Record<QueueName, string> = { webhook: ENV.webhookQueueUrl, reconcile: ENV.reconcileQueueUrl };
 
+/**
+ * The SDK clients below are loaded with `import()` on first use, not at module load: the layer is one
+ * module, and every function that never publishes or enqueues would otherwise pay their load at cold start
+ * (bench B2). A failed load is not memoised.
+ */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => {
+    if (!p) {
+      p = load();
+      p.catch(() => (p = undefined));
+    }
+    return p;
+  };
+}
+
 /** EventBridge: PutEvents in chunks of 10 (the API's limit); failed entries throw so callers retry. */
 export class EventBridgePublisher implements EventPublisher {
-  readonly #client = new EventBridgeClient({});
+  readonly #sdk = lazy(async () => {
+    const sdk = await import('@aws-sdk/client-eventbridge');
+    return { sdk, client: new sdk.EventBridgeClient({}) };
+  });
   async publish(events: readonly DomainEvent[]): Promise<void> {
     const bus = readEnv(ENV.eventBusName);
     if (!bus) throw new Error(`${ENV.eventBusName} is not set`);
+    const { sdk, client } = await this.#sdk();
     for (let i = 0; i < events.length; i += 10) {
       const chunk = events.slice(i, i + 10);
-      const out = await this.#client.send(
-        new PutEventsCommand({
+      const out = await client.send(
+        new sdk.PutEventsCommand({
           Entries: chunk.map((e) => ({ EventBusName: bus, Source: EVENT_SOURCE, DetailType: e.detailType, Detail: JSON.stringify(e.detail) })),
         }),
       );
@@ -55,13 +73,17 @@ export class EventBridgePublisher implements EventPublisher {
 
 /** SQS: SendMessageBatch in chunks of 10; a partially failed batch throws so nothing is silently lost. */
 export class SqsQueue implements MessageQueue {
-  readonly #client = new SQSClient({});
+  readonly #sdk = lazy(async () => {
+    const sdk = await import('@aws-sdk/client-sqs');
+    return { sdk, client: new sdk.SQSClient({}) };
+  });
   async send(queue: QueueName, messages: readonly QueueMessage[]): Promise<void> {
     const url = readEnv(QUEUE_ENV[queue]);
     if (!url) throw new Error(`${QUEUE_ENV[queue]} is not set`);
+    const { sdk, client } = await this.#sdk();
     for (let i = 0; i < messages.length; i += 10) {
       const chunk = messages.slice(i, i + 10);
-      const out = await this.#client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: chunk.map((m) => ({ Id: m.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80), MessageBody: m.body })) }));
+      const out = await client.send(new sdk.SendMessageBatchCommand({ QueueUrl: url, Entries: chunk.map((m) => ({ Id: m.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80), MessageBody: m.body })) }));
       if (out.Failed?.length) throw new Error(`SQS rejected ${out.Failed.length} of ${chunk.length} messages`);
     }
   }

@@ -1,6 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Operation, OperationInput } from '../catalog/types.js';
 import { logger } from '../log/logger.js';
 import type { P100Client } from '../p100/client.js';

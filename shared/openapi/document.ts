@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { operations as catalogOperations } from '../catalog/index.js';
 import type { Operation } from '../catalog/types.js';
 import { components, errorResponsesFor } from './components.js';

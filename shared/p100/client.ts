@@ -1,4 +1,3 @@
-import ky, { TimeoutError } from 'ky';
 import type { HttpMethod, OperationKind } from '../catalog/types.js';
 import { P100AuthError, P100BusinessError, P100OutcomeUnknownError, P100TransportError, type AuthReason, type TransportFailure } from './errors.js';
 import { fullJitterDelay, retryAfterMs } from './retry-timing.js';
@@ -167,6 +166,7 @@ export class P100Client {
   }
 
   async #attempt(req: P100Request, apiKey: string, timeoutMs: number): Promise<Classified> {
+    const ky = await loadKy();
     const url = this.#o.baseUrl + req.path;
     const searchParams = req.query ? Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => e[1] !== undefined)) : undefined;
     let res: Response;
@@ -190,6 +190,17 @@ export class P100Client {
   }
 }
 
+/**
+ * ky is loaded with `import()` on the first P100 call, not at module load: its module body probes
+ * `new Request(...)`/`new Response(...)`, which makes Node load its fetch implementation (undici), and that
+ * was a large share of every function's cold start (bench B2), also of functions that never call P100.
+ */
+let kyModule: Promise<typeof import('ky').default> | undefined;
+function loadKy(): Promise<typeof import('ky').default> {
+  kyModule ??= import('ky').then((m) => m.default);
+  return kyModule;
+}
+
 function errorCodeOf(e: unknown): string | undefined {
   let cur: unknown = e;
   for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
@@ -201,7 +212,8 @@ function errorCodeOf(e: unknown): string | undefined {
 }
 
 function classifyThrown(e: unknown): Classified {
-  if (e instanceof TimeoutError || (e instanceof Error && e.name === 'TimeoutError')) {
+  // ky's TimeoutError (and an AbortSignal timeout) is recognised by name, so ky need not be loaded here.
+  if (e instanceof Error && e.name === 'TimeoutError') {
     return { type: 'retry-read-only', failure: 'timeout', detail: 'attempt timed out after the request was sent', cause: e };
   }
   const code = errorCodeOf(e);

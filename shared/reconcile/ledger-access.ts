@@ -1,6 +1,5 @@
-import { BatchGetCommand, BatchWriteCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../config/env.js';
-import { documentClient, isConditionFailed, roundTrips, tableName } from '../store/client.js';
+import { dynamo, isConditionFailed, roundTrips, tableName } from '../store/client.js';
 import { opKey, type LedgerOperation, type OperationType } from '../store/ledger.js';
 import { HISTORY_LEDGER_TYPES } from './p100.js';
 
@@ -28,7 +27,8 @@ async function batchGet(keys: Record<string, string>[]): Promise<Record<string, 
     for (let attempt = 0; pending.length; attempt++) {
       if (attempt) await pause(attempt);
       roundTrips.count++;
-      const res = await documentClient().send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: pending, ConsistentRead: true } } }));
+      const { doc, lib } = await dynamo();
+      const res = await doc.send(new lib.BatchGetCommand({ RequestItems: { [table()]: { Keys: pending, ConsistentRead: true } } }));
       out.push(...((res.Responses?.[table()] ?? []) as Record<string, unknown>[]));
       pending = (res.UnprocessedKeys?.[table()]?.Keys ?? []) as Record<string, string>[];
     }
@@ -66,7 +66,8 @@ export async function markSeen(runId: string, refs: readonly { type: string; id:
     for (let attempt = 0; pending.length; attempt++) {
       if (attempt) await pause(attempt);
       roundTrips.count++;
-      const res = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
+      const { doc, lib } = await dynamo();
+      const res = await doc.send(new lib.BatchWriteCommand({ RequestItems: { [table()]: pending } }));
       pending = (res.UnprocessedItems?.[table()] ?? []) as typeof pending;
     }
   }
@@ -86,8 +87,9 @@ async function seenAmong(runId: string, ops: readonly LedgerOperation[]): Promis
 export async function claimOperation(type: OperationType, id: string, unknownId: string, idempotencyKey: string | undefined): Promise<boolean> {
   try {
     roundTrips.count++;
-    await documentClient().send(
-      new UpdateCommand({
+    const { doc, lib } = await dynamo();
+    await doc.send(
+      new lib.UpdateCommand({
         TableName: table(),
         Key: opKey(type, id),
         UpdateExpression: idempotencyKey ? 'SET claimedBy = :me, idempotencyKey = :k' : 'SET claimedBy = :me',
@@ -130,8 +132,9 @@ export async function* operationsNotSeen(runId: string, window: { from?: string;
   let cursor: Record<string, unknown> | undefined;
   do {
     roundTrips.count++;
-    const out = await documentClient().send(
-      new ScanCommand({
+    const { doc, lib } = await dynamo();
+    const out = await doc.send(
+      new lib.ScanCommand({
         TableName: table(),
         FilterExpression: filter,
         ExpressionAttributeNames: { '#id': 'id', '#status': 'status', '#type': 'type' },

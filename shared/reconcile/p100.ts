@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalog } from '../catalog/index.js';
 import { historyEntry } from '../catalog/schemas.js';
 import type { UpstreamCall } from '../catalog/types.js';

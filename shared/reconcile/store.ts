@@ -1,6 +1,6 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../config/env.js';
-import { documentClient, isConditionFailed, roundTrips, tableName } from '../store/client.js';
+import { dynamo, type DynamoLib, isConditionFailed, roundTrips, tableName } from '../store/client.js';
 import type { HistoryCursor } from './p100.js';
 
 /**
@@ -106,16 +106,17 @@ export interface ProgressItem {
 type AnyCommand = GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand;
 
 /** One round trip (counted for the benchmarks); the SDK's overloads do not accept a union, hence the cast. */
-async function send<T = unknown>(cmd: AnyCommand): Promise<T> {
+async function send<T = unknown>(build: (lib: DynamoLib) => AnyCommand): Promise<T> {
   roundTrips.count++;
-  return (await documentClient().send(cmd as never)) as T;
+  const { doc, lib } = await dynamo();
+  return (await doc.send(build(lib) as never)) as T;
 }
 
 // --- runs -------------------------------------------------------------------------------------------------
 
 export async function putRun(run: Omit<RunItem, 'pk' | 'sk'>): Promise<boolean> {
   try {
-    await send(new PutCommand({ TableName: table(), Item: { pk: runPk(run.runId), sk: 'RUN', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await send((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(run.runId), sk: 'RUN', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
     return true;
   } catch (e) {
     if (isConditionFailed(e)) return false;
@@ -124,7 +125,7 @@ export async function putRun(run: Omit<RunItem, 'pk' | 'sk'>): Promise<boolean> 
 }
 
 export async function getRun(runId: string): Promise<RunItem | undefined> {
-  const out = await send<{ Item?: RunItem }>(new GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, ConsistentRead: true }));
+  const out = await send<{ Item?: RunItem }>((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, ConsistentRead: true }));
   return out.Item;
 }
 
@@ -146,7 +147,7 @@ export async function updateRun(runId: string, fields: Partial<Omit<RunItem, 'pk
     condition += ` AND #st IN (${when.map((_, i) => `:w${i}`).join(', ')})`;
   }
   try {
-    await send(new UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+    await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
     return true;
   } catch (e) {
     if (isConditionFailed(e)) return false;
@@ -156,8 +157,8 @@ export async function updateRun(runId: string, fields: Partial<Omit<RunItem, 'pk
 
 /** Counts one finished batch; returns the run after the increment. */
 export async function addBatchDone(runId: string): Promise<RunItem> {
-  const out = await send<{ Attributes: RunItem }>(
-    new UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, UpdateExpression: 'ADD batchesDone :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
+  const out = await send<{ Attributes: RunItem }>((lib) =>
+    new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, UpdateExpression: 'ADD batchesDone :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
   );
   return out.Attributes;
 }
@@ -170,15 +171,15 @@ export interface ActiveLock {
 }
 
 export async function getActive(): Promise<ActiveLock | undefined> {
-  const out = await send<{ Item?: ActiveLock }>(new GetCommand({ TableName: table(), Key: ACTIVE, ConsistentRead: true }));
+  const out = await send<{ Item?: ActiveLock }>((lib) => new lib.GetCommand({ TableName: table(), Key: ACTIVE, ConsistentRead: true }));
   return out.Item;
 }
 
 /** Takes the lock for `runId` if it is free, expired, or already ours. */
 export async function acquireActive(runId: string, leaseUntil: string, now: string): Promise<boolean> {
   try {
-    await send(
-      new PutCommand({
+    await send((lib) =>
+      new lib.PutCommand({
         TableName: table(),
         Item: { ...ACTIVE, runId, leaseUntil },
         ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR runId = :me',
@@ -195,7 +196,7 @@ export async function acquireActive(runId: string, leaseUntil: string, now: stri
 /** Extends the lease of the run (progress shown); a no-op if another run holds the lock. */
 export async function heartbeat(runId: string, leaseUntil: string): Promise<void> {
   try {
-    await send(new UpdateCommand({ TableName: table(), Key: ACTIVE, UpdateExpression: 'SET leaseUntil = :l', ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':l': leaseUntil, ':me': runId } }));
+    await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: ACTIVE, UpdateExpression: 'SET leaseUntil = :l', ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':l': leaseUntil, ':me': runId } }));
   } catch (e) {
     if (!isConditionFailed(e)) throw e;
   }
@@ -203,31 +204,31 @@ export async function heartbeat(runId: string, leaseUntil: string): Promise<void
 
 export async function releaseActive(runId: string): Promise<void> {
   try {
-    await send(new DeleteCommand({ TableName: table(), Key: ACTIVE, ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':me': runId } }));
+    await send((lib) => new lib.DeleteCommand({ TableName: table(), Key: ACTIVE, ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':me': runId } }));
   } catch (e) {
     if (!isConditionFailed(e)) throw e;
   }
 }
 
 export async function getLatestRunId(): Promise<string | undefined> {
-  const out = await send<{ Item?: { runId: string } }>(new GetCommand({ TableName: table(), Key: LATEST, ConsistentRead: true }));
+  const out = await send<{ Item?: { runId: string } }>((lib) => new lib.GetCommand({ TableName: table(), Key: LATEST, ConsistentRead: true }));
   return out.Item?.runId;
 }
 
 export async function setLatest(runId: string, finishedAt: string): Promise<void> {
-  await send(new PutCommand({ TableName: table(), Item: { ...LATEST, runId, finishedAt } }));
+  await send((lib) => new lib.PutCommand({ TableName: table(), Item: { ...LATEST, runId, finishedAt } }));
 }
 
 export async function getCheckpoint(): Promise<{ windowTo: string; runId: string } | undefined> {
-  const out = await send<{ Item?: { windowTo: string; runId: string } }>(new GetCommand({ TableName: table(), Key: CHECKPOINT, ConsistentRead: true }));
+  const out = await send<{ Item?: { windowTo: string; runId: string } }>((lib) => new lib.GetCommand({ TableName: table(), Key: CHECKPOINT, ConsistentRead: true }));
   return out.Item;
 }
 
 /** Moves the checkpoint forward only (a late finisher of an older run never moves it back). */
 export async function setCheckpoint(windowTo: string, runId: string): Promise<void> {
   try {
-    await send(
-      new PutCommand({ TableName: table(), Item: { ...CHECKPOINT, windowTo, runId }, ConditionExpression: 'attribute_not_exists(pk) OR windowTo < :t', ExpressionAttributeValues: { ':t': windowTo } }),
+    await send((lib) =>
+      new lib.PutCommand({ TableName: table(), Item: { ...CHECKPOINT, windowTo, runId }, ConditionExpression: 'attribute_not_exists(pk) OR windowTo < :t', ExpressionAttributeValues: { ':t': windowTo } }),
     );
   } catch (e) {
     if (!isConditionFailed(e)) throw e;
@@ -239,7 +240,7 @@ export async function setCheckpoint(windowTo: string, runId: string): Promise<vo
 const accSk = (account: string) => `ACC#${account}`;
 
 export async function getProgress(runId: string, account: string): Promise<ProgressItem | undefined> {
-  const out = await send<{ Item?: ProgressItem }>(new GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: accSk(account) }, ConsistentRead: true }));
+  const out = await send<{ Item?: ProgressItem }>((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: accSk(account) }, ConsistentRead: true }));
   return out.Item;
 }
 
@@ -279,8 +280,8 @@ export async function advanceProgress(
   condition = `(attribute_not_exists(#d) OR #d = :false) AND ${condition}`;
   values[':false'] = false;
   try {
-    await send(
-      new UpdateCommand({
+    await send((lib) =>
+      new lib.UpdateCommand({
         TableName: table(),
         Key: { pk: runPk(runId), sk: accSk(account) },
         UpdateExpression: `SET ${set} ADD matched :m, entries :e, unreadable :u, pages :p`,
@@ -300,7 +301,7 @@ export async function advanceProgress(
 /** Records a discrepancy once per run and key; returns false if this run had already recorded it. */
 export async function putDiscrepancy(runId: string, key: string, d: Discrepancy): Promise<boolean> {
   try {
-    await send(new PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: `D#${key}`, ...d }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await send((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: `D#${key}`, ...d }, ConditionExpression: 'attribute_not_exists(pk)' }));
     return true;
   } catch (e) {
     if (isConditionFailed(e)) return false;
@@ -319,7 +320,8 @@ export async function putDiscrepancies(runId: string, items: readonly { key: str
     for (let attempt = 0; pending.length; attempt++) {
       if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
       roundTrips.count++;
-      const res = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
+      const { doc, lib } = await dynamo();
+      const res = await doc.send(new lib.BatchWriteCommand({ RequestItems: { [table()]: pending } }));
       pending = (res.UnprocessedItems?.[table()] ?? []) as typeof pending;
     }
   }
@@ -327,8 +329,8 @@ export async function putDiscrepancies(runId: string, items: readonly { key: str
 
 export async function markDiscrepancy(runId: string, key: string, fields: { repaired?: boolean; note?: string }): Promise<void> {
   const sets = Object.entries(fields).filter(([, v]) => v !== undefined);
-  await send(
-    new UpdateCommand({
+  await send((lib) =>
+    new lib.UpdateCommand({
       TableName: table(),
       Key: { pk: runPk(runId), sk: `D#${key}` },
       UpdateExpression: `SET ${sets.map(([k]) => `#${k} = :${k}`).join(', ')}`,
@@ -350,22 +352,22 @@ export interface BatchItem {
 
 export async function putBatch(runId: string, batch: number, users: string[]): Promise<void> {
   try {
-    await send(new PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: batchSk(batch), batch, users, done: false }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await send((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: batchSk(batch), batch, users, done: false }, ConditionExpression: 'attribute_not_exists(pk)' }));
   } catch (e) {
     if (!isConditionFailed(e)) throw e;
   }
 }
 
 export async function getBatch(runId: string, batch: number): Promise<BatchItem | undefined> {
-  const out = await send<{ Item?: BatchItem }>(new GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: batchSk(batch) }, ConsistentRead: true }));
+  const out = await send<{ Item?: BatchItem }>((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: batchSk(batch) }, ConsistentRead: true }));
   return out.Item;
 }
 
 /** Marks a batch done; true only for the first caller (a redelivered message does not count twice). */
 export async function markBatchDone(runId: string, batch: number): Promise<boolean> {
   try {
-    await send(
-      new UpdateCommand({
+    await send((lib) =>
+      new lib.UpdateCommand({
         TableName: table(),
         Key: { pk: runPk(runId), sk: batchSk(batch) },
         UpdateExpression: 'SET done = :t',
@@ -386,8 +388,8 @@ export async function markBatchDone(runId: string, batch: number): Promise<boole
 export async function* runItems<T>(runId: string, prefix: string, opts: { after?: string; pageLimit?: number } = {}): AsyncGenerator<T[]> {
   let cursor: Record<string, unknown> | undefined = opts.after ? { pk: runPk(runId), sk: opts.after } : undefined;
   do {
-    const out: { Items?: unknown[]; LastEvaluatedKey?: Record<string, unknown> } = await send(
-      new QueryCommand({
+    const out: { Items?: unknown[]; LastEvaluatedKey?: Record<string, unknown> } = await send((lib) =>
+      new lib.QueryCommand({
         TableName: table(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':pk': runPk(runId), ':p': prefix },
@@ -403,5 +405,5 @@ export async function* runItems<T>(runId: string, prefix: string, opts: { after?
 
 /** Notes that a user's state was compared in this run (idempotent: counted once at finalize). */
 export async function markUserStateChecked(runId: string, account: string): Promise<void> {
-  await send(new UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: accSk(account) }, UpdateExpression: 'SET stateChecked = :t', ExpressionAttributeValues: { ':t': true } }));
+  await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: accSk(account) }, UpdateExpression: 'SET stateChecked = :t', ExpressionAttributeValues: { ':t': true } }));
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../config/env.js';
-import { documentClient, isConditionFailed, roundTrips, tableName } from './client.js';
+import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
 
 /**
  * Idempotency records of money operations (ARCHITECTURE.md "Company-facing API", "Calling P100 safely").
@@ -135,8 +134,9 @@ export class IdempotencyStore implements IdempotencyPersistence {
       };
       try {
         roundTrips.count++;
-        await documentClient().send(
-          new PutCommand({
+        const { doc, lib } = await dynamo();
+        await doc.send(
+          new lib.PutCommand({
             TableName: this.#name,
             Item: item,
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowSec',
@@ -155,7 +155,8 @@ export class IdempotencyStore implements IdempotencyPersistence {
 
   async get(pk: string): Promise<IdempotencyRecord | undefined> {
     roundTrips.count++;
-    const out = await documentClient().send(new GetCommand({ TableName: this.#name, Key: { pk }, ConsistentRead: true }));
+    const { doc, lib } = await dynamo();
+    const out = await doc.send(new lib.GetCommand({ TableName: this.#name, Key: { pk }, ConsistentRead: true }));
     return out.Item as IdempotencyRecord | undefined;
   }
 
@@ -166,8 +167,9 @@ export class IdempotencyStore implements IdempotencyPersistence {
   async complete(pk: string, lockToken: string, outcome: IdempotencyOutcome, response: StoredResponse, ledgerRef?: { type: string; id: string }): Promise<boolean> {
     try {
       roundTrips.count++;
-      await documentClient().send(
-        new UpdateCommand({
+      const { doc, lib } = await dynamo();
+      await doc.send(
+        new lib.UpdateCommand({
           TableName: this.#name,
           Key: { pk },
           UpdateExpression: `SET #status = :completed, outcome = :outcome, #response = :response, updatedAt = :at${ledgerRef ? ', ledgerRef = :ledgerRef' : ''}`,
@@ -195,8 +197,9 @@ export class IdempotencyStore implements IdempotencyPersistence {
   async release(pk: string, lockToken: string): Promise<boolean> {
     try {
       roundTrips.count++;
-      await documentClient().send(
-        new DeleteCommand({
+      const { doc, lib } = await dynamo();
+      await doc.send(
+        new lib.DeleteCommand({
           TableName: this.#name,
           Key: { pk },
           ConditionExpression: 'lockToken = :token AND #status = :inProgress',

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../config/env.js';
-import { documentClient, isConditionFailed, roundTrips, tableName } from './client.js';
+import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
 
 /**
  * The webhook inbox: every delivery P100 made that passed authentication, stored once before we answer
@@ -98,7 +97,8 @@ export async function storeInboxEvent(input: NewInboxEvent, dedupKey: string, no
     };
     try {
       roundTrips.count++;
-      await documentClient().send(new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      const { doc, lib } = await dynamo();
+      await doc.send(new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
       return { created: true, event: item };
     } catch (e) {
       if (!isConditionFailed(e)) throw e;
@@ -107,8 +107,9 @@ export async function storeInboxEvent(input: NewInboxEvent, dedupKey: string, no
     if (!existing) continue; // expired between the put and the read: try the same key again
     if (now - Date.parse(existing.receivedAt) < DEDUP_WINDOW_MS) {
       roundTrips.count++;
-      await documentClient().send(
-        new UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'ADD deliveries :one', ExpressionAttributeValues: { ':one': 1 } }),
+      const { doc, lib } = await dynamo();
+      await doc.send(
+        new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'ADD deliveries :one', ExpressionAttributeValues: { ':one': 1 } }),
       );
       return { created: false, event: { ...existing, deliveries: existing.deliveries + 1 } };
     }
@@ -120,7 +121,8 @@ export async function storeInboxEvent(input: NewInboxEvent, dedupKey: string, no
 
 export async function getInboxEvent(eventId: string): Promise<InboxEvent | undefined> {
   roundTrips.count++;
-  const out = await documentClient().send(new GetCommand({ TableName: table(), Key: inboxKey(eventId), ConsistentRead: true }));
+  const { doc, lib } = await dynamo();
+  const out = await doc.send(new lib.GetCommand({ TableName: table(), Key: inboxKey(eventId), ConsistentRead: true }));
   return out.Item as InboxEvent | undefined;
 }
 
@@ -158,8 +160,9 @@ async function setState(
   }
   try {
     roundTrips.count++;
-    await documentClient().send(
-      new UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: update, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+    const { doc, lib } = await dynamo();
+    await doc.send(
+      new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: update, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
     );
     return true;
   } catch (e) {
@@ -178,8 +181,9 @@ export async function markInboxReplayed(eventId: string, at: string): Promise<bo
   if (await setState(eventId, 'ENQUEUED', { notFrom: ['PROCESSED'], extra: { replayedAt: at }, add: { replays: 1 } })) return true;
   // Processed already: only count the replay (the audit trail of what the operator did).
   roundTrips.count++;
-  await documentClient().send(
-    new UpdateCommand({
+  const { doc, lib } = await dynamo();
+  await doc.send(
+    new lib.UpdateCommand({
       TableName: table(),
       Key: inboxKey(eventId),
       UpdateExpression: 'SET #at = :at ADD #n :one',
@@ -209,8 +213,9 @@ export const INBOX_LEASE_MS = 90_000;
 export async function claimInboxEvent(eventId: string, owner: string, now = Date.now()): Promise<InboxEvent | undefined> {
   try {
     roundTrips.count++;
-    const out = await documentClient().send(
-      new UpdateCommand({
+    const { doc, lib } = await dynamo();
+    const out = await doc.send(
+      new lib.UpdateCommand({
         TableName: table(),
         Key: inboxKey(eventId),
         UpdateExpression: 'SET #l = :until, #o = :owner',
@@ -231,8 +236,9 @@ export async function claimInboxEvent(eventId: string, owner: string, now = Date
 export async function releaseInboxLease(eventId: string, owner: string): Promise<void> {
   try {
     roundTrips.count++;
-    await documentClient().send(
-      new UpdateCommand({
+    const { doc, lib } = await dynamo();
+    await doc.send(
+      new lib.UpdateCommand({
         TableName: table(),
         Key: inboxKey(eventId),
         UpdateExpression: 'REMOVE #l, #o',
@@ -258,8 +264,9 @@ export function markInboxDead(eventId: string, reason: string): Promise<boolean>
 export async function recordInboxOutcome(eventId: string, outcome: InboxOutcome): Promise<InboxOutcome> {
   try {
     roundTrips.count++;
-    await documentClient().send(
-      new UpdateCommand({
+    const { doc, lib } = await dynamo();
+    await doc.send(
+      new lib.UpdateCommand({
         TableName: table(),
         Key: inboxKey(eventId),
         UpdateExpression: 'SET #o = :o',
@@ -279,8 +286,9 @@ export async function recordInboxOutcome(eventId: string, outcome: InboxOutcome)
 
 export async function markInboxPublished(eventId: string): Promise<void> {
   roundTrips.count++;
-  await documentClient().send(
-    new UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'SET #p = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#p': 'published' }, ExpressionAttributeValues: { ':t': true } }),
+  const { doc, lib } = await dynamo();
+  await doc.send(
+    new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'SET #p = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#p': 'published' }, ExpressionAttributeValues: { ':t': true } }),
   );
 }
 
@@ -327,8 +335,9 @@ export async function listInboxEvents(opts: { state?: InboxState; webhook?: stri
   const items: InboxEvent[] = [];
   while (items.length < limit && c.s < states.length) {
     roundTrips.count++;
-    const out = await documentClient().send(
-      new QueryCommand({
+    const { doc, lib } = await dynamo();
+    const out = await doc.send(
+      new lib.QueryCommand({
         TableName: table(),
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :g',

@@ -1,6 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../config/env.js';
-import { documentClient, isConditionFailed, roundTrips, tableName } from './client.js';
+import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
 import { isTerminal, statusRank } from './status.js';
 
 /**
@@ -98,7 +97,8 @@ export async function recordOperation(input: RecordOperationInput): Promise<{ cr
   };
   try {
     roundTrips.count++;
-    await documentClient().send(new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    const { doc, lib } = await dynamo();
+    await doc.send(new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     return { created: true, applied: true };
   } catch (e) {
     if (!isConditionFailed(e)) throw e;
@@ -179,8 +179,9 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
       : 'attribute_exists(pk) AND #rank < :rank';
   try {
     roundTrips.count++;
-    const out = await documentClient().send(
-      new UpdateCommand({
+    const { doc, lib } = await dynamo();
+    const out = await doc.send(
+      new lib.UpdateCommand({
         TableName: table(),
         Key: opKey(input.type, input.id),
         UpdateExpression: update,
@@ -201,8 +202,9 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
   const reason = current.status === status ? 'duplicate' : isTerminal(current.status) && terminal ? 'terminal-conflict' : 'stale';
   if (reason !== 'duplicate') {
     roundTrips.count++;
-    await documentClient().send(
-      new UpdateCommand({
+    const { doc, lib } = await dynamo();
+    await doc.send(
+      new lib.UpdateCommand({
         TableName: table(),
         Key: opKey(input.type, input.id),
         UpdateExpression: 'SET #history = list_append(#history, :change)',
@@ -216,15 +218,17 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
 
 export async function getLedgerOperation(type: OperationType, id: string): Promise<LedgerOperation | undefined> {
   roundTrips.count++;
-  const out = await documentClient().send(new GetCommand({ TableName: table(), Key: opKey(type, id), ConsistentRead: true }));
+  const { doc, lib } = await dynamo();
+  const out = await doc.send(new lib.GetCommand({ TableName: table(), Key: opKey(type, id), ConsistentRead: true }));
   return out.Item as LedgerOperation | undefined;
 }
 
 /** One page of operations that are not final yet (PENDING, PROCESSING, UNKNOWN, ...), oldest first. */
 export async function listOpenOperations(opts: { limit?: number; cursor?: Record<string, unknown>; createdBefore?: string } = {}): Promise<{ items: LedgerOperation[]; cursor?: Record<string, unknown> }> {
   roundTrips.count++;
-  const out = await documentClient().send(
-    new QueryCommand({
+  const { doc, lib } = await dynamo();
+  const out = await doc.send(
+    new lib.QueryCommand({
       TableName: table(),
       IndexName: 'gsi1',
       KeyConditionExpression: opts.createdBefore ? 'gsi1pk = :open AND gsi1sk < :before' : 'gsi1pk = :open',

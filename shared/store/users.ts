@@ -1,6 +1,5 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../config/env.js';
-import { documentClient, roundTrips, tableName } from './client.js';
+import { dynamo, roundTrips, tableName } from './client.js';
 
 /**
  * Users in the ledger: pk `USER#<externalUserId>`, sk `PROFILE`, listed through gsi1 (`gsi1pk = USERS`).
@@ -41,8 +40,9 @@ export async function upsertUser(input: { externalUserId: string; p100UserId?: s
     sets.push('#m = if_not_exists(#m, :m)');
   }
   roundTrips.count++;
-  await documentClient().send(
-    new UpdateCommand({ TableName: table(), Key: userKey(input.externalUserId), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+  const { doc, lib } = await dynamo();
+  await doc.send(
+    new lib.UpdateCommand({ TableName: table(), Key: userKey(input.externalUserId), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
   );
 }
 
@@ -54,8 +54,9 @@ export async function setUserFact(input: { externalUserId: string; fact: string;
   await upsertUser({ externalUserId: input.externalUserId });
   try {
     roundTrips.count++;
-    await documentClient().send(
-      new UpdateCommand({
+    const { doc, lib } = await dynamo();
+    await doc.send(
+      new lib.UpdateCommand({
         TableName: table(),
         Key: userKey(input.externalUserId),
         UpdateExpression: 'SET #f.#k = :fact, #u = :now',
@@ -73,15 +74,17 @@ export async function setUserFact(input: { externalUserId: string; fact: string;
 
 export async function getLedgerUser(externalUserId: string): Promise<LedgerUser | undefined> {
   roundTrips.count++;
-  const out = await documentClient().send(new GetCommand({ TableName: table(), Key: userKey(externalUserId), ConsistentRead: true }));
+  const { doc, lib } = await dynamo();
+  const out = await doc.send(new lib.GetCommand({ TableName: table(), Key: userKey(externalUserId), ConsistentRead: true }));
   return out.Item as LedgerUser | undefined;
 }
 
 /** One page of all users, by externalUserId (the reconciliation sweep reads it in batches). */
 export async function listLedgerUsers(opts: { limit?: number; cursor?: Record<string, unknown> } = {}): Promise<{ items: LedgerUser[]; cursor?: Record<string, unknown> }> {
   roundTrips.count++;
-  const out = await documentClient().send(
-    new QueryCommand({
+  const { doc, lib } = await dynamo();
+  const out = await doc.send(
+    new lib.QueryCommand({
       TableName: table(),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :u',

@@ -51,7 +51,7 @@ for (const spec of ['zod', '@aws-sdk/client-dynamodb']) {
 }
 // The layer's own DynamoDB client: the lib-dynamodb class the SDK layer holds, wired to client-dynamodb.
 const { DynamoDBDocumentClient } = await import(sdkUrl('@aws-sdk/lib-dynamodb'));
-const docClient = layer.documentClient();
+const docClient = await layer.documentClient();
 let target;
 docClient.config.requestHandler = {
   handle: async (req) => {

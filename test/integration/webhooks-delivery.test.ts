@@ -33,7 +33,7 @@ const tx = (id: string, status: string, extra: Obj = {}) => ({
 });
 
 async function inboxCount(): Promise<number> {
-  const out = await documentClient().send(new ScanCommand({ TableName: process.env.INBOX_TABLE, Select: 'COUNT' }));
+  const out = await (await documentClient()).send(new ScanCommand({ TableName: process.env.INBOX_TABLE, Select: 'COUNT' }));
   return out.Count ?? 0;
 }
 
@@ -368,7 +368,7 @@ describe('secrets', () => {
     expect(output).not.toContain('55119');
     expect(output).not.toContain(iban);
 
-    const table = JSON.stringify((await documentClient().send(new ScanCommand({ TableName: process.env.INBOX_TABLE }))).Items);
+    const table = JSON.stringify((await (await documentClient()).send(new ScanCommand({ TableName: process.env.INBOX_TABLE }))).Items);
     expect(table).not.toContain(code);
     expect(table).not.toContain('55119');
     expect(table).not.toContain(iban);
