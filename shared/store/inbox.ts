@@ -10,8 +10,10 @@ import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
  * `gsi1pk = STATE#<state>`, `gsi1sk = <receivedAt>#<eventId>` (the operator lists events by state, newest
  * first). TTL attribute `expiresAt` (epoch seconds). Conditional writes only.
  *
- * States: RECEIVED (stored, not yet on the queue) → ENQUEUED → PROCESSED, or DEAD (failed on its last
- * allowed receive, or cannot be routed) until an operator replays it.
+ * States: RECEIVED (stored; the receiver sends it to the queue right after, with no further write) →
+ * PROCESSED, or DEAD (failed on its last allowed receive, or cannot be routed) until an operator replays it:
+ * DEAD/RECEIVED → ENQUEUED (back on the queue by the operator) → PROCESSED. The receiver does not mark
+ * RECEIVED → ENQUEUED (ASSUMPTIONS.md E8): an extra enqueue is harmless, an extra write per event is not free.
  */
 
 export type InboxState = 'RECEIVED' | 'ENQUEUED' | 'PROCESSED' | 'DEAD';
@@ -169,11 +171,6 @@ async function setState(
     if (isConditionFailed(e)) return false;
     throw e;
   }
-}
-
-/** RECEIVED → ENQUEUED after the queue accepted the message (no-op if the processor was faster). */
-export function markInboxEnqueued(eventId: string): Promise<boolean> {
-  return setState(eventId, 'ENQUEUED', { onlyFrom: ['RECEIVED'] });
 }
 
 /** An operator replay: back on the queue unless already processed (processing is idempotent anyway). */

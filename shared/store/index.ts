@@ -7,7 +7,7 @@ export type { LedgerUser, UserModel } from './users.js';
 export { IdempotencyStore, IDEMPOTENCY_TTL_SECONDS, idempotencyPk, isExpired } from './idempotency.js';
 export type { IdempotencyPersistence, IdempotencyRecord, IdempotencyStatus, IdempotencyOutcome, StoredResponse, BeginResult, IdempotencyStoreOptions } from './idempotency.js';
 export {
-  storeInboxEvent, getInboxEvent, listInboxEvents, markInboxEnqueued, markInboxReplayed, markInboxProcessed, markInboxDead,
+  storeInboxEvent, getInboxEvent, listInboxEvents, markInboxReplayed, markInboxProcessed, markInboxDead,
   recordInboxOutcome, markInboxPublished, claimInboxEvent, releaseInboxLease, inboxKey, InboxCursorError,
   INBOX_STATES, DEDUP_WINDOW_MS, INBOX_RETENTION_DAYS, INBOX_LEASE_MS,
 } from './inbox.js';

@@ -6,7 +6,7 @@ import { problemErrors, requestContext } from '../http/middlewares.js';
 import { HttpProblem } from '../http/problem.js';
 import { logger } from '../log/logger.js';
 import { secretCache } from '../secrets/index.js';
-import { markInboxEnqueued, storeInboxEvent } from '../store/inbox.js';
+import { storeInboxEvent } from '../store/inbox.js';
 import { getWebhook, type WebhookDefinition } from './catalog.js';
 import { decodeWebhookBody, dedupKey, parseWebhookBody, splitSecrets } from './event.js';
 import { countWebhookMetric } from './metrics.js';
@@ -80,14 +80,18 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
     logger.info('webhook duplicate', { ...fields, state, deliveries: stored.event.deliveries });
     return json(200, { received: true, duplicate: true, eventId });
   }
-  // New, or stored earlier without reaching the queue: enqueue now. If this throws, the answer is 500
+  // New, or a redelivery of an event not yet processed: enqueue (again). If this throws, the answer is 500
   // and P100 delivers again; the redelivery finds the item still RECEIVED and enqueues it.
+  //
+  // There is no "enqueued" mark after the send (one DynamoDB round trip per new event instead of two,
+  // bench B3): RECEIVED means "stored, maybe on the queue", and nothing needs to tell the two apart. A
+  // redelivery of a RECEIVED item enqueues it once more, which is harmless: the processor takes a lease
+  // per eventId, records one outcome on the inbox item and skips PROCESSED items, so a second message for
+  // the same event applies nothing twice. What could be lost without the mark? Only an event whose send
+  // failed and that P100 never delivers again; the operator's replayDeadInboxEvents picks up RECEIVED
+  // items older than the dedup window for exactly that case (ASSUMPTIONS.md E8).
   const message: WebhookQueueMessage = { eventId, webhook: def.name };
   await messageQueue().send('webhook', [{ id: eventId, body: JSON.stringify(message) }]);
-  await markInboxEnqueued(eventId).catch((e: unknown) => {
-    // The message is on the queue; the item stays RECEIVED and a redelivery would only enqueue it again.
-    logger.warn('inbox: could not mark enqueued', { eventId, error: e });
-  });
   countWebhookMetric('WebhookReceived', def.name);
   logger.info('webhook received', { ...fields, duplicate: !stored.created });
   return json(200, { received: true, duplicate: !stored.created, eventId });
