@@ -34,7 +34,7 @@ export async function reconcileAccountHistory(ctx: RunContext, account: Account)
       if ((await classifyEntry(ctx, key, entry, ledger, found)) === 'matched') matched++;
     });
     await putDiscrepancies(ctx.runId, found);
-    await markSeen(ctx.runId, refs);
+    await markSeen(ctx.runId, key, pages + 1, refs);
     const last = page.entries[page.entries.length - 1];
     const next = last ? { createdAt: last.createdAt, id: last.id } : cursor;
     await ctx.hooks?.beforeCheckpoint?.(key, pages + 1);

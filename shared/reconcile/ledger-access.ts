@@ -2,10 +2,11 @@ import { ENV } from '../config/env.js';
 import { dynamo, isConditionFailed, roundTrips, tableName } from '../store/client.js';
 import { opKey, type LedgerOperation, type OperationType } from '../store/ledger.js';
 import { HISTORY_LEDGER_TYPES } from './p100.js';
+import { runItems } from './store.js';
 
 /**
  * The ledger accesses reconciliation needs beyond shared/store: the operations of a history page in one
- * batch, "this run saw them in P100's history" markers in batches, the claim of an operation by an
+ * batch, one "this run saw these in P100's history" item per history page, the claim of an operation by an
  * UNKNOWN write, and a streamed scan of the operations this run did not see (the "missing at P100" class).
  * Batches, because per-entry round trips dominate the run time of a long history.
  */
@@ -13,7 +14,8 @@ import { HISTORY_LEDGER_TYPES } from './p100.js';
 const table = () => tableName(ENV.ledgerTable);
 
 const opRef = (type: string, id: string) => `${type}#${id}`;
-const seenKey = (runId: string, type: string, id: string) => ({ pk: `RECON#RUN#${runId}`, sk: `SEEN#${opRef(type, id)}` });
+const SEEN_PREFIX = 'SEENP#';
+const seenPageKey = (runId: string, account: string, page: number) => ({ pk: `RECON#RUN#${runId}`, sk: `${SEEN_PREFIX}${account}#${String(page).padStart(9, '0')}` });
 
 /** Retries what DynamoDB left unprocessed (throttling), with a short growing pause. */
 async function pause(attempt: number): Promise<void> {
@@ -56,26 +58,31 @@ export async function getOperations(refs: readonly { type: OperationType; id: st
 }
 
 /**
- * Remembers that run `runId` saw these operations in P100 history: small marker items written 25 per
- * BatchWriteItem, next to the run (the ledger operations themselves are not rewritten).
+ * Remembers that run `runId` saw these operations in P100 history: ONE item per history page (key: the
+ * account and the page's number in the account's sweep), holding the page's `<type>#<id>` refs, written
+ * before the page's checkpoint. It used to be one marker item per entry (100 item writes per page, most
+ * of a long run's time: bench B4); a page's refs fit one item easily (100 × ≈ 50 bytes, DynamoDB allows
+ * 400 KB). Crash-safe: a page re-read after a crash has the same number (the checkpoint did not move) and
+ * overwrites the item; an entry that the re-read page no longer holds lies after its last entry, so a
+ * later page records it.
  */
-export async function markSeen(runId: string, refs: readonly { type: string; id: string }[]): Promise<void> {
-  const unique = [...new Map(refs.map((r) => [opRef(r.type, r.id), r])).values()];
-  for (let i = 0; i < unique.length; i += 25) {
-    let pending = unique.slice(i, i + 25).map((r) => ({ PutRequest: { Item: seenKey(runId, r.type, r.id) } }));
-    for (let attempt = 0; pending.length; attempt++) {
-      if (attempt) await pause(attempt);
-      roundTrips.count++;
-      const { doc, lib } = await dynamo();
-      const res = await doc.send(new lib.BatchWriteCommand({ RequestItems: { [table()]: pending } }));
-      pending = (res.UnprocessedItems?.[table()] ?? []) as typeof pending;
-    }
-  }
+export async function markSeen(runId: string, account: string, page: number, refs: readonly { type: string; id: string }[]): Promise<void> {
+  if (!refs.length) return;
+  const unique = [...new Set(refs.map((r) => opRef(r.type, r.id)))];
+  roundTrips.count++;
+  const { doc, lib } = await dynamo();
+  await doc.send(new lib.PutCommand({ TableName: table(), Item: { ...seenPageKey(runId, account, page), refs: unique } }));
 }
 
-async function seenAmong(runId: string, ops: readonly LedgerOperation[]): Promise<Set<string>> {
+/**
+ * Every ref this run saw, from its per-page items (all accounts, including those swept by other workers).
+ * Kept in memory for the scan below: a Set of short strings, ≈ 100 bytes each in V8, so ≈ 10 MB for
+ * 100,000 history entries in one window, well inside the run's 64 MB heap budget (bench B4). Above a few
+ * hundred thousand entries per window this would want an index instead (ASSUMPTIONS.md R7).
+ */
+async function seenInRun(runId: string): Promise<Set<string>> {
   const seen = new Set<string>();
-  for (const item of await batchGet(ops.map((o) => seenKey(runId, o.type, o.id)))) seen.add(String(item['sk']).slice('SEEN#'.length));
+  for await (const items of runItems<{ refs?: string[] }>(runId, SEEN_PREFIX, { pageLimit: 100 })) for (const it of items) for (const r of it.refs ?? []) seen.add(r);
   return seen;
 }
 
@@ -107,8 +114,8 @@ export async function claimOperation(type: OperationType, id: string, unknownId:
 /**
  * Operations created in `[from, to)` that appear in P100 history by nature, are known to P100 (not an
  * UNKNOWN write), and that run `runId` did not see in any history: one page of the table at a time.
- * A Scan, because the ledger has no index by time; it reads the table once per run, in pages, and keeps
- * nothing.
+ * A Scan, because the ledger has no index by time; it reads the table once per run, in pages, keeping
+ * only the run's seen refs (seenInRun).
  */
 export async function* operationsNotSeen(runId: string, window: { from?: string; to: string }, pageLimit = 500): AsyncGenerator<LedgerOperation[]> {
   const types = HISTORY_LEDGER_TYPES.map((_, i) => `:t${i}`);
@@ -130,6 +137,7 @@ export async function* operationsNotSeen(runId: string, window: { from?: string;
     values[':from'] = window.from;
   }
   let cursor: Record<string, unknown> | undefined;
+  let seen: Set<string> | undefined;
   do {
     roundTrips.count++;
     const { doc, lib } = await dynamo();
@@ -146,8 +154,8 @@ export async function* operationsNotSeen(runId: string, window: { from?: string;
     );
     const items = (out.Items ?? []) as LedgerOperation[];
     if (items.length) {
-      const seen = await seenAmong(runId, items);
-      const notSeen = items.filter((o) => !seen.has(opRef(o.type, o.id)) && !(o.type === 'P2P_TRANSFER' && seen.has(opRef('TRANSFER', o.id))));
+      const known = (seen ??= await seenInRun(runId));
+      const notSeen = items.filter((o) => !known.has(opRef(o.type, o.id)) && !(o.type === 'P2P_TRANSFER' && known.has(opRef('TRANSFER', o.id))));
       if (notSeen.length) yield notSeen;
     }
     cursor = out.LastEvaluatedKey;
