@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { numberToDecimalString } from '../catalog/schemas.js';
 import { eventPublisher } from '../events/index.js';
@@ -241,6 +240,8 @@ function eventIdOf(record: SQSRecord): string {
  */
 export function webhookProcessorHandler(options: { maxReceiveCount?: number } = {}) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    // Loaded on the first batch, not at layer load: only this function needs it, and every function loads the layer (bench B2).
+    const { BatchProcessor, EventType, processPartialResponse } = await import('@aws-lambda-powertools/batch');
     // One processor per invocation: its state is per batch (a local runner may overlap invocations).
     const processor = new BatchProcessor(EventType.SQS);
     const record = async (r: SQSRecord): Promise<ProcessResult> =>
