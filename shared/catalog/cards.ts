@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
 import { boundedText, externalUserId, messageResponse, p100Id, upstreamAmount, upstreamStatus, userPathParams } from './schemas.js';
