@@ -60,6 +60,8 @@ export const LOCAL_SECRET_IDS = { apiKey: 'p100/local/api-key', webhookToken: 'p
  * environment at them, so the unchanged handlers run as they would in Lambda.
  */
 export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite> {
+  // Before any SDK client exists (dynalite's table set-up creates one): see the env block below.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const secrets = await startSecretsManager({ [LOCAL_SECRET_IDS.apiKey]: o.apiKey, [LOCAL_SECRET_IDS.webhookToken]: o.webhookToken });
   const dynamo = await startDynamo();
   const s3 = await startS3();
