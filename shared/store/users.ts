@@ -1,5 +1,5 @@
 import { ENV } from '../config/env.js';
-import { dynamo, roundTrips, tableName } from './client.js';
+import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
 
 /**
  * Users in the ledger: pk `USER#<externalUserId>`, sk `PROFILE`, listed through gsi1 (`gsi1pk = USERS`).
@@ -67,7 +67,7 @@ export async function setUserFact(input: { externalUserId: string; fact: string;
     );
     return true;
   } catch (e) {
-    if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailed(e)) return false;
     throw e;
   }
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { lambdaContext as localLambdaContext } from '../../local/gateway/events.js';
 
 /** A minimal API Gateway v2 event for invoking handlers directly in unit tests. */
 export function v2Event(o: {
@@ -37,22 +38,9 @@ export function v2Event(o: {
   };
 }
 
+/** A Lambda context with `remainingMs` left: the local gateway's own, so tests and `npm start` share one. */
 export function lambdaContext(remainingMs = 10_000): Context {
-  const end = Date.now() + remainingMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'test',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:0:function:test',
-    memoryLimitInMB: '256',
-    awsRequestId: 'aws-req-1',
-    logGroupName: 'test',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => end - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return localLambdaContext('test', remainingMs);
 }
 
 /** Captures everything written to stdout/stderr while `fn` runs (the logger writes JSON lines there). */
