@@ -1,3 +1,4 @@
+import type { ReservedConcurrency } from './config.js';
 import type { FunctionSpec } from './inventory.js';
 
 /**
@@ -9,26 +10,95 @@ import type { FunctionSpec } from './inventory.js';
  * | module | reads |
  * |---|---|
  * | http/runtime.ts (P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
- * | http/idempotency.ts + http/money.ts (money operations only) | idempotency table, ledger |
+ * | http/idempotency.ts + http/money.ts (money operations) | idempotency table, ledger, data key (keyed fingerprints) |
+ * | store/idempotency.ts (Idempotency-Key on every write operation) | idempotency table, data key |
  * | http/user-ledger.ts (operations with a `userLedger` mapping: user lifecycle steps) | ledger |
  * | callUpstream (every other operation calling P100) | nothing of ours: no table |
- * | documents/uploads.ts | upload bucket (put: createUploadUrl; get: addKycFile, addPoaFile) |
+ * | documents/uploads.ts | upload bucket and its KMS key (put: createUploadUrl; get: addKycFile, addPoaFile) |
  * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
- * | webhooks/receiver.ts | webhook token secret, inbox, webhook queue |
- * | webhooks/processor.ts | webhook token secret (opens sealed card codes), inbox, ledger, bus |
- * | reconcile/* | ledger, P100 (API key), reconcile queue (fan-out), bus (discrepancies), Lambda invoke of reconcile |
+ * | webhooks/receiver.ts | webhook token secret, data key (dedup keys, seals), inbox, webhook queue |
+ * | webhooks/processor.ts | webhook token secret (opens sealed card codes), data key, inbox, ledger, bus |
+ * | reconcile/* | ledger, P100 (API key), data key, reconcile queue (fan-out), bus (discrepancies), Lambda invoke of reconcile |
+ *
+ * Table grants are finer than "read" or "read/write": each function gets the DynamoDB actions of the
+ * {@link dataPaths} it runs, and test/infra/table-grants.test.ts walks the shared/ source from each
+ * path's entry and fails when the actions listed here differ from the command classes it sends.
  *
  * Metrics (webhooks/metrics.ts, reconcile/finalize.ts) are Powertools EMF log lines: no CloudWatch
  * permission. WEBHOOK_PATH_OVERRIDES is read by the local gateway only; in AWS the routes carry the paths.
  */
+
+/**
+ * The variable naming the suite's data key secret (`ENV.dataKeySecretId`, which the data part of issue 12
+ * adds to shared/config/env.ts with this value): base64 of 32 random bytes, the root of the keyed HMACs
+ * and seals.
+ */
+export const dataKeySecretIdEnv = 'DATA_KEY_SECRET_ID';
+
+export type SuiteTable = 'idempotency' | 'ledger' | 'inbox';
+
+/** DynamoDB actions the suite's code performs; one per lib-dynamodb command class (GetCommand → GetItem, ...). */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:Scan'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem';
+
+export interface DataPath {
+  /** `module#export` under shared/: where the function's DynamoDB work starts. */
+  entry: string;
+  /** Every action the code reachable from `entry` sends, per table (sorted). */
+  tables: Readonly<Partial<Record<SuiteTable, readonly TableAction[]>>>;
+}
+
+const get = 'dynamodb:GetItem';
+const batchGet = 'dynamodb:BatchGetItem';
+const query = 'dynamodb:Query';
+const scan = 'dynamodb:Scan';
+const put = 'dynamodb:PutItem';
+const update = 'dynamodb:UpdateItem';
+const del = 'dynamodb:DeleteItem';
+const batchWrite = 'dynamodb:BatchWriteItem';
+
+/**
+ * The shared/ code paths that talk to DynamoDB, with the actions each one sends (checked against the
+ * source by test/infra/table-grants.test.ts). Scan, BatchWriteItem and DeleteItem appear only where the
+ * code sends them: the reconciliation (missing-at-P100 scan, discrepancy batches, lock release) and the
+ * idempotency store (a failed first attempt releases its record).
+ */
+export const dataPaths = {
+  /** withIdempotency: Idempotency-Key record, ledger PENDING/UNKNOWN entry. */
+  money: { entry: 'http/idempotency.ts#withIdempotency', tables: { idempotency: [del, get, put, update], ledger: [get, put, update] } },
+  /** The Idempotency-Key store alone: every write operation accepts the header (issue 12). */
+  idempotencyKey: { entry: 'store/idempotency.ts#IdempotencyStore', tables: { idempotency: [del, get, put, update] } },
+  /** withUserLedger: user lifecycle facts (entries with `userLedger`). */
+  userLedger: { entry: 'http/user-ledger.ts#withUserLedger', tables: { ledger: [update] } },
+  webhookReceiver: { entry: 'webhooks/receiver.ts#webhookReceiver', tables: { inbox: [get, put, update] } },
+  webhookProcessor: { entry: 'webhooks/processor.ts#webhookProcessorHandler', tables: { inbox: [get, update], ledger: [get, update] } },
+  listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] } },
+  replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update] } },
+  replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] } },
+  startReconciliation: { entry: 'reconcile/handlers.ts#startReconciliationImpl', tables: { ledger: [get, put] } },
+  getReconciliationReport: { entry: 'reconcile/handlers.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
+  reconcile: { entry: 'reconcile/handlers.ts#reconcileHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
+  reconcileUsers: { entry: 'reconcile/handlers.ts#reconcileUsersHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
+} as const satisfies Record<string, DataPath>;
+
+export type DataPathName = keyof typeof dataPaths;
+
 export interface Access {
   /** Reads the P100 API key secret (calls P100). Never together with `webhookToken`. */
   apiKey: boolean;
   /** Reads the webhook token secret: receivers verify deliveries, the processor opens sealed fields with it. */
   webhookToken: boolean;
-  idempotency: 'none' | 'readWrite';
-  ledger: 'none' | 'read' | 'readWrite';
-  inbox: 'none' | 'read' | 'readWrite';
+  /** Reads the data key secret: keyed HMACs (idempotency fingerprints, webhook dedup keys) and seals. */
+  dataKey: boolean;
+  /** The DynamoDB code paths the function runs; their table actions are its only table grants. */
+  data: readonly DataPathName[];
   /** Sends to the webhook queue (receivers, inbox replays). */
   sendWebhookQueue: boolean;
   /** Sends to the reconcile queue (the scheduled sweep fans users out). */
@@ -42,9 +112,8 @@ export interface Access {
 const none: Access = {
   apiKey: false,
   webhookToken: false,
-  idempotency: 'none',
-  ledger: 'none',
-  inbox: 'none',
+  dataKey: false,
+  data: [],
   sendWebhookQueue: false,
   sendReconcileQueue: false,
   putEvents: false,
@@ -56,21 +125,16 @@ const none: Access = {
  * Local operations (`upstream: null`) with their own implementation. Keyed by operationId because what
  * they touch is their whole purpose; anything not listed gets the default for its kind.
  */
-const localOperationAccess: Readonly<Record<string, Partial<Access>>> = {
+const localOperationAccess: Readonly<Record<string, Omit<Partial<Access>, 'data'> & { data?: DataPathName }>> = {
   createUploadUrl: { upload: 'put' },
   // openRun writes the run into the ledger table, then the reconcile function is invoked.
-  startReconciliation: { ledger: 'readWrite', invokeReconcile: true },
-  getReconciliationReport: { ledger: 'read' },
+  startReconciliation: { data: 'startReconciliation', invokeReconcile: true },
+  getReconciliationReport: { data: 'getReconciliationReport' },
+  // Operator routes over the webhook inbox; replays put events back on the webhook queue. No ledger: the processor owns it.
+  listInboxEvents: { data: 'listInboxEvents' },
+  replayInboxEvent: { data: 'replayInboxEvent', sendWebhookQueue: true },
+  replayDeadInboxEvents: { data: 'replayDeadInboxEvents', sendWebhookQueue: true },
 };
-
-/**
- * Operator routes over the webhook inbox (area `operations`, "Inbox" in the operationId): reads list
- * it; writes (replays) also put events back on the webhook queue. No ledger: the processor owns it.
- */
-function inboxOperationAccess(op: { area: string; operationId: string; kind: string }): Partial<Access> {
-  if (op.area !== 'operations' || !/inbox/i.test(op.operationId)) return {};
-  return op.kind === 'read' ? { inbox: 'read' } : { inbox: 'readWrite', sendWebhookQueue: true };
-}
 
 /** Operations that forward uploaded documents to P100 read them back from the upload bucket. */
 const uploadReaders: ReadonlySet<string> = new Set(['addKycFile', 'addPoaFile']);
@@ -79,34 +143,81 @@ export function accessFor(spec: FunctionSpec): Access {
   switch (spec.kind) {
     case 'operation': {
       const op = spec.operation;
-      const money = op.kind === 'money';
-      const base: Access = {
+      const { data: local, ...localRest } = localOperationAccess[op.operationId] ?? {};
+      // withIdempotency (money) keeps the Idempotency-Key record and writes the ledger entry; every other
+      // write accepts an Idempotency-Key too (its store only); withUserLedger records user lifecycle steps.
+      const data: DataPathName[] = [
+        ...(op.kind === 'money' ? (['money'] as const) : op.kind === 'write' ? (['idempotencyKey'] as const) : []),
+        ...(op.userLedger !== undefined ? (['userLedger'] as const) : []),
+        ...(local ? [local] : []),
+      ];
+      return {
         ...none,
         apiKey: op.upstream !== null,
-        // withIdempotency (money only) keeps the Idempotency-Key record and writes the ledger entry;
-        // withUserLedger records user lifecycle steps (entries with `userLedger`).
-        idempotency: money ? 'readWrite' : 'none',
-        ledger: money || op.userLedger !== undefined ? 'readWrite' : 'none',
+        // Keyed request fingerprints (HMAC) of the Idempotency-Key records.
+        dataKey: op.kind === 'money' || op.kind === 'write',
+        data,
         upload: uploadReaders.has(op.operationId) ? 'get' : 'none',
+        ...localRest,
       };
-      return { ...base, ...inboxOperationAccess(op), ...(localOperationAccess[op.operationId] ?? {}) };
     }
     case 'webhook':
-      return { ...none, webhookToken: true, inbox: 'readWrite', sendWebhookQueue: true };
+      return { ...none, webhookToken: true, dataKey: true, data: ['webhookReceiver'], sendWebhookQueue: true };
     case 'webhookHealth':
     case 'openApi':
       return none;
     case 'job':
       switch (spec.job.trigger) {
         case 'webhook-queue':
-          return { ...none, webhookToken: true, inbox: 'readWrite', ledger: 'readWrite', putEvents: true };
+          return { ...none, webhookToken: true, dataKey: true, data: ['webhookProcessor'], putEvents: true };
         case 'schedule':
-          return { ...none, apiKey: true, ledger: 'readWrite', sendReconcileQueue: true, putEvents: true, invokeReconcile: true };
+          return { ...none, apiKey: true, dataKey: true, data: ['reconcile'], sendReconcileQueue: true, putEvents: true, invokeReconcile: true };
         case 'reconcile-queue':
           // The worker finishing the last batch finalizes the run (discrepancy events on the bus).
-          return { ...none, apiKey: true, ledger: 'readWrite', putEvents: true };
+          return { ...none, apiKey: true, dataKey: true, data: ['reconcileUsers'], putEvents: true };
       }
   }
+}
+
+/** Table → actions of every data path the function runs (sorted, no duplicates). */
+export function tableActionsOf(access: Pick<Access, 'data'>): Partial<Record<SuiteTable, TableAction[]>> {
+  const out: Partial<Record<SuiteTable, Set<TableAction>>> = {};
+  for (const name of access.data) {
+    const tables: DataPath['tables'] = dataPaths[name].tables;
+    for (const [table, actions] of Object.entries(tables) as Array<[SuiteTable, readonly TableAction[]]>) {
+      out[table] = new Set([...(out[table] ?? []), ...actions]);
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([t, a]) => [t, [...a].sort()])) as Partial<Record<SuiteTable, TableAction[]>>;
+}
+
+/**
+ * Reserved concurrency of a function, or undefined (draws on the unreserved pool like the operations).
+ * Capped: everything reachable without a caller's credentials (webhook receivers, health) and the
+ * background consumers (processor, reconciliation), so a flood of deliveries, a poison batch or a long
+ * sweep can never take the executions the company's money operations need.
+ */
+export function reservedConcurrencyFor(spec: FunctionSpec, c: ReservedConcurrency): number | undefined {
+  const n = ((): number => {
+    switch (spec.kind) {
+      case 'operation':
+      case 'openApi':
+        return 0;
+      case 'webhook':
+      case 'webhookHealth':
+        return c.webhookReceiver;
+      case 'job':
+        switch (spec.job.trigger) {
+          case 'webhook-queue':
+            return c.webhookProcessor;
+          case 'schedule':
+            return c.reconcile;
+          case 'reconcile-queue':
+            return c.reconcileUsers;
+        }
+    }
+  })();
+  return n > 0 ? n : undefined;
 }
 
 /** Memory (MB) and timeout (s) per function; explicit everywhere (no Lambda defaults). */

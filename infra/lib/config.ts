@@ -19,7 +19,18 @@ export interface SuiteConfig {
   jwt: { issuer: string; audience: string[] } | undefined;
   /** Optional e-mail subscribed to the alarm topic (production). */
   alarmEmail: string | undefined;
-  apiThrottle: { rateLimit: number; burstLimit: number };
+  /** Default route throttling of the stage: every company route (operations, `/openapi.json`). */
+  apiThrottle: Throttle;
+  /**
+   * Throttle of each webhook route and the health probe: tighter than {@link apiThrottle}. These routes
+   * need no caller credentials at the gateway (the token is checked in the function), so they are the
+   * cheapest to flood; P100 retries a throttled delivery (4 retries over about 2 minutes).
+   */
+  webhookThrottle: Throttle;
+  /** Reserved concurrency (a cap, and a reservation) of the functions that must not starve the money path; 0: none. */
+  reservedConcurrency: ReservedConcurrency;
+  /** The account's concurrent-executions quota the reservations are checked against (Lambda keeps 100 unreserved). */
+  accountConcurrency: number;
   /** JSON passed to P100_UPSTREAM_OVERRIDES / WEBHOOK_PATH_OVERRIDES unchanged (validated as JSON objects). */
   upstreamOverrides: string | undefined;
   webhookPathOverrides: Record<string, string>;
@@ -27,6 +38,34 @@ export interface SuiteConfig {
   retainData: boolean;
   logRetentionDays: number;
 }
+
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+export interface ReservedConcurrency {
+  /** Each webhook receiver (and the health probe). */
+  webhookReceiver: number;
+  /** The webhook processor; also the maximum concurrency of its SQS event source. */
+  webhookProcessor: number;
+  /** The scheduled reconcile (one run at a time; a second slot for its continuation after a timeout). */
+  reconcile: number;
+  /** reconcileUsers; also the maximum concurrency of its SQS event source. */
+  reconcileUsers: number;
+}
+
+/**
+ * Reserved concurrency per stage (context `<name>Concurrency` overrides each; infra/README.md "Concurrency").
+ * With 14 receivers: staging 14x2+5+2+3 = 38, production 14x5+10+2+5 = 87 of the account's 1000.
+ */
+export const defaultReservedConcurrency: Readonly<Record<DeployStage, ReservedConcurrency>> = {
+  staging: { webhookReceiver: 2, webhookProcessor: 5, reconcile: 2, reconcileUsers: 3 },
+  production: { webhookReceiver: 5, webhookProcessor: 10, reconcile: 2, reconcileUsers: 5 },
+};
+
+/** Lambda refuses reservations that leave fewer unreserved executions than this. */
+export const minimumUnreservedConcurrency = 100;
 
 export class InvalidContextError extends Error {
   constructor(key: string, problem: string) {
@@ -91,6 +130,19 @@ export function readConfig(node: ContextReader): SuiteConfig {
   }
   const upstream = jsonObject(node, 'upstreamOverrides');
 
+  const apiThrottle: Throttle = { rateLimit: int(node, 'apiRateLimit', 50, 1, 10_000), burstLimit: int(node, 'apiBurstLimit', 100, 1, 5_000) };
+  const webhookThrottle: Throttle = { rateLimit: int(node, 'webhookRateLimit', 20, 1, 10_000), burstLimit: int(node, 'webhookBurstLimit', 40, 1, 5_000) };
+  // "Tighter" is the point of the webhook setting: refuse a configuration where it is not.
+  if (webhookThrottle.rateLimit > apiThrottle.rateLimit) throw new InvalidContextError('webhookRateLimit', `must not exceed apiRateLimit (${apiThrottle.rateLimit}), not "${webhookThrottle.rateLimit}"`);
+  if (webhookThrottle.burstLimit > apiThrottle.burstLimit) throw new InvalidContextError('webhookBurstLimit', `must not exceed apiBurstLimit (${apiThrottle.burstLimit}), not "${webhookThrottle.burstLimit}"`);
+  const concurrency = defaultReservedConcurrency[stage];
+  const consumerConcurrency = (key: string, fallback: number): number => {
+    const n = int(node, key, fallback, 0, 1000);
+    // It is also the SQS event source's maximum concurrency, which Lambda requires to be at least 2.
+    if (n === 1) throw new InvalidContextError(key, 'must be 0 (no reservation) or at least 2 (SQS event sources need 2), not "1"');
+    return n;
+  };
+
   const baseUrl = str(node, 'p100BaseUrl') ?? P100_BASE_URLS[stage];
   if (!baseUrl.startsWith('https://')) throw new InvalidContextError('p100BaseUrl', 'must be an https:// URL');
 
@@ -102,7 +154,15 @@ export function readConfig(node: ContextReader): SuiteConfig {
     reconcileIntervalMinutes: int(node, 'reconcileIntervalMinutes', 15, 1, 1440),
     jwt: issuer && audience ? { issuer, audience: audience.split(',').map((a) => a.trim()).filter(Boolean) } : undefined,
     alarmEmail: str(node, 'alarmEmail'),
-    apiThrottle: { rateLimit: int(node, 'apiRateLimit', 50, 1, 10_000), burstLimit: int(node, 'apiBurstLimit', 100, 1, 5_000) },
+    apiThrottle,
+    webhookThrottle,
+    reservedConcurrency: {
+      webhookReceiver: int(node, 'webhookReceiverConcurrency', concurrency.webhookReceiver, 0, 1000),
+      webhookProcessor: consumerConcurrency('webhookProcessorConcurrency', concurrency.webhookProcessor),
+      reconcile: int(node, 'reconcileConcurrency', concurrency.reconcile, 0, 1000),
+      reconcileUsers: consumerConcurrency('reconcileUsersConcurrency', concurrency.reconcileUsers),
+    },
+    accountConcurrency: int(node, 'accountConcurrency', 1000, 1, 1_000_000),
     upstreamOverrides: upstream ? JSON.stringify(upstream) : undefined,
     webhookPathOverrides: webhookPaths as Record<string, string>,
     retainData: production,

@@ -22,16 +22,20 @@ export interface SuiteCoreProps {
 }
 
 /**
- * The stateful core every function shares: tables, queues with DLQs, the event bus, both secrets,
- * the upload bucket, the client and SDK layers, the alarm topic and (optionally) the static-egress VPC.
+ * The stateful core every function shares: tables, queues with DLQs, the event bus, the three secrets,
+ * the upload bucket, the customer-managed KMS keys, the client and SDK layers, the alarm topic and
+ * (optionally) the static-egress VPC.
  *
  * Default settings:
  * | resource | setting |
  * |---|---|
  * | tables | on-demand, PITR, TTL `expiresAt`, AWS-managed KMS; production: deletion protection + RETAIN |
  * | queues | SSE-SQS, TLS-only policy, DLQ after 5 receives, DLQ kept 14 days |
- * | upload bucket | SSE-S3, block all public access, TLS-only, objects expire after 1 day, access logs to the logs bucket |
- * | secrets | AWS-managed key, random placeholder value (set the real one after deploy) |
+ * | KMS keys | one per purpose (log groups, upload bucket, alarm topic), rotation on, RETAIN in production |
+ * | log groups | encrypted with the logs key; its policy lets CloudWatch Logs use it for the suite's groups only |
+ * | upload bucket | SSE-KMS with the upload key and an S3 bucket key, block all public access, TLS-only, objects expire after 1 day, access logs to the logs bucket |
+ * | access-log bucket | SSE-S3 (the only encryption S3 log delivery supports), ACLs disabled, delivery by bucket policy |
+ * | secrets | AWS-managed key; P100 values: random placeholder (set the real one after deploy); data key: generated, 256 bits |
  * | alarm topic | production only, customer KMS key CloudWatch may use, TLS-only |
  */
 export class SuiteCore extends Construct {
@@ -47,6 +51,12 @@ export class SuiteCore extends Construct {
   readonly bus: events.EventBus;
   readonly apiKeySecret: secretsmanager.Secret;
   readonly webhookTokenSecret: secretsmanager.Secret;
+  /** The suite's data key: root of the keyed HMACs (idempotency fingerprints, webhook dedup keys) and seals. */
+  readonly dataKeySecret: secretsmanager.Secret;
+  /** Encrypts every log group of the suite (functions, API access logs, VPC flow logs). */
+  readonly logsKey: kms.Key;
+  /** Encrypts the KYC/POA upload bucket. */
+  readonly uploadKey: kms.Key;
   readonly uploadBucket: s3.Bucket;
   /**
    * The upload bucket's name and object ARN, built from pseudo parameters rather than references,
@@ -123,6 +133,29 @@ export class SuiteCore extends Construct {
 
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: `${config.prefix}-events` });
 
+    // One key per purpose, so a key policy (and a key disabled in an incident) concerns one kind of data.
+    this.logsKey = new kms.Key(this, 'LogsKey', {
+      enableKeyRotation: true,
+      description: `${config.prefix}: encrypts the suite's CloudWatch log groups`,
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts with the key only for the suite's own log groups (the encryption context
+    // names the log group), as https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html shows.
+    this.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsForSuiteLogGroups',
+        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': logGroupArnPatterns(config.prefix) } },
+      }),
+    );
+    this.uploadKey = new kms.Key(this, 'UploadKey', {
+      enableKeyRotation: true,
+      description: `${config.prefix}: encrypts KYC/POA documents in the upload bucket`,
+      removalPolicy,
+    });
+
     const secret = (name: string, suffix: string, description: string): secretsmanager.Secret => {
       const s = new secretsmanager.Secret(this, name, {
         secretName: `${config.prefix}/${suffix}`,
@@ -140,11 +173,32 @@ export class SuiteCore extends Construct {
     this.apiKeySecret = secret('ApiKeySecret', 'p100-api-key', 'P100 Partner API key (x-api-key). Read by operation functions and reconciliation only.');
     this.webhookTokenSecret = secret('WebhookTokenSecret', 'webhook-token', 'Token P100 sends in the Authorization header of webhooks. Read by webhook receivers only.');
 
+    this.dataKeySecret = new secretsmanager.Secret(this, 'DataKeySecret', {
+      secretName: `${config.prefix}/data-key`,
+      description: 'Data key of the suite (base64 of 32 random bytes): keyed HMACs of idempotency fingerprints and webhook dedup keys, seals of data at rest.',
+      // 43 characters drawn from exactly the 64 characters of the base64 alphabet: unpadded base64 of
+      // 32 random bytes (43 x 6 = 258 bits, the last 2 dropped by the decoder: 256 bits of key). Secrets
+      // Manager generates it at deploy time; the value never appears in a template.
+      generateSecretString: {
+        passwordLength: 43,
+        excludeCharacters: dataKeyExcludedCharacters,
+        requireEachIncludedType: false,
+        includeSpace: false,
+      },
+      removalPolicy,
+    });
+    Validations.of(this.dataKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'A new data key makes every stored fingerprint, dedup key and seal unverifiable, so it cannot rotate on a schedule: rotation is an operator step that stores {"current","previous"} and keeps the old key until the data it protects has expired (infra/README.md "Data key").',
+    });
+
     const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      // ACLs disabled: log delivery is granted by the bucket policy (feature flag serverAccessLogsUseBucketPolicy).
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(config.retainData ? 365 : 90) }],
       removalPolicy,
     });
@@ -157,7 +211,10 @@ export class SuiteCore extends Construct {
     this.uploadObjectsArnForNag = `arn:<AWS::Partition>:s3:::${config.prefix}-uploads-<AWS::AccountId>-<AWS::Region>/*`;
     this.uploadBucket = new s3.Bucket(this, 'UploadBucket', {
       bucketName: this.uploadBucketName,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.uploadKey,
+      // One data key per bucket (rotated by S3) instead of a KMS call per object: cheaper, fewer throttles.
+      bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: false,
@@ -214,7 +271,12 @@ export class SuiteCore extends Construct {
         flowLogs: {
           rejected: {
             destination: ec2.FlowLogDestination.toCloudWatchLogs(
-              new logs.LogGroup(this, 'VpcFlowLogs', { retention: config.logRetentionDays, removalPolicy }),
+              new logs.LogGroup(this, 'VpcFlowLogs', {
+                logGroupName: `/${config.prefix}/vpc-flow-logs`,
+                retention: config.logRetentionDays,
+                encryptionKey: this.logsKey,
+                removalPolicy,
+              }),
             ),
             trafficType: ec2.FlowLogTrafficType.REJECT,
           },
@@ -233,3 +295,14 @@ export class SuiteCore extends Construct {
     }
   }
 }
+
+/**
+ * The log groups the logs key may encrypt: the functions' (`/aws/lambda/<prefix>-*`) and the suite's own
+ * (`/<prefix>/*`: API access logs, VPC flow logs).
+ */
+export function logGroupArnPatterns(prefix: string): string[] {
+  return [`/aws/lambda/${prefix}-*`, `/${prefix}/*`].map((name) => `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${name}`);
+}
+
+/** Secrets Manager's punctuation minus `+` and `/`: what is left is the base64 alphabet. */
+export const dataKeyExcludedCharacters = `!"#$%&'()*,-.:;<=>?@[\\]^_\`{|}~`;

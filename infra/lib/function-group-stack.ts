@@ -81,11 +81,24 @@ export class FunctionGroupStack extends NestedStack {
       case 'job':
         switch (spec.job.trigger) {
           case 'webhook-queue':
-            f.fn.addEventSource(new SqsEventSource(props.core.webhookQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+            f.fn.addEventSource(
+              new SqsEventSource(props.core.webhookQueue, {
+                batchSize: 10,
+                maxBatchingWindow: Duration.seconds(1),
+                reportBatchItemFailures: true,
+                maxConcurrency: consumerConcurrency(props.config.reservedConcurrency.webhookProcessor),
+              }),
+            );
             this.#ackSqsSource(f);
             return;
           case 'reconcile-queue':
-            f.fn.addEventSource(new SqsEventSource(props.core.reconcileQueue, { batchSize: 5, reportBatchItemFailures: true }));
+            f.fn.addEventSource(
+              new SqsEventSource(props.core.reconcileQueue, {
+                batchSize: 5,
+                reportBatchItemFailures: true,
+                maxConcurrency: consumerConcurrency(props.config.reservedConcurrency.reconcileUsers),
+              }),
+            );
             this.#ackSqsSource(f);
             return;
           case 'schedule': {
@@ -120,4 +133,13 @@ export class FunctionGroupStack extends NestedStack {
       reason: 'SQS event source mappings do not support on-failure destinations; failed messages (reported per item) return to the queue and move to its DLQ after 5 receives.',
     });
   }
+}
+
+/**
+ * Maximum concurrency of an SQS event source: the consumer's reservation (none when unreserved). The
+ * poller then never runs more batches than the function may run; otherwise throttled batches would go
+ * back to the queue and count as receives towards the DLQ (maxReceiveCount 5).
+ */
+function consumerConcurrency(reserved: number): number | undefined {
+  return reserved >= 2 ? reserved : undefined;
 }

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.js';
 import { jobs } from '../../shared/jobs.js';
-import { accessFor, sizingFor, type Access } from './access.js';
+import { accessFor, dataKeySecretIdEnv, reservedConcurrencyFor, sizingFor, tableActionsOf, type Access, type SuiteTable } from './access.js';
 import type { SuiteConfig } from './config.js';
 import type { SuiteCore } from './core.js';
 import type { FunctionSpec } from './inventory.js';
@@ -43,7 +43,8 @@ export function reconcileJobName(): string {
  * variables its {@link Access} allows, and its error and throttle alarms.
  *
  * Default settings: Node.js 24, ARM64, explicit memory/timeout ({@link sizingFor}), active tracing,
- * text log format (Powertools writes JSON and EMF), log retention 30 days (staging) / 365 days (production).
+ * text log format (Powertools writes JSON and EMF), log retention 30 days (staging) / 365 days (production),
+ * log group encrypted with the suite's logs key, reserved concurrency where {@link reservedConcurrencyFor} says.
  */
 export class SuiteFunction extends Construct {
   readonly fn: lambda.Function;
@@ -66,6 +67,7 @@ export class SuiteFunction extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${functionName}`,
       retention: config.logRetentionDays,
+      encryptionKey: core.logsKey,
       removalPolicy,
     });
     const role = new iam.Role(this, 'Role', {
@@ -88,6 +90,7 @@ export class SuiteFunction extends Construct {
       // Both mount under /opt/nodejs: the client layer's `@aws-sdk/*` imports resolve in the SDK layer.
       layers: [core.layer, core.sdkLayer],
       memorySize: sizing.memoryMb,
+      reservedConcurrentExecutions: reservedConcurrencyFor(spec, config.reservedConcurrency),
       timeout: Duration.seconds(sizing.timeoutSeconds),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
@@ -115,12 +118,23 @@ export class SuiteFunction extends Construct {
     this.fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources, conditions }));
   }
 
-  /** Table access on the table and its one index only (no `index/*` wildcard). */
-  #table(table: dynamodb.Table, mode: 'read' | 'readWrite', hasIndex: boolean): void {
-    const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
-    const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-    const resources = [table.tableArn, ...(hasIndex ? [`${table.tableArn}/index/gsi1`] : [])];
-    this.#allow(mode === 'read' ? read : [...read, ...write], resources);
+  /**
+   * Exactly the DynamoDB actions of the function's data paths (access.ts), on the table, plus its one
+   * index (no `index/*` wildcard) when the function queries or scans.
+   */
+  #tables(): void {
+    const core = this.#core;
+    const tables: Record<SuiteTable, { table: dynamodb.Table; env: string; hasIndex: boolean }> = {
+      idempotency: { table: core.idempotencyTable, env: ENV.idempotencyTable, hasIndex: false },
+      ledger: { table: core.ledgerTable, env: ENV.ledgerTable, hasIndex: true },
+      inbox: { table: core.inboxTable, env: ENV.inboxTable, hasIndex: true },
+    };
+    for (const [name, actions] of Object.entries(tableActionsOf(this.access)) as Array<[SuiteTable, string[]]>) {
+      const { table, env, hasIndex } = tables[name];
+      const readsIndex = hasIndex && actions.some((a) => a === 'dynamodb:Query' || a === 'dynamodb:Scan');
+      this.#allow(actions, [table.tableArn, ...(readsIndex ? [`${table.tableArn}/index/gsi1`] : [])]);
+      this.#env(env, table.tableName);
+    }
   }
 
   #grant(): void {
@@ -137,18 +151,11 @@ export class SuiteFunction extends Construct {
       this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.webhookTokenSecret.secretArn]);
       this.#env(ENV.webhookTokenSecretId, core.webhookTokenSecret.secretArn);
     }
-    if (access.idempotency === 'readWrite') {
-      this.#table(core.idempotencyTable, 'readWrite', false);
-      this.#env(ENV.idempotencyTable, core.idempotencyTable.tableName);
+    if (access.dataKey) {
+      this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.dataKeySecret.secretArn]);
+      this.#env(dataKeySecretIdEnv, core.dataKeySecret.secretArn);
     }
-    if (access.ledger !== 'none') {
-      this.#table(core.ledgerTable, access.ledger, true);
-      this.#env(ENV.ledgerTable, core.ledgerTable.tableName);
-    }
-    if (access.inbox !== 'none') {
-      this.#table(core.inboxTable, access.inbox, true);
-      this.#env(ENV.inboxTable, core.inboxTable.tableName);
-    }
+    this.#tables();
     if (access.sendWebhookQueue) {
       this.#allow(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], [core.webhookQueue.queueArn]);
       this.#env(ENV.webhookQueueUrl, core.webhookQueue.queueUrl);
@@ -163,6 +170,11 @@ export class SuiteFunction extends Construct {
     }
     if (access.upload !== 'none') {
       this.#allow([access.upload === 'put' ? 's3:PutObject' : 's3:GetObject'], [core.uploadObjectsArn]);
+      // SSE-KMS: a (presigned) put needs a data key from the upload key, a get needs it decrypted; only
+      // through S3, only this key.
+      this.#allow([access.upload === 'put' ? 'kms:GenerateDataKey' : 'kms:Decrypt'], [core.uploadKey.keyArn], {
+        StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` },
+      });
       this.#env(ENV.uploadBucket, core.uploadBucketName);
     }
     if (access.invokeReconcile) {

@@ -2,7 +2,9 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { SuiteApi } from './api.js';
-import type { SuiteConfig } from './config.js';
+import { CallerPolicies } from './caller-policies.js';
+import { reservedConcurrencyFor } from './access.js';
+import { InvalidContextError, minimumUnreservedConcurrency, type SuiteConfig } from './config.js';
 import { SuiteCore } from './core.js';
 import { FunctionGroupStack } from './function-group-stack.js';
 import { functionSpecs, type FunctionSpec } from './inventory.js';
@@ -49,11 +51,13 @@ export class SuiteStack extends Stack {
     super(scope, id, props);
     const { config, code } = props;
     this.core = new SuiteCore(this, 'Core', { config, layerCode: code.layerCode(), sdkLayerCode: code.sdkLayerCode() });
-    this.api = new SuiteApi(this, 'Api', { config });
+    this.api = new SuiteApi(this, 'Api', { config, logsKey: this.core.logsKey });
     new SuiteMonitoring(this, 'Monitoring', { config, core: this.core, api: this.api });
 
+    const specs = functionSpecs();
+    checkReservations(config, specs);
     const groups = new Map<string, FunctionSpec[]>();
-    for (const spec of functionSpecs()) {
+    for (const spec of specs) {
       const g = groupOf(spec);
       groups.set(g, [...(groups.get(g) ?? []), spec]);
     }
@@ -70,9 +74,29 @@ export class SuiteStack extends Stack {
       );
     }
 
+    // The stage's route settings name the webhook routes, which must exist first.
+    for (const g of this.groups.filter((x) => x.node.id === 'Webhooks')) this.api.stage.node.addDependency(g);
+    if (this.api.authorizationType === 'AWS_IAM') new CallerPolicies(this, 'CallerPolicies', { config, httpApi: this.api.httpApi });
+
     new CfnOutput(this, 'ApiKeySecretName', { value: this.core.apiKeySecret.secretName, description: 'Store the P100 API key here after the first deploy' });
     new CfnOutput(this, 'WebhookTokenSecretName', { value: this.core.webhookTokenSecret.secretName, description: 'Store the webhook token agreed with P100 here' });
+    new CfnOutput(this, 'DataKeySecretName', { value: this.core.dataKeySecret.secretName, description: 'The generated data key (HMAC and seal root); rotate only as infra/README.md "Data key" says' });
     new CfnOutput(this, 'EventBusName', { value: this.core.bus.eventBusName, description: 'Subscribe company systems to this bus' });
     new CfnOutput(this, 'UploadBucketName', { value: this.core.uploadBucket.bucketName });
   }
+}
+
+/**
+ * Lambda refuses a reservation that leaves fewer than 100 unreserved executions in the account (the
+ * deploy would fail half-way); refuse it at synth, naming the total.
+ */
+export function checkReservations(config: SuiteConfig, specs: readonly FunctionSpec[]): number {
+  const total = specs.reduce((sum, spec) => sum + (reservedConcurrencyFor(spec, config.reservedConcurrency) ?? 0), 0);
+  if (config.accountConcurrency - total < minimumUnreservedConcurrency) {
+    throw new InvalidContextError(
+      'accountConcurrency',
+      `(${config.accountConcurrency}) minus the reserved concurrency (${total}) leaves fewer than ${minimumUnreservedConcurrency} unreserved executions; lower the *Concurrency settings or raise the quota`,
+    );
+  }
+  return total;
 }

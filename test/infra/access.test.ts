@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Operation } from '../../shared/catalog/index.js';
+import { webhooks } from '../../shared/webhooks/catalog.js';
 import { accessFor, type Access } from '../../infra/lib/access.js';
 import type { FunctionSpec } from '../../infra/lib/inventory.js';
 
@@ -27,9 +28,8 @@ const job = (trigger: 'webhook-queue' | 'reconcile-queue' | 'schedule'): Functio
 const nothing: Access = {
   apiKey: false,
   webhookToken: false,
-  idempotency: 'none',
-  ledger: 'none',
-  inbox: 'none',
+  dataKey: false,
+  data: [],
   sendWebhookQueue: false,
   sendReconcileQueue: false,
   putEvents: false,
@@ -38,46 +38,53 @@ const nothing: Access = {
 };
 
 describe('accessFor decides grants from catalog data', () => {
-  it('gives a money operation the API key, the idempotency table and ledger writes', () => {
-    expect(accessFor(op('createExchange', 'money', true))).toMatchObject({ apiKey: true, webhookToken: false, idempotency: 'readWrite', ledger: 'readWrite' });
+  it('gives a money operation the API key, the data key and the withIdempotency path (idempotency table, ledger)', () => {
+    expect(accessFor(op('createExchange', 'money', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['money'] });
   });
 
-  it('gives a read or write operation calling P100 the API key and no table (callUpstream touches none)', () => {
-    for (const kind of ['read', 'write'] as const) {
-      expect(accessFor(op('getUserBalances', kind, true))).toEqual({ ...nothing, apiKey: true });
-    }
+  it('gives a read operation calling P100 the API key and no table (callUpstream touches none)', () => {
+    expect(accessFor(op('getUserBalances', 'read', true))).toEqual({ ...nothing, apiKey: true });
   });
 
-  it('gives a user lifecycle step (an entry with userLedger) the API key and ledger writes, nothing else', () => {
+  it('gives a write operation calling P100 the API key, the data key and the Idempotency-Key store (issue 12)', () => {
+    expect(accessFor(op('blockCard', 'write', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey'] });
+  });
+
+  it('gives a user lifecycle step (an entry with userLedger) its ledger path on top of the write defaults', () => {
     const spec = op('suspendUser', 'write', true);
     if (spec.kind !== 'operation') throw new Error('unreachable');
     const withLedger: FunctionSpec = { ...spec, operation: { ...spec.operation, userLedger: { externalUserId: 'params.externalUserId', facts: { status: 'SUSPENDED' } } } };
-    expect(accessFor(withLedger)).toEqual({ ...nothing, apiKey: true, ledger: 'readWrite' });
+    expect(accessFor(withLedger)).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'] });
   });
 
-  it('gives createUploadUrl S3 put and nothing else (it never calls P100)', () => {
-    expect(accessFor(op('createUploadUrl', 'write', false))).toEqual({ ...nothing, upload: 'put' });
+  it('gives createUploadUrl S3 put (it never calls P100) besides the write defaults', () => {
+    expect(accessFor(op('createUploadUrl', 'write', false))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey'], upload: 'put' });
   });
 
   it('gives addKycFile and addPoaFile S3 get and the API key, no ledger', () => {
-    for (const id of ['addKycFile', 'addPoaFile']) expect(accessFor(op(id, 'write', true))).toEqual({ ...nothing, apiKey: true, upload: 'get' });
+    for (const id of ['addKycFile', 'addPoaFile']) expect(accessFor(op(id, 'write', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey'], upload: 'get' });
   });
 
-  it('lets startReconciliation open a run in the ledger and invoke reconcile, and getReconciliationReport read the ledger', () => {
-    expect(accessFor(op('startReconciliation', 'write', false, 'operations'))).toEqual({ ...nothing, ledger: 'readWrite', invokeReconcile: true });
-    expect(accessFor(op('getReconciliationReport', 'read', false, 'operations'))).toEqual({ ...nothing, ledger: 'read' });
+  it('lets startReconciliation open a run and invoke reconcile, and getReconciliationReport only read', () => {
+    expect(accessFor(op('startReconciliation', 'write', false, 'operations'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'startReconciliation'], invokeReconcile: true });
+    expect(accessFor(op('getReconciliationReport', 'read', false, 'operations'))).toEqual({ ...nothing, data: ['getReconciliationReport'] });
   });
 
-  it('gives the inbox operator routes the inbox, replays also the webhook queue, and nothing else', () => {
-    expect(accessFor(op('listInboxEvents', 'read', false, 'operations'))).toEqual({ ...nothing, inbox: 'read' });
-    expect(accessFor(op('replayInboxEvent', 'write', false, 'operations'))).toEqual({ ...nothing, inbox: 'readWrite', sendWebhookQueue: true });
-    expect(accessFor(op('replayDeadInboxEvents', 'write', false, 'operations'))).toEqual({ ...nothing, inbox: 'readWrite', sendWebhookQueue: true });
+  it('gives the inbox operator routes their inbox path, replays also the webhook queue', () => {
+    expect(accessFor(op('listInboxEvents', 'read', false, 'operations'))).toEqual({ ...nothing, data: ['listInboxEvents'] });
+    expect(accessFor(op('replayInboxEvent', 'write', false, 'operations'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'replayInboxEvent'], sendWebhookQueue: true });
+    expect(accessFor(op('replayDeadInboxEvents', 'write', false, 'operations'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'replayDeadInboxEvents'], sendWebhookQueue: true });
   });
 
-  it('gives the jobs what their code touches', () => {
-    expect(accessFor(job('webhook-queue'))).toEqual({ ...nothing, webhookToken: true, inbox: 'readWrite', ledger: 'readWrite', putEvents: true });
-    expect(accessFor(job('schedule'))).toEqual({ ...nothing, apiKey: true, ledger: 'readWrite', sendReconcileQueue: true, putEvents: true, invokeReconcile: true });
-    expect(accessFor(job('reconcile-queue'))).toEqual({ ...nothing, apiKey: true, ledger: 'readWrite', putEvents: true });
+  it('gives the jobs what their code touches, the data key included', () => {
+    expect(accessFor(job('webhook-queue'))).toEqual({ ...nothing, webhookToken: true, dataKey: true, data: ['webhookProcessor'], putEvents: true });
+    expect(accessFor(job('schedule'))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['reconcile'], sendReconcileQueue: true, putEvents: true, invokeReconcile: true });
+    expect(accessFor(job('reconcile-queue'))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['reconcileUsers'], putEvents: true });
+  });
+
+  it('gives webhook receivers the webhook token, the data key and their inbox path', () => {
+    const w: FunctionSpec = { kind: 'webhook', name: 'webhook-x', entry: 'x', webhook: webhooks[0]! };
+    expect(accessFor(w)).toEqual({ ...nothing, webhookToken: true, dataKey: true, data: ['webhookReceiver'], sendWebhookQueue: true });
   });
 
   it('gives the health probe and the OpenAPI document nothing', () => {

@@ -70,9 +70,9 @@ describe('stateful resources, staging defaults', () => {
     for (const p of bucketPolicies) expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
   });
 
-  it('keeps both secrets in Secrets Manager under the stage prefix', () => {
+  it('keeps the three secrets in Secrets Manager under the stage prefix', () => {
     const secrets = Object.values(parentOf(s).template.findResources('AWS::SecretsManager::Secret')).map((r) => r.Properties.Name);
-    expect(secrets.sort()).toEqual(['p100-staging/p100-api-key', 'p100-staging/webhook-token']);
+    expect(secrets.sort()).toEqual(['p100-staging/data-key', 'p100-staging/p100-api-key', 'p100-staging/webhook-token']);
   });
 
   it('lets staging be destroyed: tables without deletion protection, DeletionPolicy Delete', () => {

@@ -3,11 +3,15 @@ import { operations } from '../../shared/catalog/index.js';
 import { ENV } from '../../shared/config/env.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
 import { jobs } from '../../shared/jobs.js';
+import { dataKeySecretIdEnv } from '../../infra/lib/access.js';
 import { functionSpecs, webhookFunctionName } from '../../infra/lib/inventory.js';
 import { functionNamed, routeFor, synthSuite, type DeployedFunction, type Synthesized } from './synth.js';
 
 const actionsOf = (fn: DeployedFunction): string[] => fn.statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
 const secretStatements = (fn: DeployedFunction) => fn.statements.filter((st) => JSON.stringify(st.Action).includes('secretsmanager:'));
+/** Which of the suite's secrets the function may read (statements may be merged: read the resources). */
+const secretsReached = (fn: DeployedFunction): string[] =>
+  [...new Set(secretStatements(fn).flatMap((st) => JSON.stringify(st.Resource).match(/ApiKeySecret|WebhookTokenSecret|DataKeySecret/g) ?? []))].sort();
 const touches = (fn: DeployedFunction, logicalName: string): boolean => JSON.stringify(fn.statements).includes(logicalName);
 /** Statements with one of these actions. */
 const withAction = (fn: DeployedFunction, prefix: string) => fn.statements.filter((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]).some((a) => a.startsWith(prefix)));
@@ -22,13 +26,13 @@ beforeAll(() => {
 
 describe('least privilege, read from the IAM policies in the templates', () => {
 
-  it('lets operation functions reach the API-key secret only, never the webhook token', () => {
+  it('lets operation functions reach the API-key secret and (money and writes) the data key, never the webhook token', () => {
     for (const op of operations) {
       const fn = functionNamed(s, op.operationId)!;
       expect(touches(fn, 'WebhookTokenSecret'), op.operationId).toBe(false);
       expect(fn.env[ENV.webhookTokenSecretId], op.operationId).toBeUndefined();
-      for (const st of secretStatements(fn)) expect(JSON.stringify(st.Resource), op.operationId).toMatch(/ApiKeySecret/);
-      if (op.upstream) expect(secretStatements(fn), `${op.operationId} calls P100`).toHaveLength(1);
+      const expected = [...(op.upstream ? ['ApiKeySecret'] : []), ...(op.kind !== 'read' ? ['DataKeySecret'] : [])];
+      expect(secretsReached(fn), op.operationId).toEqual(expected.sort());
     }
   });
 
@@ -37,9 +41,7 @@ describe('least privilege, read from the IAM policies in the templates', () => {
       const fn = functionNamed(s, webhookFunctionName(w.name))!;
       expect(touches(fn, 'ApiKeySecret'), w.name).toBe(false);
       expect(fn.env[ENV.apiKeySecretId], w.name).toBeUndefined();
-      const secrets = secretStatements(fn);
-      expect(secrets, w.name).toHaveLength(1);
-      expect(JSON.stringify(secrets[0]!.Resource)).toMatch(/WebhookTokenSecret/);
+      expect(secretsReached(fn), w.name).toEqual(['DataKeySecret', 'WebhookTokenSecret']);
     }
   });
 
@@ -50,11 +52,11 @@ describe('least privilege, read from the IAM policies in the templates', () => {
     expect(touches(fn, 'LedgerTable') || touches(fn, 'Bus') || touches(fn, 'IdempotencyTable')).toBe(false);
   });
 
-  it('gives the idempotency table to money operations and to no other operation', () => {
+  it('gives the idempotency table to money and write operations (Idempotency-Key on every write) and to no read', () => {
     for (const op of operations) {
       const fn = functionNamed(s, op.operationId)!;
-      expect(touches(fn, 'IdempotencyTable'), op.operationId).toBe(op.kind === 'money');
-      expect(fn.env[ENV.idempotencyTable] !== undefined, op.operationId).toBe(op.kind === 'money');
+      expect(touches(fn, 'IdempotencyTable'), op.operationId).toBe(op.kind !== 'read');
+      expect(fn.env[ENV.idempotencyTable] !== undefined, op.operationId).toBe(op.kind !== 'read');
     }
   });
 
@@ -71,21 +73,22 @@ describe('least privilege, read from the IAM policies in the templates', () => {
     for (const { spec, fn } of everyFunction()) expect(actionsOf(fn).filter((a) => a.startsWith('cloudwatch:')), spec.name).toEqual([]);
   });
 
-  it('gives user lifecycle steps the ledger and no other table', () => {
+  it('gives user lifecycle steps the ledger (and, being writes, the idempotency table) but never the inbox', () => {
     const steps = operations.filter((o) => o.userLedger);
     expect(steps.length).toBeGreaterThanOrEqual(10);
     for (const op of steps) {
       const fn = functionNamed(s, op.operationId)!;
       expect(fn.env[ENV.ledgerTable], op.operationId).toBeDefined();
-      expect([ENV.idempotencyTable, ENV.inboxTable].filter((v) => fn.env[v] !== undefined), op.operationId).toEqual([]);
+      expect(fn.env[ENV.inboxTable], op.operationId).toBeUndefined();
     }
   });
 
-  it('gives operations calling P100 that are neither money operations nor user lifecycle steps no table at all', () => {
+  it('gives read operations calling P100 no table at all, and other writes calling P100 only the idempotency table', () => {
     for (const op of operations.filter((o) => o.kind !== 'money' && o.upstream && !o.userLedger)) {
       const fn = functionNamed(s, op.operationId)!;
-      expect(actionsOf(fn).filter((a) => a.startsWith('dynamodb:')), op.operationId).toEqual([]);
-      expect([ENV.ledgerTable, ENV.idempotencyTable, ENV.inboxTable].filter((v) => fn.env[v] !== undefined), op.operationId).toEqual([]);
+      const tables = [ENV.ledgerTable, ENV.idempotencyTable, ENV.inboxTable].filter((v) => fn.env[v] !== undefined);
+      expect(tables, op.operationId).toEqual(op.kind === 'read' ? [] : [ENV.idempotencyTable]);
+      if (op.kind === 'read') expect(actionsOf(fn).filter((a) => a.startsWith('dynamodb:')), op.operationId).toEqual([]);
     }
   });
 
@@ -102,6 +105,7 @@ describe('least privilege, read from the IAM policies in the templates', () => {
       [ENV.eventBusName, (fn) => actionsOf(fn).includes('events:PutEvents')],
       [ENV.reconcileFunctionName, (fn) => actionsOf(fn).includes('lambda:InvokeFunction')],
       [ENV.uploadBucket, (fn) => actionsOf(fn).some((a) => a.startsWith('s3:'))],
+      [dataKeySecretIdEnv, (fn) => touches(fn, 'DataKeySecret')],
     ];
     for (const { spec, fn } of everyFunction()) {
       for (const [name, granted] of pairs) expect(fn.env[name] !== undefined, `${spec.name}: ${name}`).toBe(granted(fn));
@@ -121,7 +125,8 @@ describe('least privilege, read from the IAM policies in the templates', () => {
   });
 
   it('sets only environment variables that ENV documents', () => {
-    const documented = new Set<string>(Object.values(ENV));
+    // The data key's variable joins ENV in the data part of issue 12 (same name); until then access.ts names it.
+    const documented = new Set<string>([...Object.values(ENV), dataKeySecretIdEnv]);
     for (const { spec, fn } of everyFunction()) {
       for (const name of Object.keys(fn.env)) expect(documented.has(name), `${spec.name}: ${name}`).toBe(true);
     }
@@ -150,13 +155,11 @@ describe('capabilities of the local operations and jobs (present in the catalog)
     expect(fn.env[ENV.reconcileFunctionName]).toBe('p100-staging-reconcile');
   });
 
-  it('gives the processor the inbox, the ledger, the bus and read access to the webhook token (sealed card codes), never the API key', () => {
+  it('gives the processor the inbox, the ledger, the bus and read access to the webhook token (sealed card codes) and the data key, never the API key', () => {
     const fn = functionNamed(s, 'webhookProcessor')!;
     expect(touches(fn, 'InboxTable') && touches(fn, 'LedgerTable') && actionsOf(fn).includes('events:PutEvents')).toBe(true);
-    const secrets = secretStatements(fn);
-    expect(secrets).toHaveLength(1);
-    expect([secrets[0]!.Action].flat().sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    expect(JSON.stringify(secrets[0]!.Resource)).toMatch(/WebhookTokenSecret/);
+    expect(secretsReached(fn)).toEqual(['DataKeySecret', 'WebhookTokenSecret']);
+    for (const st of secretStatements(fn)) expect([st.Action].flat().sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     expect(fn.env[ENV.webhookTokenSecretId]).toBeDefined();
     expect(touches(fn, 'ApiKeySecret') || fn.env[ENV.apiKeySecretId] !== undefined).toBe(false);
   });
@@ -181,10 +184,12 @@ describe('capabilities of the local operations and jobs (present in the catalog)
 
   it.runIf(has('replayDeadInboxEvents'))('lets replayDeadInboxEvents read/write the inbox and send to the webhook queue, and nothing else', () => {
     const fn = functionNamed(s, 'replayDeadInboxEvents')!;
-    const other = fn.statements.filter((st) => !JSON.stringify(st.Resource).includes('InboxTable') && !JSON.stringify(st.Resource).includes('WebhookQueue'));
+    // Besides the inbox and the queue: the Idempotency-Key every write accepts (its table and the data key).
+    const own = ['InboxTable', 'WebhookQueue', 'IdempotencyTable', 'DataKeySecret'];
+    const other = fn.statements.filter((st) => !own.some((name) => JSON.stringify(st.Resource).includes(name)));
     expect(other.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
     expect(actionsOf(fn)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage']));
-    expect(Object.keys(fn.env).sort()).toEqual([ENV.inboxTable, ENV.stage, ENV.webhookQueueUrl].sort());
+    expect(Object.keys(fn.env).sort()).toEqual([ENV.inboxTable, ENV.stage, ENV.webhookQueueUrl, ENV.idempotencyTable, dataKeySecretIdEnv].sort());
   });
 
   it('gives every job a function and the OpenAPI document nothing', () => {
