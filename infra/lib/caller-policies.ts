@@ -30,11 +30,12 @@ export function callerRoutes(): { companyApp: CallerRoute[]; operator: CallerRou
 }
 
 /**
- * The `execute-api` resource of a route on the `$default` stage: `<api>/$default/<METHOD>/<path>`, each
- * `{parameter}` as `*` (IAM matches the request path, with the parameter's value in it).
+ * The `execute-api` resource of a route: `<api>/<stage>/<METHOD>/<path>` with the stage and each
+ * `{parameter}` as `*` (IAM matches the request path, with the parameter's value in it). The API has one stage
+ * (`$default`), so this grants nothing more and does not depend on how `$default` is spelled in the ARN.
  */
 export function routeResourcePath(route: CallerRoute): string {
-  return `$default/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+  return `*/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
 }
 
 /**
@@ -61,16 +62,13 @@ export class CallerPolicies extends Construct {
         description,
         statements: [new iam.PolicyStatement({ sid: 'InvokeRoutes', actions: ['execute-api:Invoke'], resources: list.map(arnOf) })],
       });
-      // cdk-nag reads `{parameter}` placeholders as wildcards; each is one path segment of one route.
-      const wildcards = list.filter((r) => r.path.includes('{'));
-      if (wildcards.length > 0) {
-        Validations.of(p).acknowledge(
-          ...wildcards.map((r) => ({
-            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${routeResourcePath(r)}]`,
-            reason: `${r.method} ${r.path}: the * stands for the route's path parameter (a user, card or transfer id); the route and method are fixed.`,
-          })),
-        );
-      }
+      // Each resource is one route and method of this API; its wildcards are the one stage and the path parameters.
+      Validations.of(p).acknowledge(
+        ...list.map((r) => ({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${routeResourcePath(r)}]`,
+          reason: `${r.method} ${r.path} of this API only: the first * is its single stage ($default), any other stands for a path parameter (user, card, transfer id...).`,
+        })),
+      );
       return p;
     };
     this.companyApp = policy(
