@@ -2,6 +2,7 @@
  * Table grants follow the code (issue 12): each function holds exactly the DynamoDB actions the shared/
  * code paths it runs send, read from the source, and nothing CDK's grantReadWriteData would add.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,8 @@ import { functionSpecs } from '../../infra/lib/inventory.js';
 import { functionNamed, synthSuite, type DeployedFunction, type Synthesized } from './synth.js';
 import { readSources, TableCommandAnalyzer } from './table-commands.js';
 
-const sharedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared');
+const repoRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const sharedDir = path.join(repoRoot, 'shared');
 const sources = readSources(sharedDir);
 const analyzer = new TableCommandAnalyzer(sources);
 
@@ -58,6 +60,32 @@ describe('the DynamoDB actions of each code path are those its source sends', ()
     const patched = new Map(sources);
     patched.set('store/users.ts', `${patched.get('store/users.ts')!}\nexport async function tx() { const { doc, lib } = await dynamo(); await doc.send(new lib.TransactWriteCommand({ TransactItems: [] })); }\n`);
     expect(() => new TableCommandAnalyzer(patched).commandsByModule()).toThrow(/TransactWriteCommand has no grant mapping/);
+  });
+});
+
+describe('every function is granted what its entry file reaches', () => {
+  const importedFromShared = (entry: string): string[] => {
+    const text = readFileSync(path.join(repoRoot, entry), 'utf8');
+    const names = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'\.\.\/\.\.\/shared\/index\.js'/g)].flatMap((m) => m[1]!.split(','));
+    return names.map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean);
+  };
+
+  it('covers each function: the table actions of what its handler file imports are in its grants', () => {
+    let checked = 0;
+    for (const spec of functionSpecs()) {
+      const granted = tableActionsOf(accessFor(spec));
+      // operationHandler wraps by catalog entry (withIdempotency for money, withUserLedger with a mapping):
+      // granted by kind and checked above; everything else the file imports (impls, receivers, jobs) is followed here.
+      for (const name of importedFromShared(spec.entry).filter((n) => n !== 'operationHandler')) {
+        const reached = analyzer.actionsOf(`index.ts#${name}`);
+        for (const [table, actions] of Object.entries(reached) as Array<[SuiteTable, string[]]>) {
+          expect(granted[table] ?? [], `${spec.name} (${name}) on ${table}`).toEqual(expect.arrayContaining(actions));
+          checked++;
+        }
+      }
+    }
+    // The inbox routes, the reconciliation routes, receivers, processor and jobs reach tables.
+    expect(checked).toBeGreaterThanOrEqual(20);
   });
 });
 
