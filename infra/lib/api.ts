@@ -10,8 +10,9 @@ import { webhookHealthPath, webhooks } from '../../shared/webhooks/catalog.js';
 import type { SuiteConfig } from './config.js';
 
 /**
- * The company-facing HTTP API: one `$default` stage with JSON access logs (encrypted with the logs key),
- * default route throttling for the company routes and a tighter one on every webhook route. Routes are added next to their functions (function stacks), each with
+ * The company-facing HTTP API: one `$default` stage with JSON access logs (encrypted with the logs
+ * key), default route throttling for the company routes and a tighter one on every webhook route.
+ * Routes are added next to their functions (function stacks), each with
  * {@link SuiteApi.operationAuthorizer} (IAM, or JWT when configured) or none (webhooks).
  */
 export class SuiteApi extends Construct {

@@ -1,9 +1,9 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { reservedConcurrencyFor } from './access.js';
 import { SuiteApi } from './api.js';
 import { CallerPolicies } from './caller-policies.js';
-import { reservedConcurrencyFor } from './access.js';
 import { InvalidContextError, minimumUnreservedConcurrency, type SuiteConfig } from './config.js';
 import { SuiteCore } from './core.js';
 import { FunctionGroupStack } from './function-group-stack.js';
