@@ -70,7 +70,9 @@ function validateRequest(op: Operation): MiddlewareObj<Event, Result> {
       const json = requestState(request.context).json;
       let body: unknown;
       if (op.request.body) {
-        body = check('body', op.request.body, json ?? {}, problems);
+        // The body is required (openapi.json says so): `null` or nothing is refused, never read as `{}`.
+        if (json === undefined || json === null) problems.push({ in: 'body', field: '(root)', message: 'a JSON object body is required' });
+        else body = check('body', op.request.body, json, problems);
       } else if (json !== undefined && !(typeof json === 'object' && json !== null && Object.keys(json).length === 0)) {
         problems.push({ in: 'body', field: '(root)', message: 'this operation takes no body' });
       }

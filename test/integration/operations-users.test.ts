@@ -39,21 +39,21 @@ describe('createUser', () => {
 describe('createUserWithoutKyc', () => {
   it('creates a non-KYC user with a flat balance list', async () => {
     const id = newUserId('nk');
-    const res = await s.call('POST', '/users/without-kyc', { body: { externalUserId: id, email: 'a@example.com', documentType: 'PASSPORT', pesel: '12345678901', birthDate: '1990-05-15' } });
+    const res = await s.call('POST', '/users-without-kyc', { body: { externalUserId: id, email: 'a@example.com', documentType: 'PASSPORT', pesel: '12345678901', birthDate: '1990-05-15' } });
     expect(res.status, res.text).toBe(201);
     expect(res.body.balances.map((b: { name: string }) => b.name)).toContain('eth');
     expect((await sandboxUser(id)).model).toBe('NON_KYC');
   });
 
   it('refuses a malformed PESEL and a KYC-only field before calling P100', async () => {
-    const res = await expectRejectedLocally(s, () => s.call('POST', '/users/without-kyc', { body: { externalUserId: newUserId('nk'), pesel: '123', citizenship: 'PL' } }), 'pesel');
+    const res = await expectRejectedLocally(s, () => s.call('POST', '/users-without-kyc', { body: { externalUserId: newUserId('nk'), pesel: '123', citizenship: 'PL' } }), 'pesel');
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('citizenship');
   });
 
   it('maps a reused externalUserId (P411) to 409', async () => {
     const id = newUserId('nk');
-    expect((await s.call('POST', '/users/without-kyc', { body: { externalUserId: id } })).status).toBe(201);
-    expectRefused(await s.call('POST', '/users/without-kyc', { body: { externalUserId: id } }), 409, 'P411');
+    expect((await s.call('POST', '/users-without-kyc', { body: { externalUserId: id } })).status).toBe(201);
+    expectRefused(await s.call('POST', '/users-without-kyc', { body: { externalUserId: id } }), 409, 'P411');
   });
 });
 
@@ -115,7 +115,7 @@ describe('KYC by P100: createKycVerification, getKycVerificationRedirect, getKyc
 
   it('maps P100 refusals: non-KYC user (P467) 409, second open verification (P403) 422, none yet (P466) 404', async () => {
     const nonKyc = newUserId('nk');
-    expect((await s.call('POST', '/users/without-kyc', { body: { externalUserId: nonKyc } })).status).toBe(201);
+    expect((await s.call('POST', '/users-without-kyc', { body: { externalUserId: nonKyc } })).status).toBe(201);
     expectRefused(await s.call('POST', `/users/${nonKyc}/kyc-verification`), 409, 'P467');
 
     const id = newUserId('kyc');

@@ -207,7 +207,7 @@ describe('upstream request shaping (ASSUMPTIONS table B)', () => {
   it('puts the path user into P100 bodies under the name P100 wants', async () => {
     const w = await upstreamRequest(getOperation('createCryptoWithdrawal'), {
       params: user,
-      body: parsed('createCryptoWithdrawal', 'body', { currency: 'USDC', amount: '20', network: 'Polygon', walletAddress: '0xabcdef0123456789abcdef', name: 'Jane', walletType: 'OTHER', receiverType: 'NATURAL' }),
+      body: parsed('createCryptoWithdrawal', 'body', { currency: 'USDC', amount: '20', network: 'POLYGON', walletAddress: '0xabcdef0123456789abcdef', name: 'Jane', walletType: 'OTHER', receiverType: 'NATURAL' }),
     });
     expect(w).toMatchObject({ method: 'POST', path: '/v1/crypto-withdrawal', kind: 'money' });
     expect(w.json).toEqual({ sourceExternalUserId: 'user-1', currency: 'usdc', amount: '20', network: 'polygon', walletAddress: '0xabcdef0123456789abcdef', name: 'Jane', walletType: 'OTHER', receiverType: 'NATURAL' });
