@@ -86,6 +86,15 @@ function validateRequest(op: Operation): MiddlewareObj<Event, Result> {
   };
 }
 
+/**
+ * The stack every operation runs before its implementation: problem+json errors, request id, the JSON body
+ * (strict: duplicate keys refused), validation against the catalog entry. Exported so the contract property
+ * test drives exactly this stack with a stub implementation.
+ */
+export function requestStack(op: Operation) {
+  return middy<Event, Result>().use(problemErrors(op.operationId, op.redact)).use(requestContext()).use(jsonBody()).use(validateRequest(op));
+}
+
 /** The default implementation: one P100 call shaped by the catalog entry. */
 export const callUpstream: OperationImpl = async (input, ctx) => {
   const { op } = ctx;
@@ -125,7 +134,7 @@ export function operationHandler(op: Operation, options: OperationHandlerOptions
   // User lifecycle steps are recorded in the ledger from the entry's `userLedger` the same way.
   const base = withUserLedger(op, options.impl ?? callUpstream);
   const impl = op.kind === 'money' ? withIdempotency(op, base) : base;
-  const chain = middy<Event, Result>().use(problemErrors(op.operationId, op.redact)).use(requestContext()).use(jsonBody()).use(validateRequest(op));
+  const chain = requestStack(op);
   for (const m of options.middlewares ?? []) chain.use(m);
   return chain.handler(async (event, context) => {
     const state = requestState(context);
