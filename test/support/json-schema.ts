@@ -10,7 +10,14 @@ const ANNOTATIONS = new Set(['description', 'title', 'example', 'examples', 'def
 const FORMATS_CHECKED_BY_PATTERN = new Set(['date', 'date-time', 'email', 'uuid']);
 
 export class SchemaValidator {
+  readonly #regexps = new Map<string, RegExp>();
   constructor(readonly root: Record<string, unknown> = {}) {}
+
+  #regexp(pattern: string): RegExp {
+    let re = this.#regexps.get(pattern);
+    if (!re) this.#regexps.set(pattern, (re = new RegExp(pattern, 'u')));
+    return re;
+  }
 
   /** Resolves `#/components/schemas/X` (or any local JSON pointer) in the root document. */
   resolve(ref: string): Schema {
@@ -46,7 +53,7 @@ export class SchemaValidator {
           if (!deepEqual(v, value)) out.push(`${path}: not the const`);
           break;
         case 'pattern':
-          if (typeof value === 'string' && !new RegExp(v as string, 'u').test(value)) out.push(`${path}: does not match ${v as string}`);
+          if (typeof value === 'string' && !this.#regexp(v as string).test(value)) out.push(`${path}: does not match ${v as string}`);
           break;
         case 'minLength':
           if (typeof value === 'string' && [...value].length < (v as number)) out.push(`${path}: shorter than ${v as number}`);
