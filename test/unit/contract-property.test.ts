@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOperation } from '../../shared/catalog/index.js';
@@ -48,10 +48,12 @@ const handlers = new Map<string, (e: APIGatewayProxyEventV2, c: ReturnType<typeo
 function handlerOf(operationId: string) {
   let h = handlers.get(operationId);
   if (!h) {
-    h = requestStack(getOperation(operationId)).handler(async () => {
+    const stub = async (_event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
       reached = true;
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
-    });
+    };
+    const built = requestStack(getOperation(operationId)).handler(stub);
+    h = (e, c) => built(e, c);
     handlers.set(operationId, h);
   }
   return h;
