@@ -172,6 +172,16 @@ describe('strict bodies', () => {
     expect(siblings.statusCode, siblings.body).toBe(200);
   });
 
+  it('POST /users/without-kyc no longer exists: no route collides with /users/{externalUserId}, and the old path reaches nothing', () => {
+    const table = new RouteTable(operations.map((op) => ({ method: op.route.method, path: op.route.path, load: async () => operationHandler(op) as never })));
+    const old = table.match('POST', '/users/without-kyc');
+    expect(old.route).toBeUndefined();
+    expect(table.match('POST', '/users-without-kyc').route?.path).toBe('/users-without-kyc');
+    // DELETE /users/without-kyc now means one thing only: delete the user whose externalUserId is "without-kyc".
+    expect(table.match('DELETE', '/users/without-kyc').route?.path).toBe('/users/{externalUserId}');
+    expect(getOperation('createUserWithoutKyc').route).toEqual({ method: 'POST', path: '/users-without-kyc' });
+  });
+
   it('a@b-.example.com is not an e-mail address', async () => {
     for (const email of ['a@b-.example.com', 'a@-b.example.com', 'a@example', 'a@b..example.com']) {
       expectRefused(await call('createUser', { body: { externalUserId: 'u-1', citizenship: 'PL', email } }), 'email');
