@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { examples } from '../../shared/catalog/examples.js';
 import { getOperation, operations } from '../../shared/catalog/index.js';
 import { OPENAPI_FILE } from '../../shared/openapi/write.js';
@@ -148,6 +149,38 @@ describe('openapi.json: the spec says every rule the handlers check', () => {
         for (const bad of ['.', '..', 'a/b', 'a%2Fb', 'a\\b', '', 'a\nb']) expect(v.valid(p.schema, bad), `${op.operationId} ${p.name} ${JSON.stringify(bad)}`).toBe(false);
       }
     }
+  });
+});
+
+/**
+ * Refinements (`.refine`, `.superRefine`) have no JSON Schema form: each must come with the metadata that says
+ * it in the document (`withRules` attaches `allOf`/`minProperties`/`x-p100-rules`; `uniqueItems` by hand).
+ * Walks a request schema and lists the refined nodes that carry none.
+ */
+function unspokenRefinements(schema: z.ZodType, path: string): string[] {
+  const def = (schema as unknown as { _zod: { def: Obj } })._zod.def;
+  const out: string[] = [];
+  const custom = ((def.checks ?? []) as Obj[]).some((c) => c._zod?.def?.check === 'custom');
+  const meta = (z.globalRegistry.get(schema) ?? {}) as Obj;
+  if (custom && !['allOf', 'minProperties', 'x-p100-rules', 'uniqueItems'].some((k) => k in meta)) out.push(path);
+  const children: [string, z.ZodType][] = [];
+  if (def.type === 'object') for (const [k, v] of Object.entries(def.shape as Record<string, z.ZodType>)) children.push([`${path}.${k}`, v]);
+  if (def.innerType) children.push([path, def.innerType as z.ZodType]);
+  if (def.type === 'pipe') children.push([path, def.in as z.ZodType]);
+  if (def.type === 'array') children.push([`${path}[]`, def.element as z.ZodType]);
+  if (def.type === 'union') (def.options as z.ZodType[]).forEach((o, i) => children.push([`${path}|${i}`, o]));
+  for (const [p, c] of children) out.push(...unspokenRefinements(c, p));
+  return out;
+}
+
+describe('openapi.json: no rule of a request schema is invisible', () => {
+  it('every refinement of every request schema has its JSON Schema counterpart', () => {
+    const unspoken = operations.flatMap((op) =>
+      (['params', 'query', 'body'] as const).flatMap((part) => (op.request[part] ? unspokenRefinements(op.request[part], `${op.operationId}.${part}`) : [])),
+    );
+    expect(unspoken).toEqual([]);
+    // The walk does see a bare refinement.
+    expect(unspokenRefinements(z.object({ a: z.string().refine(() => true) }), 'x')).toEqual(['x.a']);
   });
 });
 
