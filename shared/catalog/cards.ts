@@ -44,15 +44,15 @@ const LIMIT_PAIRS = [
 
 const cardLimitsBody = withRules(
   z
-  .object({
-    monthlyTrxAll: cardLimit,
-    dailyTrxAll: cardLimit,
-    monthlyTrxAtm: cardLimit,
-    dailyTrxAtm: cardLimit,
-    monthlyTrxEcom: cardLimit,
-    dailyTrxEcom: cardLimit,
-  })
-  .strict(),
+    .object({
+      monthlyTrxAll: cardLimit,
+      dailyTrxAll: cardLimit,
+      monthlyTrxAtm: cardLimit,
+      dailyTrxAtm: cardLimit,
+      monthlyTrxEcom: cardLimit,
+      dailyTrxEcom: cardLimit,
+    })
+    .strict(),
   [lessOrEqual(LIMIT_PAIRS, cents)],
   { id: 'CardLimitsRequest', description: 'All six spending limits, in EUR; each daily limit at most its monthly one:' },
 );

@@ -34,18 +34,18 @@ const walletAddress = z.string().regex(/^[A-Za-z0-9]{16,128}$/, '16 to 128 lette
 /** Create Crypto Withdrawal body (reference part 2 §2, [OLD-DOC]) without the user, which our route carries. */
 export const cryptoWithdrawalBody = withRules(
   z
-  .object({
-    currency: cryptoCurrency,
-    amount: decimalAmount,
-    network: withdrawalNetwork.optional(),
-    walletAddress,
-    memo: boundedText(256).optional(),
-    /** Beneficiary name for the Travel Rule. */
-    name: boundedText(200),
-    walletType: z.enum(['CUSTODIAL', 'NON_CUSTODIAL', 'OTHER']),
-    receiverType: z.enum(['NATURAL', 'LEGAL']),
-  })
-  .strict(),
+    .object({
+      currency: cryptoCurrency,
+      amount: decimalAmount,
+      network: withdrawalNetwork.optional(),
+      walletAddress,
+      memo: boundedText(256).optional(),
+      /** Beneficiary name for the Travel Rule. */
+      name: boundedText(200),
+      walletType: z.enum(['CUSTODIAL', 'NON_CUSTODIAL', 'OTHER']),
+      receiverType: z.enum(['NATURAL', 'LEGAL']),
+    })
+    .strict(),
   [amountInCurrency('amount', 'currency', CRYPTO_CURRENCIES), networkOnlyForMultiNetworkCoins],
   { id: 'CryptoWithdrawalRequest', description: 'A withdrawal to an external wallet, with the beneficiary data the Travel Rule needs.' },
 );
@@ -75,18 +75,18 @@ const travelRuleBody = z
     externalUserId: externalUserId.optional(),
     details: withRules(
       z
-      .object({
-        iAmOwnerOfWallet: z.boolean().optional(),
-        firstName: boundedText(100).optional(),
-        lastName: boundedText(100).optional(),
-        companyName: boundedText(200).optional(),
-        vatId: boundedText(50).optional(),
-        street: boundedText(200).optional(),
-        city: boundedText(100).optional(),
-        postCode: boundedText(20).optional(),
-        country: countryCode.optional(),
-      })
-      .strict(),
+        .object({
+          iAmOwnerOfWallet: z.boolean().optional(),
+          firstName: boundedText(100).optional(),
+          lastName: boundedText(100).optional(),
+          companyName: boundedText(200).optional(),
+          vatId: boundedText(50).optional(),
+          street: boundedText(200).optional(),
+          city: boundedText(100).optional(),
+          postCode: boundedText(20).optional(),
+          country: countryCode.optional(),
+        })
+        .strict(),
       [notEmpty('originator details')],
       { description: 'The originator: at least one field.' },
     ),

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { cryptoWithdrawalBody, cryptoWithdrawalCreated } from './crypto.js';
 import { SEPA_REDACT, sepaDepositInfo, sepaTransferBody, sepaTransferCreated, sepaTransferDetails, sepaTransferPathParams } from './sepa.js';
 import { defineOperation } from './types.js';
-import { amountInCurrency, balances, currency, decimalAmount, differentCurrencies, historyPage, historyQuery, p100Id, p100IdOf, upstreamAmount, upstreamCurrency, withRules } from './schemas.js';
+import { amountInCurrency, balances, currency, decimalAmount, differentCurrencies, historyPage, historyQuery, p100IdOf, upstreamAmount, upstreamCurrency, withRules } from './schemas.js';
 
 export const getPartnerBalances = defineOperation({
   operationId: 'getPartnerBalances',

@@ -49,18 +49,18 @@ const receiverRule: CrossFieldRule<Record<string, unknown>> = {
 
 export const sepaTransferBody = withRules(
   z
-  .object({
-    amount: eurAmount,
-    currency: fiatCurrency,
-    destinationIban: iban,
-    /** SEPA remittance information is at most 140 characters. */
-    transferTitle: boundedText(140),
-    receiverType: z.enum(['NATURAL', 'LEGAL']).optional(),
-    receiverFirstName: boundedText(100).optional(),
-    receiverLastName: boundedText(100).optional(),
-    companyName: boundedText(200).optional(),
-  })
-  .strict(),
+    .object({
+      amount: eurAmount,
+      currency: fiatCurrency,
+      destinationIban: iban,
+      /** SEPA remittance information is at most 140 characters. */
+      transferTitle: boundedText(140),
+      receiverType: z.enum(['NATURAL', 'LEGAL']).optional(),
+      receiverFirstName: boundedText(100).optional(),
+      receiverLastName: boundedText(100).optional(),
+      companyName: boundedText(200).optional(),
+    })
+    .strict(),
   [receiverRule],
   { id: 'SepaTransferRequest', description: 'A SEPA payout in EUR.' },
 );

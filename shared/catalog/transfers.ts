@@ -21,8 +21,7 @@ const transferBody = withRules(
   { id: 'TransferRequest', description: "A transfer between the partner's balance and the user's." },
 );
 
-export const transferDetails = z
-  .looseObject({
+export const transferDetails = z.looseObject({
   id: z.string(),
   sourceExternalUserId: z.string().nullable().optional(),
   destinationExternalUserId: z.string().nullable().optional(),
@@ -32,8 +31,7 @@ export const transferDetails = z
   currency: upstreamCurrency,
   status: upstreamStatus,
   createdAt: z.string().optional(),
-})
-  .meta({ id: 'Transfer', description: 'An internal transfer: the two sides, amount, currency and status.' });
+}).meta({ id: 'Transfer', description: 'An internal transfer: the two sides, amount, currency and status.' });
 
 export const createTransfer = defineOperation({
   operationId: 'createTransfer',
