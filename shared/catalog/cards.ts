@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
-import { boundedText, externalUserId, messageResponse, p100Id, upstreamAmount, upstreamStatus, userPathParams } from './schemas.js';
+import { boundedText, externalUserId, lessOrEqual, messageResponse, p100IdOf, upstreamAmount, upstreamStatus, userPathParams, withRules } from './schemas.js';
 
 /**
  * Virtual cards (reference part 2 §4, ASSUMPTIONS V1–V9, C12): KYC users that are ACTIVE and extended.
@@ -11,8 +11,8 @@ import { boundedText, externalUserId, messageResponse, p100Id, upstreamAmount, u
 
 const CARD_SECRETS = ['cardNumber', 'cvv', 'exp', 'pin'] as const;
 
-const cardPathParams = z.object({ externalUserId, cardId: p100Id }).strict();
-const pin = z.string().regex(/^\d{4}$/, '4 digits');
+const cardPathParams = z.object({ externalUserId, cardId: p100IdOf('The `cardId` createCard returned') }).strict();
+const pin = z.string().regex(/^\d{4}$/, '4 digits').describe('The card PIN: 4 digits. Never logged.');
 
 export const cardStatus = upstreamStatus;
 
@@ -24,7 +24,7 @@ const cardIntoBody = pathIntoBody({ externalUserId: 'externalUserId', cardId: 'c
  * digits, so `Number(limit)` (P100 wants JSON numbers here) prints back exactly the digits we were given.
  */
 const CARD_LIMIT_RE = /^(?:0|[1-9]\d{0,8})(?:\.\d{1,2})?$/;
-const cardLimit = z.string().regex(CARD_LIMIT_RE, 'a decimal string such as "500.00" (0 to 999999999.99)');
+const cardLimit = z.string().regex(CARD_LIMIT_RE, 'a decimal string such as "500.00" (0 to 999999999.99)').describe('A limit in EUR: a decimal string, at most 2 decimals, 0 to 999999999.99.');
 
 /**
  * Cents as a bigint, to compare limits without floating point; undefined for a value that failed its own
@@ -42,23 +42,20 @@ const LIMIT_PAIRS = [
   ['dailyTrxEcom', 'monthlyTrxEcom'],
 ] as const;
 
-const cardLimitsBody = z
-  .object({
-    monthlyTrxAll: cardLimit,
-    dailyTrxAll: cardLimit,
-    monthlyTrxAtm: cardLimit,
-    dailyTrxAtm: cardLimit,
-    monthlyTrxEcom: cardLimit,
-    dailyTrxEcom: cardLimit,
-  })
-  .strict()
-  .superRefine((b, ctx) => {
-    for (const [daily, monthly] of LIMIT_PAIRS) {
-      const d = cents(b[daily]);
-      const m = cents(b[monthly]);
-      if (d !== undefined && m !== undefined && d > m) ctx.addIssue({ code: 'custom', path: [daily], message: `must not exceed ${monthly}` });
-    }
-  });
+const cardLimitsBody = withRules(
+  z
+    .object({
+      monthlyTrxAll: cardLimit,
+      dailyTrxAll: cardLimit,
+      monthlyTrxAtm: cardLimit,
+      dailyTrxAtm: cardLimit,
+      monthlyTrxEcom: cardLimit,
+      dailyTrxEcom: cardLimit,
+    })
+    .strict(),
+  [lessOrEqual(LIMIT_PAIRS, cents)],
+  { id: 'CardLimitsRequest', description: 'All six spending limits, in EUR; each daily limit at most its monthly one:' },
+);
 
 const cardLimitsResponse = z.looseObject({
   monthlyTrxAll: upstreamAmount.optional(),
@@ -67,7 +64,12 @@ const cardLimitsResponse = z.looseObject({
   dailyTrxAtm: upstreamAmount.optional(),
   monthlyTrxEcom: upstreamAmount.optional(),
   dailyTrxEcom: upstreamAmount.optional(),
-});
+}).meta({ id: 'CardLimits', description: "A card's daily and monthly spending limits, in EUR." });
+
+/** A card as P100 shows it to its holder: status and the sensitive data (never logged). */
+export const card = z
+  .looseObject({ status: cardStatus, cardNumber: z.string().optional(), cvv: z.string().optional(), exp: z.string().optional() })
+  .meta({ id: 'Card', description: 'A card: status and, for display to its holder only, number, CVV and expiry (never logged).' });
 
 export const createCard = defineOperation({
   operationId: 'createCard',
@@ -77,8 +79,10 @@ export const createCard = defineOperation({
   upstream: { method: 'POST', path: '/v1/card/virtual', assumption: 'V1, C12' },
   kind: 'money',
   confidence: '3P',
-  request: { params: userPathParams, body: z.object({ label: boundedText(64), pin }).strict() },
-  response: z.looseObject({ cardId: z.string(), cardNumber: z.string().optional(), cvv: z.string().optional(), exp: z.string().optional() }),
+  request: { params: userPathParams, body: z.object({ label: boundedText(64).describe("The card's label, shown to its holder."), pin }).strict().meta({ id: 'CreateCardRequest' }) },
+  response: z
+    .looseObject({ cardId: z.string(), cardNumber: z.string().optional(), cvv: z.string().optional(), exp: z.string().optional() })
+    .meta({ id: 'CardCreated', description: 'The new card: its id and, once, number, CVV and expiry (never logged).' }),
   successStatus: 201,
   redact: CARD_SECRETS,
   ledger: { type: 'CARD', idField: 'cardId', externalUserId: 'params.externalUserId' },
@@ -94,9 +98,15 @@ export const listUserCards = defineOperation({
   kind: 'read',
   confidence: '3P',
   request: { params: userPathParams },
-  response: z.looseObject({
-    cards: z.array(z.looseObject({ cardId: z.string(), status: cardStatus.optional(), label: z.string().optional(), cardLastDigits: z.string().optional() })),
-  }),
+  response: z
+    .looseObject({
+      cards: z.array(
+        z
+          .looseObject({ cardId: z.string(), status: cardStatus.optional(), label: z.string().optional(), cardLastDigits: z.string().optional() })
+          .meta({ id: 'CardSummary', description: 'A card in a list: id, status, label and last four digits.' }),
+      ),
+    })
+    .meta({ id: 'CardList' }),
   redact: [],
 });
 
@@ -109,7 +119,7 @@ export const getCard = defineOperation({
   kind: 'read',
   confidence: 'H',
   request: { params: cardPathParams },
-  response: z.looseObject({ status: cardStatus, cardNumber: z.string().optional(), cvv: z.string().optional(), exp: z.string().optional() }),
+  response: card,
   redact: CARD_SECRETS,
 });
 

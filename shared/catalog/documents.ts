@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DOCUMENT_CONTENT_TYPES, MAX_FILE_BYTES, MAX_POA_FILES } from '../documents/files.js';
 import { defineOperation } from './types.js';
-import { userPathParams } from './schemas.js';
+import { caseInsensitiveEnum, userPathParams } from './schemas.js';
 
 /**
  * KYC and POA documents (ARCHITECTURE.md "Infrastructure": presigned uploads, since API Gateway and Lambda
@@ -22,10 +22,7 @@ const uploadUrlBody = z
   .object({
     purpose: z.enum(['KYC', 'POA']),
     fileName,
-    contentType: z
-      .string()
-      .transform((s) => s.toLowerCase())
-      .pipe(z.enum(DOCUMENT_CONTENT_TYPES)),
+    contentType: caseInsensitiveEnum(DOCUMENT_CONTENT_TYPES).describe('The media type of the file, lower or upper case.'),
     size: z.number().int().min(1).max(MAX_FILE_BYTES, `at most ${MAX_FILE_BYTES} bytes (5 MB)`),
   })
   .strict();
@@ -88,7 +85,9 @@ export const addPoaFile = defineOperation({
           .array(uploadId)
           .min(1)
           .max(MAX_POA_FILES, `at most ${MAX_POA_FILES} files`)
-          .refine((ids) => new Set(ids).size === ids.length, 'each upload at most once'),
+          .refine((ids) => new Set(ids).size === ids.length, 'each upload at most once')
+          // The refinement above is JSON Schema's `uniqueItems`: said here so the document carries it.
+          .meta({ uniqueItems: true, description: '1 to 3 uploadIds of POA uploads, each at most once.' }),
       })
       .strict(),
   },

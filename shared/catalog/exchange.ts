@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { pathAndBodyIntoQuery, pathIntoBody } from './mapping.js';
-import { exchangeBody, exchangeLockResponse, lockQuery } from './partner.js';
+import { exchangeBody, exchangeCreated, exchangeLockResponse, lockQuery } from './partner.js';
 import { defineOperation } from './types.js';
-import { p100Id, upstreamAmount, upstreamStatus, userPathParams } from './schemas.js';
+import { p100IdOf, upstreamAmount, upstreamCurrency, upstreamStatus, userPathParams } from './schemas.js';
 
 /** Currency exchange on a user's balances (reference part 1 §6, ASSUMPTIONS E1–E4, C8): rate, lock, exchange, details. */
 
-const lowerSlug = z.string().transform((s) => s.toLowerCase());
+const lowerSlug = upstreamCurrency;
 
 export const exchangeRateResponse = z.looseObject({
   rate: upstreamAmount,
@@ -14,7 +14,7 @@ export const exchangeRateResponse = z.looseObject({
   currencyTo: lowerSlug.optional(),
   amount: upstreamAmount.optional(),
   amountTo: upstreamAmount.optional(),
-});
+}).meta({ id: 'ExchangeRate', description: 'An indicative rate (not binding): one unit of `currencyFrom` in `currencyTo`.' });
 
 /** Exchange details (ASSUMPTIONS C8); `externalUserId` is null for partner exchanges. */
 export const exchangeDetails = z.looseObject({
@@ -28,7 +28,7 @@ export const exchangeDetails = z.looseObject({
   fee: upstreamAmount.optional(),
   status: upstreamStatus,
   createdAt: z.string().optional(),
-});
+}).meta({ id: 'Exchange', description: 'An exchange (user or partner): amounts, rate, fee and status (PENDING, PROCESSING, COMPLETED, FAILED).' });
 
 export const getExchangeRate = defineOperation({
   operationId: 'getExchangeRate',
@@ -68,7 +68,7 @@ export const createExchange = defineOperation({
   kind: 'money',
   confidence: 'L',
   request: { params: userPathParams, body: exchangeBody },
-  response: z.looseObject({ exchangeId: z.string() }),
+  response: exchangeCreated,
   successStatus: 202,
   redact: [],
   ledger: { type: 'EXCHANGE', idField: 'exchangeId', externalUserId: 'params.externalUserId', amount: 'body.amount', currency: 'body.currencyFrom' },
@@ -83,7 +83,7 @@ export const getExchange = defineOperation({
   upstream: { method: 'GET', path: '/v1/exchange/details/{exchangeId}', assumption: 'E4, C8' },
   kind: 'read',
   confidence: 'L',
-  request: { params: z.object({ exchangeId: p100Id }).strict() },
+  request: { params: z.object({ exchangeId: p100IdOf('The `exchangeId` createExchange or createPartnerExchange returned') }).strict() },
   response: exchangeDetails,
   redact: [],
 });

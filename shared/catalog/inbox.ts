@@ -9,7 +9,7 @@ import { defineOperation } from './types.js';
  */
 
 const webhookNames = webhooks.map((w) => w.name) as [string, ...string[]];
-export const inboxEventId = z.string().regex(/^[0-9a-f]{64}$/, 'an inbox eventId (64 hex characters)');
+export const inboxEventId = z.string().regex(/^[0-9a-f]{64}$/, 'an inbox eventId (64 hex characters)').describe('An inbox eventId (64 lower-case hex characters), as listInboxEvents shows it.');
 
 const inboxOutcome = z.looseObject({ applied: z.boolean(), reason: z.string().optional(), previousStatus: z.string().optional(), at: z.string() });
 
@@ -45,10 +45,10 @@ export const listInboxEvents = defineOperation({
   request: {
     query: z
       .object({
-        status: z.enum(INBOX_STATES as unknown as [string, ...string[]]).optional(),
-        webhook: z.enum(webhookNames).optional(),
-        limit: z.coerce.number().int().min(1).max(100).optional(),
-        cursor: z.string().min(1).max(2048).regex(/^[A-Za-z0-9_-]+$/, 'a cursor returned by this route').optional(),
+        status: z.enum(INBOX_STATES as unknown as [string, ...string[]]).optional().describe('Only events in this inbox state (DEAD: needs the operator).'),
+        webhook: z.enum(webhookNames).optional().describe('Only events of this webhook.'),
+        limit: z.coerce.number().int().min(1).max(100).optional().describe('Events per page (1 to 100).'),
+        cursor: z.string().min(1).max(2048).regex(/^[A-Za-z0-9_-]+$/, 'a cursor returned by this route').optional().describe('The `cursor` of the previous page.'),
       })
       .strict(),
   },
@@ -79,7 +79,15 @@ export const replayDeadInboxEvents = defineOperation({
   upstream: null,
   kind: 'write',
   confidence: 'local',
-  request: { body: z.object({ limit: z.number().int().min(1).max(100).optional(), webhook: z.enum(webhookNames).optional() }).strict() },
+  request: {
+    body: z
+      .object({
+        limit: z.number().int().min(1).max(100).optional().describe('At most this many events (1 to 100).'),
+        webhook: z.enum(webhookNames).optional().describe('Only events of this webhook.'),
+      })
+      .strict()
+      .describe('What to replay; `{}` replays one page of every webhook.'),
+  },
   response: z.looseObject({ replayed: z.number().int(), eventIds: z.array(inboxEventId), more: z.boolean() }),
   successStatus: 202,
   redact: [],

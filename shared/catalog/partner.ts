@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { cryptoWithdrawalBody, cryptoWithdrawalCreated } from './crypto.js';
 import { SEPA_REDACT, sepaDepositInfo, sepaTransferBody, sepaTransferCreated, sepaTransferDetails, sepaTransferPathParams } from './sepa.js';
 import { defineOperation } from './types.js';
-import { balances, currency, decimalAmount, historyPage, historyQuery, p100Id, upstreamAmount } from './schemas.js';
+import { amountInCurrency, balances, currency, decimalAmount, differentCurrencies, historyPage, historyQuery, p100IdOf, upstreamAmount, upstreamCurrency, withRules } from './schemas.js';
 
 export const getPartnerBalances = defineOperation({
   operationId: 'getPartnerBalances',
@@ -30,20 +30,32 @@ export const getPartnerTransactions = defineOperation({
   redact: [],
 });
 
-export const lockQuery = z
-  .object({ currencyFrom: currency, currencyTo: currency, amount: decimalAmount })
-  .strict()
-  .refine((q) => q.currencyFrom !== q.currencyTo, { message: 'currencyTo must differ from currencyFrom', path: ['currencyTo'] });
+/** What an exchange sells and buys: `amount` is in `currencyFrom` (ASSUMPTIONS G10). */
+const exchangeRules = [differentCurrencies('currencyFrom', 'currencyTo'), amountInCurrency('amount', 'currencyFrom')];
 
-export const exchangeLockResponse = z.looseObject({
-  lockId: z.string(),
-  rate: upstreamAmount,
-  amount: upstreamAmount.optional(),
-  amountTo: upstreamAmount.optional(),
-  currencyFrom: z.string().optional(),
-  currencyTo: z.string().optional(),
-  expiresAt: z.string().optional(),
-});
+export const lockQuery = withRules(
+  z
+    .object({
+      currencyFrom: currency.describe('The currency sold, lower or upper case.'),
+      currencyTo: currency.describe('The currency bought, lower or upper case; not `currencyFrom`.'),
+      amount: decimalAmount.describe('The amount sold, in `currencyFrom`: a decimal string greater than 0 within that currency\'s precision and bound.'),
+    })
+    .strict(),
+  exchangeRules,
+  { id: 'ExchangeQuote', description: 'An exchange to quote: sell `amount` of `currencyFrom` for `currencyTo`.' },
+);
+
+export const exchangeLockResponse = z
+  .looseObject({
+    lockId: z.string(),
+    rate: upstreamAmount,
+    amount: upstreamAmount.optional(),
+    amountTo: upstreamAmount.optional(),
+    currencyFrom: upstreamCurrency.optional(),
+    currencyTo: upstreamCurrency.optional(),
+    expiresAt: z.string().optional(),
+  })
+  .meta({ id: 'ExchangeLock', description: 'A binding rate reserved for one exchange: pass `lockId` to the exchange before `expiresAt`.' });
 
 export const createPartnerExchangeLock = defineOperation({
   operationId: 'createPartnerExchangeLock',
@@ -61,10 +73,21 @@ export const createPartnerExchangeLock = defineOperation({
   toUpstream: ({ body }) => ({ query: body as Record<string, string> }),
 });
 
-export const exchangeBody = z
-  .object({ amount: decimalAmount, currencyFrom: currency, currencyTo: currency, lockId: p100Id })
-  .strict()
-  .refine((b) => b.currencyFrom !== b.currencyTo, { message: 'currencyTo must differ from currencyFrom', path: ['currencyTo'] });
+export const exchangeBody = withRules(
+  z
+    .object({
+      amount: decimalAmount.describe('The amount sold, in `currencyFrom`, as locked.'),
+      currencyFrom: currency.describe('The currency sold, as locked.'),
+      currencyTo: currency.describe('The currency bought, as locked.'),
+      lockId: p100IdOf('The `lockId` of an exchange lock'),
+    })
+    .strict(),
+  exchangeRules,
+  { id: 'ExchangeRequest', description: 'Execute the exchange a lock quoted: the same currencies and amount, and its `lockId`.' },
+);
+
+/** The answer to an exchange: P100's id, to follow with getExchange. */
+export const exchangeCreated = z.looseObject({ exchangeId: z.string() }).meta({ id: 'ExchangeCreated', description: 'The exchange was accepted; follow it with getExchange.' });
 
 export const createPartnerExchange = defineOperation({
   operationId: 'createPartnerExchange',
@@ -75,7 +98,7 @@ export const createPartnerExchange = defineOperation({
   kind: 'money',
   confidence: 'H',
   request: { body: exchangeBody },
-  response: z.looseObject({ exchangeId: z.string() }),
+  response: exchangeCreated,
   successStatus: 202,
   redact: [],
   ledger: { type: 'EXCHANGE', idField: 'exchangeId', amount: 'body.amount', currency: 'body.currencyFrom' },

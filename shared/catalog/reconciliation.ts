@@ -8,7 +8,9 @@ import { defineOperation } from './types.js';
 
 /** A run id (`20260124T101500Z-1a2b3c4d`) or `latest`: one route, since API Gateway rejects
  * `/reports/latest` beside `/reports/{runId}` as ambiguous. */
-const runIdParam = z.object({ runId: z.string().regex(/^(latest|\d{8}T\d{6}Z-[0-9a-f]{8})$/, 'a run id or "latest"') }).strict();
+const runIdParam = z
+  .object({ runId: z.string().regex(/^(latest|\d{8}T\d{6}Z-[0-9a-f]{8})$/, 'a run id or "latest"').describe('A run id (`20260124T101500Z-1a2b3c4d`, as startReconciliation returns it) or `latest`.') })
+  .strict();
 
 const discrepancy = z.looseObject({
   class: z.string(),
@@ -48,8 +50,8 @@ export const getReconciliationReport = defineOperation({
     params: runIdParam,
     query: z
       .object({
-        limit: z.coerce.number().int().min(1).max(5_000).optional(),
-        cursor: z.string().regex(/^[A-Za-z0-9_-]{1,2000}$/, 'a nextCursor of this report').optional(),
+        limit: z.coerce.number().int().min(1).max(5_000).optional().describe('Discrepancies per page (1 to 5000).'),
+        cursor: z.string().regex(/^[A-Za-z0-9_-]{1,2000}$/, 'a nextCursor of this report').optional().describe('The `nextCursor` of the previous page of this report.'),
       })
       .strict(),
   },

@@ -1,21 +1,25 @@
 import * as z from 'zod';
 import { pathParam } from './mapping.js';
 import { defineOperation } from './types.js';
-import { currency, decimalAmount, p100Id, upstreamAmount, upstreamStatus, userPathParams } from './schemas.js';
+import { amountInCurrency, currency, decimalAmount, p100IdOf, upstreamAmount, upstreamCurrency, upstreamStatus, userPathParams, withRules } from './schemas.js';
 
 /**
  * Internal transfers between the partner's master balance and one user (reference part 2 §3). P100 tells
  * the direction by which user field is set; we ask for it by name (the FAQ's Funding / Collection), so a
  * request can never name both sides or neither (P424), and the user is always the path's (ASSUMPTIONS G3).
  */
-const transferBody = z
-  .object({
-    /** FUNDING: partner → user. COLLECTION: user → partner (the partner's fees, for instance). */
-    direction: z.enum(['FUNDING', 'COLLECTION']),
-    amount: decimalAmount,
-    currency,
-  })
-  .strict();
+const transferBody = withRules(
+  z
+    .object({
+      /** FUNDING: partner → user. COLLECTION: user → partner (the partner's fees, for instance). */
+      direction: z.enum(['FUNDING', 'COLLECTION']).describe("`FUNDING`: partner → user. `COLLECTION`: user → partner."),
+      amount: decimalAmount,
+      currency,
+    })
+    .strict(),
+  [amountInCurrency('amount', 'currency')],
+  { id: 'TransferRequest', description: "A transfer between the partner's balance and the user's." },
+);
 
 export const transferDetails = z.looseObject({
   id: z.string(),
@@ -24,10 +28,10 @@ export const transferDetails = z.looseObject({
   sourceEmail: z.string().nullable().optional(),
   destinationEmail: z.string().nullable().optional(),
   amount: upstreamAmount,
-  currency: z.string().transform((s) => s.toLowerCase()),
+  currency: upstreamCurrency,
   status: upstreamStatus,
   createdAt: z.string().optional(),
-});
+}).meta({ id: 'Transfer', description: 'An internal transfer: the two sides, amount, currency and status.' });
 
 export const createTransfer = defineOperation({
   operationId: 'createTransfer',
@@ -38,7 +42,7 @@ export const createTransfer = defineOperation({
   kind: 'money',
   confidence: 'M',
   request: { params: userPathParams, body: transferBody },
-  response: z.looseObject({ transferId: z.string() }),
+  response: z.looseObject({ transferId: z.string() }).meta({ id: 'TransferCreated', description: 'The transfer was accepted; follow it with getTransfer.' }),
   successStatus: 202,
   redact: [],
   ledger: { type: 'TRANSFER', idField: 'transferId', externalUserId: 'params.externalUserId', amount: 'body.amount', currency: 'body.currency' },
@@ -58,7 +62,7 @@ export const getTransfer = defineOperation({
   upstream: { method: 'GET', path: '/v1/transfer/details/{transferId}', assumption: 'T2, C10' },
   kind: 'read',
   confidence: 'M',
-  request: { params: z.object({ transferId: p100Id }).strict() },
+  request: { params: z.object({ transferId: p100IdOf('The `transferId` createTransfer returned') }).strict() },
   response: transferDetails,
   redact: ['sourceEmail', 'destinationEmail'],
 });

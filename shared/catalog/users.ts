@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
-import { balance, balances, boundedText, countryCode, externalUserId, historyPage, historyQuery, isoDate, messageResponse, userPathParams } from './schemas.js';
+import { balance, balances, boundedText, countryCode, email, externalUserId, historyPage, historyQuery, isoDate, messageResponse, notEmpty, userPathParams, withRules } from './schemas.js';
 
 const documentType = z.enum(['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT']);
 
@@ -13,7 +13,7 @@ const documentType = z.enum(['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT']);
 export const createUserBody = z
   .object({
     externalUserId,
-    email: z.email().max(254).optional(),
+    email: email.optional(),
     phone: z.string().regex(/^\d{6,15}$/, 'digits with country prefix, no +').optional(),
     firstName: boundedText(100).optional(),
     lastName: boundedText(100).optional(),
@@ -26,13 +26,14 @@ export const createUserBody = z
     citizenship: countryCode,
     nationality: countryCode.optional(),
     birthCountry: countryCode.optional(),
-    birthDate: isoDate.optional(),
+    birthDate: isoDate.optional().describe('Date of birth, YYYY-MM-DD (a date that exists).'),
     documentType: documentType.optional(),
     documentNumber: boundedText(50).optional(),
     userIdentificationNumber: boundedText(50).optional(),
     hasAcceptedP100Tc: z.literal(true, 'must be true: the user must accept P100 terms').optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'CreateUserRequest', description: 'A KYC-model user: Rev B (`address`, `documentType`, `documentNumber`) or Rev C (`street`, `number`, `nationality`, `birthCountry`, `birthDate`, `userIdentificationNumber`, `hasAcceptedP100Tc`) fields.' });
 
 export const createUser = defineOperation({
   operationId: 'createUser',
@@ -43,12 +44,14 @@ export const createUser = defineOperation({
   kind: 'write',
   confidence: 'H',
   request: { body: createUserBody },
-  response: z.looseObject({
-    userId: z.string(),
-    poaRequired: z.boolean().optional(),
-    poaRequiredForExtended: z.boolean().optional(),
-    balances: balances.optional(),
-  }),
+  response: z
+    .looseObject({
+      userId: z.string(),
+      poaRequired: z.boolean().optional(),
+      poaRequiredForExtended: z.boolean().optional(),
+      balances: balances.optional(),
+    })
+    .meta({ id: 'User', description: "A user as P100 created it: P100's `userId`, whether proof of address is required, and the balances." }),
   successStatus: 201,
   redact: ['documentNumber', 'userIdentificationNumber', 'iban'],
   userLedger: { externalUserId: 'body.externalUserId', create: { model: 'KYC', userIdField: 'userId' }, facts: { status: 'WAITING_FOR_VERIFICATION' } },
@@ -71,7 +74,7 @@ export const getUserBalances = defineOperation({
 export const createUserWithoutKycBody = z
   .object({
     externalUserId,
-    email: z.email().max(254).optional(),
+    email: email.optional(),
     firstName: boundedText(100).optional(),
     lastName: boundedText(100).optional(),
     address: boundedText(200).optional(),
@@ -81,20 +84,25 @@ export const createUserWithoutKycBody = z
     documentNumber: boundedText(50).optional(),
     pesel: z.string().regex(/^\d{11}$/, '11 digits').optional(),
     birthCountry: countryCode.optional(),
-    birthDate: isoDate.optional(),
+    birthDate: isoDate.optional().describe('Date of birth, YYYY-MM-DD (a date that exists).'),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'CreateUserWithoutKycRequest', description: 'A user of the non-KYC model: the fields of reference part 1 §4.1 only.' });
 
 export const createUserWithoutKyc = defineOperation({
   operationId: 'createUserWithoutKyc',
   area: 'users',
   summary: 'Create a user of the non-KYC model (crypto balances with deposit wallets, no IBAN, no cards).',
-  route: { method: 'POST', path: '/users/without-kyc' },
+  // Not under /users/: `/users/without-kyc` beside `/users/{externalUserId}` made one path mean two things
+  // (DELETE /users/without-kyc reached deleteUser). The old route is gone and answers 404 (ASSUMPTIONS G6).
+  route: { method: 'POST', path: '/users-without-kyc' },
   upstream: { method: 'POST', path: '/v1/user/balances/crypto', assumption: 'U2' },
   kind: 'write',
   confidence: 'H',
   request: { body: createUserWithoutKycBody },
-  response: z.looseObject({ userId: z.string(), balances: z.array(balance).optional() }),
+  response: z
+    .looseObject({ userId: z.string(), balances: z.array(balance).optional() })
+    .meta({ id: 'UserWithoutKyc', description: "A non-KYC user as P100 created it: P100's `userId` and its crypto balances." }),
   successStatus: 201,
   redact: ['documentNumber', 'pesel', 'birthDate'],
   userLedger: { externalUserId: 'body.externalUserId', create: { model: 'NO_KYC', userIdField: 'userId' }, facts: { status: 'WAITING_FOR_VERIFICATION' } },
@@ -111,7 +119,12 @@ export const addUserVerification = defineOperation({
   request: {
     params: userPathParams,
     body: z
-      .object({ documentType, documentNumber: boundedText(50), documentExpiryDate: isoDate, documentIssuingCountry: countryCode })
+      .object({
+        documentType,
+        documentNumber: boundedText(50),
+        documentExpiryDate: isoDate.describe('Expiry date of the document, YYYY-MM-DD (a date that exists).'),
+        documentIssuingCountry: countryCode,
+      })
       .strict(),
   },
   response: messageResponse,
@@ -149,10 +162,11 @@ export const updateUser = defineOperation({
   confidence: 'L',
   request: {
     params: userPathParams,
-    body: createUserBody
-      .pick({ email: true, phone: true, firstName: true, lastName: true, address: true, street: true, number: true, city: true, postCode: true, country: true })
-      .strict()
-      .refine((b) => UPDATABLE.some((k) => b[k] !== undefined), `send at least one of ${UPDATABLE.join(', ')}`),
+    body: withRules(
+      createUserBody.pick({ email: true, phone: true, firstName: true, lastName: true, address: true, street: true, number: true, city: true, postCode: true, country: true }).strict(),
+      [notEmpty(`the body (send at least one of ${UPDATABLE.join(', ')})`)],
+      { id: 'UpdateUserRequest', description: 'The contact and address fields to change; at least one.' },
+    ),
   },
   response: messageResponse,
   redact: [],

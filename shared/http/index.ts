@@ -1,4 +1,4 @@
-export { operationHandler, callUpstream, validatedInput, idempotencyKeySchema } from './operation-handler.js';
+export { operationHandler, callUpstream, validatedInput, idempotencyKeySchema, requestStack } from './operation-handler.js';
 export type { OperationContext, OperationResult, OperationImpl, OperationHandlerOptions } from './operation-handler.js';
 export { HttpProblem, problemResponse, problemType, validationProblem } from './problem.js';
 export type { ProblemDetails, FieldProblem } from './problem.js';

@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger } from '../log/logger.js';
 import { toProblem } from './error-map.js';
+import { findJsonKeyProblem, MAX_JSON_DEPTH } from './json-keys.js';
 import { HttpProblem, problemResponse } from './problem.js';
 
 type Event = APIGatewayProxyEventV2;
@@ -105,6 +106,14 @@ export function jsonBody(): MiddlewareObj<Event, Result> {
       } catch {
         throw new HttpProblem(400, 'malformed', 'Malformed request body', 'the body is not valid JSON');
       }
+      // JSON.parse keeps the last of two equal keys: a body that means different things to different readers is refused.
+      const keyProblem = findJsonKeyProblem(text);
+      if (keyProblem?.kind === 'duplicate') {
+        throw new HttpProblem(400, 'duplicate-key', 'Malformed request body', `duplicate key "${keyProblem.path}" in the JSON body: send each key once`, {
+          errors: [{ in: 'body', field: keyProblem.path, message: 'duplicate key' }],
+        });
+      }
+      if (keyProblem?.kind === 'too-deep') throw new HttpProblem(400, 'malformed', 'Malformed request body', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
     },
   };
 }

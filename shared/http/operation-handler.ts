@@ -70,7 +70,9 @@ function validateRequest(op: Operation): MiddlewareObj<Event, Result> {
       const json = requestState(request.context).json;
       let body: unknown;
       if (op.request.body) {
-        body = check('body', op.request.body, json ?? {}, problems);
+        // The body is required (openapi.json says so): `null` or nothing is refused, never read as `{}`.
+        if (json === undefined || json === null) problems.push({ in: 'body', field: '(root)', message: 'a JSON object body is required' });
+        else body = check('body', op.request.body, json, problems);
       } else if (json !== undefined && !(typeof json === 'object' && json !== null && Object.keys(json).length === 0)) {
         problems.push({ in: 'body', field: '(root)', message: 'this operation takes no body' });
       }
@@ -82,6 +84,15 @@ function validateRequest(op: Operation): MiddlewareObj<Event, Result> {
       (e as WithInput)[INPUT] = { params: params as Record<string, string>, query: query as Record<string, unknown>, body };
     },
   };
+}
+
+/**
+ * The stack every operation runs before its implementation: problem+json errors, request id, the JSON body
+ * (strict: duplicate keys refused), validation against the catalog entry. Exported so the contract property
+ * test drives exactly this stack with a stub implementation.
+ */
+export function requestStack(op: Operation) {
+  return middy<Event, Result>().use(problemErrors(op.operationId, op.redact)).use(requestContext()).use(jsonBody()).use(validateRequest(op));
 }
 
 /** The default implementation: one P100 call shaped by the catalog entry. */
@@ -123,7 +134,7 @@ export function operationHandler(op: Operation, options: OperationHandlerOptions
   // User lifecycle steps are recorded in the ledger from the entry's `userLedger` the same way.
   const base = withUserLedger(op, options.impl ?? callUpstream);
   const impl = op.kind === 'money' ? withIdempotency(op, base) : base;
-  const chain = middy<Event, Result>().use(problemErrors(op.operationId, op.redact)).use(requestContext()).use(jsonBody()).use(validateRequest(op));
+  const chain = requestStack(op);
   for (const m of options.middlewares ?? []) chain.use(m);
   return chain.handler(async (event, context) => {
     const state = requestState(context);

@@ -26,20 +26,28 @@ const RESPONSES = {
   BadGateway: problem('P100 failed or could not be reached. For money operations `outcome: "UNKNOWN"` means it may have acted: see `ledgerRef`, do not resend with a new key.'),
   ServiceUnavailable: problem('P100 is temporarily unavailable or rate limiting; nothing was done. Retry later.', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
   GatewayTimeout: problem('P100 did not answer in time. For money operations `outcome: "UNKNOWN"` (see BadGateway).'),
+  // API Gateway answers these itself, before our code runs: its own JSON body, not problem+json.
+  Forbidden: gatewayAnswer('API Gateway refused the call: the SigV4 signature is missing or wrong, or the IAM principal may not call `execute-api:Invoke` on this route. Nothing was done.', 'Forbidden'),
+  TooManyRequests: gatewayAnswer('API Gateway throttled the stage (burst or rate limit). Nothing was done; retry with backoff.', 'Too Many Requests'),
 } as const;
+
+function gatewayAnswer(description: string, message: string) {
+  return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayMessage' }, example: { message } } } };
+}
 
 type ResponseName = keyof typeof RESPONSES;
 const ref = (name: ResponseName) => ({ $ref: `#/components/responses/${name}` });
 
 /** The error responses an operation can give, by what it does (validation, P100 call, body, money). */
 export function errorResponsesFor(op: Operation): Record<string, unknown> {
-  const out: Record<string, unknown> = { '400': ref('BadRequest') };
+  const out: Record<string, unknown> = { '400': ref('BadRequest'), '403': ref('Forbidden') };
   const hasBody = op.request.body !== undefined;
   if (op.upstream || op.route.path.includes('{')) out['404'] = ref('NotFound');
   if (op.upstream || op.kind === 'money') out['409'] = ref('Conflict');
   if (hasBody || op.upstream?.body === 'multipart') out['413'] = ref('PayloadTooLarge');
   if (hasBody) out['415'] = ref('UnsupportedMediaType');
   if (op.upstream || op.kind === 'money') out['422'] = ref('UnprocessableContent');
+  out['429'] = ref('TooManyRequests');
   out['500'] = ref('InternalError');
   if (op.upstream) {
     out['502'] = ref('BadGateway');
@@ -49,7 +57,9 @@ export function errorResponsesFor(op: Operation): Record<string, unknown> {
   return out;
 }
 
-export function components(): Record<string, unknown> {
+/** The shared parts, with the catalog's named schemas (Balance, User, Transfer, ...) beside ours. */
+export function components(named: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const n of Object.keys(named)) if (n in OWN_SCHEMAS) throw new Error(`The catalog names a schema ${n}, which components.ts defines too`);
   return {
     securitySchemes: {
       sigv4: {
@@ -74,7 +84,18 @@ export function components(): Record<string, unknown> {
       IdempotentReplayed: { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
       RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
     },
-    schemas: {
+    schemas: { ...OWN_SCHEMAS, ...Object.fromEntries(Object.entries(named).sort(([a], [b]) => a.localeCompare(b))) },
+    responses: RESPONSES,
+  };
+}
+
+const OWN_SCHEMAS: Record<string, unknown> = {
+      GatewayMessage: {
+        type: 'object',
+        description: "API Gateway's own answer (403, 429): a message, no problem details.",
+        required: ['message'],
+        properties: { message: { type: 'string', description: '`Forbidden` or `Too Many Requests`.' } },
+      },
       FieldProblem: {
         type: 'object',
         required: ['in', 'field', 'message'],
@@ -111,7 +132,4 @@ export function components(): Record<string, unknown> {
         },
         additionalProperties: true,
       },
-    },
-    responses: RESPONSES,
-  };
-}
+};

@@ -36,11 +36,22 @@ export function resolveUpstream(op: Pick<Operation, 'operationId' | 'upstream'>,
   return o ? { ...op.upstream, method: o.method ?? op.upstream.method, path: o.path ?? op.upstream.path } : op.upstream;
 }
 
-/** Fills `{name}` placeholders, URL-encoding each value; a missing value is a programming error. */
+/**
+ * A value that could change the shape of a path once a server or proxy normalises it: empty, a dot segment,
+ * a separator (raw or percent-encoded: `%` itself is refused), a query or fragment delimiter, a control character.
+ */
+const UNSAFE_SEGMENT = /^\.{0,2}$|[/\\?#%\u0000-\u001f\u007f]/;
+
+/**
+ * Fills `{name}` placeholders, URL-encoding each value. The result always has the template's shape: every
+ * placeholder stays exactly one segment (issue 13). Request validation refuses such ids with a 400 first;
+ * reaching this throw is a programming error (a missing value too), never a call to another P100 path.
+ */
 export function fillPath(template: string, values: Record<string, string | undefined>): string {
   return template.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
     const v = values[name];
     if (v === undefined) throw new Error(`No value for path parameter {${name}} in ${template}`);
+    if (UNSAFE_SEGMENT.test(v)) throw new Error(`Refusing ${JSON.stringify(v)} as path parameter {${name}} of ${template}: it would change the path`);
     return encodeURIComponent(v);
   });
 }

@@ -46,7 +46,7 @@ describe('getUserSepaDepositInfo', () => {
 
   it('maps a non-KYC user (P467) to 409 and an unknown one (P412) to 404', async () => {
     const nonKyc = newUserId('nk');
-    expect((await s.call('POST', '/users/without-kyc', { body: { externalUserId: nonKyc } })).status).toBe(201);
+    expect((await s.call('POST', '/users-without-kyc', { body: { externalUserId: nonKyc } })).status).toBe(201);
     expectRefused(await s.call('GET', `/users/${nonKyc}/sepa-deposit-info`), 409, 'P467');
     expectRefused(await s.call('GET', `/users/${UNKNOWN}/sepa-deposit-info`), 404, 'P412');
   });

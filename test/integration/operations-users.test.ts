@@ -2,9 +2,10 @@
  * User and KYC-by-P100 operations through the local gateway against the P100 sandbox: for each, a success,
  * a validation failure that never reaches P100, and a P100 refusal mapped to our status.
  */
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
-import { activeKycUser, createKycUser, expectRefused, expectRejectedLocally, newUserId, settle } from './operations-support.js';
+import { activeKycUser, createKycUser, expectRefused, expectRejectedLocally, newUserId, settle, upstreamCounts } from './operations-support.js';
 
 let s: TestSuite;
 
@@ -39,21 +40,69 @@ describe('createUser', () => {
 describe('createUserWithoutKyc', () => {
   it('creates a non-KYC user with a flat balance list', async () => {
     const id = newUserId('nk');
-    const res = await s.call('POST', '/users/without-kyc', { body: { externalUserId: id, email: 'a@example.com', documentType: 'PASSPORT', pesel: '12345678901', birthDate: '1990-05-15' } });
+    const res = await s.call('POST', '/users-without-kyc', { body: { externalUserId: id, email: 'a@example.com', documentType: 'PASSPORT', pesel: '12345678901', birthDate: '1990-05-15' } });
     expect(res.status, res.text).toBe(201);
     expect(res.body.balances.map((b: { name: string }) => b.name)).toContain('eth');
     expect((await sandboxUser(id)).model).toBe('NON_KYC');
   });
 
   it('refuses a malformed PESEL and a KYC-only field before calling P100', async () => {
-    const res = await expectRejectedLocally(s, () => s.call('POST', '/users/without-kyc', { body: { externalUserId: newUserId('nk'), pesel: '123', citizenship: 'PL' } }), 'pesel');
+    const res = await expectRejectedLocally(s, () => s.call('POST', '/users-without-kyc', { body: { externalUserId: newUserId('nk'), pesel: '123', citizenship: 'PL' } }), 'pesel');
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('citizenship');
   });
 
   it('maps a reused externalUserId (P411) to 409', async () => {
     const id = newUserId('nk');
-    expect((await s.call('POST', '/users/without-kyc', { body: { externalUserId: id } })).status).toBe(201);
-    expectRefused(await s.call('POST', '/users/without-kyc', { body: { externalUserId: id } }), 409, 'P411');
+    expect((await s.call('POST', '/users-without-kyc', { body: { externalUserId: id } })).status).toBe(201);
+    expectRefused(await s.call('POST', '/users-without-kyc', { body: { externalUserId: id } }), 409, 'P411');
+  });
+});
+
+/** A request with the path exactly as given: fetch would resolve `%2E%2E` as a dot segment before sending. */
+function rawCall(method: string, path: string, body?: string): Promise<{ status: number; contentType: string; body: any }> {
+  const url = new URL(s.api);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('strict requests through the gateway (issue 13)', () => {
+  it('the old POST /users/without-kyc creates nothing', async () => {
+    const before = await upstreamCounts(s);
+    const res = await s.call('POST', '/users/without-kyc', { body: { externalUserId: newUserId('old') } });
+    // No route: API Gateway answers 404; the local gateway 405, since /users/{externalUserId} has other methods.
+    expect([404, 405]).toContain(res.status);
+    expect(await upstreamCounts(s)).toEqual(before);
+  });
+
+  it('dot segments as ids never reach P100: GET /transfers/%2E%2E, PUT /crypto-deposits/%2E%2E/travel-rule', async () => {
+    const before = await upstreamCounts(s);
+    const get = await rawCall('GET', '/transfers/%2E%2E');
+    const put = await rawCall('PUT', '/crypto-deposits/%2E%2E/travel-rule', JSON.stringify({ walletType: 'CUSTODIAL', details: { firstName: 'A' } }));
+    for (const [res, field] of [[get, 'transferId'], [put, 'cryptoDepositId']] as const) {
+      expect(res.status).toBe(400);
+      expect(res.contentType).toContain('application/problem+json');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect(await upstreamCounts(s)).toEqual(before);
+  });
+
+  it('a duplicate key and a null body are refused before P100', async () => {
+    const id = newUserId('dup');
+    await expectRejectedLocally(
+      s,
+      () => s.call('POST', `/users/${id}/transfers`, { rawBody: '{"direction":"FUNDING","amount":"1.00","amount":"90.00","currency":"eur"}', headers: { 'content-type': 'application/json', 'idempotency-key': 'dup-key-0001' } }),
+      'amount',
+    );
+    const nul = await s.call('POST', '/operations/inbox/replay-dlq', { rawBody: 'null', headers: { 'content-type': 'application/json' } });
+    expect(nul.status, nul.text).toBe(400);
   });
 });
 
@@ -115,7 +164,7 @@ describe('KYC by P100: createKycVerification, getKycVerificationRedirect, getKyc
 
   it('maps P100 refusals: non-KYC user (P467) 409, second open verification (P403) 422, none yet (P466) 404', async () => {
     const nonKyc = newUserId('nk');
-    expect((await s.call('POST', '/users/without-kyc', { body: { externalUserId: nonKyc } })).status).toBe(201);
+    expect((await s.call('POST', '/users-without-kyc', { body: { externalUserId: nonKyc } })).status).toBe(201);
     expectRefused(await s.call('POST', `/users/${nonKyc}/kyc-verification`), 409, 'P467');
 
     const id = newUserId('kyc');

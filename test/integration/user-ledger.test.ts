@@ -38,7 +38,7 @@ describe('user lifecycle in the ledger', () => {
   });
 
   it('records a user without KYC with its model', async () => {
-    const created = await t.call('POST', '/users/without-kyc', { body: { externalUserId: 'ul-2', email: 'b@example.com' } });
+    const created = await t.call('POST', '/users-without-kyc', { body: { externalUserId: 'ul-2', email: 'b@example.com' } });
     expect(created.status).toBe(201);
     expect(await getLedgerUser('ul-2')).toMatchObject({ model: 'NO_KYC', p100UserId: created.body.userId });
   });

@@ -66,6 +66,18 @@ function parameterNameConflict(a: string, b: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Two different route templates collide when some concrete path matches both: same number of segments and,
+ * at every position, equal literals or a parameter on either side. Then one path means two operations
+ * (DELETE /users/without-kyc reached deleteUser, issue 13), whatever the methods.
+ */
+function templatesCollide(a: string, b: string): boolean {
+  const sa = segments(a);
+  const sb = segments(b);
+  if (a === b || sa.length !== sb.length) return false;
+  return sa.every((x, i) => x === sb[i] || isParam(x) || isParam(sb[i] ?? ''));
+}
+
 describe('catalog as data', () => {
   it('has every operationId of the architecture table (except documents and the operations area)', () => {
     const ids = new Set(operations.map((o) => o.operationId));
@@ -110,6 +122,20 @@ describe('catalog as data', () => {
       }
     }
     expect(conflicts).toEqual([]);
+  });
+
+  it('has no two route templates that can match the same path (a literal segment against a parameter)', () => {
+    const paths = [...new Set(operations.map((o) => o.route.path))];
+    const collisions: string[] = [];
+    for (let i = 0; i < paths.length; i++) for (let j = i + 1; j < paths.length; j++) if (templatesCollide(paths[i] ?? '', paths[j] ?? '')) collisions.push(`${paths[i]} / ${paths[j]}`);
+    expect(collisions).toEqual([]);
+  });
+
+  it('the collision check itself catches /users/without-kyc beside /users/{externalUserId}', () => {
+    expect(templatesCollide('/users/without-kyc', '/users/{externalUserId}')).toBe(true);
+    expect(templatesCollide('/users/{externalUserId}/cards/{cardId}', '/users/{externalUserId}/cards/limits')).toBe(true);
+    expect(templatesCollide('/users-without-kyc', '/users/{externalUserId}')).toBe(false);
+    expect(templatesCollide('/users/{externalUserId}/cards', '/users/{externalUserId}/balances')).toBe(false);
   });
 
   it('the conflict check itself catches a renamed parameter', () => {
@@ -207,7 +233,7 @@ describe('upstream request shaping (ASSUMPTIONS table B)', () => {
   it('puts the path user into P100 bodies under the name P100 wants', async () => {
     const w = await upstreamRequest(getOperation('createCryptoWithdrawal'), {
       params: user,
-      body: parsed('createCryptoWithdrawal', 'body', { currency: 'USDC', amount: '20', network: 'Polygon', walletAddress: '0xabcdef0123456789abcdef', name: 'Jane', walletType: 'OTHER', receiverType: 'NATURAL' }),
+      body: parsed('createCryptoWithdrawal', 'body', { currency: 'USDC', amount: '20', network: 'POLYGON', walletAddress: '0xabcdef0123456789abcdef', name: 'Jane', walletType: 'OTHER', receiverType: 'NATURAL' }),
     });
     expect(w).toMatchObject({ method: 'POST', path: '/v1/crypto-withdrawal', kind: 'money' });
     expect(w.json).toEqual({ sourceExternalUserId: 'user-1', currency: 'usdc', amount: '20', network: 'polygon', walletAddress: '0xabcdef0123456789abcdef', name: 'Jane', walletType: 'OTHER', receiverType: 'NATURAL' });
