@@ -28,6 +28,8 @@ export function luhnValid(digits: string): boolean {
 
 /** Card number as we may store or show it: first 6 and last 4 digits (PCI DSS truncation). */
 export function maskPan(pan: string): string {
+  // Already masked (a stored copy shown again): unchanged, so masking twice is masking once.
+  if (/^\d{6}\*{2,9}\d{4}$/.test(pan)) return pan;
   const digits = pan.replace(/\D/g, '');
   if (digits.length < 12) return '[REDACTED]';
   return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
