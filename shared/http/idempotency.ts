@@ -1,4 +1,5 @@
 import type { Operation } from '../catalog/types.js';
+import { restView } from '../classification/rules.js';
 import { logger } from '../log/logger.js';
 import type { P100Client } from '../p100/client.js';
 import { P100AuthError, P100BusinessError, P100OutcomeUnknownError, P100TransportError } from '../p100/errors.js';
@@ -182,7 +183,7 @@ function replay(stored: StoredResponse): OperationResult {
 }
 
 function problemToStored(problem: HttpProblem, requestId: string): StoredResponse {
-  return { statusCode: problem.status, headers: { 'content-type': 'application/problem+json', ...problem.headers }, body: JSON.stringify(problem.toDetails(requestId)) };
+  return { statusCode: problem.status, headers: { 'content-type': 'application/problem+json', ...problem.headers }, body: JSON.stringify(restView(problem.toDetails(requestId))) };
 }
 
 /** The 502/504 "outcome unknown" problem, pointing at the ledger operation reconciliation will resolve. */
