@@ -16,3 +16,5 @@ export type { DataClass, FieldClassification, PersonalKind, PublicKind, SecretKi
 export { detectSensitiveValues, IBAN_RE, luhnValid, maskIban, maskPan, maskSensitiveValues, PAN_RE, replaceSensitiveValues, UUID_RE } from './detect.js';
 export { maskPersonal, protectWebhookEntity, restView } from './rules.js';
 export type { ProtectedEntity } from './rules.js';
+export { operationDataClasses, operationFields, schemaFieldNames } from './schema.js';
+export type { OperationPart } from './schema.js';

@@ -14,6 +14,8 @@ import {
   fieldsOfClass,
   LOG_ONLY_SENSITIVE_KEYS,
   maskSensitiveValues,
+  operationDataClasses,
+  operationFields,
   protectWebhookEntity,
   restView,
   sensitiveWebhookFields,
@@ -22,62 +24,13 @@ import {
 import { isSensitiveKey } from '../../shared/log/redact.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
 
-/** Every object key reachable in a zod 4 schema (objects, arrays, unions, optionals, pipes, records...). */
-function schemaKeys(schema: unknown, out = new Set<string>(), depth = 0): Set<string> {
-  if (!schema || typeof schema !== 'object' || depth > 25) return out;
-  const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
-  if (!def) return out;
-  const walk = (s: unknown) => schemaKeys(s, out, depth + 1);
-  switch (def.type) {
-    case 'object':
-      for (const [k, v] of Object.entries(def.shape as Record<string, unknown>)) {
-        out.add(k);
-        walk(v);
-      }
-      if (def.catchall) walk(def.catchall);
-      break;
-    case 'array':
-      walk(def.element);
-      break;
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'readonly':
-    case 'catch':
-    case 'nonoptional':
-    case 'prefault':
-      walk(def.innerType);
-      break;
-    case 'pipe':
-      walk(def.in);
-      walk(def.out);
-      break;
-    case 'union':
-      for (const o of def.options as unknown[]) walk(o);
-      break;
-    case 'intersection':
-      walk(def.left);
-      walk(def.right);
-      break;
-    case 'record':
-      walk(def.valueType);
-      break;
-    case 'lazy':
-      walk((def.getter as () => unknown)());
-      break;
-    default:
-      break;
-  }
-  return out;
-}
-
 describe('the data classification', () => {
   it('classes every request and response field of every catalog operation', () => {
     const unclassified: string[] = [];
     let fields = 0;
     for (const op of operations) {
-      for (const [where, schema] of Object.entries({ params: op.request.params, query: op.request.query, body: op.request.body, response: op.response })) {
-        for (const k of schemaKeys(schema)) {
+      for (const [where, names] of Object.entries(operationFields(op))) {
+        for (const k of names) {
           fields++;
           if (!classify(k)) unclassified.push(`${op.operationId}.${where}.${k}`);
         }
@@ -105,6 +58,15 @@ describe('the data classification', () => {
     const wrong: string[] = [];
     for (const op of operations) for (const f of op.redact) if (classOf(f) === 'public' && !LOG_ONLY_SENSITIVE_KEYS.includes(f)) wrong.push(`${op.operationId}: ${f}`);
     expect(wrong).toEqual([]);
+  });
+
+  it('the catalog carries it: each operation lists its secret and personal fields', () => {
+    const byId = new Map(operations.map((op) => [op.operationId, operationDataClasses(op)]));
+    expect(byId.get('createCard')?.secret).toEqual(expect.arrayContaining(['cardNumber', 'cvv', 'pin']));
+    expect(byId.get('updateCardPin')?.secret).toContain('pin');
+    expect(byId.get('createUser')?.personal).toEqual(expect.arrayContaining(['documentNumber', 'email', 'firstName', 'lastName', 'phone', 'birthDate']));
+    expect(byId.get('createSepaTransfer')?.personal).toContain('destinationIban');
+    expect(byId.get('getExchangeRate')?.secret).toEqual([]);
   });
 
   it('the log redaction reads it: every secret and personal field is redacted by key', () => {
