@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ENV } from '../shared/config/env.js';
 import { startDynamo, LOCAL_TABLES, type LocalDynamo } from './aws/dynamo.js';
 import { startSecretsManager, type LocalSecretsManager } from './aws/secrets-manager.js';
@@ -20,6 +21,11 @@ export interface LocalSuiteOptions {
   p100BaseUrl: string;
   apiKey: string;
   webhookToken: string;
+  /**
+   * The suite's data key (base64 of 32 bytes) served as the DATA_KEY_SECRET_ID secret; default: fresh random
+   * bytes per start (nothing the local stores hold outlives the process, so nothing needs the old key).
+   */
+  dataKey?: string;
   /** Extra routes (tests, operator tools). */
   extraRoutes?: LocalRoute[];
 }
@@ -53,7 +59,7 @@ const openApiRoute: LocalRoute = {
   },
 };
 
-export const LOCAL_SECRET_IDS = { apiKey: 'p100/local/api-key', webhookToken: 'p100/local/webhook-token' } as const;
+export const LOCAL_SECRET_IDS = { apiKey: 'p100/local/api-key', webhookToken: 'p100/local/webhook-token', dataKey: 'p100/local/data-key' } as const;
 
 /**
  * Starts the local AWS stand-ins (Secrets Manager, dynalite) and the gateway, and points this process's
@@ -62,7 +68,11 @@ export const LOCAL_SECRET_IDS = { apiKey: 'p100/local/api-key', webhookToken: 'p
 export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite> {
   // Before any SDK client exists (dynalite's table set-up creates one): see the env block below.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const secrets = await startSecretsManager({ [LOCAL_SECRET_IDS.apiKey]: o.apiKey, [LOCAL_SECRET_IDS.webhookToken]: o.webhookToken });
+  const secrets = await startSecretsManager({
+    [LOCAL_SECRET_IDS.apiKey]: o.apiKey,
+    [LOCAL_SECRET_IDS.webhookToken]: o.webhookToken,
+    [LOCAL_SECRET_IDS.dataKey]: o.dataKey ?? randomBytes(32).toString('base64'),
+  });
   const dynamo = await startDynamo();
   const s3 = await startS3();
   Object.assign(process.env, {
@@ -79,6 +89,7 @@ export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite>
     [ENV.p100BaseUrl]: o.p100BaseUrl,
     [ENV.apiKeySecretId]: LOCAL_SECRET_IDS.apiKey,
     [ENV.webhookTokenSecretId]: LOCAL_SECRET_IDS.webhookToken,
+    [ENV.dataKeySecretId]: LOCAL_SECRET_IDS.dataKey,
     [ENV.idempotencyTable]: LOCAL_TABLES.idempotency.name,
     [ENV.ledgerTable]: LOCAL_TABLES.ledger.name,
     [ENV.inboxTable]: LOCAL_TABLES.inbox.name,

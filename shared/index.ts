@@ -6,6 +6,8 @@ export * from './catalog/index.js';
 export * from './http/index.js';
 export * from './p100/index.js';
 export * from './secrets/index.js';
+export { classify, classOf, detectSensitiveValues, FIELD_CLASSIFICATION, fieldsOfClass, maskIban, maskPersonal, maskSensitiveValues, protectWebhookEntity, restView, WEBHOOK_FIELDS } from './classification/index.js';
+export type { DataClass, FieldClassification } from './classification/index.js';
 export * from './log/index.js';
 export * from './config/env.js';
 export * from './webhooks/index.js';

@@ -3,7 +3,8 @@ import { captureOutput } from '../lib/capture.js';
 import { runInvalidDrill, type InvalidDrillResult } from './invalid.js';
 import { runMoneyDrill, type MoneyDrillResult } from './money.js';
 import { scanLogs, sensitiveTraffic, type LogScanResult } from './secrets.js';
-import { DRILL_RECONCILE_ENV, settleAndDrain } from './support.js';
+import { collectStores, scanStores, STORES, type StoreScanResult, type StoreText } from './stores.js';
+import { DRILL_RECONCILE_ENV, reconcile, settleAndDrain } from './support.js';
 
 export interface DrillSizes {
   moneyOps: number;
@@ -21,6 +22,8 @@ export interface DrillReport {
   webhooks: MoneyDrillResult;
   invalid: InvalidDrillResult;
   logs: LogScanResult;
+  /** Every store that holds data, searched for every planted value (issue 12). */
+  stores: StoreScanResult;
   failures: string[];
   millis: number;
 }
@@ -49,11 +52,18 @@ export async function runDrills(sizes: DrillSizes, seed = 7): Promise<DrillRepor
     await suite.local.reconciliation.idle();
     await settleAndDrain(suite);
     const invalid = await runInvalidDrill(suite, { count: sizes.invalidRequests, seed });
-    const values = await sensitiveTraffic(suite, 'ds');
+    const { values, problems } = await sensitiveTraffic(suite, 'ds');
+    // A reconciliation over the planted traffic, and its report as the operator reads it.
+    const run = await reconcile(suite);
+    const report = await suite.call('GET', `/operations/reconciliation/reports/${run.runId}?limit=100`);
+    const reportText: StoreText = { store: 'report', location: `reconciliation report ${run.runId}`, text: report.text };
+    const pieces = await collectStores(suite, [...problems, reportText]);
     await suite.close();
     suite = undefined;
     cap.stop();
-    const logs = scanLogs(cap.chunks.join(''), values);
+    const logText = cap.chunks.join('');
+    const logs = scanLogs(logText, values);
+    const stores = scanStores([...pieces, { store: 'log', location: 'handler output', text: logText }], values);
     const failures: string[] = [];
     for (const [name, r] of [['money', money], ['webhooks', webhooks]] as const) {
       if (r.duplicates.length) failures.push(`${name}: ${r.duplicates.length} key(s) with two effects: ${r.duplicates.slice(0, 5).join('; ')}`);
@@ -65,7 +75,19 @@ export async function runDrills(sizes: DrillSizes, seed = 7): Promise<DrillRepor
     if (invalid.upstreamCallsDuring !== 0) failures.push(`invalid: ${invalid.upstreamCallsDuring} upstream call(s) during invalid requests: ${JSON.stringify(invalid.upstreamRoutes)}`);
     if (invalid.operationsCovered !== invalid.operationsInCatalog) failures.push(`invalid: ${invalid.operationsCovered} of ${invalid.operationsInCatalog} operations covered`);
     if (logs.hits.length) failures.push(`logs: ${logs.hits.length} sensitive value(s) found: ${logs.hits.map((h) => `${h.kind} after "${h.excerpt.slice(-60)}"`).join('; ')}`);
-    return { sizes, money, webhooks, invalid, logs, failures, millis: Math.round(performance.now() - t0) };
+    const secretHits = stores.hits.filter((h) => h.class === 'secret');
+    const personalHits = stores.hits.filter((h) => h.class === 'personal');
+    if (secretHits.length) failures.push(`stores: ${secretHits.length} clear secret(s): ${secretHits.slice(0, 8).map((h) => `${h.kind} in ${h.store} ${h.location}`).join('; ')}`);
+    if (personalHits.length) failures.push(`stores: ${personalHits.length} clear personal value(s) where the classification does not allow them: ${personalHits.slice(0, 8).map((h) => `${h.kind} in ${h.store} ${h.location}`).join('; ')}`);
+    for (const st of ['table', 'queue', 'bus', 'report', 'problem'] as const) if (stores.perStore[st].pieces === 0) failures.push(`stores: nothing scanned in ${st}`);
+    // Controls, so a clean scan means something: the scanner finds every value where it is planted in clear,
+    // and the planted webhooks did reach the inbox table and the bus (masked, not absent).
+    const control = scanStores(values.map((v) => ({ store: 'problem' as const, location: `control ${v.kind}`, text: JSON.stringify({ v: v.value }) })), values);
+    if (control.hits.length < values.length) failures.push(`stores: the scanner missed ${values.length - control.hits.length} planted value(s) in the control`);
+    for (const id of ['ds-tx-1', 'ds-sepa-x', 'ds-dep-x']) {
+      if (!pieces.some((p) => p.store === 'table' && p.text.includes(id)) || !pieces.some((p) => p.store === 'bus' && p.text.includes(id))) failures.push(`stores: planted webhook ${id} is not in the inbox table and on the bus`);
+    }
+    return { sizes, money, webhooks, invalid, logs, stores, failures, millis: Math.round(performance.now() - t0) };
   } finally {
     cap.stop();
     await suite?.close();
@@ -84,6 +106,13 @@ export function describeDrills(r: DrillReport): string[] {
     `invalid requests: ${r.invalid.requests} over ${r.invalid.operationsCovered}/${r.invalid.operationsInCatalog} operations, answers ${JSON.stringify(r.invalid.byStatus)}; ` +
       `not 4xx ${r.invalid.not4xx.length}, not problem+json ${r.invalid.notProblemJson.length}, upstream calls ${r.invalid.upstreamCallsDuring}; ${(r.invalid.millis / 1000).toFixed(1)} s`,
     `log scan: ${r.logs.valuesSearched} sensitive values searched in ${(r.logs.bytesScanned / 1024).toFixed(0)} KB (${r.logs.lines} lines) of handler output: ${r.logs.hits.length} hit(s)`,
+    `store scan: ${r.stores.valuesSearched} planted values (${r.stores.hits.length} clear where not allowed):`,
+    ...STORES.map((st) => {
+      const f = r.stores.perStore[st];
+      return `  ${st.padEnd(11)} ${String(f.pieces).padStart(6)} pieces ${(f.bytes / 1024).toFixed(0).padStart(7)} KB: clear secrets ${f.secretHits}, clear personal ${f.personalHits}, personal where allowed ${f.allowedPersonal}`;
+    }),
+    ...r.stores.allowed.map((a) => `  allowed: ${a.kind} in ${a.store} ${a.location} (${a.why})`),
+    ...r.stores.delivered.map((d) => `  by design: ${d.kind} in ${d.store} ${d.location} (${d.why})`),
     r.failures.length ? `FAILED:\n  - ${r.failures.join('\n  - ')}` : `PASSED (${(r.millis / 1000).toFixed(1)} s)`,
   ];
 }

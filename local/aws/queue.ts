@@ -45,11 +45,19 @@ export interface DeadLetter {
   deadAt: number;
 }
 
+/** Sent bodies kept per queue for inspection; older ones are dropped so a long `npm start` stays bounded. */
+const MAX_SENT_LOG = 20_000;
+
 export class LocalQueue {
   readonly name: string;
   readonly #o: Required<Omit<LocalQueueOptions, 'name' | 'handler'>> & Pick<LocalQueueOptions, 'handler'>;
   #messages: Stored[] = [];
   readonly dlq: DeadLetter[] = [];
+  /**
+   * Every message body this queue was sent, oldest first (bounded): what SQS carried, for the data drill's
+   * scan (bench/drills/stores.ts). SQS keeps messages up to its retention period; so does this, by count.
+   */
+  readonly sentLog: { messageId: string; body: string; sentAt: number }[] = [];
   #handler?: Promise<SqsHandler>;
   #pumping = false;
   #timer: NodeJS.Timeout | undefined;
@@ -69,7 +77,12 @@ export class LocalQueue {
   send(messages: readonly QueueMessage[]): void {
     if (this.#closed) throw new Error(`LocalQueue ${this.name} is closed`);
     const now = Date.now();
-    for (const m of messages) this.#messages.push({ messageId: randomUUID(), body: m.body, sentAt: now, receiveCount: 0, visibleAt: now, inFlight: false });
+    for (const m of messages) {
+      const messageId = randomUUID();
+      this.#messages.push({ messageId, body: m.body, sentAt: now, receiveCount: 0, visibleAt: now, inFlight: false });
+      this.sentLog.push({ messageId, body: m.body, sentAt: now });
+    }
+    if (this.sentLog.length > MAX_SENT_LOG) this.sentLog.splice(0, this.sentLog.length - MAX_SENT_LOG);
     this.#wake(0);
   }
 

@@ -11,6 +11,13 @@ export const ENV = {
   apiKeySecretId: 'P100_API_KEY_SECRET_ID',
   /** Secrets Manager id of the webhook token. Read by webhook receivers only. */
   webhookTokenSecretId: 'WEBHOOK_TOKEN_SECRET_ID',
+  /**
+   * Secrets Manager id of the suite's data key: base64 of 32 random bytes (or JSON `{"current": b64, "previous": b64}`
+   * during a rotation). Keys per purpose are derived from it with HKDF (shared/secrets/data-key.ts): keyed HMACs of
+   * idempotency fingerprints and webhook dedup keys, and the seal of personal data and card codes at rest.
+   * Read by operation functions that fingerprint requests (money and writes), webhook receivers and the processor.
+   */
+  dataKeySecretId: 'DATA_KEY_SECRET_ID',
   /** JSON `{ "<operationId>": { "method"?: "GET", "path"?: "/v1/..." } }`: upstream overrides (ASSUMPTIONS.md). */
   upstreamOverrides: 'P100_UPSTREAM_OVERRIDES',
   /** JSON `{ "<webhook name>": "/webhook/..." }`: partner-side webhook path overrides. */

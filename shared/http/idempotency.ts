@@ -1,16 +1,20 @@
 import type { Operation } from '../catalog/types.js';
+import { restView } from '../classification/rules.js';
 import { logger } from '../log/logger.js';
 import type { P100Client } from '../p100/client.js';
 import { P100AuthError, P100BusinessError, P100OutcomeUnknownError, P100TransportError } from '../p100/errors.js';
 import { IdempotencyStore, type IdempotencyPersistence, type IdempotencyRecord, type StoredResponse } from '../store/idempotency.js';
 import { toProblem } from './error-map.js';
-import { payloadFingerprint, recordAccepted, recordUnknown, storableBody, type LedgerRef } from './money.js';
+import { payloadFingerprints, recordAccepted, recordUnknown, storableBody, type LedgerRef } from './money.js';
 import type { OperationContext, OperationImpl, OperationResult } from './operation-handler.js';
 import { HttpProblem } from './problem.js';
 
 /**
- * Idempotency and ledger recording for `kind: 'money'` operations, wrapped around the operation's
- * implementation by `operationHandler`, so no catalog entry carries code for it.
+ * Idempotency and ledger recording for `kind: 'money'` operations, and idempotency for `kind: 'write'`
+ * operations called with an `Idempotency-Key` (optional there, required for money: issue 13 item 7),
+ * wrapped around the operation's implementation by `operationHandler`, so no catalog entry carries code for it.
+ * A write without the header runs as before (no record). The fingerprint is a keyed HMAC under the data
+ * key (shared/secrets/data-key.ts), never a plain hash: write payloads carry PINs (updateCardPin).
  *
  * | request                                   | answer                                                    |
  * |-------------------------------------------|-----------------------------------------------------------|
@@ -47,15 +51,19 @@ let defaultStore: IdempotencyPersistence | undefined;
  * const impl = withIdempotency(catalog.createExchange, callUpstream);
  */
 export function withIdempotency(op: Operation, impl: OperationImpl, options: IdempotencyOptions = {}): OperationImpl {
-  if (op.kind !== 'money') throw new Error(`withIdempotency: ${op.operationId} is not a money operation`);
-  if (!op.ledger) logger.warn('money operation without a ledger mapping: its outcomes are not recorded in the ledger', { operationId: op.operationId });
+  if (op.kind === 'read') throw new Error(`withIdempotency: ${op.operationId} is a read; only writes and money operations take an Idempotency-Key`);
+  if (op.kind === 'money' && !op.ledger) logger.warn('money operation without a ledger mapping: its outcomes are not recorded in the ledger', { operationId: op.operationId });
   const now = options.now ?? Date.now;
 
   return async (input, ctx) => {
     const store = options.store ?? (defaultStore ??= new IdempotencyStore());
     const key = ctx.headers['idempotency-key'];
+    // A write without the header: no record, as before issue 13 (the header is optional there).
+    if (!key && op.kind === 'write') return impl(input, ctx);
     if (!key) throw new Error('withIdempotency: the Idempotency-Key header was not validated');
-    const fingerprint = payloadFingerprint(op.operationId, input);
+    // Current key first; the previous one (during a data key rotation) still recognises a record it made.
+    const fingerprints = await payloadFingerprints(op.operationId, input);
+    const fingerprint = fingerprints[0] as string;
     const started = now();
     const remaining = typeof ctx.lambda.getRemainingTimeInMillis === 'function' ? ctx.lambda.getRemainingTimeInMillis() : ctx.deadline - started;
     const lockExpiresAt = started + Math.max(remaining, ctx.deadline - started) + LOCK_GRACE_MS;
@@ -136,7 +144,7 @@ export function withIdempotency(op: Operation, impl: OperationImpl, options: Ide
     }
 
     async function answerExisting(record: IdempotencyRecord): Promise<OperationResult> {
-      if (record.fingerprint !== fingerprint) {
+      if (!fingerprints.includes(record.fingerprint)) {
         throw new HttpProblem(
           422,
           'idempotency-key-reused',
@@ -175,7 +183,7 @@ function replay(stored: StoredResponse): OperationResult {
 }
 
 function problemToStored(problem: HttpProblem, requestId: string): StoredResponse {
-  return { statusCode: problem.status, headers: { 'content-type': 'application/problem+json', ...problem.headers }, body: JSON.stringify(problem.toDetails(requestId)) };
+  return { statusCode: problem.status, headers: { 'content-type': 'application/problem+json', ...problem.headers }, body: JSON.stringify(restView(problem.toDetails(requestId))) };
 }
 
 /** The 502/504 "outcome unknown" problem, pointing at the ledger operation reconciliation will resolve. */

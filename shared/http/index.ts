@@ -8,5 +8,5 @@ export { p100Client, setP100Client, prefetchApiKey } from './runtime.js';
 export { issuesToProblems, check } from './validation.js';
 export { withIdempotency } from './idempotency.js';
 export type { IdempotencyOptions } from './idempotency.js';
-export { canonicalJson, payloadFingerprint, recordAccepted, recordUnknown, storableBody, unknownLedgerId, readPath } from './money.js';
+export { canonicalJson, payloadFingerprint, payloadFingerprints, recordAccepted, recordUnknown, storableBody, unknownLedgerId, readPath } from './money.js';
 export type { LedgerRef } from './money.js';

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { LedgerMapping, Operation, OperationInput } from '../catalog/types.js';
+import { restView } from '../classification/rules.js';
 import { logger } from '../log/logger.js';
-import { maskPan, redactDeep } from '../log/redact.js';
+import { digests, hmacWith } from '../secrets/data-key.js';
 import { recordOperation, type OperationType } from '../store/ledger.js';
 
 /**
@@ -22,16 +22,24 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** The text a fingerprint covers: the operationId and the canonical JSON of the validated input. */
+function fingerprintText(operationId: string, input: OperationInput<unknown, unknown, unknown>): string {
+  return `${operationId}\n${canonicalJson({ params: input.params ?? {}, query: input.query ?? {}, body: input.body ?? null })}`;
+}
+
 /**
- * SHA-256 (hex) of the operationId and the canonical JSON of the validated input. Validated, so that
- * normalisations (currency case, IBAN spacing) do not make the same request look like another one.
+ * HMAC-SHA256 (hex), under the data key's `idempotency-fingerprint` key, of the operationId and the
+ * canonical JSON of the validated input. Validated, so that normalisations (currency case, IBAN spacing)
+ * do not make the same request look like another one. Keyed, because the input may hold a PIN or another
+ * low-entropy secret: a plain hash of it is reversed by trying every value (issue 12; ASSUMPTIONS.md H1, H10).
  */
-export function payloadFingerprint(operationId: string, input: OperationInput<unknown, unknown, unknown>): string {
-  return createHash('sha256')
-    .update(operationId)
-    .update('\n')
-    .update(canonicalJson({ params: input.params ?? {}, query: input.query ?? {}, body: input.body ?? null }))
-    .digest('hex');
+export function payloadFingerprint(operationId: string, input: OperationInput<unknown, unknown, unknown>, masterKey: Buffer): string {
+  return hmacWith(masterKey, 'idempotency-fingerprint', fingerprintText(operationId, input));
+}
+
+/** The fingerprints of a request under the current data key and, during a rotation, the previous one (current first). */
+export function payloadFingerprints(operationId: string, input: OperationInput<unknown, unknown, unknown>): Promise<string[]> {
+  return digests('idempotency-fingerprint', fingerprintText(operationId, input));
 }
 
 /** Reads a dotted path (`body.amount`, `params.externalUserId`) from the validated input; strings only. */
@@ -62,8 +70,9 @@ function facts(op: Operation, mapping: LedgerMapping, input: OperationInput<unkn
     ...(externalUserId ? { externalUserId } : {}),
     ...(amount ? { amount } : {}),
     ...(currency ? { currency } : {}),
-    // Redacted by key (IBAN, PAN, PIN, CVV, document fields, the entry's own list) and by value.
-    details: { operationId: op.operationId, request: redactDeep({ params: input.params, query: input.query, body: input.body }, op.redact) as Record<string, unknown> },
+    // The classification's rest view: secrets dropped (a PAN as 6+4), personal data masked, PANs and IBANs
+    // inside free text masked. Every entry's `redact` field is non-public in the classification (a catalog test).
+    details: { operationId: op.operationId, request: restView({ params: input.params, query: input.query, body: input.body }) as Record<string, unknown> },
   };
 }
 
@@ -92,21 +101,12 @@ export async function recordUnknown(op: Operation, input: OperationInput<unknown
   return ref;
 }
 
-/** Response fields that never reach storage: the CVV (and PIN) are dropped, card numbers truncated. */
-const DROPPED = new Set(['cvv', 'cvc', 'pin']);
-const MASKED = new Set(['cardNumber', 'pan']);
-
 /**
- * The copy of a response body that may be stored for replay: card numbers as first 6 + last 4 digits,
- * CVV and PIN removed, at any depth. The first caller gets the real body; a replay gets this one.
+ * The copy of a response body that may be stored for replay: the classification's rest view (secrets
+ * dropped: CVV, PIN, expiry, codes, presigned URLs; card numbers as first 6 + last 4 digits; personal data
+ * masked; PANs and IBANs inside other strings masked), at any depth. The first caller gets the real body;
+ * a replay gets this one (ASSUMPTIONS.md H5, H11).
  */
-export function storableBody(body: unknown, depth = 0): unknown {
-  if (body === null || typeof body !== 'object' || depth > 12) return body;
-  if (Array.isArray(body)) return body.map((v) => storableBody(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    if (DROPPED.has(k)) continue;
-    out[k] = MASKED.has(k) && (typeof v === 'string' || typeof v === 'number') ? maskPan(String(v)) : storableBody(v, depth + 1);
-  }
-  return out;
+export function storableBody(body: unknown): unknown {
+  return restView(body);
 }

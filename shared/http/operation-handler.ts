@@ -10,6 +10,7 @@ import { withUserLedger } from './user-ledger.js';
 import { jsonBody, problemErrors, requestContext, requestState } from './middlewares.js';
 import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
 import { p100Client, prefetchApiKey } from './runtime.js';
+import { prefetchDataKey } from '../secrets/data-key.js';
 import { check } from './validation.js';
 
 type Event = APIGatewayProxyEventV2;
@@ -76,7 +77,9 @@ function validateRequest(op: Operation): MiddlewareObj<Event, Result> {
       } else if (json !== undefined && !(typeof json === 'object' && json !== null && Object.keys(json).length === 0)) {
         problems.push({ in: 'body', field: '(root)', message: 'this operation takes no body' });
       }
-      if (op.kind === 'money') check('header', idempotencyKeySchema.describe('Idempotency-Key'), e.headers?.['idempotency-key'], problems);
+      // Required on money operations; accepted on every other write (issue 13 item 7), validated when sent.
+      const idempotencyKey = e.headers?.['idempotency-key'];
+      if (op.kind === 'money' || (op.kind === 'write' && idempotencyKey !== undefined)) check('header', idempotencyKeySchema.describe('Idempotency-Key'), idempotencyKey, problems);
       if (problems.length) {
         for (const p of problems) if (p.in === 'header' && p.field === '(root)') p.field = 'Idempotency-Key';
         throw validationProblem(problems);
@@ -122,7 +125,8 @@ function stringify(q: Record<string, unknown>): Record<string, string | undefine
 /**
  * Builds the Lambda handler of one catalog operation: request id, problem+json errors, JSON body,
  * validation (before any upstream call), then the implementation; for `kind: 'money'` the implementation
- * runs inside `withIdempotency` (Idempotency-Key replay/conflict/lock, ledger PENDING/UNKNOWN). One line
+ * runs inside `withIdempotency` (Idempotency-Key replay/conflict/lock, ledger PENDING/UNKNOWN), and for
+ * `kind: 'write'` too when the caller sends an Idempotency-Key (replay/conflict/lock). One line
  * in each entry file:
  *
  * @example
@@ -133,7 +137,9 @@ export function operationHandler(op: Operation, options: OperationHandlerOptions
   // Money operations get idempotency and ledger recording here, so no catalog entry carries code for it.
   // User lifecycle steps are recorded in the ledger from the entry's `userLedger` the same way.
   const base = withUserLedger(op, options.impl ?? callUpstream);
-  const impl = op.kind === 'money' ? withIdempotency(op, base) : base;
+  // Writes too: with an Idempotency-Key a resend replays the first answer; without one they run as before.
+  const impl = op.kind === 'read' ? base : withIdempotency(op, base);
+  if (op.kind !== 'read') prefetchDataKey();
   const chain = requestStack(op);
   for (const m of options.middlewares ?? []) chain.use(m);
   return chain.handler(async (event, context) => {

@@ -1,3 +1,4 @@
+import { restView } from '../classification/rules.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** One bad field of a request: where it was (`body`, `query`, `path`, `header`), which field, and why. */
@@ -54,7 +55,8 @@ export function problemResponse(details: ProblemDetails, headers: Record<string,
   return {
     statusCode: details.status,
     headers: { 'content-type': 'application/problem+json', ...headers },
-    body: JSON.stringify(details),
+    // The classification's rest view (issue 12): a PAN or IBAN inside an upstream error name never travels back in clear.
+    body: JSON.stringify(restView(details)),
   };
 }
 

@@ -16,3 +16,6 @@ export function secretCache(): SecretCache {
 export function setSecretCache(cache: SecretCache | undefined): void {
   shared = cache;
 }
+
+export { dataKeyId, dataKeyRing, DataKeyError, deriveKey, digest, digests, hmac, hmacWith, parseDataKey, prefetchDataKey, setDataKeyRing } from './data-key.js';
+export type { DataKeyPurpose, DataKeyRing } from './data-key.js';

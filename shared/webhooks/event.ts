@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { HttpProblem } from '../http/problem.js';
 import type { WebhookDefinition } from './catalog.js';
 
@@ -98,14 +97,13 @@ export function splitSecrets(def: WebhookDefinition, entity: Record<string, unkn
 }
 
 /**
- * The dedup key of a delivery: SHA-256 of the webhook name and the canonical entity, with secret values
- * replaced by their keyed fingerprint (see seal.ts). A P100 retry carries the same body, so it finds the
- * same key; flat and wrapped deliveries of the same entity do too. Entity id and status (the natural key
- * of webhooks.md "Idempotency guidance") are part of the body, so a new status is a new key.
+ * The dedup key of a delivery: a keyed HMAC (`hmac`, the data key's `webhook-dedup` key; see
+ * shared/secrets/data-key.ts `digest`) of the webhook name and the canonical entity. Keyed, never a plain
+ * hash: the entity may hold a 6-digit card code or a PAN, which a plain SHA-256 would give back to anyone
+ * who tries every value (issue 12). A P100 retry carries the same body, so it finds the same key; flat and
+ * wrapped deliveries of the same entity do too. Entity id and status (the natural key of webhooks.md
+ * "Idempotency guidance") are part of the body, so a new status is a new key.
  */
-export function dedupKey(def: WebhookDefinition, entity: Record<string, unknown>, fingerprint: (value: string) => string): string {
-  const { clear, secrets } = splitSecrets(def, entity);
-  const masked: Record<string, unknown> = { ...clear };
-  for (const [k, v] of Object.entries(secrets)) masked[k] = `hmac:${fingerprint(canonicalJson(v))}`;
-  return createHash('sha256').update(`${def.name}\n${canonicalJson(masked)}`, 'utf8').digest('hex');
+export function dedupKey(def: WebhookDefinition, entity: Record<string, unknown>, hmac: (data: string) => string): string {
+  return hmac(`${def.name}\n${canonicalJson(entity)}`);
 }

@@ -1,13 +1,22 @@
 import { messageQueue } from '../events/index.js';
 import type { OperationImpl } from '../http/operation-handler.js';
 import { HttpProblem } from '../http/problem.js';
+import { restView } from '../classification/rules.js';
 import { logger } from '../log/logger.js';
 import { DEDUP_WINDOW_MS, getInboxEvent, InboxCursorError, listInboxEvents, markInboxReplayed, type InboxEvent, type InboxState } from '../store/inbox.js';
 import type { WebhookQueueMessage } from './receiver.js';
 
 /** Implementations of the operator routes of shared/catalog/inbox.ts. */
 
+/**
+ * What an operator sees of an inbox event: the classification's masked view (issue 12). The stored payload
+ * is already masked by the receiver; masking again covers items stored before it did, and free text.
+ */
 function view(e: InboxEvent): Record<string, unknown> {
+  return restView(rawView(e)) as Record<string, unknown>;
+}
+
+function rawView(e: InboxEvent): Record<string, unknown> {
   let payload: Record<string, unknown> = {};
   try {
     payload = JSON.parse(e.payload) as Record<string, unknown>;

@@ -18,8 +18,8 @@ import { applyStatus, getLedgerOperation } from '../store/ledger.js';
 import { getLedgerUser, setUserFact } from '../store/users.js';
 import { getWebhook, webhookProcessingOf, type WebhookDefinition, type WebhookLedgerTarget } from './catalog.js';
 import { countWebhookMetric } from './metrics.js';
-import { sealAad, webhookTokens } from './receiver.js';
-import { unseal } from './seal.js';
+import { restView } from '../classification/rules.js';
+import { openSealedFields, sealAad } from './receiver.js';
 
 /**
  * The webhook processor: takes inbox events off the queue, applies each to the ledger under the
@@ -145,12 +145,17 @@ async function decide(item: InboxEvent, def: WebhookDefinition, entity: Record<s
   }
 }
 
-/** The onward event's data: the stored payload, plus the secret fields this webhook delivers (codes). */
+/**
+ * The onward event's data: the stored payload as the classification lets it travel (issue 12: personal
+ * fields masked, PANs as 6+4, PANs and IBANs in free text masked; EVENTS.md), plus the secret fields this
+ * webhook delivers (card codes), opened from the seal.
+ */
 async function onwardData(item: InboxEvent, def: WebhookDefinition, entity: Record<string, unknown>): Promise<Record<string, unknown>> {
   const deliver = webhookProcessingOf(def.name).deliverSecretFields;
-  if (!item.sealed || deliver.length === 0) return entity;
-  const secrets = unseal(await webhookTokens(), item.sealed, sealAad(def.name, item.entityId));
-  const data = { ...entity };
+  // issue 12 (data classification): the rest view again, so items stored before the receiver applied it travel masked too.
+  const data = restView(entity) as Record<string, unknown>;
+  if (!item.sealed || deliver.length === 0) return data;
+  const secrets = await openSealedFields(item.sealed, sealAad(def.name, item.entityId));
   for (const f of deliver) if (f in secrets) data[f] = secrets[f];
   return data;
 }

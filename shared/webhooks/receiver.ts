@@ -5,12 +5,14 @@ import { messageQueue } from '../events/index.js';
 import { problemErrors, requestContext } from '../http/middlewares.js';
 import { HttpProblem } from '../http/problem.js';
 import { logger } from '../log/logger.js';
+import { protectWebhookEntity } from '../classification/rules.js';
+import { dataKeyRing, hmacWith, prefetchDataKey } from '../secrets/data-key.js';
 import { secretCache } from '../secrets/index.js';
 import { storeInboxEvent } from '../store/inbox.js';
-import { getWebhook, type WebhookDefinition } from './catalog.js';
-import { decodeWebhookBody, dedupKey, parseWebhookBody, splitSecrets } from './event.js';
+import { getWebhook, webhookProcessingOf, type WebhookDefinition } from './catalog.js';
+import { decodeWebhookBody, dedupKey, parseWebhookBody } from './event.js';
 import { countWebhookMetric } from './metrics.js';
-import { seal, secretFingerprint } from './seal.js';
+import { sealVersion, sealWithDataKey, unseal, unsealWithDataKey, UnsealError } from './seal.js';
 import { WebhookTokenVerifier, type WebhookTokenSet } from './token.js';
 
 type Event = APIGatewayProxyEventV2;
@@ -56,9 +58,13 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
     throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'missing or wrong Authorization header');
   }
   const parsed = parseWebhookBody(def, decodeWebhookBody(event.body, event.isBase64Encoded));
-  const { token } = await webhookTokenVerifier().tokens();
-  const { clear, secrets } = splitSecrets(def, parsed.entity);
-  const key = dedupKey(def, parsed.entity, (v) => secretFingerprint(token, v));
+  // The classification, before anything rests (issue 12): secrets dropped (a PAN as 6+4) unless this webhook
+  // must deliver them (card codes: sealed), personal fields sealed with a masked copy in clear, and every other
+  // value scanned for PANs and IBANs. The dedup key is a keyed HMAC of the whole entity.
+  const ring = await dataKeyRing();
+  const { clear, toSeal, dropped } = protectWebhookEntity(parsed.entity, webhookProcessingOf(def.name).deliverSecretFields);
+  if (dropped.length) logger.warn('webhook carried secret fields; dropped before storing', { webhook: def.name, fields: dropped });
+  const key = dedupKey(def, parsed.entity, (d) => hmacWith(ring.current, 'webhook-dedup', d));
   const stored = await storeInboxEvent(
     {
       webhook: def.name,
@@ -68,7 +74,7 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
       envelope: parsed.envelope,
       ...(parsed.eventType !== undefined ? { eventType: parsed.eventType } : {}),
       payload: JSON.stringify(clear),
-      ...(Object.keys(secrets).length ? { sealed: seal(token, secrets, sealAad(def.name, parsed.entityId)) } : {}),
+      ...(Object.keys(toSeal).length ? { sealed: sealWithDataKey(ring, toSeal, sealAad(def.name, parsed.entityId)) } : {}),
       receivedAt: new Date().toISOString(),
     },
     key,
@@ -103,6 +109,21 @@ export function sealAad(webhook: string, entityId: string | undefined): string {
 }
 
 /**
+ * Opens an inbox item's sealed fields: v2 with the data key, v1 (items stored before issue 12) with the
+ * webhook token set, fetched only when such an item turns up.
+ */
+export async function openSealedFields(sealed: string, aad: string): Promise<Record<string, unknown>> {
+  switch (sealVersion(sealed)) {
+    case 'v2':
+      return unsealWithDataKey(await dataKeyRing(), sealed, aad);
+    case 'v1':
+      return unseal(await webhookTokens(), sealed, aad);
+    case undefined:
+      throw new UnsealError('sealed value of an unknown version');
+  }
+}
+
+/**
  * Builds the Lambda handler of one webhook receiver: verify, parse once, store once, enqueue, 200.
  *
  * @example
@@ -113,6 +134,7 @@ export function webhookReceiver(name: string) {
   const def = getWebhook(name);
   // Cold start: fetch the token now so the first delivery does not wait for Secrets Manager.
   secretCache().prefetch(readEnv(ENV.webhookTokenSecretId));
+  prefetchDataKey();
   return middy<Event, Result>()
     .use(problemErrors(`webhook:${name}`, def.secretFields))
     .use(requestContext())

@@ -1,9 +1,18 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { dataKeyId, deriveKey, type DataKeyRing } from '../secrets/data-key.js';
 import type { WebhookTokenSet } from './token.js';
 
 /**
- * Sealing of one-time secrets (card 3DS and activation codes) and personal data (IBANs) before the
- * inbox stores an event: AES-256-GCM with a data key derived from the webhook token by HKDF-SHA256.
+ * Sealing of one-time secrets (card 3DS and activation codes) and personal data (IBANs, names, document
+ * numbers...) before the inbox stores an event: AES-256-GCM.
+ *
+ * v2 (what the receivers write since issue 12): the key is the data key's `seal-personal` key
+ * (shared/secrets/data-key.ts), one secret for everything the suite seals, held in Secrets Manager apart
+ * from the webhook token, so rotating the token P100 sends no longer makes stored events unreadable and the
+ * processor needs no copy of the token. `v2.<kid>.<iv>.<tag>.<ciphertext>`, kid = the data key's public id.
+ *
+ * v1 (read-only, for inbox items written before issue 12; they expire after 30 days): the key was derived
+ * from the webhook token by HKDF-SHA256, as described below.
  *
  * Why the webhook token and not KMS: it is already a high-entropy secret the receivers hold, it needs no
  * extra infrastructure locally, and a rotated-out token makes old ciphertexts unreadable, which is what
@@ -60,4 +69,38 @@ export function unseal(tokens: WebhookTokenSet, sealed: string, aad: string): Re
   } catch {
     throw new UnsealError('sealed value does not authenticate');
   }
+}
+
+// ---- v2: under the data key
+
+/** `v2.<kid>.<iv>.<tag>.<ciphertext>` of the JSON of `fields` under the current data key; `aad` binds it to its event. */
+export function sealWithDataKey(ring: DataKeyRing, fields: Record<string, unknown>, aad: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', deriveKey(ring.current, 'seal-personal'), iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const ct = Buffer.concat([cipher.update(JSON.stringify(fields), 'utf8'), cipher.final()]);
+  return ['v2', dataKeyId(ring.current), b64(iv), b64(cipher.getAuthTag()), b64(ct)].join('.');
+}
+
+/** Opens a v2 sealed value with whichever data key of the ring made it (current or previous). */
+export function unsealWithDataKey(ring: DataKeyRing, sealed: string, aad: string): Record<string, unknown> {
+  const [v, kid, iv, tag, ct] = sealed.split('.');
+  if (v !== 'v2' || !kid || !iv || !tag || ct === undefined) throw new UnsealError('not a v2 sealed value');
+  const master = [ring.current, ring.previous].find((k): k is Buffer => k !== undefined && dataKeyId(k) === kid);
+  if (!master) throw new UnsealError('sealed under a data key that is no longer in the secret (rotated out)');
+  const decipher = createDecipheriv('aes-256-gcm', deriveKey(master, 'seal-personal'), Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  try {
+    const clear = Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+    return JSON.parse(clear) as Record<string, unknown>;
+  } catch {
+    throw new UnsealError('sealed value does not authenticate');
+  }
+}
+
+/** Which scheme sealed a value: v2 (data key) or v1 (webhook token, legacy). */
+export function sealVersion(sealed: string): 'v1' | 'v2' | undefined {
+  const v = sealed.slice(0, sealed.indexOf('.'));
+  return v === 'v1' || v === 'v2' ? v : undefined;
 }

@@ -1,8 +1,9 @@
 /**
  * The reduced fault drill (bench/drills, `npm run drill` runs it at full size): 100 money operations under
  * 30% upstream faults with same-key retries, 40 under dropped/duplicated/reordered webhooks, 1,000
- * generated invalid requests over every operation, and a scan of all handler output for every secret
- * used. One suite, one run; each invariant is its own assertion so a failure names what broke.
+ * generated invalid requests over every operation, a scan of all handler output for every secret
+ * used, and a scan of every store that holds data (tables, queues, bus, reports, S3, problem bodies) for
+ * every planted secret and personal value. One suite, one run; each invariant is its own assertion so a failure names what broke.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REDUCED, runDrills, type DrillReport } from '../../bench/drills/index.js';
@@ -57,5 +58,23 @@ describe('logs of the whole run', () => {
     expect(r.logs.lines).toBeGreaterThan(100);
     expect(r.logs.valuesSearched).toBeGreaterThanOrEqual(10);
     expect(r.logs.hits).toEqual([]);
+  });
+});
+
+describe('every store that holds data (issue 12): tables, queue messages, bus events, reports, S3 metadata, problem bodies, logs', () => {
+  it('holds no planted secret in clear, anywhere', () => {
+    expect(r.stores.valuesSearched).toBeGreaterThanOrEqual(30);
+    expect(r.stores.hits.filter((h) => h.class === 'secret')).toEqual([]);
+  });
+  it('holds personal values only where the classification allows them (the uploaded document itself)', () => {
+    expect(r.stores.hits.filter((h) => h.class === 'personal')).toEqual([]);
+    expect(r.stores.allowed.every((a) => a.store === 's3-object')).toBe(true);
+  });
+  it('scanned every store, reached by the planted webhooks, with a scanner that finds what is in clear', () => {
+    for (const st of ['table', 'queue', 'bus', 'report', 'problem', 'log'] as const) expect(r.stores.perStore[st].pieces, st).toBeGreaterThan(0);
+    // The card codes travel on their own events by design (EVENTS.md), and only there.
+    expect(r.stores.delivered.length).toBeGreaterThan(0);
+    expect(r.stores.delivered.every((d) => d.store === 'bus')).toBe(true);
+    expect(r.failures.filter((f) => f.startsWith('stores:'))).toEqual([]);
   });
 });

@@ -373,7 +373,8 @@ describe('secrets', () => {
     expect(table).not.toContain('55119');
     expect(table).not.toContain(iban);
     const items = (await listInboxEvents({ webhook: 'card3dsCode', limit: 10 })).items;
-    expect(items[0]?.sealed).toMatch(/^v1\./);
+    // Sealed under the data key (v2), not the webhook token (issue 12).
+    expect(items[0]?.sealed).toMatch(/^v2\./);
 
     // The onward event carries the code (the company app shows it); the IBAN event does not carry the IBAN.
     expect(busEvents(s, { webhook: 'card3dsCode', entityId: 'card-sec' })[0]?.detail.data).toMatchObject({ code });

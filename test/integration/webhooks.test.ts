@@ -98,7 +98,8 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
     expect(op?.history.map((h) => h.status).sort()).toEqual(['PENDING', 'PROCESSING', 'SUCCESSFUL']);
     const everything = JSON.stringify([busEvents(s, { entityId: 'wsd-1' }), op]);
     expect(everything).not.toContain(iban);
-    expect(everything).not.toContain('senderIban');
+    // The sender IBAN travels masked (country + last 4), never in clear (issue 12, EVENTS.md).
+    expect(everything).toMatch(/"senderIban":"[A-Z]{2}\d{2}\*+\w{4}"/);
   });
 
   it('sepaTransfer to the now whitelisted IBAN: SUCCESSFUL, destination IBAN left out of the onward event', async () => {
@@ -107,7 +108,8 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
     expect(t.status).toBe(200);
     const id = str(t.json.transferId);
     const e = await busEvent(s, 'sepaTransfer', id, 'SUCCESSFUL');
-    expect(e.detail.data).not.toHaveProperty('destinationIban');
+    // Masked, never in clear (issue 12, EVENTS.md).
+    expect(String((e.detail.data as Record<string, unknown>).destinationIban)).toMatch(/^[A-Z]{2}\d{2}\*+\w{4}$/);
     expect(JSON.stringify(e)).not.toContain(iban);
     expect((await getLedgerOperation('SEPA_TRANSFER', id))?.status).toBe('SUCCESSFUL');
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import type { OperationContext, OperationImpl } from '../../shared/http/operatio
 import { HttpProblem } from '../../shared/http/problem.js';
 import type { P100Client } from '../../shared/p100/client.js';
 import { P100BusinessError, P100OutcomeUnknownError, P100TransportError } from '../../shared/p100/errors.js';
+import { setDataKeyRing } from '../../shared/secrets/index.js';
 import { setDocumentClient } from '../../shared/store/client.js';
 import {
   idempotencyPk,
@@ -61,7 +63,9 @@ class MemoryStore implements IdempotencyPersistence {
 
 /** Ledger writes land here (recordOperation's conditional PutCommand), instead of DynamoDB. */
 const ledgerPuts: Record<string, unknown>[] = [];
+const DATA_KEY = randomBytes(32);
 beforeAll(() => {
+  setDataKeyRing({ current: DATA_KEY });
   process.env.LEDGER_TABLE = 'unit-ledger';
   setDocumentClient({
     send: async (cmd: { input: { Item?: Record<string, unknown> } }) => {
@@ -70,7 +74,10 @@ beforeAll(() => {
     },
   } as unknown as DynamoDBDocumentClient);
 });
-afterAll(() => setDocumentClient(undefined));
+afterAll(() => {
+  setDocumentClient(undefined);
+  setDataKeyRing(undefined);
+});
 
 const money: Operation = defineOperation({
   operationId: 'unitMoney',
@@ -128,11 +135,17 @@ describe('payload fingerprint', () => {
     const a = { params: { externalUserId: 'u' }, query: {}, body: { amount: '1', currency: 'eur', nested: { b: 1, a: [1, 2] } } };
     const b = { body: { nested: { a: [1, 2], b: 1 }, currency: 'eur', amount: '1' }, query: {}, params: { externalUserId: 'u' } };
     expect(canonicalJson(a)).toBe(canonicalJson(b));
-    expect(payloadFingerprint('x', a)).toBe(payloadFingerprint('x', b));
-    expect(payloadFingerprint('x', a)).toMatch(/^[0-9a-f]{64}$/);
-    expect(payloadFingerprint('y', a)).not.toBe(payloadFingerprint('x', a));
-    expect(payloadFingerprint('x', { ...a, body: { ...a.body, amount: '1.0' } })).not.toBe(payloadFingerprint('x', a));
-    expect(payloadFingerprint('x', { ...a, body: { ...a.body, nested: { a: [2, 1], b: 1 } } })).not.toBe(payloadFingerprint('x', a));
+    const fp = (op: string, i: typeof a) => payloadFingerprint(op, i, DATA_KEY);
+    expect(fp('x', a)).toBe(fp('x', b));
+    expect(fp('x', a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(fp('y', a)).not.toBe(fp('x', a));
+    expect(fp('x', { ...a, body: { ...a.body, amount: '1.0' } })).not.toBe(fp('x', a));
+    expect(fp('x', { ...a, body: { ...a.body, nested: { a: [2, 1], b: 1 } } })).not.toBe(fp('x', a));
+  });
+
+  it('is keyed: another data key gives another fingerprint, so the table alone cannot confirm a guess', () => {
+    const a = { params: {}, query: {}, body: { pin: '1234' } };
+    expect(payloadFingerprint('x', a, DATA_KEY)).not.toBe(payloadFingerprint('x', a, randomBytes(32)));
   });
 
   it('reads dotted ledger paths as strings only', () => {
@@ -146,7 +159,8 @@ describe('payload fingerprint', () => {
 describe('storableBody', () => {
   it('masks card numbers to 6 + 4 and drops CVV and PIN at any depth', () => {
     const stored = storableBody({ cardId: 'c1', cardNumber: '4111 1111 1111 1111', cvv: '123', exp: '12/29', cards: [{ pan: '5500000000000004', pin: '1234' }] });
-    expect(stored).toEqual({ cardId: 'c1', cardNumber: '411111******1111', exp: '12/29', cards: [{ pan: '550000******0004' }] });
+    // The expiry is card data too (classified secret): it is not stored either (ASSUMPTIONS.md H5).
+    expect(stored).toEqual({ cardId: 'c1', cardNumber: '411111******1111', cards: [{ pan: '550000******0004' }] });
   });
 });
 
@@ -272,7 +286,8 @@ describe('withIdempotency', () => {
       return call();
     }));
     void h(input(), ctx());
-    await Promise.resolve();
+    // Let the first request claim the key (its keyed fingerprint takes a few microtasks).
+    await new Promise((r) => setImmediate(r));
     store.now += 60_000; // past the holder's lock (its Lambda has certainly ended)
     const err = await h(input(), ctx()).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 502, slug: 'outcome-unknown' });

@@ -1,0 +1,76 @@
+/**
+ * Value detectors: what makes a string sensitive whatever field it sits in (ARCHITECTURE.md "Sensitive
+ * data": Luhn-valid card numbers and IBANs are treated as sensitive wherever they appear, free text and
+ * fields nobody expected included). The one home of these rules: log redaction (shared/log/redact.ts),
+ * the rest and event views (./rules.ts) and the drills all use them.
+ */
+
+// IBAN: two letters, two digits, 11–30 alphanumerics (spaces allowed in the printed form).
+export const IBAN_RE = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g;
+// Card numbers: 13–19 digits, optionally grouped by spaces or dashes; only Luhn-valid runs are card numbers
+// (every issued PAN passes Luhn), which spares timestamps, phone numbers and most ids.
+export const PAN_RE = /\b\d(?:[ -]?\d){12,18}\b/g;
+// UUIDs are ids, not card numbers, even when their first groups are all digits: they are never scanned.
+export const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Card number as we may store or show it: first 6 and last 4 digits (PCI DSS truncation). */
+export function maskPan(pan: string): string {
+  // Already masked (a stored copy shown again): unchanged, so masking twice is masking once.
+  if (/^\d{6}\*{2,9}\d{4}$/.test(pan)) return pan;
+  const digits = pan.replace(/\D/g, '');
+  if (digits.length < 12) return '[REDACTED]';
+  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
+}
+
+/** IBAN as an operator may see it: country, check digits and the last 4 characters. */
+export function maskIban(iban: string): string {
+  const c = iban.replace(/\s/g, '');
+  if (c.length < 10) return '****';
+  return `${c.slice(0, 4)}${'*'.repeat(c.length - 8)}${c.slice(-4)}`;
+}
+
+/** Applies `replacePan` to the Luhn-valid digit runs of `s`, skipping the text inside UUIDs. */
+function eachPan(s: string, replacePan: (match: string) => string): string {
+  if (!/\d{4}/.test(s)) return s;
+  const scan = (t: string) => t.replace(PAN_RE, (m) => (luhnValid(m.replace(/[ -]/g, '')) ? replacePan(m) : m));
+  let result = '';
+  let last = 0;
+  for (const m of s.matchAll(UUID_RE)) {
+    result += scan(s.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return result + scan(s.slice(last));
+}
+
+/** Replaces every IBAN and Luhn-valid card number inside `s` with `replacement` (logs: nothing of them stays). */
+export function replaceSensitiveValues(s: string, replacement: string): string {
+  return eachPan(s.replace(IBAN_RE, replacement), () => replacement);
+}
+
+/** Masks every IBAN and Luhn-valid card number inside `s` (PAN 6+4, IBAN country + last 4): what may rest. */
+export function maskSensitiveValues(s: string): string {
+  return eachPan(s.replace(IBAN_RE, (m) => maskIban(m)), (m) => maskPan(m));
+}
+
+/** The kinds of sensitive value found inside `s` (empty when none). */
+export function detectSensitiveValues(s: string): ('pan' | 'iban')[] {
+  const found: ('pan' | 'iban')[] = [];
+  if (new RegExp(IBAN_RE.source).test(s)) found.push('iban');
+  let pan = false;
+  eachPan(s, (m) => ((pan = true), m));
+  if (pan) found.push('pan');
+  return found;
+}
