@@ -28,12 +28,6 @@ import type { FunctionSpec } from './inventory.js';
  * permission. WEBHOOK_PATH_OVERRIDES is read by the local gateway only; in AWS the routes carry the paths.
  */
 
-/**
- * The variable naming the suite's data key secret (`ENV.dataKeySecretId`, which the data part of issue 12
- * adds to shared/config/env.ts with this value): base64 of 32 random bytes, the root of the keyed HMACs
- * and seals.
- */
-export const dataKeySecretIdEnv = 'DATA_KEY_SECRET_ID';
 
 export type SuiteTable = 'idempotency' | 'ledger' | 'inbox';
 
@@ -171,10 +165,10 @@ export function accessFor(spec: FunctionSpec): Access {
         case 'webhook-queue':
           return { ...none, webhookToken: true, dataKey: true, data: ['webhookProcessor'], putEvents: true };
         case 'schedule':
-          return { ...none, apiKey: true, dataKey: true, data: ['reconcile'], sendReconcileQueue: true, putEvents: true, invokeReconcile: true };
+          return { ...none, apiKey: true, data: ['reconcile'], sendReconcileQueue: true, putEvents: true, invokeReconcile: true };
         case 'reconcile-queue':
           // The worker finishing the last batch finalizes the run (discrepancy events on the bus).
-          return { ...none, apiKey: true, dataKey: true, data: ['reconcileUsers'], putEvents: true };
+          return { ...none, apiKey: true, data: ['reconcileUsers'], putEvents: true };
       }
   }
 }

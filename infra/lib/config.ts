@@ -33,6 +33,8 @@ export interface SuiteConfig {
   accountConcurrency: number;
   /** JSON passed to P100_UPSTREAM_OVERRIDES / WEBHOOK_PATH_OVERRIDES unchanged (validated as JSON objects). */
   upstreamOverrides: string | undefined;
+  /** JSON passed to P100_CURRENCY_RULES of functions calling P100 (per-currency amount precision and bound). */
+  currencyRules: string | undefined;
   webhookPathOverrides: Record<string, string>;
   /** Production keeps data and has alarms wired to SNS; staging may be destroyed. */
   retainData: boolean;
@@ -129,6 +131,7 @@ export function readConfig(node: ContextReader): SuiteConfig {
     if (typeof p !== 'string' || !p.startsWith('/webhook/')) throw new InvalidContextError('webhookPathOverrides', `entry "${name}" must be a path starting with /webhook/`);
   }
   const upstream = jsonObject(node, 'upstreamOverrides');
+  const currencyRules = jsonObject(node, 'currencyRules');
 
   const apiThrottle: Throttle = { rateLimit: int(node, 'apiRateLimit', 50, 1, 10_000), burstLimit: int(node, 'apiBurstLimit', 100, 1, 5_000) };
   const webhookThrottle: Throttle = { rateLimit: int(node, 'webhookRateLimit', 20, 1, 10_000), burstLimit: int(node, 'webhookBurstLimit', 40, 1, 5_000) };
@@ -164,6 +167,7 @@ export function readConfig(node: ContextReader): SuiteConfig {
     },
     accountConcurrency: int(node, 'accountConcurrency', 1000, 1, 1_000_000),
     upstreamOverrides: upstream ? JSON.stringify(upstream) : undefined,
+    currencyRules: currencyRules ? JSON.stringify(currencyRules) : undefined,
     webhookPathOverrides: webhookPaths as Record<string, string>,
     retainData: production,
     logRetentionDays: production ? 365 : 30,

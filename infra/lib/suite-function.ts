@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.js';
 import { jobs } from '../../shared/jobs.js';
-import { accessFor, dataKeySecretIdEnv, reservedConcurrencyFor, sizingFor, tableActionsOf, type Access, type SuiteTable } from './access.js';
+import { accessFor, reservedConcurrencyFor, sizingFor, tableActionsOf, type Access, type SuiteTable } from './access.js';
 import type { SuiteConfig } from './config.js';
 import type { SuiteCore } from './core.js';
 import type { FunctionSpec } from './inventory.js';
@@ -146,6 +146,7 @@ export class SuiteFunction extends Construct {
       this.#env(ENV.apiKeySecretId, core.apiKeySecret.secretArn);
       this.#env(ENV.p100BaseUrl, config.p100BaseUrl);
       if (config.upstreamOverrides) this.#env(ENV.upstreamOverrides, config.upstreamOverrides);
+      if (config.currencyRules) this.#env(ENV.currencyRules, config.currencyRules);
     }
     if (access.webhookToken) {
       this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.webhookTokenSecret.secretArn]);
@@ -153,7 +154,7 @@ export class SuiteFunction extends Construct {
     }
     if (access.dataKey) {
       this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.dataKeySecret.secretArn]);
-      this.#env(dataKeySecretIdEnv, core.dataKeySecret.secretArn);
+      this.#env(ENV.dataKeySecretId, core.dataKeySecret.secretArn);
     }
     this.#tables();
     if (access.sendWebhookQueue) {

@@ -12,6 +12,7 @@
  * `{"eth":{"decimals":18},"eur":{"maxIntegerDigits":7}}`, read once at load, so the handlers and the
  * document served by `GET /openapi.json` in the same deployment follow the same values.
  */
+import { ENV } from '../config/env.js';
 
 export const CRYPTO_CURRENCIES = ['btc', 'eth', 'ltc', 'doge', 'pol', 'usdc', 'usdt', 'eurt'] as const;
 export const CURRENCIES = ['eur', ...CRYPTO_CURRENCIES] as const;
@@ -36,7 +37,7 @@ const DEFAULT_RULES: Readonly<Record<Currency, CurrencyRule>> = {
   eurt: { decimals: 6, maxIntegerDigits: 9 },
 };
 
-export const CURRENCY_RULES_ENV = 'P100_CURRENCY_RULES';
+export const CURRENCY_RULES_ENV = ENV.currencyRules;
 
 /** Applies `P100_CURRENCY_RULES` over the defaults; a malformed value fails at cold start, loudly. */
 export function currencyRules(raw: string | undefined = process.env[CURRENCY_RULES_ENV]): Readonly<Record<Currency, CurrencyRule>> {

@@ -20,6 +20,8 @@ export const ENV = {
   dataKeySecretId: 'DATA_KEY_SECRET_ID',
   /** JSON `{ "<operationId>": { "method"?: "GET", "path"?: "/v1/..." } }`: upstream overrides (ASSUMPTIONS.md). */
   upstreamOverrides: 'P100_UPSTREAM_OVERRIDES',
+  /** JSON `{ "<currency>": { "decimals"?: n, "maxIntegerDigits"?: n } }`: per-currency amount rules over shared/catalog/currencies.ts. */
+  currencyRules: 'P100_CURRENCY_RULES',
   /** JSON `{ "<webhook name>": "/webhook/..." }`: partner-side webhook path overrides. */
   webhookPathOverrides: 'WEBHOOK_PATH_OVERRIDES',
   /** Seconds a secret value is cached in a warm container (default 300). */

@@ -78,6 +78,14 @@ export function components(named: Record<string, unknown> = {}): Record<string, 
         description: 'A new key per intended operation (a UUID is fine). Scoped to the operation; kept 24 h.',
         schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
       },
+      IdempotencyKeyOptional: {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'Optional on writes: with a key, a resend with the same key and payload replays the first answer (`Idempotent-Replayed: true`) for 24 h, another payload is refused (422), and a resend while the first runs gets 409 with `Retry-After`. A new key per intended operation; scoped to the operation.',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
+      },
     },
     headers: {
       RequestId: { description: 'The request id (the caller\'s `x-request-id` when it is a safe token); it is in every log line.', schema: { type: 'string' } },

@@ -9,7 +9,7 @@ import { linksOf } from './links.js';
  * The OpenAPI 3.1 document of the company-facing API, generated from the catalog (ARCHITECTURE.md
  * "Company-facing API"): one operation per catalog entry with its operationId, parameters, request and
  * response schemas (zod 4's own JSON Schema output, draft 2020-12, which OpenAPI 3.1 uses), the
- * Idempotency-Key header on money operations, problem+json errors and the IAM (SigV4) scheme.
+ * Idempotency-Key header on money operations (optional on writes), problem+json errors and the IAM (SigV4) scheme.
  */
 
 export const API_VERSION = '1.0.0';
@@ -98,6 +98,8 @@ function parametersOf(op: Operation, collector: SchemaCollector): Record<string,
     }
   }
   if (op.kind === 'money') params.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  // Writes accept a key too (issue 13 item 7): the same header, optional.
+  if (op.kind === 'write') params.push({ $ref: '#/components/parameters/IdempotencyKeyOptional' });
   return params;
 }
 
@@ -121,7 +123,7 @@ function operationObject(op: Operation, collector: SchemaCollector): Record<stri
     description: STATUS_TEXT[success] ?? 'Success',
     headers: {
       'x-request-id': { $ref: '#/components/headers/RequestId' },
-      ...(money ? { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } } : {}),
+      ...(op.kind !== 'read' ? { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } } : {}),
     },
     content: { 'application/json': { schema: collector.add(op.response, 'output'), ...(example ? { example: example.response } : {}) } },
     ...(links ? { links } : {}),

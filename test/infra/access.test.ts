@@ -78,8 +78,8 @@ describe('accessFor decides grants from catalog data', () => {
 
   it('gives the jobs what their code touches, the data key included', () => {
     expect(accessFor(job('webhook-queue'))).toEqual({ ...nothing, webhookToken: true, dataKey: true, data: ['webhookProcessor'], putEvents: true });
-    expect(accessFor(job('schedule'))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['reconcile'], sendReconcileQueue: true, putEvents: true, invokeReconcile: true });
-    expect(accessFor(job('reconcile-queue'))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['reconcileUsers'], putEvents: true });
+    expect(accessFor(job('schedule'))).toEqual({ ...nothing, apiKey: true, data: ['reconcile'], sendReconcileQueue: true, putEvents: true, invokeReconcile: true });
+    expect(accessFor(job('reconcile-queue'))).toEqual({ ...nothing, apiKey: true, data: ['reconcileUsers'], putEvents: true });
   });
 
   it('gives webhook receivers the webhook token, the data key and their inbox path', () => {

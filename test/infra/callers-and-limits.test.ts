@@ -4,9 +4,9 @@
  * that no runaway function starves the money path, and the data key with its grants.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../shared/config/env.js';
 import { operations } from '../../shared/catalog/index.js';
 import { webhookHealthPath, webhooks } from '../../shared/webhooks/catalog.js';
-import { dataKeySecretIdEnv } from '../../infra/lib/access.js';
 import { dataKeyExcludedCharacters } from '../../infra/lib/core.js';
 import { functionSpecs, webhookFunctionName, type FunctionSpec } from '../../infra/lib/inventory.js';
 import { allResources, functionNamed, synthSuite, type CfnResource, type StackTemplate, type Synthesized } from './synth.js';
@@ -198,7 +198,7 @@ describe('the data key', () => {
     expect(Buffer.from('A'.repeat(43), 'base64')).toHaveLength(32);
   });
 
-  it(`names the secret in ${dataKeySecretIdEnv} exactly for money and write operations, receivers, the processor and the reconciliation jobs`, () => {
+  it(`names the secret in ${ENV.dataKeySecretId} exactly for money and write operations, receivers and the processor (not the reconciliation jobs: they fingerprint and seal nothing)`, () => {
     const expected = (spec: FunctionSpec): boolean => {
       switch (spec.kind) {
         case 'operation':
@@ -209,14 +209,14 @@ describe('the data key', () => {
         case 'openApi':
           return false;
         case 'job':
-          return true;
+          return spec.job.trigger === 'webhook-queue';
       }
     };
     for (const spec of functionSpecs()) {
       const fn = functionNamed(s, spec.name)!;
       const grant = fn.statements.filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes('DataKeySecret'));
       expect(grant.length === 1, spec.name).toBe(expected(spec));
-      expect(fn.env[dataKeySecretIdEnv] !== undefined, spec.name).toBe(expected(spec));
+      expect(fn.env[ENV.dataKeySecretId] !== undefined, spec.name).toBe(expected(spec));
     }
   });
 

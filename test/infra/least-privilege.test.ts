@@ -3,7 +3,6 @@ import { operations } from '../../shared/catalog/index.js';
 import { ENV } from '../../shared/config/env.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
 import { jobs } from '../../shared/jobs.js';
-import { dataKeySecretIdEnv } from '../../infra/lib/access.js';
 import { functionSpecs, webhookFunctionName } from '../../infra/lib/inventory.js';
 import { functionNamed, routeFor, synthSuite, type DeployedFunction, type Synthesized } from './synth.js';
 
@@ -105,7 +104,7 @@ describe('least privilege, read from the IAM policies in the templates', () => {
       [ENV.eventBusName, (fn) => actionsOf(fn).includes('events:PutEvents')],
       [ENV.reconcileFunctionName, (fn) => actionsOf(fn).includes('lambda:InvokeFunction')],
       [ENV.uploadBucket, (fn) => actionsOf(fn).some((a) => a.startsWith('s3:'))],
-      [dataKeySecretIdEnv, (fn) => touches(fn, 'DataKeySecret')],
+      [ENV.dataKeySecretId, (fn) => touches(fn, 'DataKeySecret')],
     ];
     for (const { spec, fn } of everyFunction()) {
       for (const [name, granted] of pairs) expect(fn.env[name] !== undefined, `${spec.name}: ${name}`).toBe(granted(fn));
@@ -126,7 +125,7 @@ describe('least privilege, read from the IAM policies in the templates', () => {
 
   it('sets only environment variables that ENV documents', () => {
     // The data key's variable joins ENV in the data part of issue 12 (same name); until then access.ts names it.
-    const documented = new Set<string>([...Object.values(ENV), dataKeySecretIdEnv]);
+    const documented = new Set<string>(Object.values(ENV));
     for (const { spec, fn } of everyFunction()) {
       for (const name of Object.keys(fn.env)) expect(documented.has(name), `${spec.name}: ${name}`).toBe(true);
     }
@@ -189,7 +188,7 @@ describe('capabilities of the local operations and jobs (present in the catalog)
     const other = fn.statements.filter((st) => !own.some((name) => JSON.stringify(st.Resource).includes(name)));
     expect(other.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
     expect(actionsOf(fn)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage']));
-    expect(Object.keys(fn.env).sort()).toEqual([ENV.inboxTable, ENV.stage, ENV.webhookQueueUrl, ENV.idempotencyTable, dataKeySecretIdEnv].sort());
+    expect(Object.keys(fn.env).sort()).toEqual([ENV.inboxTable, ENV.stage, ENV.webhookQueueUrl, ENV.idempotencyTable, ENV.dataKeySecretId].sort());
   });
 
   it('gives every job a function and the OpenAPI document nothing', () => {
