@@ -9,6 +9,10 @@ export default defineConfig({
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: '.ci/vitest-results.json' }]],
     maxWorkers: 2,
+    // A quiet run: handler logs and EMF metric lines (routed through vitest's console by test/setup.ts) and any
+    // console output are printed only under a failing test, suite or file.
+    setupFiles: ['test/setup.ts'],
+    silent: 'passed-only',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The AWS SDK warns that Node 20 loses support in 2027; Lambda runs nodejs24.x. Noise in test output.
