@@ -6,6 +6,7 @@
  *
  * Seeded (a failure reproduces) and bounded (a second or two each on the 2-core CI machine).
  */
+import { CURRENCY_RULES } from '../../shared/catalog/currencies.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOperation, operationHandler, setP100Client, type P100Client, type P100Request } from '../../shared/index.js';
@@ -63,19 +64,25 @@ async function post(rawBody: string, opts: { base64?: boolean; contentType?: str
 }
 
 const CURRENCIES = ['eur', 'btc', 'eth', 'usdc'] as const;
-const amount = fc
-  .tuple(fc.nat({ max: 10_000_000 }), fc.option(fc.stringMatching(/^\d{1,18}$/), { nil: undefined }))
-  .map(([whole, frac]) => (frac === undefined ? String(whole) : `${whole}.${frac}`))
-  .filter((s) => /[1-9]/.test(s));
-/** A lock request the schema accepts, currencies in any letter case. */
+/** An amount within `currency`'s rule (shared/catalog/currencies.ts): its decimals, below its upper bound, above 0. */
+const amountIn = (currency: (typeof CURRENCIES)[number]) => {
+  const { decimals, maxIntegerDigits } = CURRENCY_RULES[currency];
+  return fc
+    .tuple(fc.nat({ max: Math.min(10 ** maxIntegerDigits - 1, 10_000_000) }), fc.option(fc.stringMatching(new RegExp(`^\\d{1,${decimals}}$`)), { nil: undefined }))
+    .map(([whole, frac]) => (frac === undefined ? String(whole) : `${whole}.${frac}`))
+    .filter((s) => /[1-9]/.test(s));
+};
+/** A lock request the schema accepts, currencies in lower or upper case; the amount is in currencyFrom. */
 const validLock = fc
-  .tuple(fc.constantFrom(...CURRENCIES), fc.constantFrom(...CURRENCIES), amount, fc.boolean(), fc.boolean())
+  .tuple(fc.constantFrom(...CURRENCIES), fc.constantFrom(...CURRENCIES), fc.boolean(), fc.boolean())
   .filter(([from, to]) => from !== to)
-  .map(([from, to, amt, upperFrom, upperTo]) => ({
-    currencyFrom: upperFrom ? from.toUpperCase() : from,
-    currencyTo: upperTo ? to.toUpperCase() : to,
-    amount: amt,
-  }));
+  .chain(([from, to, upperFrom, upperTo]) =>
+    amountIn(from).map((amt) => ({
+      currencyFrom: upperFrom ? from.toUpperCase() : from,
+      currencyTo: upperTo ? to.toUpperCase() : to,
+      amount: amt,
+    })),
+  );
 
 /** Valid JSON text of a value, written differently: compact, indented, or with every character \u-escaped. */
 function spellings(value: unknown): string[] {
