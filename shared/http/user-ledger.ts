@@ -1,7 +1,8 @@
 import type { Operation, OperationInput } from '../catalog/types.js';
 import { logger } from '../log/logger.js';
 import { P100OutcomeUnknownError } from '../p100/errors.js';
-import { setUserFact, upsertUser } from '../store/users.js';
+import { applyUserTransition, setUserFact, upsertUser } from '../store/users.js';
+import { lifecycleOfUserFact } from '../webhooks/lifecycles.js';
 import { readPath } from './money.js';
 import type { OperationImpl } from './operation-handler.js';
 
@@ -49,6 +50,19 @@ export function withUserLedger(op: Operation, impl: OperationImpl): OperationImp
     });
     await setUserFact({ externalUserId, fact: `step:${op.operationId}`, value: outcome, at, source });
     if (outcome !== 'ACCEPTED') return;
-    for (const [fact, value] of Object.entries(mapping?.facts ?? {})) await setUserFact({ externalUserId, fact, value, at, source });
+    for (const [fact, value] of Object.entries(mapping?.facts ?? {})) {
+      if (typeof value === 'string' && lifecycleOfUserFact(fact)) await moveLifecycle(externalUserId, fact, value, at, source);
+      else await setUserFact({ externalUserId, fact, value, at, source });
+    }
+  }
+
+  /**
+   * A lifecycle fact (user status: suspend, unsuspend, delete) moves along its transition table
+   * (shared/webhooks/lifecycles.ts), like a webhook would move it. It is left unannounced: the webhook
+   * P100 sends for it (or reconciliation, where none comes: delete) publishes it, once (ASSUMPTIONS.md E12).
+   */
+  async function moveLifecycle(externalUserId: string, fact: string, value: string, at: string, source: string): Promise<void> {
+    const r = await applyUserTransition({ externalUserId, fact, status: value, at, source, announced: false });
+    if (!r.applied && r.reason !== 'equal') logger.warn('user step accepted by P100 is no transition from the ledger state; reconciliation will check', { operationId: op.operationId, fact, reason: r.reason });
   }
 }

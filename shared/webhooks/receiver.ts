@@ -6,9 +6,10 @@ import { problemErrors, requestContext } from '../http/middlewares.js';
 import { HttpProblem } from '../http/problem.js';
 import { logger } from '../log/logger.js';
 import { secretCache } from '../secrets/index.js';
-import { storeInboxEvent } from '../store/inbox.js';
+import { storeInboxEvent, type InboxEvent } from '../store/inbox.js';
 import { getWebhook, type WebhookDefinition } from './catalog.js';
 import { decodeWebhookBody, dedupKey, parseWebhookBody, splitSecrets } from './event.js';
+import { entityRef, entityVersion } from './entity.js';
 import { countWebhookMetric } from './metrics.js';
 import { seal, secretFingerprint } from './seal.js';
 import { WebhookTokenVerifier, type WebhookTokenSet } from './token.js';
@@ -58,7 +59,7 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
   const parsed = parseWebhookBody(def, decodeWebhookBody(event.body, event.isBase64Encoded));
   const { token } = await webhookTokenVerifier().tokens();
   const { clear, secrets } = splitSecrets(def, parsed.entity);
-  const key = dedupKey(def, parsed.entity, (v) => secretFingerprint(token, v));
+  const keyOf = (occurrence: number) => dedupKey(def, parsed.entity, (v) => secretFingerprint(token, v), occurrence);
   const stored = await storeInboxEvent(
     {
       webhook: def.name,
@@ -71,7 +72,8 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
       ...(Object.keys(secrets).length ? { sealed: seal(token, secrets, sealAad(def.name, parsed.entityId)) } : {}),
       receivedAt: new Date().toISOString(),
     },
-    key,
+    keyOf,
+    (existing) => stillCurrent(def, existing, parsed.entity),
   );
   const { eventId, state } = stored.event;
   const fields = { webhook: def.name, eventId, entityId: parsed.entityId, status: parsed.status, envelope: parsed.envelope };
@@ -95,6 +97,17 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
   countWebhookMetric('WebhookReceived', def.name);
   logger.info('webhook received', { ...fields, duplicate: !stored.created });
   return json(200, { received: true, duplicate: !stored.created, eventId });
+}
+
+/**
+ * ASSUMPTIONS.md E9: an identical body is a redelivery of a processed event only while the entity is still
+ * at the state version that event's decision left it at. Read only when a body comes again (bench B3).
+ */
+async function stillCurrent(def: WebhookDefinition, existing: InboxEvent, entity: Record<string, unknown>): Promise<boolean> {
+  const recorded = existing.outcome?.version;
+  if (recorded === undefined) return true;
+  const now = await entityVersion(entityRef(def, { ...(existing.entityId ? { entityId: existing.entityId } : {}), ...(existing.externalUserId ? { externalUserId: existing.externalUserId } : {}), entity }));
+  return now === undefined || now === recorded;
 }
 
 /** Additional data bound to a sealed value: it opens only for the event it was sealed for. */
