@@ -190,7 +190,7 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
     values[':g1s'] = `${at}#${input.type}#${input.id}`;
     update = `SET ${sets.join(', ')}, #g1 = :open, #g1s = if_not_exists(#g1s, :g1s) REMOVE verify`;
   }
-  const from = predecessors(lc, status);
+  const from = input.force ? [] : predecessors(lc, status);
   from.forEach((f, i) => (values[`:from${i}`] = f));
   const valid = from.length ? `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})` : 'attribute_not_exists(pk)';
   const condition = input.force

@@ -152,3 +152,12 @@ export function dedupKey(
   for (const [k, v] of Object.entries(secrets)) masked[k] = `hmac:${fingerprint(canonicalJson(v))}`;
   return hash(`${def.name}\n${canonicalJson(masked)}${occurrence > 0 ? `\n#${occurrence}` : ''}`);
 }
+
+/**
+ * The eventId of a state reconciliation published (shared/reconcile/repair.ts): the same run repairing
+ * the same entity to the same status always gives the same id, so consumers dedupe a re-published repair.
+ * Computed by `dedupKey` over a synthetic entity, so every key of the webhook path has one formula.
+ */
+export function repairEventId(def: WebhookDefinition, runId: string, entityId: string, status: string, hash: Digest = sha256Digest): string {
+  return dedupKey(def, { source: 'reconciliation', runId, entityId, status }, (v) => v, 0, hash);
+}

@@ -29,6 +29,8 @@ export interface Lifecycle {
   edges: readonly LifecycleEdge[];
   /** Webhook (shared/webhooks/catalog.ts) whose detail-type a change of this lifecycle is published as. */
   webhook?: string;
+  /** Detail-type of a change of a lifecycle no webhook announces (card status: reconciliation publishes it). */
+  detailType?: string;
   /** What P100 lets us read back for reconciliation, or why nothing (ASSUMPTIONS.md R8). */
   read: string;
 }
@@ -170,6 +172,7 @@ export const lifecycles: Readonly<Record<LifecycleName, Lifecycle>> = {
       ...fan(['PENDING', 'ACTIVE', 'LOCKED_BY_USER', 'BLOCKED', 'SUSPENDED'], ['DELETED'], 'endpoints-part2.md §4, ASSUMPTIONS F11'),
       ...fan(['UNKNOWN'], ['PENDING', 'ACTIVE', 'LOCKED_BY_USER', 'BLOCKED', 'SUSPENDED', 'DELETED', 'FAILED'], 'ASSUMPTIONS R3'),
     ],
+    detailType: 'p100.card.status-changed',
     read: 'V2 list user cards (status per card; deleted cards are left out: F11)',
   },
   cardTransaction: operation('cardTransaction', ['AUTHORIZED', 'SETTLED', 'DECLINED', 'REVERSED'], [

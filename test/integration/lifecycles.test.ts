@@ -156,3 +156,63 @@ describe('observation 6: kept for the operator, never applied', () => {
     expect(s.local.queues.get('webhook')?.dlq ?? []).toHaveLength(0);
   });
 });
+
+describe('reconciliation repairs every readable lifecycle and publishes the repair as the webhook event', () => {
+  /** Starts a run over HTTP and waits for it and its user sweep. */
+  async function reconcile(): Promise<void> {
+    const started = await s.call('POST', '/operations/reconciliation/runs');
+    expect(started.status, started.text).toBe(202);
+    await s.local.reconciliation.idle();
+    const res = await s.call('GET', `/operations/reconciliation/reports/${String(started.body.runId)}`);
+    const errors = [...s.local.reconciliation.invoker.errors.map(String), ...s.local.reconciliation.queue.dlq.map((d) => d.body)];
+    expect(res.body.status, `${res.text} ${errors.join('; ')}`).toBe('COMPLETED');
+  }
+  const fromRecon = (webhook: string, entityId: string) => busEvents(s, { webhook, entityId }).filter((e) => e.detail.source === 'reconciliation').map((e) => String(e.detail.status));
+
+  it('a suspension whose webhook was lost, a refund whose webhook was lost, a POA approval whose webhook was lost', async () => {
+    await activeUser(s, 'lc-rec', { eur: '100' });
+    const card = await p100(s, 'POST', '/v1/card/virtual', { externalUserId: 'lc-rec', label: 'main', pin: '1234' });
+    const cardId = String(card.json.cardId);
+    await s.control('POST', `/_sandbox/cards/${cardId}/transactions`, { transactionId: 'lc-rec-tx', amount: '5.00', merchantName: 'Shop', status: 'SETTLED' });
+    expect(await poaUpload('lc-rec')).toBe(201);
+    await quiet();
+    expect(statuses('cardTransaction', 'lc-rec-tx')).toEqual(['SETTLED']);
+
+    await s.control('POST', '/_sandbox/webhooks/faults', { dropRate: 1 });
+    await s.control('POST', `/_sandbox/cards/${cardId}/transactions`, { transactionId: 'lc-rec-tx', status: 'REVERSED', amount: '5.00', merchantName: 'Shop' });
+    await s.control('POST', '/_sandbox/users/lc-rec/poa', { status: 'APPROVED' });
+    // Suspended at P100 directly (not through our API): only the lost webhook would have told us.
+    expect((await p100(s, 'PATCH', '/v1/user/suspend/lc-rec')).status).toBe(200);
+    await s.control('POST', '/_sandbox/webhooks/faults', { dropRate: 0 });
+    await quiet();
+    expect((await getLedgerUser('lc-rec'))?.facts.status?.value).toBe('ACTIVE');
+
+    await reconcile();
+    const user = await getLedgerUser('lc-rec');
+    expect(user?.facts.status?.value).toBe('SUSPENDED');
+    expect(user?.facts.poaStatus?.value).toBe('APPROVED');
+    expect((await getLedgerOperation('CARD_TRANSACTION', 'lc-rec-tx'))?.status).toBe('REVERSED');
+    expect(fromRecon('userStatus', 'lc-rec')).toEqual(['SUSPENDED']);
+    expect(fromRecon('poaVerificationStatus', 'lc-rec')).toEqual(['APPROVED']);
+    expect(fromRecon('cardTransaction', 'lc-rec-tx')).toEqual(['REVERSED']);
+    const suspended = busEvents(s, { webhook: 'userStatus', entityId: 'lc-rec' }).find((e) => e.detail.source === 'reconciliation');
+    expect(suspended?.detailType).toBe('p100.user.status-changed');
+    expect(suspended?.detail).toMatchObject({ previousStatus: 'ACTIVE', externalUserId: 'lc-rec' });
+    // The discrepancy events stay for operators.
+    expect(busEvents(s).some((e) => e.detailType === 'p100.reconciliation.discrepancy' && (e.detail as Record<string, unknown>).id === 'lc-rec')).toBe(true);
+
+    // A second run finds nothing left to repair and publishes nothing again.
+    const before = busEvents(s, { entityId: 'lc-rec' }).length;
+    await reconcile();
+    expect(busEvents(s, { entityId: 'lc-rec' })).toHaveLength(before);
+  });
+
+  it('a deletion (no webhook exists for it) is announced once by reconciliation', async () => {
+    await activeUser(s, 'lc-del');
+    await quiet();
+    expect((await s.call('DELETE', '/users/lc-del')).status).toBeLessThan(300);
+    expect((await getLedgerUser('lc-del'))?.facts.status?.value).toBe('DELETED');
+    await reconcile();
+    expect(fromRecon('userStatus', 'lc-del')).toEqual(['DELETED']);
+  });
+});
