@@ -1,6 +1,7 @@
 import { startTestSuite } from '../../test/support/suite.js';
 import { captureOutput } from '../lib/capture.js';
 import { runInvalidDrill, type InvalidDrillResult } from './invalid.js';
+import { runLifecycleDrill, type LifecycleDrillResult } from './lifecycle.js';
 import { runMoneyDrill, type MoneyDrillResult } from './money.js';
 import { scanLogs, sensitiveTraffic, type LogScanResult } from './secrets.js';
 import { DRILL_RECONCILE_ENV, settleAndDrain } from './support.js';
@@ -10,16 +11,19 @@ export interface DrillSizes {
   webhookOps: number;
   invalidRequests: number;
   faultRate: number;
+  /** Users walking the lifecycle drill's cyclic paths (8 entities each). */
+  lifecycleUsers: number;
 }
 
-export const FULL: DrillSizes = { moneyOps: 1000, webhookOps: 300, invalidRequests: 10_000, faultRate: 0.3 };
-export const REDUCED: DrillSizes = { moneyOps: 100, webhookOps: 40, invalidRequests: 1000, faultRate: 0.3 };
+export const FULL: DrillSizes = { moneyOps: 1000, webhookOps: 300, invalidRequests: 10_000, faultRate: 0.3, lifecycleUsers: 40 };
+export const REDUCED: DrillSizes = { moneyOps: 100, webhookOps: 40, invalidRequests: 1000, faultRate: 0.3, lifecycleUsers: 3 };
 
 export interface DrillReport {
   sizes: DrillSizes;
   money: MoneyDrillResult;
   webhooks: MoneyDrillResult;
   invalid: InvalidDrillResult;
+  lifecycle: LifecycleDrillResult;
   logs: LogScanResult;
   failures: string[];
   millis: number;
@@ -52,6 +56,8 @@ export async function runDrills(sizes: DrillSizes, seed = 7): Promise<DrillRepor
     const values = await sensitiveTraffic(suite, 'ds');
     await suite.close();
     suite = undefined;
+    // Its own suite: it turns the sandbox's automatic review approval off.
+    const lifecycle = await runLifecycleDrill({ users: sizes.lifecycleUsers, seed });
     cap.stop();
     const logs = scanLogs(cap.chunks.join(''), values);
     const failures: string[] = [];
@@ -64,8 +70,11 @@ export async function runDrills(sizes: DrillSizes, seed = 7): Promise<DrillRepor
     if (invalid.notProblemJson.length) failures.push(`invalid: ${invalid.notProblemJson.length} answer(s) not problem+json: ${invalid.notProblemJson.slice(0, 5).join('; ')}`);
     if (invalid.upstreamCallsDuring !== 0) failures.push(`invalid: ${invalid.upstreamCallsDuring} upstream call(s) during invalid requests: ${JSON.stringify(invalid.upstreamRoutes)}`);
     if (invalid.operationsCovered !== invalid.operationsInCatalog) failures.push(`invalid: ${invalid.operationsCovered} of ${invalid.operationsInCatalog} operations covered`);
+    if (lifecycle.stateMismatches.length) failures.push(`lifecycle: ${lifecycle.stateMismatches.length} state(s) not equal to P100's after reconciliation: ${lifecycle.stateMismatches.slice(0, 5).join('; ')}`);
+    if (lifecycle.invalidPaths.length) failures.push(`lifecycle: ${lifecycle.invalidPaths.length} published path(s) not valid or not ending at P100's state: ${lifecycle.invalidPaths.slice(0, 5).join('; ')}`);
+    if (lifecycle.notExactlyOnce.length) failures.push(`lifecycle: ${lifecycle.notExactlyOnce.length} entit(ies) with a delivered transition not published exactly once: ${lifecycle.notExactlyOnce.slice(0, 5).join('; ')}`);
     if (logs.hits.length) failures.push(`logs: ${logs.hits.length} sensitive value(s) found: ${logs.hits.map((h) => `${h.kind} after "${h.excerpt.slice(-60)}"`).join('; ')}`);
-    return { sizes, money, webhooks, invalid, logs, failures, millis: Math.round(performance.now() - t0) };
+    return { sizes, money, webhooks, invalid, lifecycle, logs, failures, millis: Math.round(performance.now() - t0) };
   } finally {
     cap.stop();
     await suite?.close();
@@ -83,6 +92,10 @@ export function describeDrills(r: DrillReport): string[] {
     m('webhooks (10% dropped, duplicated, reordered)', r.webhooks),
     `invalid requests: ${r.invalid.requests} over ${r.invalid.operationsCovered}/${r.invalid.operationsInCatalog} operations, answers ${JSON.stringify(r.invalid.byStatus)}; ` +
       `not 4xx ${r.invalid.not4xx.length}, not problem+json ${r.invalid.notProblemJson.length}, upstream calls ${r.invalid.upstreamCallsDuring}; ${(r.invalid.millis / 1000).toFixed(1)} s`,
+    `lifecycle: ${r.lifecycle.users} users, ${r.lifecycle.entities} entities, ${r.lifecycle.steps} steps, ${r.lifecycle.p100Transitions} P100 events; deliveries ${JSON.stringify(r.lifecycle.deliveries)}; ` +
+      `published ${r.lifecycle.published.webhook} from webhooks + ${r.lifecycle.published.reconciliation} repairs (${r.lifecycle.reconciliation.runs} runs, ${r.lifecycle.reconciliation.discrepancies} discrepancies); ` +
+      `state mismatches ${r.lifecycle.stateMismatches.length}, invalid paths ${r.lifecycle.invalidPaths.length}, not exactly once ${r.lifecycle.notExactlyOnce.length} of ${r.lifecycle.checkedExactlyOnce} checked ` +
+      `(${r.lifecycle.entitiesWithReorder} with a reordered event: state and path only; ${r.lifecycle.unreadableLost} older KYC verifications lost with no read); ${(r.lifecycle.millis / 1000).toFixed(1)} s`,
     `log scan: ${r.logs.valuesSearched} sensitive values searched in ${(r.logs.bytesScanned / 1024).toFixed(0)} KB (${r.logs.lines} lines) of handler output: ${r.logs.hits.length} hit(s)`,
     r.failures.length ? `FAILED:\n  - ${r.failures.join('\n  - ')}` : `PASSED (${(r.millis / 1000).toFixed(1)} s)`,
   ];

@@ -47,7 +47,7 @@ async function compareFact(ctx: RunContext, user: LedgerUser, fact: string, thei
   const publish = (previousStatus?: string) =>
     publishRepair(ctx, lc, { entityId: externalUserId, status: theirs, externalUserId, ...(previousStatus ? { previousStatus } : {}), data: { externalUserId, status: theirs, ...(fact.includes(':') ? { [suffixField(fact)]: fact.split(':')[1] } : {}) } });
   if (ours === theirs) {
-    if (current?.announced === false && (await markUserFactAnnounced(externalUserId, fact, current.v ?? 0, `reconciliation:${ctx.runId}`))) await publish();
+    if (current?.announced === false && (await markUserFactAnnounced(externalUserId, fact, current.v ?? 0, `reconciliation:${ctx.runId}`)) && current.lastTold !== theirs) await publish();
     return;
   }
   await report(

@@ -33,6 +33,11 @@ export interface UserFact {
   v?: number;
   /** false while our own call's change waits for an event to announce it; then the announcing eventId (or `reconciliation:<runId>`). */
   announced?: boolean | string;
+  /**
+   * While unannounced: the value consumers were last told. Two silent moves of our own (suspend, then
+   * unsuspend before P100's webhooks came) end where consumers already are: nothing to announce then.
+   */
+  lastTold?: string;
   /** Why reconciliation must check this fact against P100 (an event that was no valid transition). */
   verify?: string;
 }
@@ -152,7 +157,14 @@ export async function applyUserTransition(input: {
   if (input.force && verdict === 'equal') return { applied: false, reason: 'equal', ...(current ? { current, version: current.v ?? 0 } : {}) };
   const version = (current?.v ?? 0) + 1;
   // A first state (user created) needs no announcement; a move made by our own call does.
-  const fact: UserFact = { value: input.status, at: input.at, source: input.source, v: version, ...(input.announced === false && current !== undefined ? { announced: false } : {}) };
+  const lastTold = current === undefined ? undefined : current.announced === false ? current.lastTold : currentValue;
+  const fact: UserFact = {
+    value: input.status,
+    at: input.at,
+    source: input.source,
+    v: version,
+    ...(input.announced === false && current !== undefined ? { announced: false, ...(lastTold !== undefined ? { lastTold } : {}) } : {}),
+  };
   const names: Record<string, string> = { '#f': 'facts', '#k': input.fact, '#u': 'updatedAt' };
   const values: Record<string, unknown> = { ':fact': fact, ':now': new Date().toISOString() };
   // The condition pins the value we decided on: a concurrent change makes this one re-decide (raced).

@@ -137,7 +137,9 @@ async function applyToUser(item: InboxEvent, fact: string, externalUserId: strin
     case 'equal': {
       // Our own call set this state (user-ledger.ts) and nobody told consumers yet: this event announces it.
       const v = r.current?.v ?? 0;
-      if (r.current?.announced === false && (await markUserFactAnnounced(externalUserId, fact, v, item.eventId))) return { applied: true, announces: true, version: v };
+      const unannounced = r.current?.announced === false && (await markUserFactAnnounced(externalUserId, fact, v, item.eventId));
+      // Consumers already hold this value (our own moves went there and back): confirmed, nothing to tell.
+      if (unannounced && r.current?.lastTold !== status) return { applied: true, announces: true, version: v };
       return { applied: false, reason: 'duplicate', version: v };
     }
     case 'invalid':
