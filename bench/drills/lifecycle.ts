@@ -141,8 +141,9 @@ async function walkUser(s: TestSuite, u: string): Promise<{ entities: Entity[]; 
   const txPath = `/_sandbox/cards/${cardId}/transactions`;
   await step(() => s.control('POST', txPath, { transactionId: tx1, amount: '10.00', merchantName: 'Shop', status: 'AUTHORIZED' }));
   for (let i = 0; i < 3; i++) {
-    await step(() => p100(s, 'PATCH', '/v1/card/block', { externalUserId: u, cardId }));
-    await step(() => p100(s, 'PATCH', '/v1/card/unblock', { externalUserId: u, cardId }));
+    // Through our API: the block/unblock handlers move the card along its table themselves.
+    await step(() => api(s, 'POST', `/users/${u}/cards/${cardId}/block`));
+    await step(() => api(s, 'POST', `/users/${u}/cards/${cardId}/unblock`));
   }
   await step(() => s.control('POST', txPath, { transactionId: tx1, amount: '10.00', merchantName: 'Shop', status: 'SETTLED' }));
   await step(() => s.control('POST', txPath, { transactionId: tx2, amount: '3.00', merchantName: 'Cafe', status: 'SETTLED' }));
@@ -269,7 +270,9 @@ export async function runLifecycleDrill(opts: LifecycleDrillOptions): Promise<Li
       const fromWebhook = events.filter((ev) => ev.detail.source !== 'reconciliation').map((ev) => String(ev.detail.status));
       result.published.webhook += fromWebhook.length;
       result.published.reconciliation += published.length - fromWebhook.length;
-      if (!validPath(e.lc, events.map((ev) => ({ status: String(ev.detail.status), repair: ev.detail.source === 'reconciliation' }))) || published.at(-1) !== theirs) result.invalidPaths.push(`${e.key}: published [${published.join(' → ')}], P100 ${theirs ?? '(none)'}`);
+      // A lifecycle no webhook carries (card status) publishes only repairs: none is fine when the ledger agrees.
+      const silentOk = published.length === 0 && e.webhook === 'card' && ours === theirs;
+      if (!silentOk && (!validPath(e.lc, events.map((ev) => ({ status: String(ev.detail.status), repair: ev.detail.source === 'reconciliation' }))) || published.at(-1) !== theirs)) result.invalidPaths.push(`${e.key}: published [${published.join(' → ')}], P100 ${theirs ?? '(none)'}`);
       result.p100Transitions += own.length;
       if (own.some((d) => d.reordered)) {
         result.entitiesWithReorder++;
