@@ -299,7 +299,7 @@ export async function runLifecycleDrill(opts: LifecycleDrillOptions): Promise<Li
       result.published.reconciliation += published.length - fromWebhook.length;
       // A lifecycle no webhook carries (card status) publishes only repairs: none is fine when the ledger agrees.
       const silentOk = published.length === 0 && e.webhook === 'card' && ours === theirs;
-      if (!silentOk && (!validPath(e.lc, events.map((ev) => ({ status: String(ev.detail.status), repair: ev.detail.source === 'reconciliation' }))) || published.at(-1) !== theirs)) result.invalidPaths.push(`${e.key}: published [${published.join(' → ')}], P100 ${theirs ?? '(none)'}`);
+      if (!silentOk && (!validPath(e.lc, events.map((ev) => ({ status: String(ev.detail.status), repair: ev.detail.source === 'reconciliation' }))) || published.at(-1) !== theirs)) result.invalidPaths.push(`${e.key}: published [${events.map((ev) => `${String(ev.detail.previousStatus ?? '∅')}→${String(ev.detail.status)}${ev.detail.source === 'reconciliation' ? ' (recon)' : ''}`).join(', ')}], P100 ${theirs ?? '(none)'}, deliveries [${own.map((d) => `${String(d.body.status)}${d.status === 'DROPPED' ? ' dropped' : ''}${d.reordered ? ' reordered' : ''}`).join(', ')}]`);
       result.p100Transitions += own.length;
       if (own.some((d) => d.reordered)) {
         result.entitiesWithReorder++;

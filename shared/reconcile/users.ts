@@ -1,5 +1,5 @@
 import { applyStatus, getLedgerOperation } from '../store/ledger.js';
-import { applyUserTransition, getLedgerUser, markUserFactAnnounced, setUserFact, type LedgerUser } from '../store/users.js';
+import { applyUserTransition, getLedgerUser, isQuietMove, markUserFactAnnounced, setUserFact, type LedgerUser } from '../store/users.js';
 import { lifecycleOfUserFact, lifecycles } from '../webhooks/lifecycles.js';
 import { report, type RunContext } from './context.js';
 import { reconcileAccountHistory } from './history.js';
@@ -55,8 +55,10 @@ async function compareFact(ctx: RunContext, user: LedgerUser, fact: string, thei
     `USER#${externalUserId}#${cls}#${fact}`,
     { class: cls, type: 'USER', id: externalUserId, ours: { [fact]: ours ?? null }, theirs: { [fact]: theirs } },
     async () => {
-      const r = await applyUserTransition({ externalUserId, fact, status: theirs, at: new Date().toISOString(), source: `reconciliation:${ctx.runId}`, force: true, user });
-      if (r.applied) await publish(ours);
+      const quiet = isQuietMove(current, theirs);
+      const r = await applyUserTransition({ externalUserId, fact, status: theirs, at: new Date().toISOString(), source: `reconciliation:${ctx.runId}`, force: true, user, ...(quiet ? { quiet } : {}) });
+      // Consumers hold the last announced value; where that is P100's, the repair is not news to them.
+      if (r.applied && !quiet) await publish(current?.announced === false ? current.lastTold : ours);
       return r.applied;
     },
   );

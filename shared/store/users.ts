@@ -38,6 +38,8 @@ export interface UserFact {
    * unsuspend before P100's webhooks came) end where consumers already are: nothing to announce then.
    */
   lastTold?: string;
+  /** Set by an event that moved the fact back to what consumers were last told: nothing was published for it. */
+  quiet?: boolean;
   /** Why reconciliation must check this fact against P100 (an event that was no valid transition). */
   verify?: string;
 }
@@ -131,6 +133,11 @@ export type TransitionResult =
  * @example
  * await applyUserTransition({ externalUserId: 'u1', fact: 'status', status: 'SUSPENDED', at, source: 'webhook:<eventId>' })
  */
+/** True when moving this fact to `status` tells consumers nothing new: our own silent moves left it unannounced, and consumers already hold `status`. */
+export function isQuietMove(current: UserFact | undefined, status: string): boolean {
+  return current?.announced === false && current.lastTold === status;
+}
+
 export async function applyUserTransition(input: {
   externalUserId: string;
   fact: string;
@@ -139,6 +146,8 @@ export async function applyUserTransition(input: {
   source: string;
   /** false: set by our own call, an event has yet to announce it (user-ledger.ts). */
   announced?: boolean;
+  /** The move returns to what consumers were last told (nothing to publish): recorded on the fact. */
+  quiet?: boolean;
   force?: boolean;
   user?: LedgerUser;
 }): Promise<TransitionResult> {
@@ -164,6 +173,7 @@ export async function applyUserTransition(input: {
     source: input.source,
     v: version,
     ...(input.announced === false && current !== undefined ? { announced: false, ...(lastTold !== undefined ? { lastTold } : {}) } : {}),
+    ...(input.quiet ? { quiet: true } : {}),
   };
   const names: Record<string, string> = { '#f': 'facts', '#k': input.fact, '#u': 'updatedAt' };
   const values: Record<string, unknown> = { ':fact': fact, ':now': new Date().toISOString() };

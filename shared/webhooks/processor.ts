@@ -16,7 +16,7 @@ import {
   type InboxOutcome,
 } from '../store/inbox.js';
 import { applyStatus, getLedgerOperation } from '../store/ledger.js';
-import { applyUserTransition, getLedgerUser, markUserFactAnnounced } from '../store/users.js';
+import { applyUserTransition, getLedgerUser, isQuietMove, markUserFactAnnounced } from '../store/users.js';
 import { getWebhook, webhookProcessingOf, type WebhookDefinition, type WebhookLedgerTarget } from './catalog.js';
 import { entityRef, MAX_ENTITY_ID_BYTES, oversized } from './entity.js';
 import { countWebhookMetric } from './metrics.js';
@@ -123,10 +123,18 @@ async function applyToUser(item: InboxEvent, fact: string, externalUserId: strin
   // Never create a user from a webhook: a user we did not create is the operator's to look at.
   if (!user) return { flag: 'unknown-user', detail: 'no such user in the ledger (never created here)' };
   const current = user.facts?.[fact];
-  if (current?.source === source) return { applied: true, version: current.v ?? 0 }; // ours, written before a crash
+  // Ours, written before a crash (a quiet one published nothing and still publishes nothing).
+  if (current?.source === source) return current.quiet ? { applied: false, reason: 'duplicate', version: current.v ?? 0 } : { applied: true, version: current.v ?? 0 };
   if (current?.announced === item.eventId) return { applied: true, announces: true, version: current.v ?? 0 };
-  const r = await applyUserTransition({ externalUserId, fact, status, at: item.receivedAt, source, user });
-  if (r.applied) return { applied: true, version: r.version, ...(r.previous !== undefined ? { previousStatus: r.previous } : {}) };
+  // Our own calls moved the fact away and back unannounced; this event brings it where consumers already are.
+  const quiet = isQuietMove(current, status);
+  const r = await applyUserTransition({ externalUserId, fact, status, at: item.receivedAt, source, user, ...(quiet ? { quiet } : {}) });
+  if (r.applied && quiet) return { applied: false, reason: 'duplicate', version: r.version };
+  if (r.applied) {
+    // Consumers know the last announced value, not our unannounced moves in between.
+    const told = current?.announced === false ? current.lastTold : r.previous;
+    return { applied: true, version: r.version, ...(told !== undefined ? { previousStatus: told } : {}) };
+  }
   switch (r.reason) {
     case 'unknown-user':
       return { flag: 'unknown-user', detail: 'no such user in the ledger (never created here)' };
