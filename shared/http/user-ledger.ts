@@ -65,7 +65,9 @@ export function withUserLedger(op: Operation, impl: OperationImpl): OperationImp
    * P100 sends for it (or reconciliation, where none comes: delete) publishes it, once (ASSUMPTIONS.md E12).
    */
   async function moveLifecycle(externalUserId: string, fact: string, value: string, at: string, source: string): Promise<void> {
-    const r = await applyUserTransition({ externalUserId, fact, status: value, at, source, announced: false });
+    let r = await applyUserTransition({ externalUserId, fact, status: value, at, source, announced: false });
+    // A webhook moved or announced the fact between our read and our write: decide again on what stands.
+    for (let i = 0; i < 3 && !r.applied && r.reason === 'raced'; i++) r = await applyUserTransition({ externalUserId, fact, status: value, at, source, announced: false });
     if (!r.applied && r.reason !== 'equal') logger.warn('user step accepted by P100 is no transition from the ledger state; reconciliation will check', { operationId: op.operationId, fact, reason: r.reason });
   }
 }

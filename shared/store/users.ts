@@ -181,8 +181,15 @@ export async function applyUserTransition(input: {
   let condition = 'attribute_exists(pk) AND attribute_not_exists(#f.#k)';
   if (currentValue !== undefined) {
     values[':cur'] = currentValue;
+    values[':false'] = false;
     names['#val'] = 'value';
-    condition = 'attribute_exists(pk) AND #f.#k.#val = :cur';
+    names['#ann'] = 'announced';
+    // Pin what the decision read: the value, and whether it was announced (an announcement racing this
+    // move changes what consumers hold, so the move must be decided again: `raced`).
+    condition =
+      current?.announced === false
+        ? 'attribute_exists(pk) AND #f.#k.#val = :cur AND #f.#k.#ann = :false'
+        : 'attribute_exists(pk) AND #f.#k.#val = :cur AND (attribute_not_exists(#f.#k.#ann) OR #f.#k.#ann <> :false)';
     if (!input.force) {
       const from = predecessors(lc, input.status);
       if (!from.includes(currentValue)) return { applied: false, reason: 'invalid' };
