@@ -10,11 +10,11 @@ import type { FunctionSpec } from './inventory.js';
  * |---|---|
  * | http/runtime.ts (P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
  * | http/idempotency.ts + http/money.ts (money operations only) | idempotency table, ledger |
- * | http/user-ledger.ts (operations with a `userLedger` mapping: user lifecycle steps) | ledger |
+ * | http/user-ledger.ts (operations with a `userLedger` mapping: user lifecycle steps; card block/unblock/delete) | ledger |
  * | callUpstream (every other operation calling P100) | nothing of ours: no table |
  * | documents/uploads.ts | upload bucket (put: createUploadUrl; get: addKycFile, addPoaFile) |
  * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
- * | webhooks/receiver.ts | webhook token secret, inbox, webhook queue |
+ * | webhooks/receiver.ts | webhook token secret, inbox, webhook queue, ledger (read: the entity's state version when a body repeats, ASSUMPTIONS E9) |
  * | webhooks/processor.ts | webhook token secret (opens sealed card codes), inbox, ledger, bus |
  * | reconcile/* | ledger, P100 (API key), reconcile queue (fan-out), bus (discrepancies), Lambda invoke of reconcile |
  *
@@ -72,6 +72,9 @@ function inboxOperationAccess(op: { area: string; operationId: string; kind: str
   return op.kind === 'read' ? { inbox: 'read' } : { inbox: 'readWrite', sendWebhookQueue: true };
 }
 
+/** Card steps that move the ledger's card along its lifecycle themselves (shared/http/user-ledger.ts CARD_STEPS). */
+const cardLedgerSteps: ReadonlySet<string> = new Set(['blockCard', 'unblockCard', 'deleteCard']);
+
 /** Operations that forward uploaded documents to P100 read them back from the upload bucket. */
 const uploadReaders: ReadonlySet<string> = new Set(['addKycFile', 'addPoaFile']);
 
@@ -86,13 +89,13 @@ export function accessFor(spec: FunctionSpec): Access {
         // withIdempotency (money only) keeps the Idempotency-Key record and writes the ledger entry;
         // withUserLedger records user lifecycle steps (entries with `userLedger`).
         idempotency: money ? 'readWrite' : 'none',
-        ledger: money || op.userLedger !== undefined ? 'readWrite' : 'none',
+        ledger: money || op.userLedger !== undefined || cardLedgerSteps.has(op.operationId) ? 'readWrite' : 'none',
         upload: uploadReaders.has(op.operationId) ? 'get' : 'none',
       };
       return { ...base, ...inboxOperationAccess(op), ...(localOperationAccess[op.operationId] ?? {}) };
     }
     case 'webhook':
-      return { ...none, webhookToken: true, inbox: 'readWrite', sendWebhookQueue: true };
+      return { ...none, webhookToken: true, inbox: 'readWrite', sendWebhookQueue: true, ledger: 'read' };
     case 'webhookHealth':
     case 'openApi':
       return none;

@@ -78,7 +78,7 @@ export interface RecordOperationInput {
 
 /**
  * Creates the operation if new; if it exists (a webhook raced ahead of our own write), applies the status
- * under the monotonic rule instead. One round trip in the common case.
+ * along its lifecycle's transition table instead. One round trip in the common case.
  */
 export async function recordOperation(input: RecordOperationInput): Promise<{ created: boolean; applied: boolean }> {
   const at = input.at ?? new Date().toISOString();

@@ -4,7 +4,8 @@ import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
 
 /**
  * Users in the ledger: pk `USER#<externalUserId>`, sk `PROFILE`, listed through gsi1 (`gsi1pk = USERS`).
- * User facts are not monotonic (ACTIVE ⇄ SUSPENDED), so each fact carries the time of the event that set
+ * Lifecycle facts (status, POA, KYC verification, KYC files) move along their transition tables
+ * (`applyUserTransition`); other facts (steps, flags) carry the time of the event that set
  * it and an older event never overwrites a newer one (per-field last-writer-wins on event time).
  */
 export type UserModel = 'KYC' | 'NO_KYC';
