@@ -241,9 +241,14 @@ function transitions(statuses: readonly string[]): string[] {
   return statuses.filter((x, i) => i === 0 || x !== statuses[i - 1]);
 }
 
-export async function runLifecycleDrill(opts: LifecycleDrillOptions): Promise<LifecycleDrillResult> {
+/**
+ * Runs the drill on `suite` (the other drills' suite: the shared P100 client and DynamoDB client of this
+ * process point at it), or on a suite of its own. Turns the sandbox's automatic review approval off while
+ * it runs and back on after.
+ */
+export async function runLifecycleDrill(opts: LifecycleDrillOptions, suite?: TestSuite): Promise<LifecycleDrillResult> {
   const t0 = performance.now();
-  const s = await startTestSuite({ seed: opts.seed ?? 11 });
+  const s = suite ?? (await startTestSuite({ seed: opts.seed ?? 11 }));
   ambiguous = 0;
   try {
     await s.control('POST', '/_sandbox/config', { autoApprove: false });
@@ -269,7 +274,8 @@ export async function runLifecycleDrill(opts: LifecycleDrillOptions): Promise<Li
     }
     await settleAndDrain(s);
 
-    const deliveries = (await s.control<{ deliveries: Delivery[] }>('GET', '/_sandbox/webhooks/deliveries')).deliveries;
+    // Only this drill's deliveries (the suite may carry other drills' before it).
+    const deliveries = (await s.control<{ deliveries: Delivery[] }>('GET', '/_sandbox/webhooks/deliveries')).deliveries.filter((d) => entities.some((e) => e.match(d)));
     const byStatus: Record<string, number> = {};
     for (const d of deliveries) {
       const k = d.duplicateOf !== null ? 'DUPLICATE' : d.reordered ? `${d.status}+REORDERED` : d.status;
@@ -323,6 +329,9 @@ export async function runLifecycleDrill(opts: LifecycleDrillOptions): Promise<Li
     result.millis = Math.round(performance.now() - t0);
     return result;
   } finally {
-    await s.close();
+    if (suite) {
+      await s.control('POST', '/_sandbox/config', { autoApprove: true }).catch(() => undefined);
+      await s.control('POST', '/_sandbox/webhooks/faults', { dropRate: 0, duplicateRate: 0, reorderRate: 0 }).catch(() => undefined);
+    } else await s.close();
   }
 }
