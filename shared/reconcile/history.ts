@@ -1,4 +1,4 @@
-import { applyStatus, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
+import { applyStatus, clearVerification, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
 import { lifecycleOfOperation } from '../webhooks/lifecycles.js';
 import { publishRepair } from './repair.js';
 import { forEachLimit, opDiscrepancyKey, pastDeadline, report, DeadlineReachedError, type PendingDiscrepancy, type RunContext } from './context.js';
@@ -128,6 +128,8 @@ export async function classifyEntry(ctx: RunContext, account: string, e: History
   }
   const note = statusNote(ctx.runId, e.id);
   const repairedBefore = op.history?.some((h) => h.note === note) ?? false;
+  // An event that was no valid transition marked it for verification: P100 agrees with the ledger.
+  if (op.verify && op.status === e.status && !repairedBefore) await clearVerification(op);
   if (op.status !== e.status || repairedBefore) {
     await report(ctx, opDiscrepancyKey(type, id, 'status-mismatch'), { class: 'status-mismatch', type, id, ours: ours(op), theirs: facts(e), account }, async () => {
       // Re-read after a crash: the repair stands; publish it again (same eventId, consumers dedupe).

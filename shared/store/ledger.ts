@@ -250,6 +250,30 @@ async function keepRejected(input: ApplyStatusInput, change: StatusChange, verif
   }
 }
 
+/**
+ * Reconciliation found P100 at the operation's own status: the `verify` mark is answered. A final status
+ * also leaves the open index again (the mark had put it back there). Conditional on the status it checked.
+ */
+export async function clearVerification(op: Pick<LedgerOperation, 'type' | 'id' | 'status'>): Promise<void> {
+  const final = isTerminal(op.status);
+  try {
+    roundTrips.count++;
+    const { doc, lib } = await dynamo();
+    await doc.send(
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: opKey(op.type, op.id),
+        UpdateExpression: final ? 'REMOVE #verify, gsi1pk, gsi1sk' : 'REMOVE #verify',
+        ConditionExpression: 'attribute_exists(#verify) AND #status = :status',
+        ExpressionAttributeNames: { '#verify': 'verify', '#status': 'status' },
+        ExpressionAttributeValues: { ':status': op.status },
+      }),
+    );
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
+  }
+}
+
 export async function getLedgerOperation(type: OperationType, id: string): Promise<LedgerOperation | undefined> {
   roundTrips.count++;
   const { doc, lib } = await dynamo();

@@ -207,6 +207,21 @@ describe('reconciliation repairs every readable lifecycle and publishes the repa
     expect(busEvents(s, { entityId: 'lc-rec' })).toHaveLength(before);
   });
 
+  it('an event that is no valid transition marks the entity for verification; reconciliation answers the mark', async () => {
+    // lc-tx-1 is REVERSED here and at P100 (observation 2); a late AUTHORIZED arrives.
+    const r = await deliver(s, '/webhook/card/transaction', { transactionId: 'lc-tx-1', externalUserId: 'lc-card', cardId: 'c', amount: '12.50', currency: 'eur', merchantName: 'Shop', status: 'AUTHORIZED', createdAt: '2026-01-01T00:00:00.000Z' });
+    const item = await inboxItem(r.json.eventId);
+    expect(item.outcome).toMatchObject({ applied: false, reason: 'invalid' });
+    const marked = await getLedgerOperation('CARD_TRANSACTION', 'lc-tx-1');
+    expect(marked).toMatchObject({ status: 'REVERSED', gsi1pk: 'OPEN' });
+    expect(marked?.verify).toMatch(/REVERSED → AUTHORIZED/);
+    await reconcile();
+    const checked = await getLedgerOperation('CARD_TRANSACTION', 'lc-tx-1');
+    expect(checked?.status).toBe('REVERSED');
+    expect(checked?.verify).toBeUndefined();
+    expect(checked?.gsi1pk).toBeUndefined();
+  });
+
   it('a deletion (no webhook exists for it) is announced once by reconciliation', async () => {
     await activeUser(s, 'lc-del');
     await quiet();
