@@ -1,5 +1,5 @@
 import { applyStatus, getLedgerOperation } from '../store/ledger.js';
-import { applyUserTransition, getLedgerUser, isQuietMove, markUserFactAnnounced, setUserFact, type LedgerUser } from '../store/users.js';
+import { applyUserTransition, clearUserFactVerification, getLedgerUser, isQuietMove, markUserFactAnnounced, setUserFact, type LedgerUser } from '../store/users.js';
 import { lifecycleOfUserFact, lifecycles } from '../webhooks/lifecycles.js';
 import { report, type RunContext } from './context.js';
 import { reconcileAccountHistory } from './history.js';
@@ -47,6 +47,7 @@ async function compareFact(ctx: RunContext, user: LedgerUser, fact: string, thei
   const publish = (previousStatus?: string) =>
     publishRepair(ctx, lc, { entityId: externalUserId, status: theirs, externalUserId, ...(previousStatus ? { previousStatus } : {}), data: { externalUserId, status: theirs, ...(fact.includes(':') ? { [suffixField(fact)]: fact.split(':')[1] } : {}) } });
   if (ours === theirs) {
+    if (current?.verify) await clearUserFactVerification(externalUserId, fact, theirs);
     if (current?.announced === false && (await markUserFactAnnounced(externalUserId, fact, current.v ?? 0, `reconciliation:${ctx.runId}`)) && current.lastTold !== theirs) await publish();
     return;
   }

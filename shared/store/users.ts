@@ -229,6 +229,26 @@ export async function markUserFactForVerification(externalUserId: string, fact: 
   }
 }
 
+/** Reconciliation found P100 at the fact's value: the verify mark is answered (conditional on that value). */
+export async function clearUserFactVerification(externalUserId: string, fact: string, value: string): Promise<void> {
+  try {
+    roundTrips.count++;
+    const { doc, lib } = await dynamo();
+    await doc.send(
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: userKey(externalUserId),
+        UpdateExpression: 'REMOVE #f.#k.#vf',
+        ConditionExpression: 'attribute_exists(#f.#k.#vf) AND #f.#k.#val = :v',
+        ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#vf': 'verify', '#val': 'value' },
+        ExpressionAttributeValues: { ':v': value },
+      }),
+    );
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
+  }
+}
+
 /**
  * Marks a fact announced (an event told consumers) by `by`, once: true for the caller that flipped it. The
  * condition on the version keeps a later change's own announcement intact.

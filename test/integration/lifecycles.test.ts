@@ -201,10 +201,17 @@ describe('reconciliation repairs every readable lifecycle and publishes the repa
     // The discrepancy events stay for operators.
     expect(busEvents(s).some((e) => e.detailType === 'p100.reconciliation.discrepancy' && (e.detail as Record<string, unknown>).id === 'lc-rec')).toBe(true);
 
+    // A stale POA event (WAITING after APPROVED) marks the fact; the next run finds P100 agreeing and answers the mark.
+    const stale = await deliver(s, '/webhook/poa-verification/status', { externalUserId: 'lc-rec', status: 'WAITING' });
+    expect((await inboxItem(stale.json.eventId)).outcome).toMatchObject({ applied: false, reason: 'invalid' });
+    expect((await getLedgerUser('lc-rec'))?.facts.poaStatus?.verify).toMatch(/APPROVED → WAITING/);
+
     // A second run finds nothing left to repair and publishes nothing again.
     const before = busEvents(s, { entityId: 'lc-rec' }).length;
     await reconcile();
     expect(busEvents(s, { entityId: 'lc-rec' })).toHaveLength(before);
+    expect((await getLedgerUser('lc-rec'))?.facts.poaStatus).toMatchObject({ value: 'APPROVED' });
+    expect((await getLedgerUser('lc-rec'))?.facts.poaStatus?.verify).toBeUndefined();
   });
 
   it('an event that is no valid transition marks the entity for verification; reconciliation answers the mark', async () => {
