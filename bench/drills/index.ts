@@ -1,6 +1,7 @@
 import { startTestSuite } from '../../test/support/suite.js';
 import { captureOutput } from '../lib/capture.js';
 import { runInvalidDrill, type InvalidDrillResult } from './invalid.js';
+import { runLifecycleDrill, type LifecycleDrillResult } from './lifecycle.js';
 import { runMoneyDrill, type MoneyDrillResult } from './money.js';
 import { scanLogs, sensitiveTraffic, type LogScanResult } from './secrets.js';
 import { collectStores, scanStores, STORES, type StoreScanResult, type StoreText } from './stores.js';
@@ -11,16 +12,19 @@ export interface DrillSizes {
   webhookOps: number;
   invalidRequests: number;
   faultRate: number;
+  /** Users walking the lifecycle drill's cyclic paths (8 entities each). */
+  lifecycleUsers: number;
 }
 
-export const FULL: DrillSizes = { moneyOps: 1000, webhookOps: 300, invalidRequests: 10_000, faultRate: 0.3 };
-export const REDUCED: DrillSizes = { moneyOps: 100, webhookOps: 40, invalidRequests: 1000, faultRate: 0.3 };
+export const FULL: DrillSizes = { moneyOps: 1000, webhookOps: 300, invalidRequests: 10_000, faultRate: 0.3, lifecycleUsers: 40 };
+export const REDUCED: DrillSizes = { moneyOps: 100, webhookOps: 40, invalidRequests: 1000, faultRate: 0.3, lifecycleUsers: 3 };
 
 export interface DrillReport {
   sizes: DrillSizes;
   money: MoneyDrillResult;
   webhooks: MoneyDrillResult;
   invalid: InvalidDrillResult;
+  lifecycle: LifecycleDrillResult;
   logs: LogScanResult;
   /** Every store that holds data, searched for every planted value (issue 12). */
   stores: StoreScanResult;
@@ -57,6 +61,9 @@ export async function runDrills(sizes: DrillSizes, seed = 7): Promise<DrillRepor
     const run = await reconcile(suite);
     const report = await suite.call('GET', `/operations/reconciliation/reports/${run.runId}?limit=100`);
     const reportText: StoreText = { store: 'report', location: `reconciliation report ${run.runId}`, text: report.text };
+    // Last on the same suite (this process's P100 and DynamoDB clients point at it): its own webhook faults.
+    const lifecycle = await runLifecycleDrill({ users: sizes.lifecycleUsers, seed }, suite);
+    // The stores are read after every drill wrote to them, the lifecycle drill's events included.
     const pieces = await collectStores(suite, [...problems, reportText]);
     await suite.close();
     suite = undefined;
@@ -74,6 +81,9 @@ export async function runDrills(sizes: DrillSizes, seed = 7): Promise<DrillRepor
     if (invalid.notProblemJson.length) failures.push(`invalid: ${invalid.notProblemJson.length} answer(s) not problem+json: ${invalid.notProblemJson.slice(0, 5).join('; ')}`);
     if (invalid.upstreamCallsDuring !== 0) failures.push(`invalid: ${invalid.upstreamCallsDuring} upstream call(s) during invalid requests: ${JSON.stringify(invalid.upstreamRoutes)}`);
     if (invalid.operationsCovered !== invalid.operationsInCatalog) failures.push(`invalid: ${invalid.operationsCovered} of ${invalid.operationsInCatalog} operations covered`);
+    if (lifecycle.stateMismatches.length) failures.push(`lifecycle: ${lifecycle.stateMismatches.length} state(s) not equal to P100's after reconciliation: ${lifecycle.stateMismatches.slice(0, 5).join('; ')}`);
+    if (lifecycle.invalidPaths.length) failures.push(`lifecycle: ${lifecycle.invalidPaths.length} published path(s) not valid or not ending at P100's state: ${lifecycle.invalidPaths.slice(0, 5).join('; ')}`);
+    if (lifecycle.notExactlyOnce.length) failures.push(`lifecycle: ${lifecycle.notExactlyOnce.length} entit(ies) with a delivered transition not published exactly once: ${lifecycle.notExactlyOnce.slice(0, 5).join('; ')}`);
     if (logs.hits.length) failures.push(`logs: ${logs.hits.length} sensitive value(s) found: ${logs.hits.map((h) => `${h.kind} after "${h.excerpt.slice(-60)}"`).join('; ')}`);
     const secretHits = stores.hits.filter((h) => h.class === 'secret');
     const personalHits = stores.hits.filter((h) => h.class === 'personal');
@@ -87,7 +97,7 @@ export async function runDrills(sizes: DrillSizes, seed = 7): Promise<DrillRepor
     for (const id of ['ds-tx-1', 'ds-sepa-x', 'ds-dep-x']) {
       if (!pieces.some((p) => p.store === 'table' && p.text.includes(id)) || !pieces.some((p) => p.store === 'bus' && p.text.includes(id))) failures.push(`stores: planted webhook ${id} is not in the inbox table and on the bus`);
     }
-    return { sizes, money, webhooks, invalid, logs, stores, failures, millis: Math.round(performance.now() - t0) };
+    return { sizes, money, webhooks, invalid, lifecycle, logs, stores, failures, millis: Math.round(performance.now() - t0) };
   } finally {
     cap.stop();
     await suite?.close();
@@ -105,6 +115,10 @@ export function describeDrills(r: DrillReport): string[] {
     m('webhooks (10% dropped, duplicated, reordered)', r.webhooks),
     `invalid requests: ${r.invalid.requests} over ${r.invalid.operationsCovered}/${r.invalid.operationsInCatalog} operations, answers ${JSON.stringify(r.invalid.byStatus)}; ` +
       `not 4xx ${r.invalid.not4xx.length}, not problem+json ${r.invalid.notProblemJson.length}, upstream calls ${r.invalid.upstreamCallsDuring}; ${(r.invalid.millis / 1000).toFixed(1)} s`,
+    `lifecycle: ${r.lifecycle.users} users, ${r.lifecycle.entities} entities, ${r.lifecycle.steps} steps, ${r.lifecycle.p100Transitions} P100 events; deliveries ${JSON.stringify(r.lifecycle.deliveries)}; ` +
+      `published ${r.lifecycle.published.webhook} from webhooks + ${r.lifecycle.published.reconciliation} repairs (${r.lifecycle.reconciliation.runs} runs, ${r.lifecycle.reconciliation.discrepancies} discrepancies); ` +
+      `state mismatches ${r.lifecycle.stateMismatches.length}, invalid paths ${r.lifecycle.invalidPaths.length}, not exactly once ${r.lifecycle.notExactlyOnce.length} of ${r.lifecycle.checkedExactlyOnce} checked ` +
+      `(${r.lifecycle.entitiesWithReorder} with a reordered event: state and path only; ${r.lifecycle.unreadableLost} older KYC verifications lost with no read); ${(r.lifecycle.millis / 1000).toFixed(1)} s`,
     `log scan: ${r.logs.valuesSearched} sensitive values searched in ${(r.logs.bytesScanned / 1024).toFixed(0)} KB (${r.logs.lines} lines) of handler output: ${r.logs.hits.length} hit(s)`,
     `store scan: ${r.stores.valuesSearched} planted values (${r.stores.hits.length} clear where not allowed):`,
     ...STORES.map((st) => {

@@ -12,13 +12,13 @@ import type { FunctionSpec } from './inventory.js';
  * | http/runtime.ts (P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
  * | http/idempotency.ts + http/money.ts (money operations) | idempotency table, ledger, data key (keyed fingerprints) |
  * | store/idempotency.ts (Idempotency-Key on every write operation) | idempotency table, data key |
- * | http/user-ledger.ts (operations with a `userLedger` mapping: user lifecycle steps) | ledger |
+ * | http/user-ledger.ts (operations with a `userLedger` mapping: user lifecycle steps; card block/unblock/delete) | ledger |
  * | callUpstream (every other operation calling P100) | nothing of ours: no table |
  * | documents/uploads.ts | upload bucket and its KMS key (put: createUploadUrl; get: addKycFile, addPoaFile) |
  * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
- * | webhooks/receiver.ts | webhook token secret, data key (dedup keys, seals), inbox, webhook queue |
+ * | webhooks/receiver.ts | webhook token secret, data key (dedup keys, seals), inbox, webhook queue, ledger (read: the entity's state version when a body repeats, ASSUMPTIONS E9) |
  * | webhooks/processor.ts | webhook token secret (opens sealed card codes), data key, inbox, ledger, bus |
- * | reconcile/* | ledger, P100 (API key), data key, reconcile queue (fan-out), bus (discrepancies), Lambda invoke of reconcile |
+ * | reconcile/* | ledger, P100 (API key), reconcile queue (fan-out), bus (discrepancies), Lambda invoke of reconcile |
  *
  * Table grants are finer than "read" or "read/write": each function gets the DynamoDB actions of the
  * {@link dataPaths} it runs, and test/infra/table-grants.test.ts walks the shared/ source from each
@@ -70,8 +70,9 @@ export const dataPaths = {
   /** The Idempotency-Key store alone: every write operation accepts the header (issue 12). */
   idempotencyKey: { entry: 'store/idempotency.ts#IdempotencyStore', tables: { idempotency: [del, get, put, update] } },
   /** withUserLedger: user lifecycle facts (entries with `userLedger`). */
-  userLedger: { entry: 'http/user-ledger.ts#withUserLedger', tables: { ledger: [update] } },
-  webhookReceiver: { entry: 'webhooks/receiver.ts#webhookReceiver', tables: { inbox: [get, put, update] } },
+  userLedger: { entry: 'http/user-ledger.ts#withUserLedger', tables: { ledger: [get, update] } },
+  /** Inbox write; the ledger read is the entity's state version when a body repeats (ASSUMPTIONS E9). */
+  webhookReceiver: { entry: 'webhooks/receiver.ts#webhookReceiver', tables: { inbox: [get, put, update], ledger: [get] } },
   webhookProcessor: { entry: 'webhooks/processor.ts#webhookProcessorHandler', tables: { inbox: [get, update], ledger: [get, update] } },
   listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] } },
   replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update] } },
@@ -130,6 +131,9 @@ const localOperationAccess: Readonly<Record<string, Omit<Partial<Access>, 'data'
   replayDeadInboxEvents: { data: 'replayDeadInboxEvents', sendWebhookQueue: true },
 };
 
+/** Card steps that move the ledger's card along its lifecycle themselves (shared/http/user-ledger.ts CARD_STEPS). */
+const cardLedgerSteps: ReadonlySet<string> = new Set(['blockCard', 'unblockCard', 'deleteCard']);
+
 /** Operations that forward uploaded documents to P100 read them back from the upload bucket. */
 const uploadReaders: ReadonlySet<string> = new Set(['addKycFile', 'addPoaFile']);
 
@@ -142,7 +146,7 @@ export function accessFor(spec: FunctionSpec): Access {
       // write accepts an Idempotency-Key too (its store only); withUserLedger records user lifecycle steps.
       const data: DataPathName[] = [
         ...(op.kind === 'money' ? (['money'] as const) : op.kind === 'write' ? (['idempotencyKey'] as const) : []),
-        ...(op.userLedger !== undefined ? (['userLedger'] as const) : []),
+        ...(op.userLedger !== undefined || cardLedgerSteps.has(op.operationId) ? (['userLedger'] as const) : []),
         ...(local ? [local] : []),
       ];
       return {

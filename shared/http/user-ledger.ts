@@ -1,7 +1,9 @@
 import type { Operation, OperationInput } from '../catalog/types.js';
 import { logger } from '../log/logger.js';
 import { P100OutcomeUnknownError } from '../p100/errors.js';
-import { setUserFact, upsertUser } from '../store/users.js';
+import { applyStatus } from '../store/ledger.js';
+import { applyUserTransition, setUserFact, upsertUser } from '../store/users.js';
+import { lifecycleOfUserFact } from '../webhooks/lifecycles.js';
 import { readPath } from './money.js';
 import type { OperationImpl } from './operation-handler.js';
 
@@ -15,6 +17,8 @@ import type { OperationImpl } from './operation-handler.js';
  * reconciliation sweep brings the user's state back in line.
  */
 export function withUserLedger(op: Operation, impl: OperationImpl): OperationImpl {
+  const cardStatus = CARD_STEPS[op.operationId];
+  if (cardStatus) return withCardLedger(op, impl, cardStatus);
   const mapping = op.userLedger;
   if (!mapping) return impl;
   return async (input, ctx) => {
@@ -49,6 +53,45 @@ export function withUserLedger(op: Operation, impl: OperationImpl): OperationImp
     });
     await setUserFact({ externalUserId, fact: `step:${op.operationId}`, value: outcome, at, source });
     if (outcome !== 'ACCEPTED') return;
-    for (const [fact, value] of Object.entries(mapping?.facts ?? {})) await setUserFact({ externalUserId, fact, value, at, source });
+    for (const [fact, value] of Object.entries(mapping?.facts ?? {})) {
+      if (typeof value === 'string' && lifecycleOfUserFact(fact)) await moveLifecycle(externalUserId, fact, value, at, source);
+      else await setUserFact({ externalUserId, fact, value, at, source });
+    }
   }
+
+  /**
+   * A lifecycle fact (user status: suspend, unsuspend, delete) moves along its transition table
+   * (shared/webhooks/lifecycles.ts), like a webhook would move it. It is left unannounced: the webhook
+   * P100 sends for it (or reconciliation, where none comes: delete) publishes it, once (ASSUMPTIONS.md E12).
+   */
+  async function moveLifecycle(externalUserId: string, fact: string, value: string, at: string, source: string): Promise<void> {
+    let r = await applyUserTransition({ externalUserId, fact, status: value, at, source, announced: false });
+    // A webhook moved or announced the fact between our read and our write: decide again on what stands.
+    for (let i = 0; i < 3 && !r.applied && r.reason === 'raced'; i++) r = await applyUserTransition({ externalUserId, fact, status: value, at, source, announced: false });
+    if (!r.applied && r.reason !== 'equal') logger.warn('user step accepted by P100 is no transition from the ledger state; reconciliation will check', { operationId: op.operationId, fact, reason: r.reason });
+  }
+}
+
+/**
+ * Card steps that change the card's state themselves (no webhook carries card status): the state P100
+ * reached, per ASSUMPTIONS.md C12 / F11. Applied along the card lifecycle (shared/webhooks/lifecycles.ts);
+ * reconciliation (V2) compares it later and publishes any difference.
+ */
+const CARD_STEPS: Readonly<Record<string, string>> = { blockCard: 'LOCKED_BY_USER', unblockCard: 'ACTIVE', deleteCard: 'DELETED' };
+
+function withCardLedger(op: Operation, impl: OperationImpl, status: string): OperationImpl {
+  return async (input, ctx) => {
+    const result = await impl(input, ctx);
+    const typed = input as OperationInput<unknown, unknown, unknown>;
+    const cardId = readPath(typed, 'params.cardId');
+    const externalUserId = readPath(typed, 'params.externalUserId');
+    if (cardId && (result.status ?? 200) < 300) {
+      const r = await applyStatus({ type: 'CARD', id: cardId, status, source: 'api', upsert: true, note: `api:${op.operationId}`, ...(externalUserId ? { externalUserId } : {}) }).catch((e: unknown) => {
+        logger.error('card step accepted by P100 but not recorded in the ledger', { operationId: op.operationId, error: e });
+        return undefined;
+      });
+      if (r && !r.applied && r.reason !== 'duplicate') logger.warn('card step is no transition from the ledger state; reconciliation will check', { operationId: op.operationId, reason: r.reason });
+    }
+    return result;
+  };
 }

@@ -1,4 +1,6 @@
-import { applyStatus, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
+import { applyStatus, clearVerification, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
+import { lifecycleOfOperation } from '../webhooks/lifecycles.js';
+import { publishRepair } from './repair.js';
 import { forEachLimit, opDiscrepancyKey, pastDeadline, report, DeadlineReachedError, type PendingDiscrepancy, type RunContext } from './context.js';
 import { sameDecimal } from './decimal.js';
 import { getOperations, markSeen } from './ledger-access.js';
@@ -106,6 +108,8 @@ export async function classifyEntry(ctx: RunContext, account: string, e: History
         details: { reconRun: ctx.runId, reconClass: 'missing-here', historyEntryId: e.id, ...(e.direction ? { direction: e.direction } : {}) },
         at: e.createdAt,
       });
+      // A deposit or card payment no webhook told us of: consumers hear it now.
+      await publishRepair(ctx, lifecycleOfOperation(type), { entityId: id, status: e.status, ...(e.externalUserId ? { externalUserId: e.externalUserId } : {}), data: facts(e) });
       return true;
     }, { selfMarking: true, ...(collect ? { collect } : {}) });
     return 'discrepancy';
@@ -124,10 +128,13 @@ export async function classifyEntry(ctx: RunContext, account: string, e: History
   }
   const note = statusNote(ctx.runId, e.id);
   const repairedBefore = op.history?.some((h) => h.note === note) ?? false;
+  // An event that was no valid transition marked it for verification: P100 agrees with the ledger.
+  if (op.verify && op.status === e.status && !repairedBefore) await clearVerification(op);
   if (op.status !== e.status || repairedBefore) {
     await report(ctx, opDiscrepancyKey(type, id, 'status-mismatch'), { class: 'status-mismatch', type, id, ours: ours(op), theirs: facts(e), account }, async () => {
-      if (op.status === e.status) return true;
-      const r = await applyStatus({ type: op.type, id, status: e.status, source: 'reconciliation', force: true, note });
+      // Re-read after a crash: the repair stands; publish it again (same eventId, consumers dedupe).
+      const r = op.status === e.status ? { applied: true } : await applyStatus({ type: op.type, id, status: e.status, source: 'reconciliation', force: true, note });
+      if (r.applied) await publishRepair(ctx, lifecycleOfOperation(op.type), { entityId: id, status: e.status, ...(op.status !== e.status ? { previousStatus: op.status } : {}), ...(op.externalUserId ? { externalUserId: op.externalUserId } : {}), data: facts(e) });
       return r.applied;
     }, { selfMarking: true, ...(collect ? { collect } : {}) });
     outcome = 'discrepancy';

@@ -20,6 +20,7 @@ const FALLBACK: Record<string, UpstreamCall> = {
   getUserTransactions: { method: 'GET', path: '/v1/user/transactions/{externalUserId}', assumption: 'U11' },
   getUserBalances: { method: 'GET', path: '/v1/user/balances/{externalUserId}', assumption: 'U10' },
   getKycStatus: { method: 'GET', path: '/v1/kyc/status/{externalUserId}', assumption: 'K3' },
+  listUserCards: { method: 'GET', path: '/v1/card/all/{externalUserId}', assumption: 'V2' },
   getExchange: { method: 'GET', path: '/v1/exchange/details/{exchangeId}', assumption: 'E4' },
   getCryptoWithdrawal: { method: 'GET', path: '/v1/crypto-withdrawal/details/{withdrawalId}', assumption: 'C4' },
   getTransfer: { method: 'GET', path: '/v1/transfer/details/{transferId}', assumption: 'T2' },
@@ -194,12 +195,15 @@ export async function fetchDetails(type: OperationType, id: string): Promise<Ope
 const balanceShape = z.looseObject({ status: z.string().optional(), name: z.string().optional() });
 const balancesShape = z.looseObject({
   poaRequired: z.boolean().optional(),
+  // ASSUMPTIONS.md R8: sent by P100 or not; compared only when present.
+  status: z.string().optional(),
+  poaStatus: z.string().optional(),
   fiatBalances: z.array(balanceShape).optional(),
   cryptoBalances: z.array(balanceShape).optional(),
   balances: z.array(balanceShape).optional(),
 });
 
-export type UserAtP100 = { exists: false } | { exists: true; active: boolean; poaRequired?: boolean };
+export type UserAtP100 = { exists: false } | { exists: true; active: boolean; poaRequired?: boolean; status?: string; poaStatus?: string };
 
 /**
  * What P100's balances tell about a user: unknown (P412), or known and active or not. Activation is
@@ -217,17 +221,36 @@ export async function fetchUserAtP100(externalUserId: string): Promise<UserAtP10
   const b = balancesShape.parse(body);
   const fiat = b.fiatBalances ?? [];
   const active = b.balances !== undefined ? b.balances.length > 0 : fiat.length > 0 && fiat.every((x) => (x.status ?? 'ACTIVE').toUpperCase() === 'ACTIVE');
-  return { exists: true, active, ...(b.poaRequired !== undefined ? { poaRequired: b.poaRequired } : {}) };
+  return {
+    exists: true,
+    active,
+    ...(b.poaRequired !== undefined ? { poaRequired: b.poaRequired } : {}),
+    ...(b.status ? { status: b.status.toUpperCase() } : {}),
+    // NONE: no POA review ever started, nothing to compare.
+    ...(b.poaStatus && b.poaStatus.toUpperCase() !== 'NONE' ? { poaStatus: b.poaStatus.toUpperCase() } : {}),
+  };
 }
 
-/** KYC-by-P100 verification status (C7), or undefined when P100 has none for the user. */
-export async function fetchKycStatus(externalUserId: string): Promise<string | undefined> {
+/** KYC-by-P100: the user's current verification (C7), or undefined when P100 has none for the user. */
+export async function fetchKycStatus(externalUserId: string): Promise<{ verificationId?: string; status: string } | undefined> {
   try {
     const body = await read('getKycStatus', externalUserId);
-    const s = z.looseObject({ status: z.string() }).safeParse(body);
-    return s.success ? s.data.status.toUpperCase() : undefined;
+    const s = z.looseObject({ status: z.string(), verificationId: z.string().optional() }).safeParse(body);
+    return s.success ? { status: s.data.status.toUpperCase(), ...(s.data.verificationId ? { verificationId: s.data.verificationId } : {}) } : undefined;
   } catch (e) {
     if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/** The user's cards and their status (V2; deleted cards are left out, F11), or undefined when P100 refuses. */
+export async function fetchUserCards(externalUserId: string): Promise<{ cardId: string; status: string }[] | undefined> {
+  try {
+    const body = await read('listUserCards', externalUserId);
+    const s = z.looseObject({ cards: z.array(z.looseObject({ cardId: z.string(), status: z.string() })) }).safeParse(body);
+    return s.success ? s.data.cards.map((c) => ({ cardId: c.cardId, status: c.status.toUpperCase() })) : undefined;
+  } catch (e) {
+    if (e instanceof P100BusinessError) return undefined;
     throw e;
   }
 }

@@ -1,10 +1,12 @@
 import { logger } from '../log/logger.js';
-import { applyStatus, getLedgerOperation, listOpenOperations, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
+import { applyStatus, clearVerification, getLedgerOperation, listOpenOperations, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
 import { forEachLimit, opDiscrepancyKey, report, type RunContext } from './context.js';
 import { sameDecimal } from './decimal.js';
 import { claimOperation } from './ledger-access.js';
 import { fetchDetails, hasDetailsEndpoint, historyPages, ledgerTypeOf, type Account, type HistoryEntry } from './p100.js';
 import { heartbeat } from './store.js';
+import { lifecycleOfOperation } from '../webhooks/lifecycles.js';
+import { publishRepair } from './repair.js';
 
 /**
  * Step 1 of a run: operations that are not final although they should be.
@@ -40,9 +42,13 @@ async function resolvePending(ctx: RunContext, op: LedgerOperation): Promise<voi
     await report(ctx, opDiscrepancyKey(op.type, op.id, 'missing-at-p100'), { class: 'missing-at-p100', type: op.type, id: op.id, ours, theirs: null, note: 'P100 does not know this id (details: not found)' });
     return;
   }
-  if (theirs.status === op.status) return;
+  if (theirs.status === op.status) {
+    if (op.verify) await clearVerification(op);
+    return;
+  }
   await report(ctx, opDiscrepancyKey(op.type, op.id, 'stale-pending'), { class: 'stale-pending', type: op.type, id: op.id, ours, theirs: { ...theirs } }, async () => {
     const r = await applyStatus({ type: op.type, id: op.id, status: theirs.status, source: 'reconciliation', force: true, note: `recon:${ctx.runId}:stale-pending` });
+    if (r.applied) await publishRepair(ctx, lifecycleOfOperation(op.type), { entityId: op.id, status: theirs.status, previousStatus: op.status, ...(op.externalUserId ? { externalUserId: op.externalUserId } : {}), data: { ...theirs } });
     return r.applied;
   });
 }

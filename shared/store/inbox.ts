@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ENV } from '../config/env.js';
 import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
 
@@ -22,9 +21,20 @@ export const INBOX_STATES: readonly InboxState[] = ['RECEIVED', 'ENQUEUED', 'PRO
 /** What the processor decided for the event, recorded before anything is published. */
 export interface InboxOutcome {
   applied: boolean;
-  /** Why not applied: duplicate, stale (late event), terminal-conflict, none (nothing to apply, codes). */
+  /**
+   * Why not applied: `duplicate` (the entity is already in that state), `invalid` (not a transition of its
+   * lifecycle from the current state: stale or impossible; the entity is marked for verification),
+   * `unknown-status`, `unknown-user` (flagged for the operator), `missing`.
+   */
   reason?: string;
   previousStatus?: string;
+  /**
+   * The entity's state version right after this decision (shared/webhooks/lifecycles.ts). An identical body
+   * is a redelivery of this event only while the entity is still at this version (ASSUMPTIONS.md E9).
+   */
+  version?: number;
+  /** The change was made by our own call earlier; this event is the one that announces it (user-ledger.ts). */
+  announces?: boolean;
   at: string;
 }
 
@@ -55,8 +65,12 @@ export interface InboxEvent {
   replayedAt?: string;
   leaseUntil?: number;
   leaseOwner?: string;
-  /** Earlier occurrence of the same body (a legitimate repeat after the dedup window). */
+  /** Earlier occurrence of the same body (the same status again after the entity's state moved on). */
   previousOccurrence?: string;
+  /** 0 for the first time a body was seen, then 1, 2, ... (ASSUMPTIONS.md E9). */
+  occurrence?: number;
+  /** Why the operator should look at it although it was stored: unknown-status, unknown-user, oversized-id. */
+  flag?: string;
   expiresAt: number;
   gsi1pk: string;
   gsi1sk: string;
@@ -68,11 +82,13 @@ export type NewInboxEvent = Omit<InboxEvent, 'pk' | 'sk' | 'eventId' | 'state' |
 export const INBOX_RETENTION_DAYS = 30;
 
 /**
- * An identical body within this window is a redelivery (P100 retries span ≈ 2 min plus five 10 s
- * timeouts); after it, the same body is a new event (a user ACTIVE again after an unsuspend).
- * ASSUMPTIONS.md E3.
+ * How long a RECEIVED item may wait before the operator's replayDeadInboxEvents treats it as never enqueued
+ * (P100's retries span ≈ 2 min plus five 10 s timeouts; E8). Not a dedup rule any more (E9).
  */
 export const DEDUP_WINDOW_MS = 5 * 60 * 1000;
+
+/** Occurrences of one identical body we follow before giving up (a user suspended and unsuspended 500 times). */
+export const MAX_OCCURRENCES = 500;
 
 export const inboxKey = (eventId: string) => ({ pk: `EVT#${eventId}`, sk: 'EVENT' as const });
 const table = () => tableName(ENV.inboxTable);
@@ -81,17 +97,27 @@ const stateIndex = (state: InboxState, receivedAt: string, eventId: string) => (
 export type StoreResult = { created: true; event: InboxEvent } | { created: false; event: InboxEvent };
 
 /**
- * Stores an event under its dedup key with a conditional put. When the key is taken by an event
- * received within the dedup window, that one is returned (`created: false`) and its delivery count
- * bumped; when it is older, the new event gets the next key in the chain `sha256(key#receivedAt)`.
+ * Stores an event under its dedup key with a conditional put (one round trip for a new body: bench B3).
+ * When the key is taken, the stored event decides (ASSUMPTIONS.md E9): not processed yet, or processed
+ * and `stillCurrent` says the entity has not moved since → a redelivery (returned, its delivery count
+ * bumped); otherwise the same body is a new event and takes the next occurrence's key.
+ *
+ * @param keyOf the dedup key of occurrence n (shared/webhooks/event.ts `dedupKey`)
+ * @param stillCurrent whether the entity is still at the version the stored event's outcome recorded
  */
-export async function storeInboxEvent(input: NewInboxEvent, dedupKey: string, now = Date.now()): Promise<StoreResult> {
-  let eventId = dedupKey;
-  for (let generation = 0; generation < 50; generation++) {
+export async function storeInboxEvent(
+  input: NewInboxEvent,
+  keyOf: (occurrence: number) => string,
+  stillCurrent: (existing: InboxEvent) => Promise<boolean>,
+  now = Date.now(),
+): Promise<StoreResult> {
+  for (let occurrence = 0; occurrence < MAX_OCCURRENCES; occurrence++) {
+    const eventId = keyOf(occurrence);
     const item: InboxEvent = {
       ...input,
       ...inboxKey(eventId),
       eventId,
+      ...(occurrence > 0 ? { occurrence } : {}),
       state: 'RECEIVED',
       deliveries: 1,
       expiresAt: Math.floor(now / 1000) + INBOX_RETENTION_DAYS * 86_400,
@@ -106,8 +132,11 @@ export async function storeInboxEvent(input: NewInboxEvent, dedupKey: string, no
       if (!isConditionFailed(e)) throw e;
     }
     const existing = await getInboxEvent(eventId);
-    if (!existing) continue; // expired between the put and the read: try the same key again
-    if (now - Date.parse(existing.receivedAt) < DEDUP_WINDOW_MS) {
+    if (!existing) {
+      occurrence--; // expired between the put and the read: try the same key again
+      continue;
+    }
+    if (existing.state !== 'PROCESSED' || (await stillCurrent(existing))) {
       roundTrips.count++;
       const { doc, lib } = await dynamo();
       await doc.send(
@@ -116,9 +145,17 @@ export async function storeInboxEvent(input: NewInboxEvent, dedupKey: string, no
       return { created: false, event: { ...existing, deliveries: existing.deliveries + 1 } };
     }
     input = { ...input, previousOccurrence: eventId };
-    eventId = createHash('sha256').update(`${eventId}#${existing.receivedAt}`).digest('hex');
   }
-  throw new Error('inbox: dedup chain longer than 50 occurrences');
+  throw new Error(`inbox: more than ${MAX_OCCURRENCES} occurrences of one identical body`);
+}
+
+/** Flags a stored event for the operator (it is kept, not applied). */
+export async function flagInboxEvent(eventId: string, flag: string): Promise<void> {
+  roundTrips.count++;
+  const { doc, lib } = await dynamo();
+  await doc.send(
+    new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'SET #f = :f', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#f': 'flag' }, ExpressionAttributeValues: { ':f': flag } }),
+  );
 }
 
 export async function getInboxEvent(eventId: string): Promise<InboxEvent | undefined> {

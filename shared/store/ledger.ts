@@ -1,5 +1,6 @@
 import { ENV } from '../config/env.js';
 import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
+import { checkTransition, lifecycleOfOperation, predecessors } from '../webhooks/lifecycles.js';
 import { isTerminal, statusRank } from './status.js';
 
 /**
@@ -50,6 +51,10 @@ export interface LedgerOperation {
   createdAt: string;
   updatedAt: string;
   history: StatusChange[];
+  /** Applied changes so far (1 on creation): the state version webhook dedup compares (ASSUMPTIONS.md E9). */
+  version?: number;
+  /** Why reconciliation must check this operation against P100 (an event that was no valid transition). */
+  verify?: string;
   gsi1pk?: 'OPEN';
   gsi1sk?: string;
 }
@@ -73,7 +78,7 @@ export interface RecordOperationInput {
 
 /**
  * Creates the operation if new; if it exists (a webhook raced ahead of our own write), applies the status
- * under the monotonic rule instead. One round trip in the common case.
+ * along its lifecycle's transition table instead. One round trip in the common case.
  */
 export async function recordOperation(input: RecordOperationInput): Promise<{ created: boolean; applied: boolean }> {
   const at = input.at ?? new Date().toISOString();
@@ -93,6 +98,7 @@ export async function recordOperation(input: RecordOperationInput): Promise<{ cr
     createdAt: at,
     updatedAt: at,
     history: [{ status, at, source: input.source, applied: true }],
+    version: 1,
     ...(terminal ? {} : { gsi1pk: 'OPEN' as const, gsi1sk: `${at}#${input.type}#${input.id}` }),
   };
   try {
@@ -117,7 +123,7 @@ export interface ApplyStatusInput {
   amount?: string;
   currency?: string;
   externalUserId?: string;
-  /** Reconciliation only: P100's truth replaces ours even against the monotonic rule (recorded as such). */
+  /** Reconciliation only: P100's truth replaces ours even where the lifecycle has no such edge (recorded as such). */
   force?: boolean;
   note?: string;
   /** Create the operation if it does not exist (events about things P100 started: deposits, card payments). */
@@ -125,21 +131,34 @@ export interface ApplyStatusInput {
 }
 
 export type ApplyOutcome =
-  | { applied: true; previous?: string }
-  | { applied: false; reason: 'duplicate' | 'stale' | 'terminal-conflict' | 'missing'; current?: string };
+  | { applied: true; previous?: string; version: number }
+  | { applied: false; reason: 'duplicate' | 'invalid' | 'unknown-status' | 'missing'; current?: string; version?: number };
+
+/** A status as it may be kept in history: an absurd one (10 KB "status") is cut, its length noted. */
+function keepable(status: string): string {
+  return status.length <= 64 ? status : `${status.slice(0, 64)}…(${status.length} chars)`;
+}
 
 /**
- * Moves an operation to `status` if that is a step forward: one conditional update. When the condition
- * fails, the event is still kept in the operation's history (`applied: false`) so nothing is lost.
+ * Moves an operation to `status` if its lifecycle (shared/webhooks/lifecycles.ts) has that edge from the
+ * current status: one conditional update (`#status IN (predecessors)`). When the condition fails, the event
+ * is still kept in the operation's history (`applied: false`) so nothing is lost; an event from P100 that is
+ * no valid transition (stale, impossible) also puts the operation back on the open index with `verify`, so
+ * reconciliation checks it against P100. An unknown status is never written as the status.
  */
 export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome> {
   const at = input.at ?? new Date().toISOString();
   const status = input.status.toUpperCase();
-  const rank = statusRank(status);
+  const lc = lifecycleOfOperation(input.type);
   const terminal = isTerminal(status);
-  const change: StatusChange = { status, at, source: input.source, applied: true, ...(input.note ? { note: input.note } : {}) };
-  const names: Record<string, string> = { '#status': 'status', '#rank': 'statusRank', '#updatedAt': 'updatedAt', '#history': 'history', '#type': 'type', '#id': 'id', '#createdAt': 'createdAt' };
-  const values: Record<string, unknown> = { ':status': status, ':rank': rank, ':at': at, ':change': [change], ':empty': [], ':type': input.type, ':id': input.id };
+  const change: StatusChange = { status: keepable(status), at, source: input.source, applied: true, ...(input.note ? { note: input.note } : {}) };
+  if (checkTransition(lc, undefined, status) === 'unknown-status') {
+    const current = await getLedgerOperation(input.type, input.id);
+    if (current) await keepRejected(input, { ...change, applied: false, note: input.note ?? 'unknown-status' }, 'unknown-status');
+    return { applied: false, reason: 'unknown-status', ...(current ? { current: current.status, version: current.version ?? 0 } : {}) };
+  }
+  const names: Record<string, string> = { '#status': 'status', '#rank': 'statusRank', '#updatedAt': 'updatedAt', '#history': 'history', '#type': 'type', '#id': 'id', '#createdAt': 'createdAt', '#v': 'version' };
+  const values: Record<string, unknown> = { ':status': status, ':rank': statusRank(status), ':at': at, ':change': [change], ':empty': [], ':type': input.type, ':id': input.id, ':zero': 0, ':one': 1 };
   const sets = [
     '#status = :status',
     '#rank = :rank',
@@ -148,6 +167,7 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
     '#type = :type',
     '#id = :id',
     '#createdAt = if_not_exists(#createdAt, :at)',
+    '#v = if_not_exists(#v, :zero) + :one',
   ];
   for (const [k, v] of Object.entries({ amount: input.amount, currency: input.currency, externalUserId: input.externalUserId })) {
     if (v === undefined) continue;
@@ -162,21 +182,24 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
   }
   let update: string;
   if (terminal) {
-    update = `SET ${sets.join(', ')} REMOVE gsi1pk, gsi1sk`;
+    update = `SET ${sets.join(', ')} REMOVE gsi1pk, gsi1sk, verify`;
   } else {
     names['#g1'] = 'gsi1pk';
     names['#g1s'] = 'gsi1sk';
     values[':open'] = 'OPEN';
     values[':g1s'] = `${at}#${input.type}#${input.id}`;
-    update = `SET ${sets.join(', ')}, #g1 = :open, #g1s = if_not_exists(#g1s, :g1s)`;
+    update = `SET ${sets.join(', ')}, #g1 = :open, #g1s = if_not_exists(#g1s, :g1s) REMOVE verify`;
   }
+  const from = input.force ? [] : predecessors(lc, status);
+  from.forEach((f, i) => (values[`:from${i}`] = f));
+  const valid = from.length ? `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})` : 'attribute_not_exists(pk)';
   const condition = input.force
     ? input.upsert
       ? undefined
       : 'attribute_exists(pk)'
     : input.upsert
-      ? 'attribute_not_exists(pk) OR #rank < :rank'
-      : 'attribute_exists(pk) AND #rank < :rank';
+      ? `attribute_not_exists(pk) OR ${valid}`
+      : `attribute_exists(pk) AND ${valid}`;
   try {
     roundTrips.count++;
     const { doc, lib } = await dynamo();
@@ -191,29 +214,64 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
         ReturnValues: 'UPDATED_OLD',
       }),
     );
-    const previous = (out.Attributes as Partial<LedgerOperation> | undefined)?.status;
-    return { applied: true, ...(previous ? { previous } : {}) };
+    const old = out.Attributes as Partial<LedgerOperation> | undefined;
+    return { applied: true, ...(old?.status ? { previous: old.status } : {}), version: (old?.version ?? 0) + 1 };
   } catch (e) {
     if (!isConditionFailed(e)) throw e;
   }
   // Not applied: find out why, and keep the event in history so it is never lost.
   const current = await getLedgerOperation(input.type, input.id);
   if (!current) return { applied: false, reason: 'missing' };
-  const reason = current.status === status ? 'duplicate' : isTerminal(current.status) && terminal ? 'terminal-conflict' : 'stale';
-  if (reason !== 'duplicate') {
+  const version = current.version ?? 0;
+  if (current.status === status) return { applied: false, reason: 'duplicate', current: current.status, version };
+  // Our own stale view (an API answer after P100's webhook) needs no check; an event from P100 does.
+  await keepRejected(input, { ...change, applied: false, note: input.note ?? 'invalid' }, input.source === 'api' ? undefined : `invalid ${keepable(current.status)} → ${keepable(status)}`);
+  return { applied: false, reason: 'invalid', current: current.status, version };
+}
+
+/** Appends a change that was not applied; with `verify`, also puts the operation on the open index for reconciliation. */
+async function keepRejected(input: ApplyStatusInput, change: StatusChange, verify: string | undefined): Promise<void> {
+  const names: Record<string, string> = { '#history': 'history' };
+  const values: Record<string, unknown> = { ':change': [change] };
+  let update = 'SET #history = list_append(#history, :change)';
+  if (verify) {
+    Object.assign(names, { '#verify': 'verify', '#g1': 'gsi1pk', '#g1s': 'gsi1sk' });
+    Object.assign(values, { ':verify': verify, ':open': 'OPEN', ':g1s': `${change.at}#${input.type}#${input.id}` });
+    update += ', #verify = :verify, #g1 = :open, #g1s = if_not_exists(#g1s, :g1s)';
+  }
+  try {
+    roundTrips.count++;
+    const { doc, lib } = await dynamo();
+    await doc.send(
+      new lib.UpdateCommand({ TableName: table(), Key: opKey(input.type, input.id), UpdateExpression: update, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+    );
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
+  }
+}
+
+/**
+ * Reconciliation found P100 at the operation's own status: the `verify` mark is answered. A final status
+ * also leaves the open index again (the mark had put it back there). Conditional on the status it checked.
+ */
+export async function clearVerification(op: Pick<LedgerOperation, 'type' | 'id' | 'status'>): Promise<void> {
+  const final = isTerminal(op.status);
+  try {
     roundTrips.count++;
     const { doc, lib } = await dynamo();
     await doc.send(
       new lib.UpdateCommand({
         TableName: table(),
-        Key: opKey(input.type, input.id),
-        UpdateExpression: 'SET #history = list_append(#history, :change)',
-        ExpressionAttributeNames: { '#history': 'history' },
-        ExpressionAttributeValues: { ':change': [{ ...change, applied: false, note: input.note ?? reason }] },
+        Key: opKey(op.type, op.id),
+        UpdateExpression: final ? 'REMOVE #verify, gsi1pk, gsi1sk' : 'REMOVE #verify',
+        ConditionExpression: 'attribute_exists(#verify) AND #status = :status',
+        ExpressionAttributeNames: { '#verify': 'verify', '#status': 'status' },
+        ExpressionAttributeValues: { ':status': op.status },
       }),
     );
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e;
   }
-  return { applied: false, reason, current: current.status };
 }
 
 export async function getLedgerOperation(type: OperationType, id: string): Promise<LedgerOperation | undefined> {

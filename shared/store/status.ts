@@ -1,6 +1,7 @@
 /**
- * Status ordering for the ledger's monotonic rule: an entity only moves forward. A terminal status never
- * regresses; an event that would move an entity backwards is recorded, not applied.
+ * Which statuses take an operation off the ledger's open index (reconciliation's pending sweep), and a
+ * coarse `statusRank` kept on each item for sorting in the console. Neither decides whether a change
+ * applies: that is the lifecycle's transition table (shared/webhooks/lifecycles.ts, issue 11).
  * Statuses are compared upper-case (P100 sends both casings, reference contradiction 4).
  */
 

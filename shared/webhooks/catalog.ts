@@ -1,5 +1,6 @@
 import { ENV } from '../config/env.js';
 import type { OperationType } from '../store/ledger.js';
+import type { LifecycleName } from './lifecycles.js';
 
 /**
  * The P100 webhooks we receive, one receiver function each (ARCHITECTURE.md "Webhooks").
@@ -15,10 +16,8 @@ export interface WebhookDefinition {
   entityIdField: string;
   /** Field holding the status, or null for one-shot events (codes). */
   statusField: string | null;
-  /** Statuses after which nothing may change the entity (a late event never regresses them). */
-  terminalStatuses: readonly string[];
-  /** Order of non-terminal statuses: a later one may replace an earlier one, never the reverse. */
-  progression: readonly string[];
+  /** The transition table its statuses follow (shared/webhooks/lifecycles.ts); none for one-shot events. */
+  lifecycle?: LifecycleName;
   /** EventBridge detail-type of the onward event. */
   detailType: string;
   /**
@@ -32,17 +31,16 @@ export interface WebhookDefinition {
  * Where an event lands in the ledger (shared/webhooks/processor.ts). Kept beside the catalog, keyed by
  * webhook name, so `webhooks` stays the plain list of ARCHITECTURE.md and every webhook must have a row.
  *
- * - `operation`: `applyStatus` on the ledger operation `type` / entity id (monotonic by shared/store/status.ts).
- *   `statusMap` translates a webhook status to the operation's status where the webhook speaks of a
- *   side aspect (IBAN name check of a SEPA deposit).
- * - `userFact`: `setUserFact` on the user named by `externalUserId`. `ordering: 'monotonic'` applies the
- *   catalog's terminal/progression rules; `'latest'` lets the newest event win (ACTIVE ⇄ SUSPENDED, one
- *   KYC file after another). `factSuffixField` splits one fact per value of that field (KYC file type).
+ * - `operation`: `applyStatus` on the ledger operation `type` / entity id, along the lifecycle of `type`
+ *   (shared/webhooks/lifecycles.ts). `statusMap` translates a webhook status to the operation's status where
+ *   the webhook speaks of a side aspect (IBAN name check of a SEPA deposit).
+ * - `userFact`: `applyUserTransition` on a fact of the user named by `externalUserId`, along the fact's
+ *   lifecycle. `factSuffixField` splits one fact per value of that field (KYC file type, verificationId).
  * - `none`: one-shot events (card codes): nothing to apply, delivered onward once.
  */
 export type WebhookLedgerTarget =
   | { kind: 'operation'; type: OperationType; statusMap?: Readonly<Record<string, string>> }
-  | { kind: 'userFact'; fact: string; ordering: 'monotonic' | 'latest'; factSuffixField?: string }
+  | { kind: 'userFact'; fact: string; factSuffixField?: string }
   | { kind: 'none' };
 
 export interface WebhookProcessing {
@@ -59,10 +57,10 @@ export interface WebhookProcessing {
  * or concern an operation whose create answer was lost and is recorded as `unknown:<key>`).
  */
 export const webhookProcessing: Readonly<Record<string, WebhookProcessing>> = {
-  userStatus: { ledger: { kind: 'userFact', fact: 'status', ordering: 'latest' }, deliverSecretFields: [] },
-  kycFileAdded: { ledger: { kind: 'userFact', fact: 'kycFile', ordering: 'latest', factSuffixField: 'fileType' }, deliverSecretFields: [] },
-  poaVerificationStatus: { ledger: { kind: 'userFact', fact: 'poaStatus', ordering: 'monotonic' }, deliverSecretFields: [] },
-  kycVerificationStatus: { ledger: { kind: 'userFact', fact: 'kycVerificationStatus', ordering: 'monotonic' }, deliverSecretFields: [] },
+  userStatus: { ledger: { kind: 'userFact', fact: 'status' }, deliverSecretFields: [] },
+  kycFileAdded: { ledger: { kind: 'userFact', fact: 'kycFile', factSuffixField: 'fileType' }, deliverSecretFields: [] },
+  poaVerificationStatus: { ledger: { kind: 'userFact', fact: 'poaStatus' }, deliverSecretFields: [] },
+  kycVerificationStatus: { ledger: { kind: 'userFact', fact: 'kycVerification', factSuffixField: 'verificationId' }, deliverSecretFields: [] },
   p2pTransfer: { ledger: { kind: 'operation', type: 'TRANSFER' }, deliverSecretFields: [] },
   sepaTransfer: { ledger: { kind: 'operation', type: 'SEPA_TRANSFER' }, deliverSecretFields: [] },
   sepaDeposit: { ledger: { kind: 'operation', type: 'SEPA_DEPOSIT' }, deliverSecretFields: [] },
@@ -77,20 +75,20 @@ export const webhookProcessing: Readonly<Record<string, WebhookProcessing>> = {
 };
 
 export const webhooks: readonly WebhookDefinition[] = [
-  { name: 'userStatus', path: '/webhook/user/status', confidence: 'DOC', entityIdField: 'externalUserId', statusField: 'status', terminalStatuses: [], progression: ['WAITING_FOR_VERIFICATION', 'ACTIVE', 'SUSPENDED'], detailType: 'p100.user.status-changed', secretFields: [] },
-  { name: 'kycFileAdded', path: '/webhook/kyc-file/status', confidence: 'L', entityIdField: 'externalUserId', statusField: 'status', terminalStatuses: [], progression: ['ERROR', 'ADDED'], detailType: 'p100.kyc-file.status-changed', secretFields: [] },
-  { name: 'poaVerificationStatus', path: '/webhook/poa-verification/status', confidence: 'OLD-DOC', entityIdField: 'externalUserId', statusField: 'status', terminalStatuses: ['APPROVED', 'REJECTED'], progression: ['WAITING', 'QUESTIONED'], detailType: 'p100.poa-verification.status-changed', secretFields: [] },
-  { name: 'kycVerificationStatus', path: '/webhook/kyc-verification/status', confidence: 'L', entityIdField: 'externalUserId', statusField: 'status', terminalStatuses: ['APPROVED', 'REJECTED'], progression: ['CREATED', 'PENDING'], detailType: 'p100.kyc-verification.status-changed', secretFields: [] },
-  { name: 'p2pTransfer', path: '/webhook/p2p-transfer/status', confidence: 'L', entityIdField: 'id', statusField: 'status', terminalStatuses: ['SUCCESSFUL', 'FAILED'], progression: ['PENDING', 'PROCESSING'], detailType: 'p100.transfer.status-changed', secretFields: [] },
-  { name: 'sepaTransfer', path: '/webhook/sepa-transfer/status', confidence: 'L', entityIdField: 'id', statusField: 'status', terminalStatuses: ['SUCCESSFUL', 'FAILED'], progression: ['PENDING', 'PROCESSING'], detailType: 'p100.sepa-transfer.status-changed', secretFields: ['destinationIban', 'receiverFirstName', 'receiverLastName'] },
-  { name: 'sepaDeposit', path: '/webhook/sepa-deposit/status', confidence: 'L', entityIdField: 'id', statusField: 'status', terminalStatuses: ['SUCCESSFUL', 'FAILED'], progression: ['PENDING'], detailType: 'p100.sepa-deposit.status-changed', secretFields: ['senderName', 'senderIban'] },
-  { name: 'cryptoWithdrawal', path: '/webhook/crypto-withdrawal/status', confidence: 'L', entityIdField: 'withdrawalId', statusField: 'status', terminalStatuses: ['SUCCESSFUL', 'FAILED'], progression: ['PENDING', 'PROCESSING'], detailType: 'p100.crypto-withdrawal.status-changed', secretFields: [] },
-  { name: 'cryptoDeposit', path: '/webhook/crypto-deposit/status', confidence: 'L', entityIdField: 'cryptoDepositId', statusField: 'status', terminalStatuses: ['SUCCESSFUL', 'UNSUCCESSFUL'], progression: ['WAITING_FOR_VERIFICATION', 'WAITING_FOR_TR_DATA'], detailType: 'p100.crypto-deposit.status-changed', secretFields: [] },
-  { name: 'exchange', path: '/webhook/exchange/status', confidence: 'L', entityIdField: 'exchangeId', statusField: 'status', terminalStatuses: ['COMPLETED', 'FAILED'], progression: ['PENDING', 'PROCESSING'], detailType: 'p100.exchange.status-changed', secretFields: [] },
-  { name: 'cardTransaction', path: '/webhook/card/transaction', confidence: 'L', entityIdField: 'transactionId', statusField: 'status', terminalStatuses: ['SETTLED', 'DECLINED', 'REVERSED'], progression: ['AUTHORIZED'], detailType: 'p100.card-transaction.status-changed', secretFields: [] },
-  { name: 'card3dsCode', path: '/webhook/card/3ds-code', confidence: 'L', entityIdField: 'cardId', statusField: null, terminalStatuses: [], progression: [], detailType: 'p100.card.3ds-code', secretFields: ['code'] },
-  { name: 'cardActivationCode', path: '/webhook/card/activation-code', confidence: 'L', entityIdField: 'cardId', statusField: null, terminalStatuses: [], progression: [], detailType: 'p100.card.activation-code', secretFields: ['code'] },
-  { name: 'ibanStatus', path: '/webhook/iban/status', confidence: 'L', entityIdField: 'depositId', statusField: 'status', terminalStatuses: ['APPROVED', 'REJECTED'], progression: ['PENDING'], detailType: 'p100.iban.status-changed', secretFields: ['iban', 'senderName'] },
+{ name: 'userStatus', lifecycle: 'userStatus', path: '/webhook/user/status', confidence: 'DOC', entityIdField: 'externalUserId', statusField: 'status', detailType: 'p100.user.status-changed', secretFields: [] },
+  { name: 'kycFileAdded', lifecycle: 'kycFile', path: '/webhook/kyc-file/status', confidence: 'L', entityIdField: 'externalUserId', statusField: 'status', detailType: 'p100.kyc-file.status-changed', secretFields: [] },
+  { name: 'poaVerificationStatus', lifecycle: 'poa', path: '/webhook/poa-verification/status', confidence: 'OLD-DOC', entityIdField: 'externalUserId', statusField: 'status', detailType: 'p100.poa-verification.status-changed', secretFields: [] },
+  { name: 'kycVerificationStatus', lifecycle: 'kycVerification', path: '/webhook/kyc-verification/status', confidence: 'L', entityIdField: 'externalUserId', statusField: 'status', detailType: 'p100.kyc-verification.status-changed', secretFields: [] },
+  { name: 'p2pTransfer', lifecycle: 'transfer', path: '/webhook/p2p-transfer/status', confidence: 'L', entityIdField: 'id', statusField: 'status', detailType: 'p100.transfer.status-changed', secretFields: [] },
+  { name: 'sepaTransfer', lifecycle: 'sepaTransfer', path: '/webhook/sepa-transfer/status', confidence: 'L', entityIdField: 'id', statusField: 'status', detailType: 'p100.sepa-transfer.status-changed', secretFields: ['destinationIban', 'receiverFirstName', 'receiverLastName'] },
+  { name: 'sepaDeposit', lifecycle: 'sepaDeposit', path: '/webhook/sepa-deposit/status', confidence: 'L', entityIdField: 'id', statusField: 'status', detailType: 'p100.sepa-deposit.status-changed', secretFields: ['senderName', 'senderIban'] },
+  { name: 'cryptoWithdrawal', lifecycle: 'cryptoWithdrawal', path: '/webhook/crypto-withdrawal/status', confidence: 'L', entityIdField: 'withdrawalId', statusField: 'status', detailType: 'p100.crypto-withdrawal.status-changed', secretFields: [] },
+  { name: 'cryptoDeposit', lifecycle: 'cryptoDeposit', path: '/webhook/crypto-deposit/status', confidence: 'L', entityIdField: 'cryptoDepositId', statusField: 'status', detailType: 'p100.crypto-deposit.status-changed', secretFields: [] },
+  { name: 'exchange', lifecycle: 'exchange', path: '/webhook/exchange/status', confidence: 'L', entityIdField: 'exchangeId', statusField: 'status', detailType: 'p100.exchange.status-changed', secretFields: [] },
+  { name: 'cardTransaction', lifecycle: 'cardTransaction', path: '/webhook/card/transaction', confidence: 'L', entityIdField: 'transactionId', statusField: 'status', detailType: 'p100.card-transaction.status-changed', secretFields: [] },
+  { name: 'card3dsCode', path: '/webhook/card/3ds-code', confidence: 'L', entityIdField: 'cardId', statusField: null, detailType: 'p100.card.3ds-code', secretFields: ['code'] },
+  { name: 'cardActivationCode', path: '/webhook/card/activation-code', confidence: 'L', entityIdField: 'cardId', statusField: null, detailType: 'p100.card.activation-code', secretFields: ['code'] },
+  { name: 'ibanStatus', lifecycle: 'ibanStatus', path: '/webhook/iban/status', confidence: 'L', entityIdField: 'depositId', statusField: 'status', detailType: 'p100.iban.status-changed', secretFields: ['iban', 'senderName'] },
 ];
 
 /** The unauthenticated health route P100 may probe (DOC FAQ). */

@@ -1,5 +1,6 @@
 import { HttpProblem } from '../http/problem.js';
 import type { WebhookDefinition } from './catalog.js';
+import { sha256Hex as sha256Digest, type Digest } from './digest.js';
 
 /**
  * Reading a delivery: the body decoded and parsed exactly once, the optional `{event_type, data}`
@@ -53,8 +54,42 @@ function pick(entity: Record<string, unknown>, field: string): string | undefine
   return undefined;
 }
 
-/** Parses the text once; 400 when it is not a JSON object. */
+/**
+ * Deepest nesting of arrays and objects a webhook body may have. No documented P100 event nests beyond 3;
+ * the limit keeps every later walk over the body (canonical JSON, splitting secrets) far from the stack's
+ * end (issue 11: 10,000 nested arrays overflowed the canonical-JSON recursion and answered 500).
+ */
+export const MAX_WEBHOOK_DEPTH = 32;
+
+/**
+ * The nesting depth of JSON text, counted without recursion and without parsing (strings skipped), so a
+ * hostile body is refused before anything walks it.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** Parses the text once; 400 when it is not a JSON object or nests deeper than MAX_WEBHOOK_DEPTH. */
 export function parseWebhookBody(def: WebhookDefinition, text: string): ParsedWebhook {
+  if (jsonDepth(text) > MAX_WEBHOOK_DEPTH) {
+    throw new HttpProblem(400, 'too-deep', 'Webhook body nested too deeply', `at most ${MAX_WEBHOOK_DEPTH} levels of arrays and objects`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -97,13 +132,27 @@ export function splitSecrets(def: WebhookDefinition, entity: Record<string, unkn
 }
 
 /**
- * The dedup key of a delivery: a keyed HMAC (`hmac`, the data key's `webhook-dedup` key; see
- * shared/secrets/data-key.ts `digest`) of the webhook name and the canonical entity. Keyed, never a plain
- * hash: the entity may hold a 6-digit card code or a PAN, which a plain SHA-256 would give back to anyone
- * who tries every value (issue 12). A P100 retry carries the same body, so it finds the same key; flat and
- * wrapped deliveries of the same entity do too. Entity id and status (the natural key of webhooks.md
- * "Idempotency guidance") are part of the body, so a new status is a new key.
+/**
+ * The dedup key of a delivery, and the ONLY place one is computed: a keyed HMAC (`hmac`, the data key's
+ * `webhook-dedup` key; see shared/secrets/data-key.ts `digest`) of the webhook name, the canonical entity
+ * and the occurrence number. Keyed, never a plain hash: the entity may hold a 6-digit card code or a PAN,
+ * which a plain SHA-256 would give back to anyone who tries every value (issue 12). A P100 retry carries
+ * the same body, so it finds the same key; flat and wrapped deliveries of the same entity do too. Entity
+ * id and status are part of the body, so a new status is a new key.
+ *
+ * `occurrence` 0 is the first time a body is seen; an identical body that arrives after the entity's state
+ * moved on is a new event (ASSUMPTIONS.md E9) and is stored under occurrence 1, 2, ... (shared/store/inbox.ts).
  */
-export function dedupKey(def: WebhookDefinition, entity: Record<string, unknown>, hmac: (data: string) => string): string {
-  return hmac(`${def.name}\n${canonicalJson(entity)}`);
+export function dedupKey(def: WebhookDefinition, entity: Record<string, unknown>, hmac: (data: string) => string, occurrence = 0): string {
+  return hmac(`${def.name}\n${canonicalJson(entity)}${occurrence > 0 ? `\n#${occurrence}` : ''}`);
+}
+
+/**
+ * The eventId of a state reconciliation published (shared/reconcile/repair.ts): the same run repairing
+ * the same entity to the same status always gives the same id, so consumers dedupe a re-published repair.
+ * Computed by `dedupKey` over a synthetic entity, so every key of the webhook path has one formula; a plain
+ * digest is enough here because the synthetic entity holds no secret (run id, entity id, status).
+ */
+export function repairEventId(def: WebhookDefinition, runId: string, entityId: string, status: string, hash: Digest = sha256Digest): string {
+  return dedupKey(def, { source: 'reconciliation', runId, entityId, status }, hash);
 }

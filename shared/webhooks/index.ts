@@ -10,3 +10,6 @@ export type { WebhookTokenSet, WebhookTokenVerifierOptions } from './token.js';
 export { MAX_WEBHOOK_BODY_BYTES } from './event.js';
 export { METRICS_NAMESPACE } from './metrics.js';
 export { listInboxEventsImpl, replayInboxEventImpl, replayDeadInboxEventsImpl } from './operations.js';
+export { lifecycles, checkTransition, isValidPath, lifecycleOfOperation, lifecycleOfUserFact } from './lifecycles.js';
+export type { Lifecycle, LifecycleEdge, LifecycleName, TransitionVerdict } from './lifecycles.js';
+export { sha256Hex, type Digest } from './digest.js';

@@ -39,6 +39,8 @@ function rawView(e: InboxEvent): Record<string, unknown> {
     ...(e.published !== undefined ? { published: e.published } : {}),
     ...(e.processedAt ? { processedAt: e.processedAt } : {}),
     ...(e.deadReason ? { deadReason: e.deadReason } : {}),
+    // unknown-status | unknown-user | oversized-id: kept for the operator, never applied (ASSUMPTIONS.md E11).
+    ...(e.flag ? { flag: e.flag } : {}),
     ...(e.replays !== undefined ? { replays: e.replays } : {}),
     payload,
   };

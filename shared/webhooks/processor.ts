@@ -6,6 +6,7 @@ import { logger } from '../log/logger.js';
 import {
   claimInboxEvent,
   getInboxEvent,
+  flagInboxEvent,
   markInboxDead,
   markInboxProcessed,
   markInboxPublished,
@@ -15,15 +16,18 @@ import {
   type InboxOutcome,
 } from '../store/inbox.js';
 import { applyStatus, getLedgerOperation } from '../store/ledger.js';
-import { getLedgerUser, setUserFact } from '../store/users.js';
+import { applyUserTransition, getLedgerUser, isQuietMove, markUserFactAnnounced } from '../store/users.js';
 import { getWebhook, webhookProcessingOf, type WebhookDefinition, type WebhookLedgerTarget } from './catalog.js';
+import { entityRef, MAX_ENTITY_ID_BYTES, oversized } from './entity.js';
 import { countWebhookMetric } from './metrics.js';
 import { restView } from '../classification/rules.js';
 import { openSealedFields, sealAad } from './receiver.js';
 
 /**
- * The webhook processor: takes inbox events off the queue, applies each to the ledger under the
- * monotonic rules, and publishes one EventBridge event per applied change.
+ * The webhook processor: takes inbox events off the queue, applies each to the ledger along its lifecycle's
+ * transition table (shared/webhooks/lifecycles.ts), and publishes one EventBridge event per applied change.
+ * Not a valid transition: kept in the ledger history, not applied, the entity marked for verification.
+ * Unknown status, unknown user, oversized id: parked DEAD with a flag for the operator, never applied.
  *
  * Exactly-once in effect, at-least-once underneath: SQS may deliver a message twice and a processor may
  * die anywhere. So every step is idempotent and recorded on the inbox item:
@@ -45,6 +49,8 @@ export interface WebhookEventDetail {
   previousStatus?: string;
   externalUserId?: string;
   occurredAt: string;
+  /** Who told us: the webhook (default), or reconciliation repairing a state a webhook never brought (EVENTS.md). */
+  source: 'webhook' | 'reconciliation';
   data: Record<string, unknown>;
 }
 
@@ -76,14 +82,9 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
-/** Rank of a status within one webhook's own rules (monotonic user facts). */
-function rankIn(def: WebhookDefinition, status: string): number {
-  if (def.terminalStatuses.includes(status)) return 1_000;
-  const i = def.progression.indexOf(status);
-  return i === -1 ? 0 : i + 1;
-}
+type Decision = Omit<InboxOutcome, 'at'> | { flag: 'unknown-status' | 'unknown-user'; detail: string };
 
-async function applyToOperation(item: InboxEvent, target: Extract<WebhookLedgerTarget, { kind: 'operation' }>, entity: Record<string, unknown>, entityId: string, status: string): Promise<Omit<InboxOutcome, 'at'>> {
+async function applyToOperation(item: InboxEvent, target: Extract<WebhookLedgerTarget, { kind: 'operation' }>, entity: Record<string, unknown>, entityId: string, status: string): Promise<Decision> {
   const ledgerStatus = target.statusMap?.[status] ?? status;
   const externalUserId = item.externalUserId ?? str(entity.sourceExternalUserId) ?? str(entity.destinationExternalUserId);
   const amount = amountOf(entity.amount);
@@ -101,7 +102,8 @@ async function applyToOperation(item: InboxEvent, target: Extract<WebhookLedgerT
     ...(amount ? { amount } : {}),
     ...(currency ? { currency } : {}),
   });
-  if (r.applied) return { applied: true, ...(r.previous ? { previousStatus: r.previous } : {}) };
+  if (r.applied) return { applied: true, version: r.version, ...(r.previous ? { previousStatus: r.previous } : {}) };
+  if (r.reason === 'unknown-status') return { flag: 'unknown-status', detail: `not a ${target.type} status` };
   if (r.reason === 'duplicate') {
     // A processor that died after the ledger write and before recording the outcome: the change is ours.
     const op = await getLedgerOperation(target.type, entityId);
@@ -109,37 +111,61 @@ async function applyToOperation(item: InboxEvent, target: Extract<WebhookLedgerT
     const mine = history.findIndex((h) => h.applied && h.note === noteOf(item.eventId));
     if (mine !== -1) {
       const before = history.slice(0, mine).reverse().find((h) => h.applied);
-      return { applied: true, ...(before ? { previousStatus: before.status } : {}) };
+      return { applied: true, version: op?.version ?? 0, ...(before ? { previousStatus: before.status } : {}) };
     }
   }
-  return { applied: false, reason: r.reason };
+  return { applied: false, reason: r.reason, ...(r.version !== undefined ? { version: r.version } : {}), ...(r.current ? { previousStatus: r.current } : {}) };
 }
 
-async function applyToUser(item: InboxEvent, def: WebhookDefinition, target: Extract<WebhookLedgerTarget, { kind: 'userFact' }>, entity: Record<string, unknown>, externalUserId: string, status: string): Promise<Omit<InboxOutcome, 'at'>> {
-  const suffix = target.factSuffixField ? str(entity[target.factSuffixField]) : undefined;
-  const fact = suffix ? `${target.fact}:${suffix}` : target.fact;
+async function applyToUser(item: InboxEvent, fact: string, externalUserId: string, status: string): Promise<Decision> {
   const source = `webhook:${item.eventId}`;
-  const current = (await getLedgerUser(externalUserId))?.facts?.[fact];
-  if (current?.source === source) return { applied: true }; // ours, written before a crash
-  const previous = current === undefined ? undefined : String(current.value);
-  if (target.ordering === 'monotonic' && previous !== undefined) {
-    if (previous === status) return { applied: false, reason: 'duplicate' };
-    if (def.terminalStatuses.includes(previous)) return { applied: false, reason: def.terminalStatuses.includes(status) ? 'terminal-conflict' : 'stale' };
-    if (rankIn(def, status) < rankIn(def, previous)) return { applied: false, reason: 'stale' };
+  const user = await getLedgerUser(externalUserId);
+  // Never create a user from a webhook: a user we did not create is the operator's to look at.
+  if (!user) return { flag: 'unknown-user', detail: 'no such user in the ledger (never created here)' };
+  const current = user.facts?.[fact];
+  // Ours, written before a crash (a quiet one published nothing and still publishes nothing).
+  if (current?.source === source) return current.quiet ? { applied: false, reason: 'duplicate', version: current.v ?? 0 } : { applied: true, version: current.v ?? 0 };
+  if (current?.announced === item.eventId) return { applied: true, announces: true, version: current.v ?? 0 };
+  // Our own calls moved the fact away and back unannounced; this event brings it where consumers already are.
+  const quiet = isQuietMove(current, status);
+  const r = await applyUserTransition({ externalUserId, fact, status, at: item.receivedAt, source, user, ...(quiet ? { quiet } : {}) });
+  if (r.applied && quiet) return { applied: false, reason: 'duplicate', version: r.version };
+  if (r.applied) {
+    // Consumers know the last announced value, not our unannounced moves in between.
+    const told = current?.announced === false ? current.lastTold : r.previous;
+    return { applied: true, version: r.version, ...(told !== undefined ? { previousStatus: told } : {}) };
   }
-  if (target.ordering === 'latest' && previous === status) return { applied: false, reason: 'duplicate' };
-  const applied = await setUserFact({ externalUserId, fact, value: status, at: item.receivedAt, source });
-  return applied ? { applied: true, ...(previous !== undefined ? { previousStatus: previous } : {}) } : { applied: false, reason: 'stale' };
+  switch (r.reason) {
+    case 'unknown-user':
+      return { flag: 'unknown-user', detail: 'no such user in the ledger (never created here)' };
+    case 'unknown-status':
+      return { flag: 'unknown-status', detail: `not a ${fact} status` };
+    case 'raced':
+      throw new Error(`user ${fact} changed while deciding; retry`);
+    case 'equal': {
+      // Our own call set this state (user-ledger.ts) and nobody told consumers yet: this event announces it.
+      const v = r.current?.v ?? 0;
+      const unannounced = r.current?.announced === false && (await markUserFactAnnounced(externalUserId, fact, v, item.eventId));
+      // Consumers already hold this value (our own moves went there and back): confirmed, nothing to tell.
+      if (unannounced && r.current?.lastTold !== status) return { applied: true, announces: true, version: v };
+      return { applied: false, reason: 'duplicate', version: v };
+    }
+    case 'invalid':
+      return { applied: false, reason: 'invalid', ...(r.version !== undefined ? { version: r.version } : {}), ...(r.current ? { previousStatus: String(r.current.value) } : {}) };
+  }
 }
 
-async function decide(item: InboxEvent, def: WebhookDefinition, entity: Record<string, unknown>, entityId: string): Promise<Omit<InboxOutcome, 'at'>> {
+async function decide(item: InboxEvent, def: WebhookDefinition, entity: Record<string, unknown>, entityId: string): Promise<Decision> {
   const target = webhookProcessingOf(def.name).ledger;
   const status = item.status ?? '';
   switch (target.kind) {
     case 'operation':
       return applyToOperation(item, target, entity, entityId, status);
-    case 'userFact':
-      return applyToUser(item, def, target, entity, item.externalUserId ?? entityId, status);
+    case 'userFact': {
+      const ref = entityRef(def, { entityId, ...(item.externalUserId ? { externalUserId: item.externalUserId } : {}), entity });
+      if (ref.kind !== 'userFact') throw new Error('unroutable user event passed the routing check');
+      return applyToUser(item, ref.fact, ref.externalUserId, status);
+    }
     case 'none':
       return { applied: true };
   }
@@ -165,6 +191,8 @@ function unroutable(item: InboxEvent, def: WebhookDefinition): string | undefine
   if (!item.entityId) return `no ${def.entityIdField} in the payload`;
   if (def.statusField && !item.status) return `no ${def.statusField} in the payload`;
   if (webhookProcessingOf(def.name).ledger.kind === 'userFact' && !item.externalUserId) return 'no externalUserId in the payload';
+  // Too long for a ledger key: no retry can store it (issue 11: it used to fail five times first).
+  if (oversized(item.entityId) || oversized(item.externalUserId)) return `oversized-id: an id longer than ${MAX_ENTITY_ID_BYTES} bytes`;
   return undefined;
 }
 
@@ -188,6 +216,7 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
   try {
     const reason = unroutable(item, def);
     if (reason) {
+      if (reason.startsWith('oversized-id')) await flagInboxEvent(eventId, 'oversized-id');
       await markInboxDead(eventId, `unroutable: ${reason}`);
       countWebhookMetric('WebhookDead', def.name);
       logger.error('webhook event cannot be routed; parked as DEAD for the operator', { eventId, webhook: def.name, reason });
@@ -195,7 +224,20 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
     }
     const entity = JSON.parse(item.payload) as Record<string, unknown>;
     const entityId = item.entityId as string;
-    const outcome = item.outcome ?? (await recordInboxOutcome(eventId, { ...(await decide(item, def, entity, entityId)), at: new Date().toISOString() }));
+    let outcome = item.outcome;
+    if (!outcome) {
+      const decision = await decide(item, def, entity, entityId);
+      if ('flag' in decision) {
+        // Kept for the operator, never applied; no outcome is recorded, so a replay (user created since,
+        // status added to the table) decides afresh.
+        await flagInboxEvent(eventId, decision.flag);
+        await markInboxDead(eventId, `${decision.flag}: ${decision.detail}`);
+        countWebhookMetric('WebhookDead', def.name);
+        logger.warn('webhook event flagged and parked for the operator', { eventId, webhook: def.name, flag: decision.flag });
+        return 'dead';
+      }
+      outcome = await recordInboxOutcome(eventId, { ...decision, at: new Date().toISOString() });
+    }
     if (outcome.applied && !item.published) {
       const detail: WebhookEventDetail = {
         version: '1',
@@ -206,6 +248,7 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
         ...(outcome.previousStatus ? { previousStatus: outcome.previousStatus } : {}),
         ...(item.externalUserId ? { externalUserId: item.externalUserId } : {}),
         occurredAt: item.receivedAt,
+        source: 'webhook',
         data: await onwardData(item, def, entity),
       };
       await eventPublisher().publish([{ detailType: def.detailType, detail: { ...detail } }]);

@@ -8,9 +8,10 @@ import { logger } from '../log/logger.js';
 import { protectWebhookEntity } from '../classification/rules.js';
 import { dataKeyRing, hmacWith, prefetchDataKey } from '../secrets/data-key.js';
 import { secretCache } from '../secrets/index.js';
-import { storeInboxEvent } from '../store/inbox.js';
+import { storeInboxEvent, type InboxEvent } from '../store/inbox.js';
 import { getWebhook, webhookProcessingOf, type WebhookDefinition } from './catalog.js';
 import { decodeWebhookBody, dedupKey, parseWebhookBody } from './event.js';
+import { entityRef, entityVersion } from './entity.js';
 import { countWebhookMetric } from './metrics.js';
 import { sealVersion, sealWithDataKey, unseal, unsealWithDataKey, UnsealError } from './seal.js';
 import { WebhookTokenVerifier, type WebhookTokenSet } from './token.js';
@@ -60,11 +61,11 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
   const parsed = parseWebhookBody(def, decodeWebhookBody(event.body, event.isBase64Encoded));
   // The classification, before anything rests (issue 12): secrets dropped (a PAN as 6+4) unless this webhook
   // must deliver them (card codes: sealed), personal fields sealed with a masked copy in clear, and every other
-  // value scanned for PANs and IBANs. The dedup key is a keyed HMAC of the whole entity.
+  // value scanned for PANs and IBANs. The dedup key is a keyed HMAC of the whole entity and its occurrence (E9).
   const ring = await dataKeyRing();
   const { clear, toSeal, dropped } = protectWebhookEntity(parsed.entity, webhookProcessingOf(def.name).deliverSecretFields);
   if (dropped.length) logger.warn('webhook carried secret fields; dropped before storing', { webhook: def.name, fields: dropped });
-  const key = dedupKey(def, parsed.entity, (d) => hmacWith(ring.current, 'webhook-dedup', d));
+  const keyOf = (occurrence: number) => dedupKey(def, parsed.entity, (d) => hmacWith(ring.current, 'webhook-dedup', d), occurrence);
   const stored = await storeInboxEvent(
     {
       webhook: def.name,
@@ -77,7 +78,8 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
       ...(Object.keys(toSeal).length ? { sealed: sealWithDataKey(ring, toSeal, sealAad(def.name, parsed.entityId)) } : {}),
       receivedAt: new Date().toISOString(),
     },
-    key,
+    keyOf,
+    (existing) => stillCurrent(def, existing, parsed.entity),
   );
   const { eventId, state } = stored.event;
   const fields = { webhook: def.name, eventId, entityId: parsed.entityId, status: parsed.status, envelope: parsed.envelope };
@@ -101,6 +103,17 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
   countWebhookMetric('WebhookReceived', def.name);
   logger.info('webhook received', { ...fields, duplicate: !stored.created });
   return json(200, { received: true, duplicate: !stored.created, eventId });
+}
+
+/**
+ * ASSUMPTIONS.md E9: an identical body is a redelivery of a processed event only while the entity is still
+ * at the state version that event's decision left it at. Read only when a body comes again (bench B3).
+ */
+async function stillCurrent(def: WebhookDefinition, existing: InboxEvent, entity: Record<string, unknown>): Promise<boolean> {
+  const recorded = existing.outcome?.version;
+  if (recorded === undefined) return true;
+  const now = await entityVersion(entityRef(def, { ...(existing.entityId ? { entityId: existing.entityId } : {}), ...(existing.externalUserId ? { externalUserId: existing.externalUserId } : {}), entity }));
+  return now === undefined || now === recorded;
 }
 
 /** Additional data bound to a sealed value: it opens only for the event it was sealed for. */

@@ -12,7 +12,7 @@ let r: DrillReport;
 
 beforeAll(async () => {
   r = await runDrills(REDUCED);
-}, 180_000);
+}, 300_000);
 
 describe('money operations under upstream faults (same Idempotency-Key on retry)', () => {
   it('made every key take effect at most once at P100', () => {
@@ -50,6 +50,24 @@ describe('generated invalid requests', () => {
   it('reached P100 not once', () => {
     expect(r.invalid.upstreamRoutes).toEqual({});
     expect(r.invalid.upstreamCallsDuring).toBe(0);
+  });
+});
+
+describe('lifecycles under dropped, duplicated and reordered webhooks (issue 11)', () => {
+  it('walked every cyclic path under real faults', () => {
+    expect(r.lifecycle.users).toBe(REDUCED.lifecycleUsers);
+    expect(r.lifecycle.deliveries['DUPLICATE'] ?? 0).toBeGreaterThan(0);
+    expect((r.lifecycle.deliveries['DROPPED'] ?? 0) + (r.lifecycle.deliveries['DELIVERED+REORDERED'] ?? 0)).toBeGreaterThan(0);
+    expect(r.lifecycle.checkedExactlyOnce).toBeGreaterThan(0);
+  });
+  it('left every entity equal to P100 after reconciliation', () => {
+    expect(r.lifecycle.stateMismatches).toEqual([]);
+  });
+  it('published, per entity, a valid path of its transition table ending at P100\'s state', () => {
+    expect(r.lifecycle.invalidPaths).toEqual([]);
+  });
+  it('published every delivered transition exactly once', () => {
+    expect(r.lifecycle.notExactlyOnce).toEqual([]);
   });
 });
 

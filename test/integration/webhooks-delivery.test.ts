@@ -104,7 +104,7 @@ describe('redelivery and ordering', () => {
       const i = await getInboxEvent(String(late.json.eventId));
       return i?.state === 'PROCESSED' ? i : undefined;
     });
-    expect(item.outcome).toMatchObject({ applied: false, reason: 'stale' });
+    expect(item.outcome).toMatchObject({ applied: false, reason: 'invalid' });
     const op = await getLedgerOperation('CARD_TRANSACTION', 'dtx-o');
     expect(op?.status).toBe('SETTLED');
     expect(op?.history.map((h) => [h.status, h.applied])).toEqual([['SETTLED', true], ['AUTHORIZED', false]]);
@@ -290,7 +290,8 @@ describe('processor failures, DLQ and replay', () => {
     const eventId = 'a'.repeat(64);
     const stored = await storeInboxEvent(
       { webhook: 'cardTransaction', entityId: 'dtx-resume', status: 'AUTHORIZED', externalUserId: 'du1', envelope: 'flat', payload: JSON.stringify(tx('dtx-resume', 'AUTHORIZED')), receivedAt: new Date().toISOString() },
-      eventId,
+      () => eventId,
+      async () => true,
     );
     expect(stored.created).toBe(true);
     // What the dead processor did before it died: the ledger write, tagged with the inbox event.
@@ -306,7 +307,8 @@ describe('processor failures, DLQ and replay', () => {
     const eventId = 'b'.repeat(64);
     await storeInboxEvent(
       { webhook: 'cardTransaction', entityId: 'dtx-race', status: 'AUTHORIZED', externalUserId: 'du1', envelope: 'flat', payload: JSON.stringify(tx('dtx-race', 'AUTHORIZED')), receivedAt: new Date().toISOString() },
-      eventId,
+      () => eventId,
+      async () => true,
     );
     const results = await Promise.allSettled([processInboxEvent(eventId), processInboxEvent(eventId)]);
     const ok = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<string>).value);

@@ -8,7 +8,7 @@ import { getLedgerUser } from '../../shared/store/users.js';
 import { listInboxEvents } from '../../shared/store/inbox.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
-import { activeUser, busEvent, busEvents, p100, waitFor, type Obj } from './webhooks-support.js';
+import { activeUser, createdUser, busEvent, busEvents, p100, waitFor, type Obj } from './webhooks-support.js';
 
 let s: TestSuite;
 beforeAll(async () => {
@@ -48,12 +48,14 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
     await busEvent(s, 'poaVerificationStatus', 'wu1', 'APPROVED');
     expect((await getLedgerUser('wu1'))?.facts.poaStatus?.value).toBe('APPROVED');
 
-    await p100(s, 'POST', '/v1/user/balances/crypto-and-fiat', { externalUserId: 'wk1', citizenship: 'PL', firstName: 'Ola', lastName: 'Nowak' });
-    expect((await p100(s, 'POST', '/v1/kyc', { externalUserId: 'wk1' })).status).toBe(201);
+    await createdUser(s, 'wk1');
+    const created = await p100(s, 'POST', '/v1/kyc', { externalUserId: 'wk1' });
+    expect(created.status).toBe(201);
     await s.control('POST', '/_sandbox/users/wk1/kyc', { status: 'APPROVED' });
     const k = await busEvent(s, 'kycVerificationStatus', 'wk1', 'APPROVED');
     expect(k.detailType).toBe('p100.kyc-verification.status-changed');
-    expect((await getLedgerUser('wk1'))?.facts.kycVerificationStatus?.value).toBe('APPROVED');
+    // One lifecycle per verificationId (issue 11: a new verification after a rejection is a new entity).
+    expect((await getLedgerUser('wk1'))?.facts[`kycVerification:${String(created.json.verificationId)}`]?.value).toBe('APPROVED');
   });
 
   it('kycFileAdded: one fact per file type', async () => {
@@ -90,7 +92,7 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
       return all.length === 3 ? all : undefined;
     });
     expect(items.map((i) => `${i.webhook}:${i.status}`).sort()).toEqual(['ibanStatus:APPROVED', 'ibanStatus:PENDING', 'sepaDeposit:SUCCESSFUL']);
-    for (const i of items) expect(i.outcome?.applied === true || i.outcome?.reason === 'stale').toBe(true);
+    for (const i of items) expect(i.outcome?.applied === true || i.outcome?.reason === 'invalid').toBe(true);
     const published = busEvents(s, { entityId: 'wsd-1' }).map((e) => e.detail.eventId);
     expect(new Set(published)).toEqual(new Set(items.filter((i) => i.outcome?.applied).map((i) => i.eventId)));
     const op = await getLedgerOperation('SEPA_DEPOSIT', 'wsd-1');

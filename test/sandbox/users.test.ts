@@ -127,7 +127,7 @@ describe('KYC user lifecycle', () => {
     expect(eur).toEqual({ id: eur?.['id'], amount: '0.00', name: 'eur', wallet: null, rate: 1 });
     await h.settle();
     const b = await h.api('GET', '/v1/user/balances/n1');
-    expect(Object.keys(b.json).sort()).toEqual(['balances', 'userId']);
+    expect(Object.keys(b.json).sort()).toEqual(['balances', 'status', 'userId']);
     expect(list(b.json['balances']).find((x) => x['name'] === 'eth')?.['wallet']).toMatch(/^0x[0-9a-f]{40}$/);
     expect((await h.api('POST', '/v1/kyc', { externalUserId: 'n1' })).json).toMatchObject({ errorCode: 'P467' });
     expect((await h.api('GET', '/v1/user/sepa-deposit/info/n1')).json).toMatchObject({ errorCode: 'P467' });

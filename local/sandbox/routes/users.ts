@@ -189,7 +189,8 @@ export function registerUserRoutes(r: Router): void {
 
   r.add('GET', '/v1/user/balances/{externalUserId}', (ctx) => {
     const u = getUser(ctx.sb, ctx.params['externalUserId']);
-    if (u.model === 'NON_KYC') return ok({ userId: u.userId, balances: flatBalances(ctx.sb, u) });
-    return ok({ userId: u.userId, poaRequired: u.poaRequired, ...splitBalances(ctx.sb, u) });
+    // ASSUMPTIONS.md F16: the user's status and POA review status ride along (readable for reconciliation).
+    if (u.model === 'NON_KYC') return ok({ userId: u.userId, status: u.status, balances: flatBalances(ctx.sb, u) });
+    return ok({ userId: u.userId, status: u.status, poaRequired: u.poaRequired, poaStatus: u.poaStatus, ...splitBalances(ctx.sb, u) });
   });
 }
