@@ -47,7 +47,11 @@ describe('accessFor decides grants from catalog data', () => {
   });
 
   it('gives a write operation calling P100 the API key, the data key and the Idempotency-Key store (issue 12)', () => {
-    expect(accessFor(op('blockCard', 'write', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey'] });
+    expect(accessFor(op('createKycVerification', 'write', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey'] });
+  });
+
+  it('gives card block/unblock/delete the ledger too: they move the card along its lifecycle (issue 11)', () => {
+    for (const id of ['blockCard', 'unblockCard', 'deleteCard']) expect(accessFor(op(id, 'write', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'] });
   });
 
   it('gives a user lifecycle step (an entry with userLedger) its ledger path on top of the write defaults', () => {
