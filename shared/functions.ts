@@ -79,6 +79,7 @@ export function functionRoutes(spec: FunctionSpec): FunctionRoute[] {
  */
 export function jobTriggeredBy(trigger: JobDefinition['trigger'], specs: readonly FunctionSpec[] = functionSpecs()): Extract<FunctionSpec, { kind: 'job' }> {
   const found = specs.filter((s): s is Extract<FunctionSpec, { kind: 'job' }> => s.kind === 'job' && s.job.trigger === trigger);
-  if (found.length !== 1) throw new Error(`Trigger "${trigger}" feeds ${found.length} jobs (${found.map((s) => s.name).join(', ') || 'none'}); exactly one is expected`);
+  if (found.length !== 1)
+    throw new Error(`Trigger "${trigger}" feeds ${found.length} jobs (${found.map((s) => s.name).join(', ') || 'none'}); exactly one is expected`);
   return found[0]!;
 }

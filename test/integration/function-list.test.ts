@@ -5,7 +5,8 @@ import { suiteRoutes } from '../../local/gateway/suite-routes.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
 
 /** `METHOD /path -> entry`, sorted: one line per route so a diff names the route that differs. */
-const keys = (routes: ReadonlyArray<{ method: string; path: string; entry?: string }>): string[] => routes.map((r) => `${r.method} ${r.path} -> ${r.entry ?? '?'}`).sort();
+const keys = (routes: ReadonlyArray<{ method: string; path: string; entry?: string }>): string[] =>
+  routes.map((r) => `${r.method} ${r.path} -> ${r.entry ?? '?'}`).sort();
 
 describe('the local runner serves the one function list (shared/functions.ts)', () => {
   it('the local route table is the list of routes, method by method, each to its spec entry file', () => {
@@ -34,7 +35,11 @@ describe('the local runner serves the one function list (shared/functions.ts)', 
 
     it('runs every job of the list on its local trigger stand-in (queues and schedule)', () => {
       const jobs = functionSpecs().flatMap((spec) => (spec.kind === 'job' ? [`${spec.job.trigger} -> ${spec.entry}`] : []));
-      expect(Object.entries(s.local.jobs).map(([trigger, spec]) => `${trigger} -> ${spec.entry}`).sort()).toEqual(jobs.sort());
+      expect(
+        Object.entries(s.local.jobs)
+          .map(([trigger, spec]) => `${trigger} -> ${spec.entry}`)
+          .sort(),
+      ).toEqual(jobs.sort());
     });
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { functionRoutes, functionSpecs, jobTriggeredBy, type FunctionSpec } from '../../shared/functions.js';
 import { jobs } from '../../shared/jobs.js';
 
-const job = (name: string, trigger: 'webhook-queue' | 'reconcile-queue' | 'schedule'): FunctionSpec => ({ kind: 'job', name, entry: `functions/jobs/${name}.ts`, job: { name, entry: `functions/jobs/${name}.ts`, trigger, summary: '' } });
+const job = (name: string, trigger: 'webhook-queue' | 'reconcile-queue' | 'schedule'): FunctionSpec => ({
+  kind: 'job',
+  name,
+  entry: `functions/jobs/${name}.ts`,
+  job: { name, entry: `functions/jobs/${name}.ts`, trigger, summary: '' },
+});
 
 describe('the function list (shared/functions.ts)', () => {
   it('names every function once, and gives every job of shared/jobs.ts its entry and no route', () => {
