@@ -10,9 +10,9 @@ import { installLocalReconciliation, type LocalReconciliation } from './aws/reco
 import { setEventAdapters } from '../shared/events/index.js';
 import { LocalEventBus, busRoute } from './aws/bus.js';
 import { LocalQueue, LocalQueues, type SqsHandler } from './aws/queue.js';
-import { repoRoot } from './gateway/suite-routes.js';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadHandler } from './gateway/suite-routes.js';
+import { jobTriggeredBy, type FunctionSpec } from '../shared/functions.js';
+import type { JobDefinition } from '../shared/jobs.js';
 
 export interface LocalSuiteOptions {
   /** Gateway port (0 = any free port). */
@@ -38,8 +38,10 @@ export interface LocalSuite {
   s3: LocalS3;
   /** EventBridge stand-in (also served at GET /_local/events). */
   bus: LocalEventBus;
-  /** SQS stand-ins; `queues.get('webhook')` feeds functions/jobs/webhookProcessor.ts. */
+  /** SQS stand-ins; `queues.get('webhook')` feeds the `webhook-queue` job (functions/jobs/webhookProcessor.ts). */
   queues: LocalQueues;
+  /** The job each local trigger stand-in runs, taken from the function list (shared/functions.ts). */
+  jobs: LocalJobs;
   /** Reconcile queue, in-process invoker and schedule (shared/reconcile). */
   reconciliation: LocalReconciliation;
   missing: string[];
@@ -48,16 +50,15 @@ export interface LocalSuite {
 
 export const LOCAL_UPLOAD_BUCKET = 'p100-local-uploads';
 
-/** `GET /openapi.json`: the document generated from the catalog, as the deployed API serves it. */
-const openApiRoute: LocalRoute = {
-  method: 'GET',
-  path: '/openapi.json',
-  load: async () => {
-    const { openApiDocument } = await import('../shared/openapi/index.js');
-    const body = JSON.stringify(openApiDocument());
-    return async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body });
-  },
-};
+export type LocalJobs = Readonly<Record<JobDefinition['trigger'], Extract<FunctionSpec, { kind: 'job' }>>>;
+
+/**
+ * Every job trigger has a local stand-in (the keys are exhaustive over the trigger type); each runs the one job
+ * the function list gives it (throws if a trigger has none or several).
+ */
+export function localJobs(): LocalJobs {
+  return { 'webhook-queue': jobTriggeredBy('webhook-queue'), 'reconcile-queue': jobTriggeredBy('reconcile-queue'), schedule: jobTriggeredBy('schedule') };
+}
 
 export const LOCAL_SECRET_IDS = { apiKey: 'p100/local/api-key', webhookToken: 'p100/local/webhook-token', dataKey: 'p100/local/data-key' } as const;
 
@@ -95,15 +96,14 @@ export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite>
     [ENV.inboxTable]: LOCAL_TABLES.inbox.name,
   });
   // In-process SQS and EventBridge: the webhook queue runs the real processor entry file.
+  const jobs = localJobs();
   const bus = new LocalEventBus();
-  const webhookQueue = new LocalQueue({
-    name: 'webhook',
-    handler: async () => ((await import(pathToFileURL(resolve(repoRoot, 'functions/jobs/webhookProcessor.ts')).href)) as { handler: SqsHandler }).handler,
-  });
+  const webhookQueue = new LocalQueue({ name: 'webhook', handler: () => loadHandler<SqsHandler>(jobs['webhook-queue'].entry) });
   const queues = new LocalQueues({ webhook: webhookQueue });
   setEventAdapters({ publisher: bus, queue: queues });
-  const reconciliation = installLocalReconciliation();
-  const { routes, missing } = suiteRoutes([busRoute(bus), openApiRoute, ...(o.extraRoutes ?? [])]);
+  const reconciliation = installLocalReconciliation({ run: jobs.schedule.entry, users: jobs['reconcile-queue'].entry });
+  // GET /openapi.json is in the function list, served by its entry file as in AWS.
+  const { routes, missing } = suiteRoutes([busRoute(bus), ...(o.extraRoutes ?? [])]);
   const gateway = await startGateway({ port: o.port ?? 0, routes });
   return {
     gateway,
@@ -112,6 +112,7 @@ export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite>
     s3,
     bus,
     queues,
+    jobs,
     reconciliation,
     missing,
     close: async () => {

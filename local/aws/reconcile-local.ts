@@ -1,35 +1,39 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { messageQueue, setEventAdapters, type MessageQueue, type QueueMessage, type QueueName } from '../../shared/events/index.js';
 import { setReconcileInvoker, type ReconcileInvoker, type ReconcilePayload } from '../../shared/reconcile/invoker.js';
 import { lambdaContext } from '../gateway/events.js';
-import { repoRoot } from '../gateway/suite-routes.js';
+import { loadHandler } from '../gateway/suite-routes.js';
 import { LocalQueue, type SqsHandler } from './queue.js';
 
 /**
- * Reconciliation in the local suite: the `reconcile` queue (feeding functions/jobs/reconcileUsers.ts,
- * one message per invocation as the CDK event source is configured), an in-process stand-in for
- * Lambda's async invoke (startReconciliation → functions/jobs/reconcile.ts in the background), and the
- * schedule (EventBridge Scheduler's stand-in: `RECONCILE_INTERVAL_SECONDS`).
+ * Reconciliation in the local suite: the `reconcile` queue (feeding the `reconcile-queue` job of
+ * shared/functions.ts, functions/jobs/reconcileUsers.ts today, one message per invocation), an in-process
+ * stand-in for Lambda's async invoke (startReconciliation → the `schedule` job, functions/jobs/reconcile.ts,
+ * in the background), and the schedule (EventBridge Scheduler's stand-in: `RECONCILE_INTERVAL_SECONDS`).
  */
 
 type JobHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 const JOB_TIMEOUT_MS = 900_000;
 
-async function load<T>(entry: string): Promise<T> {
-  return ((await import(pathToFileURL(resolve(repoRoot, entry)).href)) as { handler: T }).handler;
+/** Entry files of the two reconciliation jobs, from the function list (local/suite.ts passes them). */
+export interface ReconcileJobEntries {
+  /** The scheduled / async-invoked run (`schedule` trigger). */
+  run: string;
+  /** The per-batch user sweep (`reconcile-queue` trigger). */
+  users: string;
 }
 
 /** Lambda `InvocationType: Event` in process: runs the job in the background; `idle()` waits for it. */
 export class LocalReconcileInvoker implements ReconcileInvoker {
+  constructor(readonly entry: string) {}
+
   readonly #running = new Set<Promise<unknown>>();
   /** Invocations that threw (Lambda would retry twice; the next schedule tick resumes the run here). */
   readonly errors: unknown[] = [];
 
   async invoke(payload: ReconcilePayload | Record<string, never>): Promise<void> {
-    const p = (async () => (await load<JobHandler>('functions/jobs/reconcile.ts'))(payload, lambdaContext('reconcile', JOB_TIMEOUT_MS)))().catch((e: unknown) => {
+    const p = (async () => (await loadHandler<JobHandler>(this.entry))(payload, lambdaContext('reconcile', JOB_TIMEOUT_MS)))().catch((e: unknown) => {
       this.errors.push(e);
     });
     this.#running.add(p);
@@ -69,10 +73,10 @@ export interface LocalReconciliation {
 }
 
 /** Installs the local reconcile queue and invoker into this process (call after the other adapters). */
-export function installLocalReconciliation(): LocalReconciliation {
-  const queue = new LocalQueue({ name: 'reconcile', batchSize: 1, visibilityTimeoutMs: 200, timeoutMs: JOB_TIMEOUT_MS, handler: () => load<SqsHandler>('functions/jobs/reconcileUsers.ts') });
+export function installLocalReconciliation(entries: ReconcileJobEntries): LocalReconciliation {
+  const queue = new LocalQueue({ name: 'reconcile', batchSize: 1, visibilityTimeoutMs: 200, timeoutMs: JOB_TIMEOUT_MS, handler: () => loadHandler<SqsHandler>(entries.users) });
   setEventAdapters({ queue: new RoutingQueue(queue, messageQueue()) });
-  const invoker = new LocalReconcileInvoker();
+  const invoker = new LocalReconcileInvoker(entries.run);
   setReconcileInvoker(invoker);
   let timer: NodeJS.Timeout | undefined;
   return {

@@ -9,6 +9,8 @@ export interface LocalRoute {
   path: string;
   /** Loads the handler on first use, as a cold start would. */
   load: () => Promise<V2Handler>;
+  /** The entry file `load` imports, when the route runs a function of shared/functions.ts (tests compare the two). */
+  entry?: string;
   /** Function timeout in ms (the handler's `getRemainingTimeInMillis` counts down from it). */
   timeoutMs?: number;
 }

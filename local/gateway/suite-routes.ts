@@ -1,41 +1,48 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { entryFileOf, operations } from '../../shared/catalog/index.js';
-import { webhookEntryFile, webhookHealthPath, webhookPath, webhooks } from '../../shared/webhooks/catalog.js';
+import { functionRoutes, functionSpecs, type FunctionSpec } from '../../shared/functions.js';
+import { webhookPath } from '../../shared/webhooks/catalog.js';
 import type { LocalRoute, V2Handler } from './routes.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-function loader(entry: string): () => Promise<V2Handler> {
-  return async () => {
-    const mod = (await import(pathToFileURL(resolve(repoRoot, entry)).href)) as { handler?: V2Handler };
-    if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
-    return mod.handler;
-  };
+/** Imports an entry file's `handler` (relative to the repository root), as Lambda's runtime would. */
+export async function loadHandler<T>(entry: string): Promise<T> {
+  const mod = (await import(pathToFileURL(resolve(repoRoot, entry)).href)) as { handler?: T };
+  if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
+  return mod.handler;
 }
 
 export interface SuiteRoutes {
   routes: LocalRoute[];
-  /** Catalog entries or webhooks whose entry file does not exist yet (not served). */
+  /** Entry files of listed functions that do not exist yet (not served). */
   missing: string[];
 }
 
+/** The path a route is served at locally: webhook paths honour `P100_WEBHOOK_PATH_OVERRIDES` as the receivers do. */
+function localPath(spec: FunctionSpec, path: string): string {
+  return spec.kind === 'webhook' ? webhookPath(spec.webhook) : path;
+}
+
 /**
- * The suite's routes, read from the catalog and the webhook list: the same table API Gateway gets in AWS.
+ * The suite's routes, read from the one function list (shared/functions.ts): the same table API Gateway gets
+ * in AWS, HEAD /webhook/health included.
  */
 export function suiteRoutes(extra: LocalRoute[] = []): SuiteRoutes {
   const routes: LocalRoute[] = [];
   const missing: string[] = [];
-  const add = (method: LocalRoute['method'], path: string, entry: string) => {
-    if (!existsSync(resolve(repoRoot, entry))) {
-      missing.push(entry);
-      return;
+  for (const spec of functionSpecs()) {
+    const listed = functionRoutes(spec);
+    if (!listed.length) continue;
+    if (!existsSync(resolve(repoRoot, spec.entry))) {
+      missing.push(spec.entry);
+      continue;
     }
-    routes.push({ method, path, load: loader(entry) });
-  };
-  for (const op of operations) add(op.route.method, op.route.path, entryFileOf(op));
-  for (const w of webhooks) add('POST', webhookPath(w), webhookEntryFile(w.name));
-  add('GET', webhookHealthPath, 'functions/webhooks/health.ts');
+    // One loader per function: its routes share the cold start, as they share one Lambda in AWS.
+    let loaded: Promise<V2Handler> | undefined;
+    const load = () => (loaded ??= loadHandler<V2Handler>(spec.entry));
+    for (const r of listed) routes.push({ method: r.method, path: localPath(spec, r.path), load, entry: spec.entry });
+  }
   return { routes: [...routes, ...extra], missing };
 }

@@ -3,7 +3,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { operations } from '../../shared/catalog/index.js';
 import { jobs } from '../../shared/jobs.js';
 import { webhookHealthPath, webhooks } from '../../shared/webhooks/catalog.js';
-import { openApiEntry, openApiPath, webhookFunctionName, webhookHealthEntry } from '../../infra/lib/inventory.js';
+import { functionSpecs as infraFunctionSpecs, openApiEntry, openApiPath, webhookFunctionName, webhookHealthEntry } from '../../infra/lib/inventory.js';
+import { functionRoutes, functionSpecs } from '../../shared/functions.js';
 import { functionNamed, routeFor, synthSuite, type Synthesized } from './synth.js';
 
 describe('routes and functions come from the catalogs', () => {
@@ -67,6 +68,23 @@ describe('routes and functions come from the catalogs', () => {
       .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties?.AuthorizationType === 'NONE')
       .map((r) => r.Properties?.RouteKey as string);
     expect(open.sort()).toEqual([...publicPaths].sort());
+  });
+
+  it('deploys exactly the one function list of shared/functions.ts (the local runner serves the same): names, entries, routes', () => {
+    const listed = functionSpecs();
+    expect(infraFunctionSpecs().map((f) => `${f.name} -> ${f.entry}`)).toEqual(listed.map((f) => `${f.name} -> ${f.entry}`));
+    const deployed = s.stacks
+      .flatMap((t) => Object.values(t.json.Resources))
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => String(r.Properties?.FunctionName))
+      .sort();
+    expect(deployed).toEqual(listed.map((f) => `${s.config.prefix}-${f.name}`).sort());
+    const routeKeys = s.stacks
+      .flatMap((t) => Object.values(t.json.Resources))
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+      .map((r) => String(r.Properties?.RouteKey))
+      .sort();
+    expect(routeKeys).toEqual(listed.flatMap((f) => functionRoutes(f).map((r) => `${r.method} ${r.path}`)).sort());
   });
 
   it('deploys every job, each on nodejs24.x / arm64 with tracing, both layers and a log group', () => {
