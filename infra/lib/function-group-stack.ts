@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import type { SuiteApi } from './api.js';
 import type { SuiteConfig } from './config.js';
 import type { SuiteCore } from './core.js';
-import type { FunctionSpec } from './inventory.js';
+import { functionRoutes, type FunctionSpec } from './inventory.js';
 import { SuiteFunction } from './suite-function.js';
 
 export interface FunctionGroupStackProps extends NestedStackProps {
@@ -65,7 +65,11 @@ export class FunctionGroupStack extends NestedStack {
       }
       case 'webhookHealth': {
         // webhooks.md: "implement GET (and HEAD)"; the handler answers HEAD without a body.
-        const routes = [route(apigwv2.HttpMethod.GET, spec.path, new apigwv2.HttpNoneAuthorizer()), route(apigwv2.HttpMethod.HEAD, spec.path, new apigwv2.HttpNoneAuthorizer(), 'HeadRoute')];
+        // The methods come from the one function list (shared/functions.ts), as the local gateway's do; the
+        // first keeps the construct id 'Route', the others '<Method>Route' ('HeadRoute'), so ids stay stable.
+        const routes = functionRoutes(spec).map((r, i) =>
+          route(apigwv2.HttpMethod[r.method], r.path, new apigwv2.HttpNoneAuthorizer(), i === 0 ? 'Route' : `${r.method.charAt(0)}${r.method.slice(1).toLowerCase()}Route`),
+        );
         for (const r of routes) {
           Validations.of(r).acknowledge({
             id: 'AwsSolutions-APIG4',
