@@ -31,6 +31,7 @@ export const inboxEventView = z.looseObject({
   processedAt: z.string().optional(),
   deadReason: z.string().optional(),
   replays: z.number().int().optional(),
+  flag: z.enum(['unknown-status', 'unknown-user', 'oversized-id']).optional().describe('Why the operator should look at this event although it was stored: parked, not applied (ASSUMPTIONS E11).'),
   payload: z.record(z.string(), z.unknown()),
 });
 
