@@ -75,7 +75,7 @@ export const FIELD_CLASSIFICATION: readonly FieldClassification[] = [
     // times
     'at', 'createdAt', 'updatedAt', 'expiresAt', 'receivedAt', 'processedAt', 'finishedAt', 'requestedAt', 'from', 'to',
     // paging and counts
-    'limit', 'page', 'pageSize', 'size', 'maxBytes', 'totalItems', 'totalPages', 'deliveries', 'replays', 'discrepancyCount', 'count', 'counts',
+    'limit', 'page', 'pageSize', 'size', 'maxBytes', 'totalItems', 'totalPages', 'deliveries', 'replays', 'flag', 'discrepancyCount', 'count', 'counts',
     // containers (their members are classified by their own names)
     'data', 'payload', 'details', 'user', 'wallet', 'deposit', 'withdrawal', 'report', 'window', 'networkConfig', 'balances', 'fiatBalances',
     'cryptoBalances', 'cards', 'items', 'transactions', 'discrepancies', 'ours', 'theirs', 'headers', 'account',

@@ -41,6 +41,14 @@ export function maskPersonal(kind: PersonalKind, value: string): string {
 }
 
 /**
+ * Sets an own, enumerable property: `out[k] = v` would call the `__proto__` setter for a field of that name
+ * (legal JSON, kept by JSON.parse as an own property), dropping the field or replacing the prototype.
+ */
+function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/**
  * The copy of `value` that may rest or travel: secrets dropped (a PAN as 6+4), personal values masked,
  * PANs and IBANs inside any other string masked. Deep; arrays and nested objects included.
  *
@@ -57,14 +65,14 @@ export function restView(value: unknown, depth = 0): unknown {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const c = classify(k);
     if (c?.class === 'secret') {
-      if (c.kind === 'pan' && (typeof v === 'string' || typeof v === 'number')) out[k] = maskPan(String(v));
+      if (c.kind === 'pan' && (typeof v === 'string' || typeof v === 'number')) setOwn(out, k, maskPan(String(v)));
       continue;
     }
     if (c?.class === 'personal') {
-      out[k] = typeof v === 'string' || typeof v === 'number' ? maskPersonal(c.kind, String(v)) : v === null || v === undefined ? v : '***';
+      setOwn(out, k, typeof v === 'string' || typeof v === 'number' ? maskPersonal(c.kind, String(v)) : v === null || v === undefined ? v : '***');
       continue;
     }
-    out[k] = restView(v, depth + 1);
+    setOwn(out, k, restView(v, depth + 1));
   }
   return out;
 }
@@ -91,21 +99,21 @@ export function protectWebhookEntity(entity: Record<string, unknown>, deliver: r
   for (const [k, v] of Object.entries(entity)) {
     const c = classify(k);
     if (c?.class === 'secret' && delivered.has(normaliseFieldName(k))) {
-      toSeal[k] = v;
+      setOwn(toSeal, k, v);
       continue;
     }
     if (c?.class === 'personal') {
-      if (v !== null && v !== undefined) toSeal[k] = v;
+      if (v !== null && v !== undefined) setOwn(toSeal, k, v);
       const masked = restView({ [k]: v }) as Record<string, unknown>;
-      clear[k] = masked[k];
+      setOwn(clear, k, masked[k]);
       continue;
     }
     if (c?.class === 'secret') {
       dropped.push(k);
-      if (c.kind === 'pan' && (typeof v === 'string' || typeof v === 'number')) clear[k] = maskPan(String(v));
+      if (c.kind === 'pan' && (typeof v === 'string' || typeof v === 'number')) setOwn(clear, k, maskPan(String(v)));
       continue;
     }
-    clear[k] = restView(v);
+    setOwn(clear, k, restView(v));
   }
   return { clear, toSeal, dropped };
 }
