@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { toMinorUnits } from '../decimal.js';
 import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
 import { boundedText, externalUserId, lessOrEqual, messageResponse, p100IdOf, upstreamAmount, upstreamStatus, userPathParams, withRules } from './schemas.js';
@@ -32,8 +33,7 @@ const cardLimit = z.string().regex(CARD_LIMIT_RE, 'a decimal string such as "500
  */
 function cents(s: unknown): bigint | undefined {
   if (typeof s !== 'string' || !CARD_LIMIT_RE.test(s)) return undefined;
-  const [i = '0', f = ''] = s.split('.');
-  return BigInt(i) * 100n + BigInt(f.padEnd(2, '0'));
+  return toMinorUnits(s, 2);
 }
 
 const LIMIT_PAIRS = [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { numberToDecimalString } from '../catalog/schemas.js';
 import { QUEUE_MAX_RECEIVE_COUNT } from '../config/constants.js';
+import { numberToDecimalString } from '../decimal.js';
 import { eventPublisher } from '../events/index.js';
 import { logger } from '../log/logger.js';
 import {
