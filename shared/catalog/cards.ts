@@ -149,6 +149,8 @@ export const blockCard = defineOperation({
   response: messageResponse,
   redact: [],
   toUpstream: cardIntoBody,
+  // Moves the ledger's card along its lifecycle (shared/http/user-ledger.ts CARD_STEPS).
+  resources: { data: ['userLedger'] },
 });
 
 export const unblockCard = defineOperation({
@@ -163,6 +165,8 @@ export const unblockCard = defineOperation({
   response: messageResponse,
   redact: [],
   toUpstream: cardIntoBody,
+  // Moves the ledger's card along its lifecycle (shared/http/user-ledger.ts CARD_STEPS).
+  resources: { data: ['userLedger'] },
 });
 
 export const getCardLimits = defineOperation({
@@ -209,4 +213,6 @@ export const deleteCard = defineOperation({
   response: messageResponse,
   redact: [],
   toUpstream: cardIntoBody,
+  // Moves the ledger's card along its lifecycle (shared/http/user-ledger.ts CARD_STEPS).
+  resources: { data: ['userLedger'] },
 });

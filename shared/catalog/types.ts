@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { OperationResources } from '../config/resources.js';
 
 /** How an operation may be retried and whether it needs an `Idempotency-Key` (see ARCHITECTURE.md). */
 export type OperationKind = 'read' | 'write' | 'money';
@@ -69,13 +70,27 @@ export interface Operation {
   redact: readonly string[];
   /** Optional: the path of the entry file, relative to functions/ (default `<area>/<operationId>.ts`). */
   entry?: string;
+  /** How a money operation (or a write starting a trackable movement) is recorded in the ledger. */
+  ledger?: LedgerMapping;
+  /** How a user lifecycle step is recorded in the ledger (shared/http/user-ledger.ts). */
+  userLedger?: UserLedgerMapping;
+  /**
+   * Resources the operation's own code touches beyond its kind's default (shared/config/resources.ts);
+   * infra/lib/access.ts derives the function's grants from them.
+   */
+  resources?: OperationResources;
+  /**
+   * Where the behaviour lives when it is not "call `upstream`": `module#export` under shared/ (the same
+   * form as infra/lib/access.ts `dataPaths`), the `OperationImpl` the entry file passes as `impl`
+   * (test/unit/catalog-impl.test.ts checks both agree). A string, not the function: the implementations
+   * import the catalog (a reference back would be a cycle), and the catalog stays data that every
+   * function loads without pulling in the S3, reconciliation or inbox code.
+   */
+  impl?: `${string}.ts#${string}`;
   /**
    * Optional: shapes the P100 request from the validated input when it is not simply
    * "path params into the path, query into the query string, body as the JSON body".
    */
-  ledger?: LedgerMapping;
-  /** How a user lifecycle step is recorded in the ledger (shared/http/user-ledger.ts). */
-  userLedger?: UserLedgerMapping;
   toUpstream?: (input: OperationInput<Record<string, string>, Record<string, unknown>, any>) => UpstreamRequestParts;
 }
 
