@@ -14,7 +14,7 @@ import type { FunctionSpec } from './inventory.js';
  * | http/runtime.ts (P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
  * | http/idempotency.ts + http/money.ts (money operations) | idempotency table, ledger, data key (keyed fingerprints) |
  * | store/idempotency.ts (Idempotency-Key on every write operation) | idempotency table, data key |
- * | http/user-ledger.ts (operations with a `userLedger` mapping: user lifecycle steps; card block/unblock/delete) | ledger |
+ * | http/user-ledger.ts (entries with `userLedger`: user lifecycle steps; with `cardLedger`: card block/unblock/delete) | ledger |
  * | callUpstream (every other operation calling P100) | nothing of ours: no table |
  * | documents/uploads.ts | upload bucket and its KMS key (put: createUploadUrl; get: addKycFile, addPoaFile) |
  * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
@@ -111,11 +111,11 @@ export function accessFor(spec: FunctionSpec): Access {
     case 'operation': {
       const op = spec.operation;
       // withIdempotency (money) keeps the Idempotency-Key record and writes the ledger entry; every other
-      // write accepts an Idempotency-Key too (its store only); withUserLedger records user lifecycle steps.
-      // Then whatever the entry's own code adds (`resources`: uploads, inbox, reconciliation, card steps).
+      // write accepts an Idempotency-Key too (its store only); withUserLedger records user lifecycle steps
+      // and card steps. Then whatever the entry's own code adds (`resources`: uploads, inbox, reconciliation).
       const data: DataPathName[] = [
         ...(op.kind === 'money' ? (['money'] as const) : op.kind === 'write' ? (['idempotencyKey'] as const) : []),
-        ...(op.userLedger !== undefined ? (['userLedger'] as const) : []),
+        ...(op.userLedger !== undefined || op.cardLedger !== undefined ? (['userLedger'] as const) : []),
         ...(op.resources?.data ?? []),
       ];
       return fromResources({

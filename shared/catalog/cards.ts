@@ -149,8 +149,8 @@ export const blockCard = defineOperation({
   response: messageResponse,
   redact: [],
   toUpstream: cardIntoBody,
-  // Moves the ledger's card along its lifecycle (shared/http/user-ledger.ts CARD_STEPS).
-  resources: { data: ['userLedger'] },
+  // No webhook carries card status: the ledger's card moves with the accepted step (C12, F11).
+  cardLedger: { status: 'LOCKED_BY_USER' },
 });
 
 export const unblockCard = defineOperation({
@@ -165,8 +165,8 @@ export const unblockCard = defineOperation({
   response: messageResponse,
   redact: [],
   toUpstream: cardIntoBody,
-  // Moves the ledger's card along its lifecycle (shared/http/user-ledger.ts CARD_STEPS).
-  resources: { data: ['userLedger'] },
+  // No webhook carries card status: the ledger's card moves with the accepted step (C12, F11).
+  cardLedger: { status: 'ACTIVE' },
 });
 
 export const getCardLimits = defineOperation({
@@ -213,6 +213,6 @@ export const deleteCard = defineOperation({
   response: messageResponse,
   redact: [],
   toUpstream: cardIntoBody,
-  // Moves the ledger's card along its lifecycle (shared/http/user-ledger.ts CARD_STEPS).
-  resources: { data: ['userLedger'] },
+  // No webhook carries card status: the ledger's card moves with the accepted step (C12, F11).
+  cardLedger: { status: 'DELETED' },
 });

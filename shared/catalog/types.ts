@@ -75,6 +75,12 @@ export interface Operation {
   /** How a user lifecycle step is recorded in the ledger (shared/http/user-ledger.ts). */
   userLedger?: UserLedgerMapping;
   /**
+   * A card step that changes the card's state itself (no webhook carries card status): the status P100
+   * reached once it accepted, per ASSUMPTIONS.md C12 / F11. shared/http/user-ledger.ts applies it along the
+   * card lifecycle; reconciliation (V2) compares it later.
+   */
+  cardLedger?: { status: string };
+  /**
    * Resources the operation's own code touches beyond its kind's default (shared/config/resources.ts);
    * infra/lib/access.ts derives the function's grants from them.
    */

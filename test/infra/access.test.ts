@@ -71,7 +71,7 @@ describe('accessFor decides grants from catalog data', () => {
     expect(accessFor(op('createUploadUrl', 'write', false))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey'] });
   });
 
-  it('gives the card steps that move the ledger card (block, unblock, delete) the user ledger path they declare', () => {
+  it('gives the card steps that move the ledger card (block, unblock, delete) the user ledger path their `cardLedger` implies', () => {
     for (const id of ['blockCard', 'unblockCard', 'deleteCard']) expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'] });
   });
 
