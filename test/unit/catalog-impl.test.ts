@@ -26,16 +26,25 @@ describe('catalog `impl`: custom behaviour is findable from the catalog entry', 
     const mismatches = operations.flatMap((op) => {
       const call = entryCall(op);
       const declared = op.impl === undefined ? undefined : split(op.impl).name;
-      return call.operationId !== op.operationId || call.impl !== declared ? [`${op.operationId}: entry passes ${call.impl ?? 'no impl'}, catalog says ${op.impl ?? 'none'}`] : [];
+      return call.operationId !== op.operationId || call.impl !== declared
+        ? [`${op.operationId}: entry passes ${call.impl ?? 'no impl'}, catalog says ${op.impl ?? 'none'}`]
+        : [];
     });
     expect(mismatches).toEqual([]);
   });
 
   it('each named impl is a function exported by its module, the same one the layer hands to the entry files', async () => {
     const withImpl = operations.filter((op) => op.impl !== undefined);
-    expect(withImpl.map((op) => op.operationId).sort()).toEqual(
-      ['addKycFile', 'addPoaFile', 'createUploadUrl', 'getReconciliationReport', 'listInboxEvents', 'replayDeadInboxEvents', 'replayInboxEvent', 'startReconciliation'],
-    );
+    expect(withImpl.map((op) => op.operationId).sort()).toEqual([
+      'addKycFile',
+      'addPoaFile',
+      'createUploadUrl',
+      'getReconciliationReport',
+      'listInboxEvents',
+      'replayDeadInboxEvents',
+      'replayInboxEvent',
+      'startReconciliation',
+    ]);
     for (const op of withImpl) {
       const { module, name } = split(op.impl ?? '');
       const mod = (await import(`../../shared/${module.replace(/\.ts$/, '.js')}`)) as Record<string, unknown>;

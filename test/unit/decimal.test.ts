@@ -13,7 +13,9 @@ describe('shared/decimal.ts', () => {
   });
 
   it('minor units order as the amounts do, for any two amounts of 2 decimals', () => {
-    const amount = fc.tuple(fc.bigInt({ min: 0n, max: 999_999_999n }), fc.integer({ min: 0, max: 99 })).map(([i, c]) => ({ s: `${i}.${String(c).padStart(2, '0')}`, v: i * 100n + BigInt(c) }));
+    const amount = fc
+      .tuple(fc.bigInt({ min: 0n, max: 999_999_999n }), fc.integer({ min: 0, max: 99 }))
+      .map(([i, c]) => ({ s: `${i}.${String(c).padStart(2, '0')}`, v: i * 100n + BigInt(c) }));
     fc.assert(fc.property(amount, (a) => toMinorUnits(a.s, 2) === a.v));
   });
 
