@@ -87,6 +87,10 @@ export const createCard = defineOperation({
   redact: CARD_SECRETS,
   ledger: { type: 'CARD', idField: 'cardId', externalUserId: 'params.externalUserId' },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
+  links: [
+    { name: 'GetCard', operationId: 'getCard', parameters: { externalUserId: '$request.path.externalUserId', cardId: '$response.body#/cardId' }, description: 'The new card.' },
+    { name: 'GetCardLimits', operationId: 'getCardLimits', parameters: { externalUserId: '$request.path.externalUserId', cardId: '$response.body#/cardId' }, description: "The new card's limits." },
+  ],
 });
 
 export const listUserCards = defineOperation({

@@ -76,4 +76,7 @@ export const startReconciliation = defineOperation({
   // Writes the run into the ledger table, then invokes the reconcile function.
   resources: { data: ['startReconciliation'], invokeReconcile: true },
   impl: 'reconcile/handlers.ts#startReconciliationImpl',
+  links: [
+    { name: 'GetReconciliationReport', operationId: 'getReconciliationReport', parameters: { runId: '$response.body#/runId' }, description: 'The report of this run.' },
+  ],
 });

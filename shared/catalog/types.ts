@@ -34,6 +34,17 @@ export interface UpstreamCall {
   body?: 'json' | 'multipart' | 'none';
 }
 
+/**
+ * An OpenAPI link from an operation that creates something to the operation that reads it. Parameters are
+ * runtime expressions per OpenAPI 3.1 §4.8.20.4: `$response.body#/transferId`, `$request.path.externalUserId`.
+ */
+export interface OperationLink {
+  name: string;
+  operationId: string;
+  parameters: Record<string, string>;
+  description: string;
+}
+
 /** The validated input an operation's handler receives. */
 export interface OperationInput<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
   params: P;
@@ -80,6 +91,8 @@ export interface Operation {
    * card lifecycle; reconciliation (V2) compares it later.
    */
   cardLedger?: { status: string };
+  /** OpenAPI links of the success response: the operations that read what this one creates (shared/openapi/links.ts). */
+  links?: readonly OperationLink[];
   /**
    * Resources the operation's own code touches beyond its kind's default (shared/config/resources.ts);
    * infra/lib/access.ts derives the function's grants from them.
@@ -88,7 +101,7 @@ export interface Operation {
   /**
    * Where the behaviour lives when it is not "call `upstream`": `module#export` under shared/ (the same
    * form as infra/lib/access.ts `dataPaths`), the `OperationImpl` the entry file passes as `impl`
-   * (test/unit/catalog-impl.test.ts checks both agree). A string, not the function: the implementations
+   * (test/unit/catalog-declarations.test.ts checks both agree). A string, not the function: the implementations
    * import the catalog (a reference back would be a cycle), and the catalog stays data that every
    * function loads without pulling in the S3, reconciliation or inbox code.
    */

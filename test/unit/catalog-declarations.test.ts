@@ -62,3 +62,18 @@ describe('catalog `impl`: custom behaviour is findable from the catalog entry', 
     }
   });
 });
+
+describe('catalog `links`', () => {
+  it('link to operations of the catalog, with parameters the target has in its path', () => {
+    const ids = new Map(operations.map((op) => [op.operationId, op]));
+    const linked = operations.filter((op) => op.links !== undefined);
+    expect(linked.length).toBeGreaterThan(0);
+    for (const op of linked) {
+      for (const link of op.links ?? []) {
+        const target = ids.get(link.operationId);
+        expect(target, `${op.operationId} → ${link.operationId}`).toBeDefined();
+        for (const name of Object.keys(link.parameters)) expect(target?.route.path, `${op.operationId} → ${link.operationId}.${name}`).toContain(`{${name}}`);
+      }
+    }
+  });
+});
