@@ -1,8 +1,10 @@
+import type { DataPathName, Resources } from '../../shared/config/resources.js';
 import type { ReservedConcurrency } from './config.js';
 import type { FunctionSpec } from './inventory.js';
 
 /**
- * What one function may touch, decided from catalog data only (kind, area, upstream, operationId).
+ * What one function may touch, decided from catalog data only: an operation's kind, upstream and
+ * `userLedger`, plus the `resources` its entry declares; a job's `resources` (shared/jobs.ts).
  * The stack turns each capability into an IAM grant AND the matching environment variable, so a
  * function never holds a permission it has no variable for, nor the reverse.
  *
@@ -12,7 +14,7 @@ import type { FunctionSpec } from './inventory.js';
  * | http/runtime.ts (P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
  * | http/idempotency.ts + http/money.ts (money operations) | idempotency table, ledger, data key (keyed fingerprints) |
  * | store/idempotency.ts (Idempotency-Key on every write operation) | idempotency table, data key |
- * | http/user-ledger.ts (operations with a `userLedger` mapping: user lifecycle steps; card block/unblock/delete) | ledger |
+ * | http/user-ledger.ts (entries with `userLedger`: user lifecycle steps; with `cardLedger`: card block/unblock/delete) | ledger |
  * | callUpstream (every other operation calling P100) | nothing of ours: no table |
  * | documents/uploads.ts | upload bucket and its KMS key (put: createUploadUrl; get: addKycFile, addPoaFile) |
  * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
@@ -81,9 +83,9 @@ export const dataPaths = {
   getReconciliationReport: { entry: 'reconcile/handlers.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
   reconcile: { entry: 'reconcile/handlers.ts#reconcileHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
   reconcileUsers: { entry: 'reconcile/handlers.ts#reconcileUsersHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
-} as const satisfies Record<string, DataPath>;
+} as const satisfies Record<DataPathName, DataPath>;
 
-export type DataPathName = keyof typeof dataPaths;
+export type { DataPathName };
 
 export interface Access {
   /** Reads the P100 API key secret (calls P100). Never together with `webhookToken`. */
@@ -104,77 +106,49 @@ export interface Access {
   invokeReconcile: boolean;
 }
 
-const none: Access = {
-  apiKey: false,
-  webhookToken: false,
-  dataKey: false,
-  data: [],
-  sendWebhookQueue: false,
-  sendReconcileQueue: false,
-  putEvents: false,
-  upload: 'none',
-  invokeReconcile: false,
-};
-
-/**
- * Local operations (`upstream: null`) with their own implementation. Keyed by operationId because what
- * they touch is their whole purpose; anything not listed gets the default for its kind.
- */
-const localOperationAccess: Readonly<Record<string, Omit<Partial<Access>, 'data'> & { data?: DataPathName }>> = {
-  createUploadUrl: { upload: 'put' },
-  // openRun writes the run into the ledger table, then the reconcile function is invoked.
-  startReconciliation: { data: 'startReconciliation', invokeReconcile: true },
-  getReconciliationReport: { data: 'getReconciliationReport' },
-  // Operator routes over the webhook inbox; replays put events back on the webhook queue. No ledger: the processor owns it.
-  listInboxEvents: { data: 'listInboxEvents' },
-  replayInboxEvent: { data: 'replayInboxEvent', sendWebhookQueue: true },
-  replayDeadInboxEvents: { data: 'replayDeadInboxEvents', sendWebhookQueue: true },
-};
-
-/** Card steps that move the ledger's card along its lifecycle themselves (shared/http/user-ledger.ts CARD_STEPS). */
-const cardLedgerSteps: ReadonlySet<string> = new Set(['blockCard', 'unblockCard', 'deleteCard']);
-
-/** Operations that forward uploaded documents to P100 read them back from the upload bucket. */
-const uploadReaders: ReadonlySet<string> = new Set(['addKycFile', 'addPoaFile']);
-
 export function accessFor(spec: FunctionSpec): Access {
   switch (spec.kind) {
     case 'operation': {
       const op = spec.operation;
-      const { data: local, ...localRest } = localOperationAccess[op.operationId] ?? {};
       // withIdempotency (money) keeps the Idempotency-Key record and writes the ledger entry; every other
-      // write accepts an Idempotency-Key too (its store only); withUserLedger records user lifecycle steps.
+      // write accepts an Idempotency-Key too (its store only); withUserLedger records user lifecycle steps
+      // and card steps. Then whatever the entry's own code adds (`resources`: uploads, inbox, reconciliation).
       const data: DataPathName[] = [
         ...(op.kind === 'money' ? (['money'] as const) : op.kind === 'write' ? (['idempotencyKey'] as const) : []),
-        ...(op.userLedger !== undefined || cardLedgerSteps.has(op.operationId) ? (['userLedger'] as const) : []),
-        ...(local ? [local] : []),
+        ...(op.userLedger !== undefined || op.cardLedger !== undefined ? (['userLedger'] as const) : []),
+        ...(op.resources?.data ?? []),
       ];
-      return {
-        ...none,
+      return fromResources({
+        ...op.resources,
         apiKey: op.upstream !== null,
         // Keyed request fingerprints (HMAC) of the Idempotency-Key records.
         dataKey: op.kind === 'money' || op.kind === 'write',
-        data,
-        upload: uploadReaders.has(op.operationId) ? 'get' : 'none',
-        ...localRest,
-      };
+        data: [...new Set(data)],
+      });
     }
     case 'webhook':
-      return { ...none, webhookToken: true, dataKey: true, data: ['webhookReceiver'], sendWebhookQueue: true };
+      return fromResources({ webhookToken: true, dataKey: true, data: ['webhookReceiver'], sendWebhookQueue: true });
     case 'webhookHealth':
     case 'openApi':
-      return none;
+      return fromResources({});
     case 'job':
-      switch (spec.job.trigger) {
-        case 'webhook-queue':
-          return { ...none, webhookToken: true, dataKey: true, data: ['webhookProcessor'], putEvents: true };
-        case 'schedule':
-          return { ...none, apiKey: true, data: ['reconcile'], sendReconcileQueue: true, putEvents: true, invokeReconcile: true };
-        case 'reconcile-queue':
-          // The worker finishing the last batch finalizes the run (discrepancy events on the bus).
-          return { ...none, apiKey: true, data: ['reconcileUsers'], putEvents: true };
-      }
+      return fromResources(spec.job.resources);
   }
+}
+
+/** A complete Access from a declaration: what is not declared is not granted. */
+function fromResources(r: Resources): Access {
+  return {
+    apiKey: r.apiKey ?? false,
+    webhookToken: r.webhookToken ?? false,
+    dataKey: r.dataKey ?? false,
+    data: [...(r.data ?? [])],
+    sendWebhookQueue: r.sendWebhookQueue ?? false,
+    sendReconcileQueue: r.sendReconcileQueue ?? false,
+    putEvents: r.putEvents ?? false,
+    upload: r.upload ?? 'none',
+    invokeReconcile: r.invokeReconcile ?? false,
+  };
 }
 
 /** Table → actions of every data path the function runs (sorted, no duplicates). */

@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { QUEUE_MAX_RECEIVE_COUNT } from '../../shared/config/constants.js';
 import type { SuiteConfig } from './config.js';
 import { nodeRuntime } from './runtime.js';
 
@@ -122,7 +123,7 @@ export class SuiteCore extends Construct {
         // At least 6x the consumer's timeout (AWS guidance for Lambda event sources).
         visibilityTimeout,
         retentionPeriod: Duration.days(4),
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: QUEUE_MAX_RECEIVE_COUNT },
         removalPolicy,
       });
     this.webhookDlq = dlq('WebhookDlq');

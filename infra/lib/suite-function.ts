@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/config/constants.js';
 import { ENV } from '../../shared/config/env.js';
 import { jobs } from '../../shared/jobs.js';
 import { accessFor, reservedConcurrencyFor, sizingFor, tableActionsOf, type Access, type SuiteTable } from './access.js';
@@ -16,7 +17,7 @@ import type { FunctionSpec } from './inventory.js';
 import { nodeRuntime } from './runtime.js';
 
 /** Custom metrics namespace of the suite (reconciliation discrepancies, webhook 401s): EMF log lines, no IAM. */
-export const metricsNamespace = 'P100Suite';
+export const metricsNamespace = METRICS_NAMESPACE;
 
 export interface SuiteFunctionProps {
   spec: FunctionSpec;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { toMinorUnits } from '../decimal.js';
 import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
 import { boundedText, externalUserId, lessOrEqual, messageResponse, p100IdOf, upstreamAmount, upstreamStatus, userPathParams, withRules } from './schemas.js';
@@ -32,8 +33,7 @@ const cardLimit = z.string().regex(CARD_LIMIT_RE, 'a decimal string such as "500
  */
 function cents(s: unknown): bigint | undefined {
   if (typeof s !== 'string' || !CARD_LIMIT_RE.test(s)) return undefined;
-  const [i = '0', f = ''] = s.split('.');
-  return BigInt(i) * 100n + BigInt(f.padEnd(2, '0'));
+  return toMinorUnits(s, 2);
 }
 
 const LIMIT_PAIRS = [
@@ -87,6 +87,10 @@ export const createCard = defineOperation({
   redact: CARD_SECRETS,
   ledger: { type: 'CARD', idField: 'cardId', externalUserId: 'params.externalUserId' },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
+  links: [
+    { name: 'GetCard', operationId: 'getCard', parameters: { externalUserId: '$request.path.externalUserId', cardId: '$response.body#/cardId' }, description: 'The new card.' },
+    { name: 'GetCardLimits', operationId: 'getCardLimits', parameters: { externalUserId: '$request.path.externalUserId', cardId: '$response.body#/cardId' }, description: "The new card's limits." },
+  ],
 });
 
 export const listUserCards = defineOperation({
@@ -149,6 +153,8 @@ export const blockCard = defineOperation({
   response: messageResponse,
   redact: [],
   toUpstream: cardIntoBody,
+  // No webhook carries card status: the ledger's card moves with the accepted step (C12, F11).
+  cardLedger: { status: 'LOCKED_BY_USER' },
 });
 
 export const unblockCard = defineOperation({
@@ -163,6 +169,8 @@ export const unblockCard = defineOperation({
   response: messageResponse,
   redact: [],
   toUpstream: cardIntoBody,
+  // No webhook carries card status: the ledger's card moves with the accepted step (C12, F11).
+  cardLedger: { status: 'ACTIVE' },
 });
 
 export const getCardLimits = defineOperation({
@@ -209,4 +217,6 @@ export const deleteCard = defineOperation({
   response: messageResponse,
   redact: [],
   toUpstream: cardIntoBody,
+  // No webhook carries card status: the ledger's card moves with the accepted step (C12, F11).
+  cardLedger: { status: 'DELETED' },
 });

@@ -136,6 +136,7 @@ export const createCryptoWithdrawal = defineOperation({
   redact: [],
   ledger: { type: 'CRYPTO_WITHDRAWAL', idField: 'withdrawalId', externalUserId: 'params.externalUserId', amount: 'body.amount', currency: 'body.currency' },
   toUpstream: pathIntoBody({ externalUserId: 'sourceExternalUserId' }),
+  links: [{ name: 'GetCryptoWithdrawal', operationId: 'getCryptoWithdrawal', parameters: { withdrawalId: '$response.body#/withdrawalId' }, description: 'The withdrawal, until it settles.' }],
 });
 
 export const getCryptoWithdrawal = defineOperation({

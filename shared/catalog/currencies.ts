@@ -13,17 +13,14 @@
  * document served by `GET /openapi.json` in the same deployment follow the same values.
  */
 import { ENV } from '../config/env.js';
+import type { DecimalRule } from '../decimal.js';
 
 export const CRYPTO_CURRENCIES = ['btc', 'eth', 'ltc', 'doge', 'pol', 'usdc', 'usdt', 'eurt'] as const;
 export const CURRENCIES = ['eur', ...CRYPTO_CURRENCIES] as const;
 export type Currency = (typeof CURRENCIES)[number];
 
-export interface CurrencyRule {
-  /** Digits allowed after the decimal point. */
-  decimals: number;
-  /** Digits allowed before it: amounts stay below 10^maxIntegerDigits. */
-  maxIntegerDigits: number;
-}
+/** A currency's amount rule: its decimals and integer digits (shared/decimal.ts reads and describes such rules). */
+export type CurrencyRule = DecimalRule;
 
 const DEFAULT_RULES: Readonly<Record<Currency, CurrencyRule>> = {
   eur: { decimals: 2, maxIntegerDigits: 9 },
@@ -58,34 +55,10 @@ export function currencyRules(raw: string | undefined = process.env[CURRENCY_RUL
 
 export const CURRENCY_RULES = currencyRules();
 
-/**
- * The regular expression of a positive decimal string with at most `decimals` decimals and
- * `maxIntegerDigits` integer digits. Written without look-ahead (every JSON Schema and client regex engine
- * reads it): either a non-zero integer part, or `0.` followed by a fraction that has a non-zero digit.
- *
- * @example
- * amountPattern({ decimals: 2, maxIntegerDigits: 9 }) // '^(?:[1-9][0-9]{0,8}(?:\\.[0-9]{1,2})?|0\\.(?:[1-9][0-9]?|0[1-9]))$'
- */
-export function amountPattern(rule: CurrencyRule): string {
-  const { decimals, maxIntegerDigits } = rule;
-  const upTo = (n: number) => (n === 0 ? '' : n === 1 ? '[0-9]?' : `[0-9]{0,${n}}`);
-  const integer = `[1-9]${upTo(maxIntegerDigits - 1)}`;
-  if (decimals === 0) return `^${integer}$`;
-  const fraction = decimals === 1 ? '(?:\\.[0-9])?' : `(?:\\.[0-9]{1,${decimals}})?`;
-  const belowOne: string[] = [];
-  for (let zeros = 0; zeros < decimals; zeros++) belowOne.push(`${'0'.repeat(zeros)}[1-9]${upTo(decimals - 1 - zeros)}`);
-  return `^(?:${integer}${fraction}|0\\.(?:${belowOne.join('|')}))$`;
-}
-
 /** The loosest rule of a set of currencies: what an amount field accepts before its currency is known. */
 export function widestRule(currencies: readonly Currency[] = CURRENCIES): CurrencyRule {
   return {
     decimals: Math.max(...currencies.map((c) => CURRENCY_RULES[c].decimals)),
     maxIntegerDigits: Math.max(...currencies.map((c) => CURRENCY_RULES[c].maxIntegerDigits)),
   };
-}
-
-/** Human words for a rule: "at most 2 decimals, below 1000000000". */
-export function describeRule(rule: CurrencyRule): string {
-  return `greater than 0, at most ${rule.decimals} decimals, below 1${'0'.repeat(rule.maxIntegerDigits)}`;
 }

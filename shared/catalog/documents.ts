@@ -49,6 +49,9 @@ export const createUploadUrl = defineOperation({
   }),
   successStatus: 201,
   redact: ['url'],
+  // Presigns a PUT into the upload bucket; never calls P100.
+  resources: { upload: 'put' },
+  impl: 'documents/uploads.ts#createUploadUrlImpl',
 });
 
 /** P100's answer to a document upload: `{ message }` on 201, or the P211 info code on 202 (POA pending). */
@@ -67,6 +70,9 @@ export const addKycFile = defineOperation({
   successStatus: 201,
   redact: ['files'],
   userLedger: { externalUserId: 'params.externalUserId', facts: { kycFilesSubmitted: true } },
+  // Reads the uploaded document back from the upload bucket and forwards it as multipart.
+  resources: { upload: 'get' },
+  impl: 'documents/uploads.ts#addKycFileImpl',
 });
 
 export const addPoaFile = defineOperation({
@@ -95,4 +101,7 @@ export const addPoaFile = defineOperation({
   successStatus: 201,
   redact: ['files'],
   userLedger: { externalUserId: 'params.externalUserId', facts: { poaSubmitted: true } },
+  // Reads the uploaded documents back from the upload bucket and forwards them as multipart.
+  resources: { upload: 'get' },
+  impl: 'documents/uploads.ts#addPoaFileImpl',
 });

@@ -73,6 +73,7 @@ export const createExchange = defineOperation({
   redact: [],
   ledger: { type: 'EXCHANGE', idField: 'exchangeId', externalUserId: 'params.externalUserId', amount: 'body.amount', currency: 'body.currencyFrom' },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
+  links: [{ name: 'GetExchange', operationId: 'getExchange', parameters: { exchangeId: '$response.body#/exchangeId' }, description: 'The exchange, until it settles.' }],
 });
 
 export const getExchange = defineOperation({

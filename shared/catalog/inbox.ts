@@ -55,6 +55,9 @@ export const listInboxEvents = defineOperation({
   },
   response: z.looseObject({ items: z.array(inboxEventView), cursor: z.string().optional() }),
   redact: [],
+  // Operator route over the webhook inbox. No ledger: the processor owns it.
+  resources: { data: ['listInboxEvents'] },
+  impl: 'webhooks/operations.ts#listInboxEventsImpl',
 });
 
 export const replayInboxEvent = defineOperation({
@@ -69,6 +72,9 @@ export const replayInboxEvent = defineOperation({
   response: z.looseObject({ eventId: inboxEventId, state: z.string(), enqueued: z.boolean() }),
   successStatus: 202,
   redact: [],
+  // A replay puts the event back on the webhook queue.
+  resources: { data: ['replayInboxEvent'], sendWebhookQueue: true },
+  impl: 'webhooks/operations.ts#replayInboxEventImpl',
 });
 
 export const replayDeadInboxEvents = defineOperation({
@@ -92,4 +98,7 @@ export const replayDeadInboxEvents = defineOperation({
   response: z.looseObject({ replayed: z.number().int(), eventIds: z.array(inboxEventId), more: z.boolean() }),
   successStatus: 202,
   redact: [],
+  // A replay puts the events back on the webhook queue.
+  resources: { data: ['replayDeadInboxEvents'], sendWebhookQueue: true },
+  impl: 'webhooks/operations.ts#replayDeadInboxEventsImpl',
 });

@@ -19,6 +19,7 @@ export const createKycVerification = defineOperation({
   redact: [],
   userLedger: { externalUserId: 'params.externalUserId', facts: { kycVerificationRequested: true } },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
+  links: [{ name: 'GetKycStatus', operationId: 'getKycStatus', parameters: { externalUserId: '$request.path.externalUserId' }, description: 'The status of this verification.' }],
 });
 
 export const getKycVerificationRedirect = defineOperation({

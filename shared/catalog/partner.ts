@@ -102,6 +102,7 @@ export const createPartnerExchange = defineOperation({
   successStatus: 202,
   redact: [],
   ledger: { type: 'EXCHANGE', idField: 'exchangeId', amount: 'body.amount', currency: 'body.currencyFrom' },
+  links: [{ name: 'GetExchange', operationId: 'getExchange', parameters: { exchangeId: '$response.body#/exchangeId' }, description: 'The exchange, until it settles.' }],
 });
 
 export const createPartnerCryptoWithdrawal = defineOperation({
@@ -117,6 +118,9 @@ export const createPartnerCryptoWithdrawal = defineOperation({
   successStatus: 202,
   redact: [],
   ledger: { type: 'CRYPTO_WITHDRAWAL', idField: 'withdrawalId', amount: 'body.amount', currency: 'body.currency' },
+  links: [
+    { name: 'GetCryptoWithdrawal', operationId: 'getCryptoWithdrawal', parameters: { withdrawalId: '$response.body#/withdrawalId' }, description: 'The withdrawal, until it settles.' },
+  ],
 });
 
 export const createPartnerSepaTransfer = defineOperation({
@@ -132,6 +136,9 @@ export const createPartnerSepaTransfer = defineOperation({
   successStatus: 202,
   redact: SEPA_REDACT,
   ledger: { type: 'SEPA_TRANSFER', idField: 'transferId', amount: 'body.amount', currency: 'body.currency' },
+  links: [
+    { name: 'GetPartnerSepaTransfer', operationId: 'getPartnerSepaTransfer', parameters: { transferId: '$response.body#/transferId' }, description: 'The SEPA transfer, until it settles.' },
+  ],
 });
 
 export const getPartnerSepaTransfer = defineOperation({

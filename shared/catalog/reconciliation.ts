@@ -57,6 +57,8 @@ export const getReconciliationReport = defineOperation({
   },
   response: reconciliationReport,
   redact: [],
+  resources: { data: ['getReconciliationReport'] },
+  impl: 'reconcile/handlers.ts#getReconciliationReportImpl',
 });
 
 export const startReconciliation = defineOperation({
@@ -71,4 +73,10 @@ export const startReconciliation = defineOperation({
   response: z.looseObject({ runId: z.string(), status: z.string(), phase: z.string(), alreadyRunning: z.boolean(), report: z.string() }),
   successStatus: 202,
   redact: [],
+  // Writes the run into the ledger table, then invokes the reconcile function.
+  resources: { data: ['startReconciliation'], invokeReconcile: true },
+  impl: 'reconcile/handlers.ts#startReconciliationImpl',
+  links: [
+    { name: 'GetReconciliationReport', operationId: 'getReconciliationReport', parameters: { runId: '$response.body#/runId' }, description: 'The report of this run.' },
+  ],
 });

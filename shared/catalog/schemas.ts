@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { amountPattern, CRYPTO_CURRENCIES, CURRENCIES, CURRENCY_RULES, type Currency, type CurrencyRule, describeRule, widestRule } from './currencies.js';
+import { amountPattern, describeRule, numberToDecimalString } from '../decimal.js';
+import { CRYPTO_CURRENCIES, CURRENCIES, CURRENCY_RULES, type Currency, type CurrencyRule, widestRule } from './currencies.js';
 
 /**
  * Building blocks shared by catalog entries. Rule of the house (ARCHITECTURE.md "Unknowns"):
@@ -54,24 +55,6 @@ export const upstreamAmount = z
   .union([z.string(), z.number()])
   .transform((v) => (typeof v === 'number' ? numberToDecimalString(v) : v))
   .pipe(z.string().describe('A decimal string ("10.50").'));
-
-export function numberToDecimalString(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const s = String(n);
-  if (!/e/i.test(s)) return s;
-  // Expand exponent notation (1e-7) without floating-point arithmetic on the digits.
-  const [mantissa = '0', expPart = '0'] = s.toLowerCase().split('e');
-  const exp = Number(expPart);
-  const negative = mantissa.startsWith('-');
-  const [intPart = '0', fracPart = ''] = mantissa.replace('-', '').split('.');
-  const digits = intPart + fracPart;
-  const point = intPart.length + exp;
-  let out: string;
-  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
-  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
-  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  return (negative ? '-' : '') + out.replace(/^0+(?=\d)/, '');
-}
 
 export const cryptoCurrency = caseInsensitiveEnum(CRYPTO_CURRENCIES).describe('A crypto currency slug, lower or upper case (`btc`, `BTC`).');
 export const currency = caseInsensitiveEnum(CURRENCIES).describe('A currency slug, lower or upper case (`eur`, `EUR`).');

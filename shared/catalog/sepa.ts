@@ -124,6 +124,7 @@ export const createSepaTransfer = defineOperation({
   redact: SEPA_REDACT,
   ledger: { type: 'SEPA_TRANSFER', idField: 'transferId', externalUserId: 'params.externalUserId', amount: 'body.amount', currency: 'body.currency' },
   toUpstream: pathIntoBody({ externalUserId: 'sourceExternalUserId' }),
+  links: [{ name: 'GetSepaTransfer', operationId: 'getSepaTransfer', parameters: { transferId: '$response.body#/transferId' }, description: 'The SEPA transfer, until it settles.' }],
 });
 
 export const getSepaTransfer = defineOperation({

@@ -52,6 +52,7 @@ export const createTransfer = defineOperation({
     const side = b.direction === 'FUNDING' ? { destinationExternalUserId: user } : { sourceExternalUserId: user };
     return { body: { ...side, amount: b.amount, currency: b.currency } };
   },
+  links: [{ name: 'GetTransfer', operationId: 'getTransfer', parameters: { transferId: '$response.body#/transferId' }, description: 'The transfer, until it settles.' }],
 });
 
 export const getTransfer = defineOperation({

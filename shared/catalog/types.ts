@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { OperationResources } from '../config/resources.js';
 
 /** How an operation may be retried and whether it needs an `Idempotency-Key` (see ARCHITECTURE.md). */
 export type OperationKind = 'read' | 'write' | 'money';
@@ -31,6 +32,17 @@ export interface UpstreamCall {
   assumption?: string;
   /** How the body travels: JSON (default), multipart (documents) or none. */
   body?: 'json' | 'multipart' | 'none';
+}
+
+/**
+ * An OpenAPI link from an operation that creates something to the operation that reads it. Parameters are
+ * runtime expressions per OpenAPI 3.1 §4.8.20.4: `$response.body#/transferId`, `$request.path.externalUserId`.
+ */
+export interface OperationLink {
+  name: string;
+  operationId: string;
+  parameters: Record<string, string>;
+  description: string;
 }
 
 /** The validated input an operation's handler receives. */
@@ -69,13 +81,35 @@ export interface Operation {
   redact: readonly string[];
   /** Optional: the path of the entry file, relative to functions/ (default `<area>/<operationId>.ts`). */
   entry?: string;
+  /** How a money operation (or a write starting a trackable movement) is recorded in the ledger. */
+  ledger?: LedgerMapping;
+  /** How a user lifecycle step is recorded in the ledger (shared/http/user-ledger.ts). */
+  userLedger?: UserLedgerMapping;
+  /**
+   * A card step that changes the card's state itself (no webhook carries card status): the status P100
+   * reached once it accepted, per ASSUMPTIONS.md C12 / F11. shared/http/user-ledger.ts applies it along the
+   * card lifecycle; reconciliation (V2) compares it later.
+   */
+  cardLedger?: { status: string };
+  /** OpenAPI links of the success response: the operations that read what this one creates (shared/openapi/links.ts). */
+  links?: readonly OperationLink[];
+  /**
+   * Resources the operation's own code touches beyond its kind's default (shared/config/resources.ts);
+   * infra/lib/access.ts derives the function's grants from them.
+   */
+  resources?: OperationResources;
+  /**
+   * Where the behaviour lives when it is not "call `upstream`": `module#export` under shared/ (the same
+   * form as infra/lib/access.ts `dataPaths`), the `OperationImpl` the entry file passes as `impl`
+   * (test/unit/catalog-declarations.test.ts checks both agree). A string, not the function: the implementations
+   * import the catalog (a reference back would be a cycle), and the catalog stays data that every
+   * function loads without pulling in the S3, reconciliation or inbox code.
+   */
+  impl?: `${string}.ts#${string}`;
   /**
    * Optional: shapes the P100 request from the validated input when it is not simply
    * "path params into the path, query into the query string, body as the JSON body".
    */
-  ledger?: LedgerMapping;
-  /** How a user lifecycle step is recorded in the ledger (shared/http/user-ledger.ts). */
-  userLedger?: UserLedgerMapping;
   toUpstream?: (input: OperationInput<Record<string, string>, Record<string, unknown>, any>) => UpstreamRequestParts;
 }
 

@@ -55,6 +55,7 @@ export const createUser = defineOperation({
   successStatus: 201,
   redact: ['documentNumber', 'userIdentificationNumber', 'iban'],
   userLedger: { externalUserId: 'body.externalUserId', create: { model: 'KYC', userIdField: 'userId' }, facts: { status: 'WAITING_FOR_VERIFICATION' } },
+  links: [{ name: 'GetUserBalances', operationId: 'getUserBalances', parameters: { externalUserId: '$request.body#/externalUserId' }, description: "The new user's balances." }],
 });
 
 export const getUserBalances = defineOperation({
@@ -106,6 +107,7 @@ export const createUserWithoutKyc = defineOperation({
   successStatus: 201,
   redact: ['documentNumber', 'pesel', 'birthDate'],
   userLedger: { externalUserId: 'body.externalUserId', create: { model: 'NO_KYC', userIdField: 'userId' }, facts: { status: 'WAITING_FOR_VERIFICATION' } },
+  links: [{ name: 'GetUserBalances', operationId: 'getUserBalances', parameters: { externalUserId: '$request.body#/externalUserId' }, description: "The new user's balances." }],
 });
 
 export const addUserVerification = defineOperation({

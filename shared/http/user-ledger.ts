@@ -9,7 +9,7 @@ import type { OperationImpl } from './operation-handler.js';
 
 /**
  * Records user lifecycle steps in the ledger (ARCHITECTURE.md "Ledger": users with model, status and
- * KYC/POA state), driven by the catalog entry's `userLedger`, so no entry carries code for it.
+ * KYC/POA state), driven by the catalog entry's `userLedger` (`cardLedger` for card steps), so no entry carries code for it.
  *
  * After P100 accepted: the user row (with P100's userId and the model on create) and the step's facts.
  * After an ambiguous failure: the step as UNKNOWN, then the error goes on to the caller as before.
@@ -17,8 +17,7 @@ import type { OperationImpl } from './operation-handler.js';
  * reconciliation sweep brings the user's state back in line.
  */
 export function withUserLedger(op: Operation, impl: OperationImpl): OperationImpl {
-  const cardStatus = CARD_STEPS[op.operationId];
-  if (cardStatus) return withCardLedger(op, impl, cardStatus);
+  if (op.cardLedger) return withCardLedger(op, impl, op.cardLedger.status);
   const mapping = op.userLedger;
   if (!mapping) return impl;
   return async (input, ctx) => {
@@ -72,13 +71,7 @@ export function withUserLedger(op: Operation, impl: OperationImpl): OperationImp
   }
 }
 
-/**
- * Card steps that change the card's state themselves (no webhook carries card status): the state P100
- * reached, per ASSUMPTIONS.md C12 / F11. Applied along the card lifecycle (shared/webhooks/lifecycles.ts);
- * reconciliation (V2) compares it later and publishes any difference.
- */
-const CARD_STEPS: Readonly<Record<string, string>> = { blockCard: 'LOCKED_BY_USER', unblockCard: 'ACTIVE', deleteCard: 'DELETED' };
-
+/** A card step (the entry's `cardLedger`): the card's new status, once P100 accepted. */
 function withCardLedger(op: Operation, impl: OperationImpl, status: string): OperationImpl {
   return async (input, ctx) => {
     const result = await impl(input, ctx);

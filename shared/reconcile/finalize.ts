@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../config/constants.js';
 import { eventPublisher, type DomainEvent } from '../events/index.js';
 import { logger } from '../log/logger.js';
 import { opDiscrepancyKey, report, type RunContext } from './context.js';
@@ -104,9 +105,9 @@ async function publishDiscrepancies(runId: string): Promise<number> {
 
 let metrics: Metrics | undefined;
 
-/** `ReconciliationDiscrepancies` (namespace P100Suite): the total, and one per class (dimension `Class`), as EMF. */
+/** `ReconciliationDiscrepancies` (namespace METRICS_NAMESPACE): the total, and one per class (dimension `Class`), as EMF. */
 function publishMetrics(counts: Record<string, number>): void {
-  metrics ??= new Metrics({ namespace: 'P100Suite', serviceName: 'reconciliation' });
+  metrics ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'reconciliation' });
   const total = DISCREPANCY_CLASSES.reduce((n, c) => n + (counts[c] ?? 0), 0);
   metrics.addMetric('ReconciliationDiscrepancies', MetricUnit.Count, total);
   metrics.addMetric('ReconciliationEntries', MetricUnit.Count, counts.entries ?? 0);

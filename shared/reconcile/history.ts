@@ -2,9 +2,9 @@ import { applyStatus, clearVerification, recordOperation, type LedgerOperation, 
 import { lifecycleOfOperation } from '../webhooks/lifecycles.js';
 import { publishRepair } from './repair.js';
 import { forEachLimit, opDiscrepancyKey, pastDeadline, report, DeadlineReachedError, type PendingDiscrepancy, type RunContext } from './context.js';
-import { sameDecimal } from './decimal.js';
+import { sameDecimal } from '../decimal.js';
 import { getOperations, markSeen } from './ledger-access.js';
-import { accountKey, historyPages, ledgerTypeOf, type Account, type HistoryCursor, type HistoryEntry } from './p100.js';
+import { accountKey, historyPages, ledgerTypeOf, type Account, type HistoryCursor, type HistoryEntry } from '../p100/reads.js';
 import { advanceProgress, getProgress, heartbeat, putDiscrepancies } from './store.js';
 
 /**

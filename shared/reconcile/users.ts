@@ -3,7 +3,7 @@ import { applyUserTransition, clearUserFactVerification, getLedgerUser, isQuietM
 import { lifecycleOfUserFact, lifecycles } from '../webhooks/lifecycles.js';
 import { report, type RunContext } from './context.js';
 import { reconcileAccountHistory } from './history.js';
-import { accountKey, fetchKycStatus, fetchUserAtP100, fetchUserCards } from './p100.js';
+import { accountKey, fetchKycStatus, fetchUserAtP100, fetchUserCards } from '../p100/reads.js';
 import { publishRepair } from './repair.js';
 import { markUserStateChecked } from './store.js';
 

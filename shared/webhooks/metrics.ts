@@ -1,11 +1,12 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../config/constants.js';
 
 /**
  * CloudWatch metrics of the webhook path, as EMF log lines (Powertools Metrics): no PutMetricData call
- * on the hot path, and the receivers need no CloudWatch permission.
+ * on the hot path, and the receivers need no CloudWatch permission. The namespace lives in
+ * shared/config/constants.ts (the alarms in infra read it there).
  */
-export const METRICS_NAMESPACE = 'P100Suite';
-
+export { METRICS_NAMESPACE };
 
 export type WebhookMetricName = 'WebhookUnauthorized' | 'WebhookReceived' | 'WebhookDuplicate' | 'WebhookProcessed' | 'WebhookDead' | 'WebhookStale';
 

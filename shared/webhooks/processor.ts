@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { numberToDecimalString } from '../catalog/schemas.js';
+import { QUEUE_MAX_RECEIVE_COUNT } from '../config/constants.js';
+import { numberToDecimalString } from '../decimal.js';
 import { eventPublisher } from '../events/index.js';
 import { logger } from '../log/logger.js';
 import {
@@ -35,8 +36,8 @@ import { openSealedFields, sealAad } from './receiver.js';
  * A retry resumes from the last recorded step; a replay of a processed event changes nothing.
  */
 
-/** Receives before SQS moves a message to the DLQ (infra/lib/core.ts: maxReceiveCount 5). */
-export const WEBHOOK_MAX_RECEIVE_COUNT = 5;
+/** Receives before SQS moves a message to the DLQ (the webhook queue's redrive policy, infra/lib/core.ts). */
+export const WEBHOOK_MAX_RECEIVE_COUNT = QUEUE_MAX_RECEIVE_COUNT;
 
 /** The `detail` of every onward event (version 1; shared/webhooks/EVENTS.md). */
 export interface WebhookEventDetail {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Operation } from '../../shared/catalog/index.js';
+import { getOperation, operations, type Operation } from '../../shared/catalog/index.js';
+import { jobs } from '../../shared/jobs.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
 import { accessFor, type Access } from '../../infra/lib/access.js';
 import type { FunctionSpec } from '../../infra/lib/inventory.js';
 
-/** A catalog-shaped operation for the grant rules; the rules read only kind, area, upstream and operationId. */
+/** A catalog-shaped operation for the kind defaults; the rules read kind, upstream, userLedger and resources. */
 function op(operationId: string, kind: Operation['kind'], upstream: boolean, area: Operation['area'] = 'users'): FunctionSpec {
   const operation: Operation = {
     operationId,
@@ -22,7 +23,18 @@ function op(operationId: string, kind: Operation['kind'], upstream: boolean, are
   return { kind: 'operation', name: operationId, entry: `functions/${area}/${operationId}.ts`, operation };
 }
 
-const job = (trigger: 'webhook-queue' | 'reconcile-queue' | 'schedule'): FunctionSpec => ({ kind: 'job', name: trigger, entry: 'x', job: { name: trigger, entry: 'x', trigger, summary: '' } });
+/** The function of a real catalog entry: what it declares is what it gets. */
+function entry(operationId: string): FunctionSpec {
+  const operation = getOperation(operationId);
+  return { kind: 'operation', name: operationId, entry: 'x', operation };
+}
+
+/** The function of a real job definition (shared/jobs.ts). */
+function job(trigger: 'webhook-queue' | 'reconcile-queue' | 'schedule'): FunctionSpec {
+  const definition = jobs.find((j) => j.trigger === trigger);
+  if (!definition) throw new Error(`no job with trigger ${trigger}`);
+  return { kind: 'job', name: definition.name, entry: definition.entry, job: definition };
+}
 
 /** No capability at all. */
 const nothing: Access = {
@@ -47,11 +59,20 @@ describe('accessFor decides grants from catalog data', () => {
   });
 
   it('gives a write operation calling P100 the API key, the data key and the Idempotency-Key store (issue 12)', () => {
-    expect(accessFor(op('createKycVerification', 'write', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey'] });
+    expect(accessFor(op('updateCardLimits', 'write', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey'] });
   });
 
-  it('gives card block/unblock/delete the ledger too: they move the card along its lifecycle (issue 11)', () => {
-    for (const id of ['blockCard', 'unblockCard', 'deleteCard']) expect(accessFor(op(id, 'write', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'] });
+  it('adds what an entry declares in `resources` to its kind defaults, whatever its operationId', () => {
+    const spec = op('anyName', 'write', true);
+    if (spec.kind !== 'operation') throw new Error('unreachable');
+    const declaring: FunctionSpec = { ...spec, operation: { ...spec.operation, resources: { data: ['userLedger'], upload: 'get', sendWebhookQueue: true, invokeReconcile: true } } };
+    expect(accessFor(declaring)).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'], upload: 'get', sendWebhookQueue: true, invokeReconcile: true });
+    // The same operationId without the declaration gets the defaults only: names decide nothing.
+    expect(accessFor(op('createUploadUrl', 'write', false))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey'] });
+  });
+
+  it('gives the card steps that move the ledger card (block, unblock, delete) the user ledger path their `cardLedger` implies', () => {
+    for (const id of ['blockCard', 'unblockCard', 'deleteCard']) expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'] });
   });
 
   it('gives a user lifecycle step (an entry with userLedger) its ledger path on top of the write defaults', () => {
@@ -62,22 +83,22 @@ describe('accessFor decides grants from catalog data', () => {
   });
 
   it('gives createUploadUrl S3 put (it never calls P100) besides the write defaults', () => {
-    expect(accessFor(op('createUploadUrl', 'write', false))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey'], upload: 'put' });
+    expect(accessFor(entry('createUploadUrl'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey'], upload: 'put' });
   });
 
-  it('gives addKycFile and addPoaFile S3 get and the API key, no ledger', () => {
-    for (const id of ['addKycFile', 'addPoaFile']) expect(accessFor(op(id, 'write', true))).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey'], upload: 'get' });
+  it('gives addKycFile and addPoaFile S3 get and the API key, and the user ledger of their lifecycle step', () => {
+    for (const id of ['addKycFile', 'addPoaFile']) expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'], upload: 'get' });
   });
 
   it('lets startReconciliation open a run and invoke reconcile, and getReconciliationReport only read', () => {
-    expect(accessFor(op('startReconciliation', 'write', false, 'operations'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'startReconciliation'], invokeReconcile: true });
-    expect(accessFor(op('getReconciliationReport', 'read', false, 'operations'))).toEqual({ ...nothing, data: ['getReconciliationReport'] });
+    expect(accessFor(entry('startReconciliation'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'startReconciliation'], invokeReconcile: true });
+    expect(accessFor(entry('getReconciliationReport'))).toEqual({ ...nothing, data: ['getReconciliationReport'] });
   });
 
   it('gives the inbox operator routes their inbox path, replays also the webhook queue', () => {
-    expect(accessFor(op('listInboxEvents', 'read', false, 'operations'))).toEqual({ ...nothing, data: ['listInboxEvents'] });
-    expect(accessFor(op('replayInboxEvent', 'write', false, 'operations'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'replayInboxEvent'], sendWebhookQueue: true });
-    expect(accessFor(op('replayDeadInboxEvents', 'write', false, 'operations'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'replayDeadInboxEvents'], sendWebhookQueue: true });
+    expect(accessFor(entry('listInboxEvents'))).toEqual({ ...nothing, data: ['listInboxEvents'] });
+    expect(accessFor(entry('replayInboxEvent'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'replayInboxEvent'], sendWebhookQueue: true });
+    expect(accessFor(entry('replayDeadInboxEvents'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'replayDeadInboxEvents'], sendWebhookQueue: true });
   });
 
   it('gives the jobs what their code touches, the data key included', () => {
@@ -100,6 +121,7 @@ describe('accessFor decides grants from catalog data', () => {
     const specs: FunctionSpec[] = [
       op('a', 'money', true),
       op('b', 'read', false),
+      ...operations.map((o) => entry(o.operationId)),
       { kind: 'webhookHealth', name: 'webhook-health', entry: 'x', path: '/webhook/health' },
       { kind: 'openApi', name: 'openapi', entry: 'x', path: '/openapi.json' },
       ...(['webhook-queue', 'reconcile-queue', 'schedule'] as const).map(job),

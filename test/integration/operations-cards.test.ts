@@ -3,6 +3,7 @@
  * validation failure that never reaches P100, and a P100 refusal mapped to our status.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyStatus, getLedgerOperation } from '../../shared/store/ledger.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
 import { activeKycUser, createKycUser, expectLedger, expectRefused, expectRejectedLocally, idem, newUserId } from './operations-support.js';
 
@@ -108,12 +109,17 @@ describe('updateCardPin', () => {
 
 describe('blockCard and unblockCard', () => {
   it('locks the card (LOCKED_BY_USER) and unlocks it (ACTIVE)', async () => {
+    // The ledger knows the card ACTIVE, as the card's activation webhook tells it (the step then is a transition).
+    await applyStatus({ type: 'CARD', id: cardId, status: 'ACTIVE', source: 'webhook', upsert: true });
     const blocked = await s.call('POST', cardPath(holder, cardId, '/block'));
     expect(blocked.status, blocked.text).toBe(200);
     expect((await s.call('GET', cardPath(holder, cardId))).body.status).toBe('LOCKED_BY_USER');
+    // The ledger's card follows the step (the catalog entry's `cardLedger`): no webhook carries card status.
+    expect((await getLedgerOperation('CARD', cardId))?.status).toBe('LOCKED_BY_USER');
     const unblocked = await s.call('POST', cardPath(holder, cardId, '/unblock'));
     expect(unblocked.status, unblocked.text).toBe(200);
     expect((await s.call('GET', cardPath(holder, cardId))).body.status).toBe('ACTIVE');
+    expect((await getLedgerOperation('CARD', cardId))?.status).toBe('ACTIVE');
   });
 
   it('refuses a body (the actions take none) before calling P100', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { amountPattern, CURRENCY_RULES, currencyRules, type CurrencyRule } from '../../shared/catalog/currencies.js';
+import { CURRENCY_RULES, currencyRules, type CurrencyRule } from '../../shared/catalog/currencies.js';
+import { amountPattern } from '../../shared/decimal.js';
 
 /** The currency table (ASSUMPTIONS G10): its amount patterns against a plain reading of the rule, and its override. */
 

@@ -5,10 +5,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { P100Client, type P100Request, type P100Response } from '../../shared/p100/client.js';
 import { P100BusinessError } from '../../shared/p100/errors.js';
+import { catalog } from '../../shared/catalog/index.js';
 import { setP100Client } from '../../shared/http/runtime.js';
-import { normalizeDecimal, sameDecimal } from '../../shared/reconcile/decimal.js';
+import { normalizeDecimal, sameDecimal } from '../../shared/decimal.js';
 import { reconcileConfig, ReconcileConfigError, RECONCILE_DEFAULTS } from '../../shared/reconcile/config.js';
-import { compareCursor, fetchDetails, fetchUserAtP100, historyPages, ledgerTypeOf, upstreamOf } from '../../shared/reconcile/p100.js';
+import { compareCursor, fetchDetails, fetchUserAtP100, historyPages, ledgerTypeOf, RECONCILIATION_READS, upstreamOf } from '../../shared/p100/reads.js';
 import { forEachLimit } from '../../shared/reconcile/context.js';
 
 /** A P100 client whose `call` answers from a function: records every request, opens no socket. */
@@ -131,7 +132,15 @@ describe('P100 reads', () => {
     expect(await fetchUserAtP100('u')).toEqual({ exists: true, active: true });
   });
 
-  it('follows upstream path overrides, also for operations not in the catalog yet', () => {
+  it('reads only through catalog entries: every read is a GET operation of the catalog, with its path', () => {
+    for (const id of RECONCILIATION_READS) {
+      const op = catalog[id];
+      expect(op?.upstream?.method, id).toBe('GET');
+      expect(upstreamOf(id)).toEqual(op?.upstream);
+    }
+  });
+
+  it('follows upstream path overrides', () => {
     const before = process.env.P100_UPSTREAM_OVERRIDES;
     process.env.P100_UPSTREAM_OVERRIDES = JSON.stringify({ getPartnerTransactions: { path: '/v2/partner/history' }, getKycStatus: { path: '/v1/kyc/{externalUserId}/status' } });
     try {
