@@ -6,7 +6,7 @@ const job = (name: string, trigger: 'webhook-queue' | 'reconcile-queue' | 'sched
   kind: 'job',
   name,
   entry: `functions/jobs/${name}.ts`,
-  job: { name, entry: `functions/jobs/${name}.ts`, trigger, summary: '' },
+  job: { name, entry: `functions/jobs/${name}.ts`, trigger, summary: '', resources: {} },
 });
 
 describe('the function list (shared/functions.ts)', () => {
