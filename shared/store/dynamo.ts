@@ -140,7 +140,11 @@ export function updateExpression(spec: UpdateSpec): UpdateExpressionParts {
     if (k in values && values[k] !== v) throw new Error(`updateExpression: placeholder ${k} given two values`);
     values[k] = v;
   }
-  const clauses = [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean);
+  const clauses = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    adds.length ? `ADD ${adds.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+  ].filter(Boolean);
   if (!clauses.length) throw new Error('updateExpression: nothing to update');
   return {
     UpdateExpression: clauses.join(' '),

@@ -157,12 +157,12 @@ async function setState(
   opts: { onlyFrom?: InboxState[]; notFrom?: InboxState[]; extra?: Record<string, unknown>; add?: Record<string, number>; remove?: string[] } = {},
 ): Promise<boolean> {
   // gsi1sk (receivedAt#eventId) never changes; only the state partition moves.
-  const values: Record<string, unknown> = {};
+  const onlyFrom = opts.onlyFrom ?? [];
+  const notFrom = opts.notFrom ?? [];
+  const values = Object.fromEntries([...onlyFrom.map((s, i) => [`:from${i}`, s]), ...notFrom.map((s, i) => [`:not${i}`, s])]);
   const conditions = ['attribute_exists(pk)'];
-  (opts.onlyFrom ?? []).forEach((s, i) => (values[`:from${i}`] = s));
-  if (opts.onlyFrom?.length) conditions.push(`#state IN (${opts.onlyFrom.map((_, i) => `:from${i}`).join(', ')})`);
-  (opts.notFrom ?? []).forEach((s, i) => (values[`:not${i}`] = s));
-  for (let i = 0; i < (opts.notFrom ?? []).length; i++) conditions.push(`#state <> :not${i}`);
+  if (onlyFrom.length) conditions.push(`#state IN (${onlyFrom.map((_, i) => `:from${i}`).join(', ')})`);
+  for (let i = 0; i < notFrom.length; i++) conditions.push(`#state <> :not${i}`);
   const update = updateExpression({ set: { state, gsi1pk: `STATE#${state}`, ...opts.extra }, add: opts.add, remove: opts.remove, names: { '#state': 'state' }, values });
   return sendConditional((lib) => new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), ...update, ConditionExpression: conditions.join(' AND ') }));
 }

@@ -126,7 +126,7 @@ export async function updateRun(runId: string, fields: Partial<Omit<RunItem, 'pk
   let condition = 'attribute_exists(pk)';
   if (when) {
     names['#st'] = 'status';
-    when.forEach((s, i) => (values[`:w${i}`] = s));
+    for (const [i, s] of when.entries()) values[`:w${i}`] = s;
     condition += ` AND #st IN (${when.map((_, i) => `:w${i}`).join(', ')})`;
   }
   const update = updateExpression({ set: fields, names, values });

@@ -116,7 +116,7 @@ export function isQuietMove(current: UserFact | undefined, status: string): bool
   return current?.announced === false && current.lastTold === status;
 }
 
-export async function applyUserTransition(input: {
+export interface UserTransitionInput {
   externalUserId: string;
   fact: string;
   status: string;
@@ -128,7 +128,9 @@ export async function applyUserTransition(input: {
   quiet?: boolean;
   force?: boolean;
   user?: LedgerUser;
-}): Promise<TransitionResult> {
+}
+
+export async function applyUserTransition(input: UserTransitionInput): Promise<TransitionResult> {
   const lc = lifecycleOfUserFact(input.fact);
   if (!lc) throw new Error(`user fact ${input.fact} has no lifecycle`);
   const user = input.user ?? (await getLedgerUser(input.externalUserId));
@@ -142,10 +144,28 @@ export async function applyUserTransition(input: {
     return { applied: false, reason: verdict, ...(current ? { current, version: current.v ?? 0 } : {}) };
   }
   if (input.force && verdict === 'equal') return { applied: false, reason: 'equal', ...(current ? { current, version: current.v ?? 0 } : {}) };
+  if (currentValue !== undefined && !input.force && !predecessors(lc, input.status).includes(currentValue)) return { applied: false, reason: 'invalid' };
   const version = (current?.v ?? 0) + 1;
-  // A first state (user created) needs no announcement; a move made by our own call does.
+  const fact = nextFact(input, current, currentValue, version);
+  const pinned = pinDecision(current, currentValue);
+  const applied = await sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: userKey(input.externalUserId),
+      UpdateExpression: 'SET #f.#k = :fact, #u = :now',
+      ConditionExpression: pinned.condition,
+      ExpressionAttributeNames: { '#f': 'facts', '#k': input.fact, '#u': 'updatedAt', ...pinned.names },
+      ExpressionAttributeValues: { ':fact': fact, ':now': new Date().toISOString(), ...pinned.values },
+    }),
+  );
+  if (!applied) return { applied: false, reason: 'raced' };
+  return { applied: true, ...(currentValue !== undefined ? { previous: currentValue } : {}), version };
+}
+
+/** The fact after the move: one version further; a move made by our own call waits for its announcement (a first state needs none). */
+function nextFact(input: UserTransitionInput, current: UserFact | undefined, currentValue: string | undefined, version: number): UserFact {
   const lastTold = current === undefined ? undefined : current.announced === false ? current.lastTold : currentValue;
-  const fact: UserFact = {
+  return {
     value: input.status,
     at: input.at,
     source: input.source,
@@ -153,31 +173,23 @@ export async function applyUserTransition(input: {
     ...(input.announced === false && current !== undefined ? { announced: false, ...(lastTold !== undefined ? { lastTold } : {}) } : {}),
     ...(input.quiet ? { quiet: true } : {}),
   };
-  const names: Record<string, string> = { '#f': 'facts', '#k': input.fact, '#u': 'updatedAt' };
-  const values: Record<string, unknown> = { ':fact': fact, ':now': new Date().toISOString() };
-  // The condition pins the value we decided on: a concurrent change makes this one re-decide (raced).
-  let condition = 'attribute_exists(pk) AND attribute_not_exists(#f.#k)';
-  if (currentValue !== undefined) {
-    values[':cur'] = currentValue;
-    values[':false'] = false;
-    names['#val'] = 'value';
-    names['#ann'] = 'announced';
-    // Pin what the decision read: the value, and whether it was announced (an announcement racing this
-    // move changes what consumers hold, so the move must be decided again: `raced`).
-    condition =
+}
+
+/**
+ * The condition pins what the decision read, so a concurrent change makes this one re-decide (`raced`): the
+ * fact's absence, or its value and whether it was announced (an announcement racing this move changes what
+ * consumers hold).
+ */
+function pinDecision(current: UserFact | undefined, currentValue: string | undefined): { condition: string; names: Record<string, string>; values: Record<string, unknown> } {
+  if (currentValue === undefined) return { condition: 'attribute_exists(pk) AND attribute_not_exists(#f.#k)', names: {}, values: {} };
+  return {
+    condition:
       current?.announced === false
         ? 'attribute_exists(pk) AND #f.#k.#val = :cur AND #f.#k.#ann = :false'
-        : 'attribute_exists(pk) AND #f.#k.#val = :cur AND (attribute_not_exists(#f.#k.#ann) OR #f.#k.#ann <> :false)';
-    if (!input.force) {
-      const from = predecessors(lc, input.status);
-      if (!from.includes(currentValue)) return { applied: false, reason: 'invalid' };
-    }
-  }
-  const applied = await sendConditional((lib) =>
-    new lib.UpdateCommand({ TableName: table(), Key: userKey(input.externalUserId), UpdateExpression: 'SET #f.#k = :fact, #u = :now', ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
-  );
-  if (!applied) return { applied: false, reason: 'raced' };
-  return { applied: true, ...(currentValue !== undefined ? { previous: currentValue } : {}), version };
+        : 'attribute_exists(pk) AND #f.#k.#val = :cur AND (attribute_not_exists(#f.#k.#ann) OR #f.#k.#ann <> :false)',
+    names: { '#val': 'value', '#ann': 'announced' },
+    values: { ':cur': currentValue, ':false': false },
+  };
 }
 
 /** Marks a lifecycle fact for the reconciliation sweep (every user is swept; the mark says what to look at). */

@@ -54,13 +54,17 @@ describe('send', () => {
 
 describe('sendConditional', () => {
   it('is true when the write went through', async () => {
-    await expect(sendConditional((lib) => new lib.PutCommand({ TableName: 't', Item: { pk: 'a' }, ConditionExpression: 'attribute_not_exists(pk)' }))).resolves.toBe(true);
+    await expect(
+      sendConditional((lib) => new lib.PutCommand({ TableName: 't', Item: { pk: 'a' }, ConditionExpression: 'attribute_not_exists(pk)' })),
+    ).resolves.toBe(true);
   });
 
   it('is false when the condition failed, and the failed attempt is still a counted round trip', async () => {
     answer = conditionFailed;
     const before = roundTrips.count;
-    await expect(sendConditional((lib) => new lib.PutCommand({ TableName: 't', Item: { pk: 'a' }, ConditionExpression: 'attribute_not_exists(pk)' }))).resolves.toBe(false);
+    await expect(
+      sendConditional((lib) => new lib.PutCommand({ TableName: 't', Item: { pk: 'a' }, ConditionExpression: 'attribute_not_exists(pk)' })),
+    ).resolves.toBe(false);
     expect(roundTrips.count - before).toBe(1);
   });
 
@@ -74,10 +78,23 @@ describe('sendConditional', () => {
 describe('sendIfConditionHolds', () => {
   it('answers the output of a write that went through, undefined for a failed condition', async () => {
     answer = () => ({ Attributes: { v: 2 } });
-    const ok = await sendIfConditionHolds((lib) => new lib.UpdateCommand({ TableName: 't', Key: { pk: 'a' }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': 2 }, ReturnValues: 'ALL_NEW' }));
+    const ok = await sendIfConditionHolds(
+      (lib) =>
+        new lib.UpdateCommand({
+          TableName: 't',
+          Key: { pk: 'a' },
+          UpdateExpression: 'SET v = :v',
+          ExpressionAttributeValues: { ':v': 2 },
+          ReturnValues: 'ALL_NEW',
+        }),
+    );
     expect(ok?.Attributes).toEqual({ v: 2 });
     answer = conditionFailed;
-    await expect(sendIfConditionHolds((lib) => new lib.UpdateCommand({ TableName: 't', Key: { pk: 'a' }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': 2 } }))).resolves.toBeUndefined();
+    await expect(
+      sendIfConditionHolds(
+        (lib) => new lib.UpdateCommand({ TableName: 't', Key: { pk: 'a' }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': 2 } }),
+      ),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -109,7 +126,9 @@ describe('updateExpression', () => {
 
 /** Every placeholder a command declares is used by one of its expressions, and every one used is declared (DynamoDB rejects both). */
 function expectPlaceholdersLineUp(c: SentCommand): void {
-  const text = ['UpdateExpression', 'ConditionExpression', 'KeyConditionExpression', 'FilterExpression'].map((k) => (c.input[k] as string | undefined) ?? '').join(' ');
+  const text = ['UpdateExpression', 'ConditionExpression', 'KeyConditionExpression', 'FilterExpression']
+    .map((k) => (c.input[k] as string | undefined) ?? '')
+    .join(' ');
   const used = (prefix: '#' | ':') => new Set([...text.matchAll(new RegExp(`${prefix}[A-Za-z0-9_]+`, 'g'))].map((m) => m[0]));
   const declared = (k: string) => new Set(Object.keys((c.input[k] as Record<string, unknown> | undefined) ?? {}));
   expect(declared('ExpressionAttributeNames'), `${c.constructor.name} names: ${text}`).toEqual(used('#'));
@@ -129,7 +148,13 @@ describe('the store builds updates DynamoDB accepts', () => {
     await advanceProgress('r1', 'partner', { createdAt: 'T', id: 'x' }, undefined, { matched: 0, entries: 0, unreadable: 0, pages: 1 }, true);
     await markInboxReplayed('ev1', 'T');
     await markInboxProcessed('ev1', 'T');
-    await new IdempotencyStore({ table: 'idempotency' }).complete('pk', 'tok', 'ACCEPTED', { statusCode: 200, body: '{}', headers: {} }, { type: 'EXCHANGE', id: 'e1' });
+    await new IdempotencyStore({ table: 'idempotency' }).complete(
+      'pk',
+      'tok',
+      'ACCEPTED',
+      { statusCode: 200, body: '{}', headers: {} },
+      { type: 'EXCHANGE', id: 'e1' },
+    );
     const updates = sent.filter((c) => c.constructor.name === 'UpdateCommand');
     expect(updates.length).toBe(12);
     for (const c of updates) expectPlaceholdersLineUp(c);
@@ -146,7 +171,8 @@ describe('the store builds updates DynamoDB accepts', () => {
   });
 
   it('a failed condition is an answer: a duplicate put goes on to apply the status, a stale verify mark is left alone', async () => {
-    answer = (c) => (c.constructor.name === 'PutCommand' ? conditionFailed() : c.constructor.name === 'GetCommand' ? { Item: { status: 'PENDING', version: 1 } } : {});
+    answer = (c) =>
+      c.constructor.name === 'PutCommand' ? conditionFailed() : c.constructor.name === 'GetCommand' ? { Item: { status: 'PENDING', version: 1 } } : {};
     await expect(recordOperation({ type: 'EXCHANGE', id: 'e2', status: 'PROCESSING', source: 'api' })).resolves.toEqual({ created: false, applied: true });
     answer = conditionFailed;
     await expect(clearVerification({ type: 'EXCHANGE', id: 'e2', status: 'PROCESSING' })).resolves.toBeUndefined();
