@@ -160,6 +160,23 @@ describe('the store builds updates DynamoDB accepts', () => {
     for (const c of updates) expectPlaceholdersLineUp(c);
   });
 
+  it('declares exactly the placeholders of a rejected change kept in history, with and without a verify mark', async () => {
+    // The transition's condition fails, the operation reads PENDING: the change is appended, not applied.
+    answer = (c) =>
+      c.constructor.name === 'GetCommand' ? { Item: { status: 'PENDING', version: 1 } } : c.input.ReturnValues === 'UPDATED_OLD' ? conditionFailed() : {};
+    await expect(applyStatus({ type: 'EXCHANGE', id: 'e3', status: 'COMPLETED', source: 'api' })).resolves.toMatchObject({ applied: false, reason: 'invalid' });
+    await expect(applyStatus({ type: 'EXCHANGE', id: 'e3', status: 'COMPLETED', source: 'webhook' })).resolves.toMatchObject({
+      applied: false,
+      reason: 'invalid',
+    });
+    const kept = sent.filter((c) => c.constructor.name === 'UpdateCommand' && c.input.ReturnValues === undefined);
+    expect(kept.map((c) => c.input.UpdateExpression)).toEqual([
+      'SET #history = list_append(#history, :change)',
+      'SET #verify = :verify, #history = list_append(#history, :change), #gsi1pk = :open, #gsi1sk = if_not_exists(#gsi1sk, :g1s)',
+    ]);
+    for (const c of kept) expectPlaceholdersLineUp(c);
+  });
+
   it('an applied change leaves the open index at a final status and stays on it otherwise', async () => {
     await applyStatus({ type: 'EXCHANGE', id: 'e1', status: 'PROCESSING', source: 'webhook' });
     await applyStatus({ type: 'EXCHANGE', id: 'e1', status: 'COMPLETED', source: 'webhook' });
