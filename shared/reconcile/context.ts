@@ -1,5 +1,5 @@
 import type { ReconcileConfig } from './config.js';
-import { markDiscrepancy, putDiscrepancy, type Discrepancy, type RunWindow } from './store.js';
+import { markDiscrepancy, putDiscrepancy, type Discrepancy, type RunWindow } from '../store/reconciliation.js';
 
 /** A discrepancy waiting to be written with its page. */
 export interface PendingDiscrepancy {

@@ -3,8 +3,9 @@ import { METRICS_NAMESPACE } from '../config/constants.js';
 import { eventPublisher, type DomainEvent } from '../events/index.js';
 import { logger } from '../log/logger.js';
 import { opDiscrepancyKey, report, type RunContext } from './context.js';
-import { operationsNotSeen } from './ledger-access.js';
-import { DISCREPANCY_CLASSES, getRun, releaseActive, runItems, setCheckpoint, setLatest, updateRun, type DiscrepancyItem, type ProgressItem } from './store.js';
+import { HISTORY_LEDGER_TYPES } from '../p100/reads.js';
+import { operationsNotSeen } from '../store/reconciliation-ledger.js';
+import { DISCREPANCY_CLASSES, getRun, releaseActive, runItems, setCheckpoint, setLatest, updateRun, type DiscrepancyItem, type ProgressItem } from '../store/reconciliation.js';
 
 export const DISCREPANCY_DETAIL_TYPE = 'p100.reconciliation.discrepancy';
 
@@ -36,7 +37,7 @@ export async function finalizeRun(ctx: RunContext): Promise<Record<string, numbe
 async function findMissingAtP100(ctx: RunContext): Promise<void> {
   const to = new Date(Date.parse(ctx.window.to) - ctx.config.overlapSeconds * 1000).toISOString();
   if (ctx.window.from && to <= ctx.window.from) return;
-  for await (const page of operationsNotSeen(ctx.runId, { ...(ctx.window.from ? { from: ctx.window.from } : {}), to })) {
+  for await (const page of operationsNotSeen(ctx.runId, { ...(ctx.window.from ? { from: ctx.window.from } : {}), to }, HISTORY_LEDGER_TYPES)) {
     for (const op of page) {
       await report(ctx, opDiscrepancyKey(op.type, op.id, 'missing-at-p100'), {
         class: 'missing-at-p100',

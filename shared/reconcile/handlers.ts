@@ -6,7 +6,7 @@ import { reconcileConfig } from './config.js';
 import { reconcileInvoker } from './invoker.js';
 import { readReport } from './report.js';
 import { openRun, reconcileUserBatch, runReconciliation, type RunOutcome, type UserBatchMessage } from './run.js';
-import { getRun } from './store.js';
+import { getRun } from '../store/reconciliation.js';
 
 /** Time kept back from the Lambda's limit: the current page finishes and is checkpointed. */
 const MARGIN_MS = 30_000;

@@ -3,9 +3,9 @@ import { lifecycleOfOperation } from '../webhooks/lifecycles.js';
 import { publishRepair } from './repair.js';
 import { forEachLimit, opDiscrepancyKey, pastDeadline, report, DeadlineReachedError, type PendingDiscrepancy, type RunContext } from './context.js';
 import { sameDecimal } from '../decimal.js';
-import { getOperations, markSeen } from './ledger-access.js';
+import { getOperations, markSeen } from '../store/reconciliation-ledger.js';
 import { accountKey, historyPages, ledgerTypeOf, type Account, type HistoryCursor, type HistoryEntry } from '../p100/reads.js';
-import { advanceProgress, getProgress, heartbeat, putDiscrepancies } from './store.js';
+import { advanceProgress, getProgress, heartbeat, putDiscrepancies } from '../store/reconciliation.js';
 
 /**
  * Step 2 of a run: one account's P100 history in the run's window, matched with the ledger entry by entry.

@@ -12,7 +12,7 @@ export { reconcileInvoker, setReconcileInvoker, LambdaReconcileInvoker } from '.
 export type { ReconcileInvoker, ReconcilePayload } from './invoker.js';
 export { historyPages, fetchDetails, fetchUserAtP100, accountKey, upstreamOf } from '../p100/reads.js';
 export type { Account, HistoryEntry, HistoryPage, HistoryCursor } from '../p100/reads.js';
-export { getRun, DISCREPANCY_CLASSES, ProgressConflictError } from './store.js';
-export type { RunItem, Discrepancy, DiscrepancyClass, RunWindow } from './store.js';
+export { getRun, DISCREPANCY_CLASSES, ProgressConflictError } from '../store/reconciliation.js';
+export type { RunItem, Discrepancy, DiscrepancyClass, RunWindow } from '../store/reconciliation.js';
 export { DISCREPANCY_DETAIL_TYPE, summarize } from './finalize.js';
 export { normalizeDecimal, sameDecimal } from '../decimal.js';

@@ -2,9 +2,9 @@ import { logger } from '../log/logger.js';
 import { applyStatus, clearVerification, getLedgerOperation, listOpenOperations, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
 import { forEachLimit, opDiscrepancyKey, report, type RunContext } from './context.js';
 import { sameDecimal } from '../decimal.js';
-import { claimOperation } from './ledger-access.js';
+import { claimOperation } from '../store/reconciliation-ledger.js';
 import { fetchDetails, hasDetailsEndpoint, historyPages, ledgerTypeOf, type Account, type HistoryEntry } from '../p100/reads.js';
-import { heartbeat } from './store.js';
+import { heartbeat } from '../store/reconciliation.js';
 import { lifecycleOfOperation } from '../webhooks/lifecycles.js';
 import { publishRepair } from './repair.js';
 

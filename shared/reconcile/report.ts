@@ -1,5 +1,5 @@
 import { HttpProblem } from '../http/problem.js';
-import { DISCREPANCY_CLASSES, getLatestRunId, getRun, runItems, type Discrepancy, type DiscrepancyItem, type RunItem } from './store.js';
+import { DISCREPANCY_CLASSES, getLatestRunId, getRun, runItems, type Discrepancy, type DiscrepancyItem, type RunItem } from '../store/reconciliation.js';
 import { summarize } from './finalize.js';
 
 /** The report of one run as the company API returns it. */

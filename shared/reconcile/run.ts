@@ -10,7 +10,7 @@ import { reconcileOpenOperations } from './pending.js';
 import {
   acquireActive, addBatchDone, releaseActive, getActive, getBatch, getCheckpoint, getRun, markBatchDone, putBatch, putRun, runItems, updateRun,
   type BatchItem, type RunItem, type RunTrigger,
-} from './store.js';
+} from '../store/reconciliation.js';
 import { reconcileUser } from './users.js';
 
 /**

@@ -5,7 +5,7 @@ import { report, type RunContext } from './context.js';
 import { reconcileAccountHistory } from './history.js';
 import { accountKey, fetchKycStatus, fetchUserAtP100, fetchUserCards } from '../p100/reads.js';
 import { publishRepair } from './repair.js';
-import { markUserStateChecked } from './store.js';
+import { markUserStateChecked } from '../store/reconciliation.js';
 
 /**
  * Step 3 of a run, one user at a time (fed by the reconcile queue in batches): the user's lifecycles,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ENV } from '../config/env.js';
-import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
+import { tableName } from './client.js';
+import { send, sendConditional, updateExpression } from './dynamo.js';
 
 /**
  * Idempotency records of money operations (ARCHITECTURE.md "Company-facing API", "Calling P100 safely").
@@ -132,21 +133,15 @@ export class IdempotencyStore implements IdempotencyPersistence {
         createdAt: at,
         updatedAt: at,
       };
-      try {
-        roundTrips.count++;
-        const { doc, lib } = await dynamo();
-        await doc.send(
-          new lib.PutCommand({
-            TableName: this.#name,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowSec',
-            ExpressionAttributeValues: { ':nowSec': Math.floor(now / 1000) },
-          }),
-        );
-        return { acquired: true, pk, lockToken };
-      } catch (e) {
-        if (!isConditionFailed(e)) throw e;
-      }
+      const acquired = await sendConditional((lib) =>
+        new lib.PutCommand({
+          TableName: this.#name,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowSec',
+          ExpressionAttributeValues: { ':nowSec': Math.floor(now / 1000) },
+        }),
+      );
+      if (acquired) return { acquired: true, pk, lockToken };
       const existing = await this.get(pk);
       if (existing && !isExpired(existing, this.#now())) return { acquired: false, record: existing };
     }
@@ -154,9 +149,7 @@ export class IdempotencyStore implements IdempotencyPersistence {
   }
 
   async get(pk: string): Promise<IdempotencyRecord | undefined> {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    const out = await doc.send(new lib.GetCommand({ TableName: this.#name, Key: { pk }, ConsistentRead: true }));
+    const out = await send((lib) => new lib.GetCommand({ TableName: this.#name, Key: { pk }, ConsistentRead: true }));
     return out.Item as IdempotencyRecord | undefined;
   }
 
@@ -165,53 +158,24 @@ export class IdempotencyStore implements IdempotencyPersistence {
    * Returns false when the lock was taken from us (we outlived our own lock): the other writer's outcome stands.
    */
   async complete(pk: string, lockToken: string, outcome: IdempotencyOutcome, response: StoredResponse, ledgerRef?: { type: string; id: string }): Promise<boolean> {
-    try {
-      roundTrips.count++;
-      const { doc, lib } = await dynamo();
-      await doc.send(
-        new lib.UpdateCommand({
-          TableName: this.#name,
-          Key: { pk },
-          UpdateExpression: `SET #status = :completed, outcome = :outcome, #response = :response, updatedAt = :at${ledgerRef ? ', ledgerRef = :ledgerRef' : ''}`,
-          ConditionExpression: 'lockToken = :token AND #status = :inProgress',
-          ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-          ExpressionAttributeValues: {
-            ':completed': 'COMPLETED',
-            ':inProgress': 'IN_PROGRESS',
-            ':outcome': outcome,
-            ':response': response,
-            ':at': new Date(this.#now()).toISOString(),
-            ':token': lockToken,
-            ...(ledgerRef ? { ':ledgerRef': ledgerRef } : {}),
-          },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+    const update = updateExpression({
+      set: { status: 'COMPLETED', outcome, response, updatedAt: new Date(this.#now()).toISOString(), ledgerRef },
+      values: { ':token': lockToken, ':inProgress': 'IN_PROGRESS' },
+    });
+    return sendConditional((lib) => new lib.UpdateCommand({ TableName: this.#name, Key: { pk }, ...update, ConditionExpression: 'lockToken = :token AND #status = :inProgress' }));
   }
 
   /** Frees the key after a provable non-effect, so the caller may retry with the same key (one round trip). */
   async release(pk: string, lockToken: string): Promise<boolean> {
-    try {
-      roundTrips.count++;
-      const { doc, lib } = await dynamo();
-      await doc.send(
-        new lib.DeleteCommand({
-          TableName: this.#name,
-          Key: { pk },
-          ConditionExpression: 'lockToken = :token AND #status = :inProgress',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':token': lockToken, ':inProgress': 'IN_PROGRESS' },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+    return sendConditional((lib) =>
+      new lib.DeleteCommand({
+        TableName: this.#name,
+        Key: { pk },
+        ConditionExpression: 'lockToken = :token AND #status = :inProgress',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':token': lockToken, ':inProgress': 'IN_PROGRESS' },
+      }),
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import { ENV } from '../config/env.js';
-import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
+import { tableName } from './client.js';
+import { send, sendConditional, sendIfConditionHolds, updateExpression } from './dynamo.js';
 
 /**
  * The webhook inbox: every delivery P100 made that passed authentication, stored once before we answer
@@ -123,25 +124,14 @@ export async function storeInboxEvent(
       expiresAt: Math.floor(now / 1000) + INBOX_RETENTION_DAYS * 86_400,
       ...stateIndex('RECEIVED', input.receivedAt, eventId),
     };
-    try {
-      roundTrips.count++;
-      const { doc, lib } = await dynamo();
-      await doc.send(new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return { created: true, event: item };
-    } catch (e) {
-      if (!isConditionFailed(e)) throw e;
-    }
+    if (await sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) return { created: true, event: item };
     const existing = await getInboxEvent(eventId);
     if (!existing) {
       occurrence--; // expired between the put and the read: try the same key again
       continue;
     }
     if (existing.state !== 'PROCESSED' || (await stillCurrent(existing))) {
-      roundTrips.count++;
-      const { doc, lib } = await dynamo();
-      await doc.send(
-        new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'ADD deliveries :one', ExpressionAttributeValues: { ':one': 1 } }),
-      );
+      await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'ADD deliveries :one', ExpressionAttributeValues: { ':one': 1 } }));
       return { created: false, event: { ...existing, deliveries: existing.deliveries + 1 } };
     }
     input = { ...input, previousOccurrence: eventId };
@@ -151,17 +141,13 @@ export async function storeInboxEvent(
 
 /** Flags a stored event for the operator (it is kept, not applied). */
 export async function flagInboxEvent(eventId: string, flag: string): Promise<void> {
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  await doc.send(
+  await send((lib) =>
     new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'SET #f = :f', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#f': 'flag' }, ExpressionAttributeValues: { ':f': flag } }),
   );
 }
 
 export async function getInboxEvent(eventId: string): Promise<InboxEvent | undefined> {
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  const out = await doc.send(new lib.GetCommand({ TableName: table(), Key: inboxKey(eventId), ConsistentRead: true }));
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: inboxKey(eventId), ConsistentRead: true }));
   return out.Item as InboxEvent | undefined;
 }
 
@@ -171,52 +157,21 @@ async function setState(
   opts: { onlyFrom?: InboxState[]; notFrom?: InboxState[]; extra?: Record<string, unknown>; add?: Record<string, number>; remove?: string[] } = {},
 ): Promise<boolean> {
   // gsi1sk (receivedAt#eventId) never changes; only the state partition moves.
-  const names: Record<string, string> = { '#s': 'state', '#g': 'gsi1pk' };
-  const values: Record<string, unknown> = { ':s': state, ':g': `STATE#${state}` };
-  const sets = ['#s = :s', '#g = :g'];
-  for (const [k, v] of Object.entries(opts.extra ?? {})) {
-    names[`#x_${k}`] = k;
-    values[`:x_${k}`] = v;
-    sets.push(`#x_${k} = :x_${k}`);
-  }
+  const onlyFrom = opts.onlyFrom ?? [];
+  const notFrom = opts.notFrom ?? [];
+  const values = Object.fromEntries([...onlyFrom.map((s, i) => [`:from${i}`, s]), ...notFrom.map((s, i) => [`:not${i}`, s])]);
   const conditions = ['attribute_exists(pk)'];
-  (opts.onlyFrom ?? []).forEach((s, i) => (values[`:from${i}`] = s));
-  if (opts.onlyFrom?.length) conditions.push(`#s IN (${opts.onlyFrom.map((_, i) => `:from${i}`).join(', ')})`);
-  (opts.notFrom ?? []).forEach((s, i) => (values[`:not${i}`] = s));
-  for (let i = 0; i < (opts.notFrom ?? []).length; i++) conditions.push(`#s <> :not${i}`);
-  let update = `SET ${sets.join(', ')}`;
-  if (opts.remove?.length) {
-    update += ` REMOVE ${opts.remove.map((k) => `#r_${k}`).join(', ')}`;
-    for (const k of opts.remove) names[`#r_${k}`] = k;
-  }
-  const adds = Object.entries(opts.add ?? {});
-  if (adds.length) {
-    update += ` ADD ${adds.map(([k]) => `#a_${k} :a_${k}`).join(', ')}`;
-    for (const [k, v] of adds) {
-      names[`#a_${k}`] = k;
-      values[`:a_${k}`] = v;
-    }
-  }
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: update, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  if (onlyFrom.length) conditions.push(`#state IN (${onlyFrom.map((_, i) => `:from${i}`).join(', ')})`);
+  for (let i = 0; i < notFrom.length; i++) conditions.push(`#state <> :not${i}`);
+  const update = updateExpression({ set: { state, gsi1pk: `STATE#${state}`, ...opts.extra }, add: opts.add, remove: opts.remove, names: { '#state': 'state' }, values });
+  return sendConditional((lib) => new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), ...update, ConditionExpression: conditions.join(' AND ') }));
 }
 
 /** An operator replay: back on the queue unless already processed (processing is idempotent anyway). */
 export async function markInboxReplayed(eventId: string, at: string): Promise<boolean> {
   if (await setState(eventId, 'ENQUEUED', { notFrom: ['PROCESSED'], extra: { replayedAt: at }, add: { replays: 1 } })) return true;
   // Processed already: only count the replay (the audit trail of what the operator did).
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  await doc.send(
+  await send((lib) =>
     new lib.UpdateCommand({
       TableName: table(),
       Key: inboxKey(eventId),
@@ -245,45 +200,32 @@ export const INBOX_LEASE_MS = 90_000;
  * Returns the item as it stands under the lease, or undefined when it is missing, PROCESSED or leased.
  */
 export async function claimInboxEvent(eventId: string, owner: string, now = Date.now()): Promise<InboxEvent | undefined> {
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    const out = await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: inboxKey(eventId),
-        UpdateExpression: 'SET #l = :until, #o = :owner',
-        ConditionExpression: 'attribute_exists(pk) AND #s <> :processed AND (attribute_not_exists(#l) OR #l < :now)',
-        ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner', '#s': 'state' },
-        ExpressionAttributeValues: { ':until': now + INBOX_LEASE_MS, ':owner': owner, ':processed': 'PROCESSED', ':now': now },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return out.Attributes as InboxEvent;
-  } catch (e) {
-    if (isConditionFailed(e)) return undefined;
-    throw e;
-  }
+  const out = await sendIfConditionHolds((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: inboxKey(eventId),
+      UpdateExpression: 'SET #l = :until, #o = :owner',
+      ConditionExpression: 'attribute_exists(pk) AND #s <> :processed AND (attribute_not_exists(#l) OR #l < :now)',
+      ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner', '#s': 'state' },
+      ExpressionAttributeValues: { ':until': now + INBOX_LEASE_MS, ':owner': owner, ':processed': 'PROCESSED', ':now': now },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return out?.Attributes as InboxEvent | undefined;
 }
 
 /** Gives the lease back after a failure, so the retry need not wait for it to expire. */
 export async function releaseInboxLease(eventId: string, owner: string): Promise<void> {
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: inboxKey(eventId),
-        UpdateExpression: 'REMOVE #l, #o',
-        ConditionExpression: '#o = :owner',
-        ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner' },
-        ExpressionAttributeValues: { ':owner': owner },
-      }),
-    );
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  await sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: inboxKey(eventId),
+      UpdateExpression: 'REMOVE #l, #o',
+      ConditionExpression: '#o = :owner',
+      ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner' },
+      ExpressionAttributeValues: { ':owner': owner },
+    }),
+  );
 }
 
 /** Parks an event for the operator: its last allowed receive failed, or it cannot be routed. */
@@ -296,32 +238,24 @@ export function markInboxDead(eventId: string, reason: string): Promise<boolean>
  * an event is applied and published on the strength of one decision. Returns the outcome that stands.
  */
 export async function recordInboxOutcome(eventId: string, outcome: InboxOutcome): Promise<InboxOutcome> {
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: inboxKey(eventId),
-        UpdateExpression: 'SET #o = :o',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#o)',
-        ExpressionAttributeNames: { '#o': 'outcome' },
-        ExpressionAttributeValues: { ':o': outcome },
-      }),
-    );
-    return outcome;
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  const recorded = await sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: inboxKey(eventId),
+      UpdateExpression: 'SET #o = :o',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#o)',
+      ExpressionAttributeNames: { '#o': 'outcome' },
+      ExpressionAttributeValues: { ':o': outcome },
+    }),
+  );
+  if (recorded) return outcome;
   const current = await getInboxEvent(eventId);
   if (!current?.outcome) throw new Error(`inbox event ${eventId} vanished while recording its outcome`);
   return current.outcome;
 }
 
 export async function markInboxPublished(eventId: string): Promise<void> {
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  await doc.send(
+  await send((lib) =>
     new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'SET #p = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#p': 'published' }, ExpressionAttributeValues: { ':t': true } }),
   );
 }
@@ -368,9 +302,7 @@ export async function listInboxEvents(opts: { state?: InboxState; webhook?: stri
   let c: CursorState = opts.cursor ? decodeCursor(opts.cursor, states.length) : { s: 0 };
   const items: InboxEvent[] = [];
   while (items.length < limit && c.s < states.length) {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    const out = await doc.send(
+    const out = await send((lib) =>
       new lib.QueryCommand({
         TableName: table(),
         IndexName: 'gsi1',

@@ -1,6 +1,7 @@
 import { ENV } from '../config/env.js';
-import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
-import { checkTransition, lifecycleOfOperation, predecessors } from '../webhooks/lifecycles.js';
+import { tableName } from './client.js';
+import { send, sendConditional, sendIfConditionHolds, updateExpression, type UpdateExpressionParts } from './dynamo.js';
+import { checkTransition, lifecycleOfOperation, predecessors, type Lifecycle } from '../webhooks/lifecycles.js';
 import { isTerminal, statusRank } from './status.js';
 
 /**
@@ -101,14 +102,7 @@ export async function recordOperation(input: RecordOperationInput): Promise<{ cr
     version: 1,
     ...(terminal ? {} : { gsi1pk: 'OPEN' as const, gsi1sk: `${at}#${input.type}#${input.id}` }),
   };
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return { created: true, applied: true };
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  if (await sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) return { created: true, applied: true };
   const r = await applyStatus({ type: input.type, id: input.id, status, source: input.source, at, details: input.details, amount: input.amount, currency: input.currency, externalUserId: input.externalUserId });
   return { created: false, applied: r.applied };
 }
@@ -150,76 +144,73 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
   const at = input.at ?? new Date().toISOString();
   const status = input.status.toUpperCase();
   const lc = lifecycleOfOperation(input.type);
-  const terminal = isTerminal(status);
   const change: StatusChange = { status: keepable(status), at, source: input.source, applied: true, ...(input.note ? { note: input.note } : {}) };
-  if (checkTransition(lc, undefined, status) === 'unknown-status') {
-    const current = await getLedgerOperation(input.type, input.id);
-    if (current) await keepRejected(input, { ...change, applied: false, note: input.note ?? 'unknown-status' }, 'unknown-status');
-    return { applied: false, reason: 'unknown-status', ...(current ? { current: current.status, version: current.version ?? 0 } : {}) };
-  }
-  const names: Record<string, string> = { '#status': 'status', '#rank': 'statusRank', '#updatedAt': 'updatedAt', '#history': 'history', '#type': 'type', '#id': 'id', '#createdAt': 'createdAt', '#v': 'version' };
-  const values: Record<string, unknown> = { ':status': status, ':rank': statusRank(status), ':at': at, ':change': [change], ':empty': [], ':type': input.type, ':id': input.id, ':zero': 0, ':one': 1 };
-  const sets = [
-    '#status = :status',
-    '#rank = :rank',
-    '#updatedAt = :at',
-    '#history = list_append(if_not_exists(#history, :empty), :change)',
-    '#type = :type',
-    '#id = :id',
-    '#createdAt = if_not_exists(#createdAt, :at)',
-    '#v = if_not_exists(#v, :zero) + :one',
-  ];
-  for (const [k, v] of Object.entries({ amount: input.amount, currency: input.currency, externalUserId: input.externalUserId })) {
-    if (v === undefined) continue;
-    names[`#${k}`] = k;
-    values[`:${k}`] = v;
-    sets.push(`#${k} = if_not_exists(#${k}, :${k})`);
-  }
-  if (input.details) {
-    names['#details'] = 'details';
-    values[':details'] = input.details;
-    sets.push('#details = :details');
-  }
-  let update: string;
-  if (terminal) {
-    update = `SET ${sets.join(', ')} REMOVE gsi1pk, gsi1sk, verify`;
-  } else {
-    names['#g1'] = 'gsi1pk';
-    names['#g1s'] = 'gsi1sk';
-    values[':open'] = 'OPEN';
-    values[':g1s'] = `${at}#${input.type}#${input.id}`;
-    update = `SET ${sets.join(', ')}, #g1 = :open, #g1s = if_not_exists(#g1s, :g1s) REMOVE verify`;
-  }
+  if (checkTransition(lc, undefined, status) === 'unknown-status') return keepUnknownStatus(input, change);
+  const condition = transitionCondition(input, lc, status);
+  const out = await sendIfConditionHolds((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: opKey(input.type, input.id),
+      ...statusUpdate(input, status, change, condition.values),
+      ...(condition.expression ? { ConditionExpression: condition.expression } : {}),
+      ReturnValues: 'UPDATED_OLD',
+    }),
+  );
+  if (!out) return explainNotApplied(input, status, change);
+  const old = out.Attributes as Partial<LedgerOperation> | undefined;
+  return { applied: true, ...(old?.status ? { previous: old.status } : {}), version: (old?.version ?? 0) + 1 };
+}
+
+/** A status no lifecycle knows is never written as the status; the event is kept in history (if the operation exists). */
+async function keepUnknownStatus(input: ApplyStatusInput, change: StatusChange): Promise<ApplyOutcome> {
+  const current = await getLedgerOperation(input.type, input.id);
+  if (current) await keepRejected(input, { ...change, applied: false, note: input.note ?? 'unknown-status' }, 'unknown-status');
+  return { applied: false, reason: 'unknown-status', ...(current ? { current: current.status, version: current.version ?? 0 } : {}) };
+}
+
+/**
+ * The update of an applied change: the status and its rank, the change appended to history, the version
+ * counted, the item's identity (an upsert creates it), facts set once (`if_not_exists`), and the open index:
+ * a final status leaves it, any other keeps the operation there (in its original place). Either way the
+ * change answers a `verify` mark.
+ */
+function statusUpdate(input: ApplyStatusInput, status: string, change: StatusChange, conditionValues: Record<string, unknown>): UpdateExpressionParts {
+  const open = !isTerminal(status);
+  return updateExpression({
+    set: { status, statusRank: statusRank(status), updatedAt: change.at, type: input.type, id: input.id, details: input.details },
+    setIfAbsent: { createdAt: change.at, amount: input.amount, currency: input.currency, externalUserId: input.externalUserId },
+    setClauses: [
+      '#history = list_append(if_not_exists(#history, :empty), :change)',
+      '#version = if_not_exists(#version, :zero) + :one',
+      ...(open ? ['#gsi1pk = :open', '#gsi1sk = if_not_exists(#gsi1sk, :g1s)'] : []),
+    ],
+    remove: open ? ['verify'] : ['gsi1pk', 'gsi1sk', 'verify'],
+    names: { '#history': 'history', '#version': 'version', ...(open ? { '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk' } : {}) },
+    values: {
+      ':change': [change],
+      ':empty': [],
+      ':zero': 0,
+      ':one': 1,
+      ...(open ? { ':open': 'OPEN', ':g1s': `${change.at}#${input.type}#${input.id}` } : {}),
+      ...conditionValues,
+    },
+  });
+}
+
+/**
+ * Which current statuses the change may move from (`#status IN (predecessors)`, the lifecycle's edges), and
+ * whether the operation must exist (`upsert` may create it; `force`, reconciliation, skips the edges).
+ */
+function transitionCondition(input: ApplyStatusInput, lc: Lifecycle, status: string): { expression: string | undefined; values: Record<string, unknown> } {
   const from = input.force ? [] : predecessors(lc, status);
-  from.forEach((f, i) => (values[`:from${i}`] = f));
+  const values = Object.fromEntries(from.map((f, i) => [`:from${i}`, f]));
   const valid = from.length ? `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})` : 'attribute_not_exists(pk)';
-  const condition = input.force
-    ? input.upsert
-      ? undefined
-      : 'attribute_exists(pk)'
-    : input.upsert
-      ? `attribute_not_exists(pk) OR ${valid}`
-      : `attribute_exists(pk) AND ${valid}`;
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    const out = await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: opKey(input.type, input.id),
-        UpdateExpression: update,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ...(condition ? { ConditionExpression: condition } : {}),
-        ReturnValues: 'UPDATED_OLD',
-      }),
-    );
-    const old = out.Attributes as Partial<LedgerOperation> | undefined;
-    return { applied: true, ...(old?.status ? { previous: old.status } : {}), version: (old?.version ?? 0) + 1 };
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
-  // Not applied: find out why, and keep the event in history so it is never lost.
+  if (input.force) return { expression: input.upsert ? undefined : 'attribute_exists(pk)', values };
+  return { expression: input.upsert ? `attribute_not_exists(pk) OR ${valid}` : `attribute_exists(pk) AND ${valid}`, values };
+}
+
+/** Not applied: find out why, and keep the event in history so it is never lost. */
+async function explainNotApplied(input: ApplyStatusInput, status: string, change: StatusChange): Promise<ApplyOutcome> {
   const current = await getLedgerOperation(input.type, input.id);
   if (!current) return { applied: false, reason: 'missing' };
   const version = current.version ?? 0;
@@ -231,23 +222,13 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
 
 /** Appends a change that was not applied; with `verify`, also puts the operation on the open index for reconciliation. */
 async function keepRejected(input: ApplyStatusInput, change: StatusChange, verify: string | undefined): Promise<void> {
-  const names: Record<string, string> = { '#history': 'history' };
-  const values: Record<string, unknown> = { ':change': [change] };
-  let update = 'SET #history = list_append(#history, :change)';
-  if (verify) {
-    Object.assign(names, { '#verify': 'verify', '#g1': 'gsi1pk', '#g1s': 'gsi1sk' });
-    Object.assign(values, { ':verify': verify, ':open': 'OPEN', ':g1s': `${change.at}#${input.type}#${input.id}` });
-    update += ', #verify = :verify, #g1 = :open, #g1s = if_not_exists(#g1s, :g1s)';
-  }
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({ TableName: table(), Key: opKey(input.type, input.id), UpdateExpression: update, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
-    );
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  const update = updateExpression({
+    set: { verify },
+    setClauses: ['#history = list_append(#history, :change)', ...(verify ? ['#gsi1pk = :open', '#gsi1sk = if_not_exists(#gsi1sk, :g1s)'] : [])],
+    names: { '#history': 'history', ...(verify ? { '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk' } : {}) },
+    values: { ':change': [change], ...(verify ? { ':open': 'OPEN', ':g1s': `${change.at}#${input.type}#${input.id}` } : {}) },
+  });
+  await sendConditional((lib) => new lib.UpdateCommand({ TableName: table(), Key: opKey(input.type, input.id), ...update, ConditionExpression: 'attribute_exists(pk)' }));
 }
 
 /**
@@ -256,36 +237,26 @@ async function keepRejected(input: ApplyStatusInput, change: StatusChange, verif
  */
 export async function clearVerification(op: Pick<LedgerOperation, 'type' | 'id' | 'status'>): Promise<void> {
   const final = isTerminal(op.status);
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: opKey(op.type, op.id),
-        UpdateExpression: final ? 'REMOVE #verify, gsi1pk, gsi1sk' : 'REMOVE #verify',
-        ConditionExpression: 'attribute_exists(#verify) AND #status = :status',
-        ExpressionAttributeNames: { '#verify': 'verify', '#status': 'status' },
-        ExpressionAttributeValues: { ':status': op.status },
-      }),
-    );
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  await sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: opKey(op.type, op.id),
+      UpdateExpression: final ? 'REMOVE #verify, gsi1pk, gsi1sk' : 'REMOVE #verify',
+      ConditionExpression: 'attribute_exists(#verify) AND #status = :status',
+      ExpressionAttributeNames: { '#verify': 'verify', '#status': 'status' },
+      ExpressionAttributeValues: { ':status': op.status },
+    }),
+  );
 }
 
 export async function getLedgerOperation(type: OperationType, id: string): Promise<LedgerOperation | undefined> {
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  const out = await doc.send(new lib.GetCommand({ TableName: table(), Key: opKey(type, id), ConsistentRead: true }));
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: opKey(type, id), ConsistentRead: true }));
   return out.Item as LedgerOperation | undefined;
 }
 
 /** One page of operations that are not final yet (PENDING, PROCESSING, UNKNOWN, ...), oldest first. */
 export async function listOpenOperations(opts: { limit?: number; cursor?: Record<string, unknown>; createdBefore?: string } = {}): Promise<{ items: LedgerOperation[]; cursor?: Record<string, unknown> }> {
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  const out = await doc.send(
+  const out = await send((lib) =>
     new lib.QueryCommand({
       TableName: table(),
       IndexName: 'gsi1',

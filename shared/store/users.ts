@@ -1,6 +1,7 @@
 import { ENV } from '../config/env.js';
 import { checkTransition, lifecycleOfUserFact, predecessors, type TransitionVerdict } from '../webhooks/lifecycles.js';
-import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
+import { tableName } from './client.js';
+import { send, sendConditional, updateExpression } from './dynamo.js';
 
 /**
  * Users in the ledger: pk `USER#<externalUserId>`, sk `PROFILE`, listed through gsi1 (`gsi1pk = USERS`).
@@ -51,24 +52,12 @@ const table = () => tableName(ENV.ledgerTable);
 /** Creates the user row if missing; sets identity fields that are not set yet. */
 export async function upsertUser(input: { externalUserId: string; p100UserId?: string; model?: UserModel; at?: string }): Promise<void> {
   const at = input.at ?? new Date().toISOString();
-  const names: Record<string, string> = { '#x': 'externalUserId', '#c': 'createdAt', '#u': 'updatedAt', '#f': 'facts', '#g': 'gsi1pk', '#gs': 'gsi1sk' };
-  const values: Record<string, unknown> = { ':x': input.externalUserId, ':at': at, ':empty': {}, ':users': 'USERS' };
-  const sets = ['#x = :x', '#c = if_not_exists(#c, :at)', '#u = :at', '#f = if_not_exists(#f, :empty)', '#g = :users', '#gs = :x'];
-  if (input.p100UserId) {
-    names['#p'] = 'p100UserId';
-    values[':p'] = input.p100UserId;
-    sets.push('#p = if_not_exists(#p, :p)');
-  }
-  if (input.model) {
-    names['#m'] = 'model';
-    values[':m'] = input.model;
-    sets.push('#m = if_not_exists(#m, :m)');
-  }
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  await doc.send(
-    new lib.UpdateCommand({ TableName: table(), Key: userKey(input.externalUserId), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
-  );
+  const update = updateExpression({
+    set: { externalUserId: input.externalUserId, updatedAt: at, gsi1pk: 'USERS', gsi1sk: input.externalUserId },
+    // An empty id or model sets nothing (as if absent).
+    setIfAbsent: { createdAt: at, facts: {}, p100UserId: input.p100UserId || undefined, model: input.model || undefined },
+  });
+  await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: userKey(input.externalUserId), ...update }));
 }
 
 /**
@@ -77,38 +66,26 @@ export async function upsertUser(input: { externalUserId: string; p100UserId?: s
  */
 export async function setUserFact(input: { externalUserId: string; fact: string; value: string | boolean; at: string; source: string }): Promise<boolean> {
   await upsertUser({ externalUserId: input.externalUserId });
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: userKey(input.externalUserId),
-        UpdateExpression: 'SET #f.#k = :fact, #u = :now',
-        ConditionExpression: 'attribute_not_exists(#f.#k) OR #f.#k.#at <= :at',
-        ExpressionAttributeNames: { '#f': 'facts', '#k': input.fact, '#at': 'at', '#u': 'updatedAt' },
-        ExpressionAttributeValues: { ':fact': { value: input.value, at: input.at, source: input.source }, ':at': input.at, ':now': new Date().toISOString() },
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: userKey(input.externalUserId),
+      UpdateExpression: 'SET #f.#k = :fact, #u = :now',
+      ConditionExpression: 'attribute_not_exists(#f.#k) OR #f.#k.#at <= :at',
+      ExpressionAttributeNames: { '#f': 'facts', '#k': input.fact, '#at': 'at', '#u': 'updatedAt' },
+      ExpressionAttributeValues: { ':fact': { value: input.value, at: input.at, source: input.source }, ':at': input.at, ':now': new Date().toISOString() },
+    }),
+  );
 }
 
 export async function getLedgerUser(externalUserId: string): Promise<LedgerUser | undefined> {
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  const out = await doc.send(new lib.GetCommand({ TableName: table(), Key: userKey(externalUserId), ConsistentRead: true }));
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: userKey(externalUserId), ConsistentRead: true }));
   return out.Item as LedgerUser | undefined;
 }
 
 /** One page of all users, by externalUserId (the reconciliation sweep reads it in batches). */
 export async function listLedgerUsers(opts: { limit?: number; cursor?: Record<string, unknown> } = {}): Promise<{ items: LedgerUser[]; cursor?: Record<string, unknown> }> {
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  const out = await doc.send(
+  const out = await send((lib) =>
     new lib.QueryCommand({
       TableName: table(),
       IndexName: 'gsi1',
@@ -139,7 +116,7 @@ export function isQuietMove(current: UserFact | undefined, status: string): bool
   return current?.announced === false && current.lastTold === status;
 }
 
-export async function applyUserTransition(input: {
+export interface UserTransitionInput {
   externalUserId: string;
   fact: string;
   status: string;
@@ -151,7 +128,9 @@ export async function applyUserTransition(input: {
   quiet?: boolean;
   force?: boolean;
   user?: LedgerUser;
-}): Promise<TransitionResult> {
+}
+
+export async function applyUserTransition(input: UserTransitionInput): Promise<TransitionResult> {
   const lc = lifecycleOfUserFact(input.fact);
   if (!lc) throw new Error(`user fact ${input.fact} has no lifecycle`);
   const user = input.user ?? (await getLedgerUser(input.externalUserId));
@@ -165,10 +144,28 @@ export async function applyUserTransition(input: {
     return { applied: false, reason: verdict, ...(current ? { current, version: current.v ?? 0 } : {}) };
   }
   if (input.force && verdict === 'equal') return { applied: false, reason: 'equal', ...(current ? { current, version: current.v ?? 0 } : {}) };
+  if (currentValue !== undefined && !input.force && !predecessors(lc, input.status).includes(currentValue)) return { applied: false, reason: 'invalid' };
   const version = (current?.v ?? 0) + 1;
-  // A first state (user created) needs no announcement; a move made by our own call does.
+  const fact = nextFact(input, current, currentValue, version);
+  const pinned = pinDecision(current, currentValue);
+  const applied = await sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: userKey(input.externalUserId),
+      UpdateExpression: 'SET #f.#k = :fact, #u = :now',
+      ConditionExpression: pinned.condition,
+      ExpressionAttributeNames: { '#f': 'facts', '#k': input.fact, '#u': 'updatedAt', ...pinned.names },
+      ExpressionAttributeValues: { ':fact': fact, ':now': new Date().toISOString(), ...pinned.values },
+    }),
+  );
+  if (!applied) return { applied: false, reason: 'raced' };
+  return { applied: true, ...(currentValue !== undefined ? { previous: currentValue } : {}), version };
+}
+
+/** The fact after the move: one version further; a move made by our own call waits for its announcement (a first state needs none). */
+function nextFact(input: UserTransitionInput, current: UserFact | undefined, currentValue: string | undefined, version: number): UserFact {
   const lastTold = current === undefined ? undefined : current.announced === false ? current.lastTold : currentValue;
-  const fact: UserFact = {
+  return {
     value: input.status,
     at: input.at,
     source: input.source,
@@ -176,77 +173,51 @@ export async function applyUserTransition(input: {
     ...(input.announced === false && current !== undefined ? { announced: false, ...(lastTold !== undefined ? { lastTold } : {}) } : {}),
     ...(input.quiet ? { quiet: true } : {}),
   };
-  const names: Record<string, string> = { '#f': 'facts', '#k': input.fact, '#u': 'updatedAt' };
-  const values: Record<string, unknown> = { ':fact': fact, ':now': new Date().toISOString() };
-  // The condition pins the value we decided on: a concurrent change makes this one re-decide (raced).
-  let condition = 'attribute_exists(pk) AND attribute_not_exists(#f.#k)';
-  if (currentValue !== undefined) {
-    values[':cur'] = currentValue;
-    values[':false'] = false;
-    names['#val'] = 'value';
-    names['#ann'] = 'announced';
-    // Pin what the decision read: the value, and whether it was announced (an announcement racing this
-    // move changes what consumers hold, so the move must be decided again: `raced`).
-    condition =
+}
+
+/**
+ * The condition pins what the decision read, so a concurrent change makes this one re-decide (`raced`): the
+ * fact's absence, or its value and whether it was announced (an announcement racing this move changes what
+ * consumers hold).
+ */
+function pinDecision(current: UserFact | undefined, currentValue: string | undefined): { condition: string; names: Record<string, string>; values: Record<string, unknown> } {
+  if (currentValue === undefined) return { condition: 'attribute_exists(pk) AND attribute_not_exists(#f.#k)', names: {}, values: {} };
+  return {
+    condition:
       current?.announced === false
         ? 'attribute_exists(pk) AND #f.#k.#val = :cur AND #f.#k.#ann = :false'
-        : 'attribute_exists(pk) AND #f.#k.#val = :cur AND (attribute_not_exists(#f.#k.#ann) OR #f.#k.#ann <> :false)';
-    if (!input.force) {
-      const from = predecessors(lc, input.status);
-      if (!from.includes(currentValue)) return { applied: false, reason: 'invalid' };
-    }
-  }
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({ TableName: table(), Key: userKey(input.externalUserId), UpdateExpression: 'SET #f.#k = :fact, #u = :now', ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
-    );
-    return { applied: true, ...(currentValue !== undefined ? { previous: currentValue } : {}), version };
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-    return { applied: false, reason: 'raced' };
-  }
+        : 'attribute_exists(pk) AND #f.#k.#val = :cur AND (attribute_not_exists(#f.#k.#ann) OR #f.#k.#ann <> :false)',
+    names: { '#val': 'value', '#ann': 'announced' },
+    values: { ':cur': currentValue, ':false': false },
+  };
 }
 
 /** Marks a lifecycle fact for the reconciliation sweep (every user is swept; the mark says what to look at). */
 export async function markUserFactForVerification(externalUserId: string, fact: string, why: string): Promise<void> {
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: userKey(externalUserId),
-        UpdateExpression: 'SET #f.#k.#vf = :why',
-        ConditionExpression: 'attribute_exists(#f.#k)',
-        ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#vf': 'verify' },
-        ExpressionAttributeValues: { ':why': why.slice(0, 200) },
-      }),
-    );
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  await sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: userKey(externalUserId),
+      UpdateExpression: 'SET #f.#k.#vf = :why',
+      ConditionExpression: 'attribute_exists(#f.#k)',
+      ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#vf': 'verify' },
+      ExpressionAttributeValues: { ':why': why.slice(0, 200) },
+    }),
+  );
 }
 
 /** Reconciliation found P100 at the fact's value: the verify mark is answered (conditional on that value). */
 export async function clearUserFactVerification(externalUserId: string, fact: string, value: string): Promise<void> {
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: userKey(externalUserId),
-        UpdateExpression: 'REMOVE #f.#k.#vf',
-        ConditionExpression: 'attribute_exists(#f.#k.#vf) AND #f.#k.#val = :v',
-        ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#vf': 'verify', '#val': 'value' },
-        ExpressionAttributeValues: { ':v': value },
-      }),
-    );
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  await sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: userKey(externalUserId),
+      UpdateExpression: 'REMOVE #f.#k.#vf',
+      ConditionExpression: 'attribute_exists(#f.#k.#vf) AND #f.#k.#val = :v',
+      ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#vf': 'verify', '#val': 'value' },
+      ExpressionAttributeValues: { ':v': value },
+    }),
+  );
 }
 
 /**
@@ -254,22 +225,14 @@ export async function clearUserFactVerification(externalUserId: string, fact: st
  * condition on the version keeps a later change's own announcement intact.
  */
 export async function markUserFactAnnounced(externalUserId: string, fact: string, version: number, by: string): Promise<boolean> {
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: userKey(externalUserId),
-        UpdateExpression: 'SET #f.#k.#a = :t',
-        ConditionExpression: '#f.#k.#a = :f AND #f.#k.#v = :v',
-        ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#a': 'announced', '#v': 'v' },
-        ExpressionAttributeValues: { ':t': by, ':f': false, ':v': version },
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: userKey(externalUserId),
+      UpdateExpression: 'SET #f.#k.#a = :t',
+      ConditionExpression: '#f.#k.#a = :f AND #f.#k.#v = :v',
+      ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#a': 'announced', '#v': 'v' },
+      ExpressionAttributeValues: { ':t': by, ':f': false, ':v': version },
+    }),
+  );
 }

@@ -41,7 +41,7 @@ describe('the DynamoDB actions of each code path are those its source sends', ()
 
   it('finds a table for every shared/ module that sends DynamoDB commands', () => {
     const modules = analyzer.commandsByModule();
-    expect([...modules.keys()].sort()).toEqual(['reconcile/ledger-access.ts', 'reconcile/store.ts', 'store/idempotency.ts', 'store/inbox.ts', 'store/ledger.ts', 'store/users.ts']);
+    expect([...modules.keys()].sort()).toEqual(['store/idempotency.ts', 'store/inbox.ts', 'store/ledger.ts', 'store/reconciliation-ledger.ts', 'store/reconciliation.ts', 'store/users.ts']);
     for (const [file, m] of modules) expect(m.table, `${file} names ${m.tableNames.join(', ')}`).toBeDefined();
   });
 

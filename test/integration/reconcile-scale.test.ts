@@ -6,7 +6,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRun, readReport, runReconciliation } from '../../shared/reconcile/index.js';
-import { acquireActive, getActive } from '../../shared/reconcile/store.js';
+import { acquireActive, getActive } from '../../shared/store/reconciliation.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
 
 let s: TestSuite;

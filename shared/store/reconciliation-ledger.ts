@@ -1,11 +1,11 @@
 import { ENV } from '../config/env.js';
-import { dynamo, isConditionFailed, roundTrips, tableName } from '../store/client.js';
-import { opKey, type LedgerOperation, type OperationType } from '../store/ledger.js';
-import { HISTORY_LEDGER_TYPES } from './p100.js';
-import { runItems } from './store.js';
+import { tableName } from './client.js';
+import { send, sendConditional } from './dynamo.js';
+import { opKey, type LedgerOperation, type OperationType } from './ledger.js';
+import { runItems } from './reconciliation.js';
 
 /**
- * The ledger accesses reconciliation needs beyond shared/store: the operations of a history page in one
+ * The ledger accesses reconciliation needs beyond the ledger's own (ledger.ts), moved here from shared/reconcile/ledger-access.ts: the operations of a history page in one
  * batch, one "this run saw these in P100's history" item per history page, the claim of an operation by an
  * UNKNOWN write, and a streamed scan of the operations this run did not see (the "missing at P100" class).
  * Batches, because per-entry round trips dominate the run time of a long history.
@@ -28,9 +28,7 @@ async function batchGet(keys: Record<string, string>[]): Promise<Record<string, 
     let pending: Record<string, string>[] = keys.slice(i, i + 100);
     for (let attempt = 0; pending.length; attempt++) {
       if (attempt) await pause(attempt);
-      roundTrips.count++;
-      const { doc, lib } = await dynamo();
-      const res = await doc.send(new lib.BatchGetCommand({ RequestItems: { [table()]: { Keys: pending, ConsistentRead: true } } }));
+      const res = await send((lib) => new lib.BatchGetCommand({ RequestItems: { [table()]: { Keys: pending, ConsistentRead: true } } }));
       out.push(...((res.Responses?.[table()] ?? []) as Record<string, unknown>[]));
       pending = (res.UnprocessedKeys?.[table()]?.Keys ?? []) as Record<string, string>[];
     }
@@ -69,9 +67,7 @@ export async function getOperations(refs: readonly { type: OperationType; id: st
 export async function markSeen(runId: string, account: string, page: number, refs: readonly { type: string; id: string }[]): Promise<void> {
   if (!refs.length) return;
   const unique = [...new Set(refs.map((r) => opRef(r.type, r.id)))];
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  await doc.send(new lib.PutCommand({ TableName: table(), Item: { ...seenPageKey(runId, account, page), refs: unique } }));
+  await send((lib) => new lib.PutCommand({ TableName: table(), Item: { ...seenPageKey(runId, account, page), refs: unique } }));
 }
 
 /**
@@ -92,33 +88,26 @@ async function seenInRun(runId: string): Promise<Set<string>> {
  * The condition makes two UNKNOWN writes unable to take the same P100 operation.
  */
 export async function claimOperation(type: OperationType, id: string, unknownId: string, idempotencyKey: string | undefined): Promise<boolean> {
-  try {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    await doc.send(
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: opKey(type, id),
-        UpdateExpression: idempotencyKey ? 'SET claimedBy = :me, idempotencyKey = :k' : 'SET claimedBy = :me',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(claimedBy) OR claimedBy = :me) AND (attribute_not_exists(idempotencyKey) OR idempotencyKey = :k)',
-        ExpressionAttributeValues: { ':me': unknownId, ':k': idempotencyKey ?? '\u0000none' },
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: opKey(type, id),
+      UpdateExpression: idempotencyKey ? 'SET claimedBy = :me, idempotencyKey = :k' : 'SET claimedBy = :me',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(claimedBy) OR claimedBy = :me) AND (attribute_not_exists(idempotencyKey) OR idempotencyKey = :k)',
+      ExpressionAttributeValues: { ':me': unknownId, ':k': idempotencyKey ?? '\u0000none' },
+    }),
+  );
 }
 
 /**
- * Operations created in `[from, to)` that appear in P100 history by nature, are known to P100 (not an
+ * Operations created in `[from, to)` whose type appears in P100 history by nature (`historyTypes`:
+ * p100/reads.ts HISTORY_LEDGER_TYPES), are known to P100 (not an
  * UNKNOWN write), and that run `runId` did not see in any history: one page of the table at a time.
  * A Scan, because the ledger has no index by time; it reads the table once per run, in pages, keeping
  * only the run's seen refs (seenInRun).
  */
-export async function* operationsNotSeen(runId: string, window: { from?: string; to: string }, pageLimit = 500): AsyncGenerator<LedgerOperation[]> {
-  const types = HISTORY_LEDGER_TYPES.map((_, i) => `:t${i}`);
+export async function* operationsNotSeen(runId: string, window: { from?: string; to: string }, historyTypes: readonly OperationType[], pageLimit = 500): AsyncGenerator<LedgerOperation[]> {
+  const types = historyTypes.map((_, i) => `:t${i}`);
   const values: Record<string, unknown> = {
     ':op': 'OP#',
     ':to': window.to,
@@ -126,7 +115,7 @@ export async function* operationsNotSeen(runId: string, window: { from?: string;
     ':unk': 'unknown:',
     ':unknown': 'UNKNOWN',
     ':resolved': 'RESOLVED',
-    ...Object.fromEntries(HISTORY_LEDGER_TYPES.map((t, i) => [`:t${i}`, t])),
+    ...Object.fromEntries(historyTypes.map((t, i) => [`:t${i}`, t])),
   };
   let filter =
     'begins_with(pk, :op) AND createdAt < :to ' +
@@ -139,9 +128,7 @@ export async function* operationsNotSeen(runId: string, window: { from?: string;
   let cursor: Record<string, unknown> | undefined;
   let seen: Set<string> | undefined;
   do {
-    roundTrips.count++;
-    const { doc, lib } = await dynamo();
-    const out = await doc.send(
+    const out = await send((lib) =>
       new lib.ScanCommand({
         TableName: table(),
         FilterExpression: filter,

@@ -1,7 +1,6 @@
-import type { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../config/env.js';
-import { dynamo, type DynamoLib, isConditionFailed, roundTrips, tableName } from '../store/client.js';
-import type { HistoryCursor } from './p100.js';
+import { tableName } from './client.js';
+import { send, sendConditional, updateExpression } from './dynamo.js';
 
 /**
  * Reconciliation's own items, in the ledger table (conditional writes only, like the rest of the ledger):
@@ -94,8 +93,14 @@ export interface DiscrepancyItem extends Discrepancy {
   sk: string;
 }
 
+/** Where an account's history read resumes: p100/reads.ts's HistoryCursor (the same shape; the store does not import reconciliation). */
+export interface ProgressCursor {
+  createdAt: string;
+  id: string;
+}
+
 export interface ProgressItem {
-  cursor?: HistoryCursor;
+  cursor?: ProgressCursor;
   matched: number;
   entries: number;
   unreadable: number;
@@ -103,64 +108,37 @@ export interface ProgressItem {
   done: boolean;
 }
 
-type AnyCommand = GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand;
-
-/** One round trip (counted for the benchmarks); the SDK's overloads do not accept a union, hence the cast. */
-async function send<T = unknown>(build: (lib: DynamoLib) => AnyCommand): Promise<T> {
-  roundTrips.count++;
-  const { doc, lib } = await dynamo();
-  return (await doc.send(build(lib) as never)) as T;
-}
-
 // --- runs -------------------------------------------------------------------------------------------------
 
 export async function putRun(run: Omit<RunItem, 'pk' | 'sk'>): Promise<boolean> {
-  try {
-    await send((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(run.runId), sk: 'RUN', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(run.runId), sk: 'RUN', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
 }
 
 export async function getRun(runId: string): Promise<RunItem | undefined> {
-  const out = await send<{ Item?: RunItem }>((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, ConsistentRead: true }));
-  return out.Item;
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, ConsistentRead: true }));
+  return out.Item as RunItem | undefined;
 }
 
 /** Sets fields of a run; with `when`, only if the run's status is one of those (returns false otherwise). */
 export async function updateRun(runId: string, fields: Partial<Omit<RunItem, 'pk' | 'sk' | 'runId'>>, when?: readonly RunStatus[]): Promise<boolean> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined) continue;
-    names[`#${k}`] = k;
-    values[`:${k}`] = v;
-    sets.push(`#${k} = :${k}`);
-  }
   let condition = 'attribute_exists(pk)';
   if (when) {
     names['#st'] = 'status';
-    when.forEach((s, i) => (values[`:w${i}`] = s));
+    for (const [i, s] of when.entries()) values[`:w${i}`] = s;
     condition += ` AND #st IN (${when.map((_, i) => `:w${i}`).join(', ')})`;
   }
-  try {
-    await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  const update = updateExpression({ set: fields, names, values });
+  return sendConditional((lib) => new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, ...update, ConditionExpression: condition }));
 }
 
 /** Counts one finished batch; returns the run after the increment. */
 export async function addBatchDone(runId: string): Promise<RunItem> {
-  const out = await send<{ Attributes: RunItem }>((lib) =>
+  const out = await send((lib) =>
     new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, UpdateExpression: 'ADD batchesDone :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
   );
-  return out.Attributes;
+  return out.Attributes as RunItem;
 }
 
 // --- the one active run -------------------------------------------------------------------------------------
@@ -171,48 +149,34 @@ export interface ActiveLock {
 }
 
 export async function getActive(): Promise<ActiveLock | undefined> {
-  const out = await send<{ Item?: ActiveLock }>((lib) => new lib.GetCommand({ TableName: table(), Key: ACTIVE, ConsistentRead: true }));
-  return out.Item;
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: ACTIVE, ConsistentRead: true }));
+  return out.Item as ActiveLock | undefined;
 }
 
 /** Takes the lock for `runId` if it is free, expired, or already ours. */
 export async function acquireActive(runId: string, leaseUntil: string, now: string): Promise<boolean> {
-  try {
-    await send((lib) =>
-      new lib.PutCommand({
-        TableName: table(),
-        Item: { ...ACTIVE, runId, leaseUntil },
-        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR runId = :me',
-        ExpressionAttributeValues: { ':now': now, ':me': runId },
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return sendConditional((lib) =>
+    new lib.PutCommand({
+      TableName: table(),
+      Item: { ...ACTIVE, runId, leaseUntil },
+      ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR runId = :me',
+      ExpressionAttributeValues: { ':now': now, ':me': runId },
+    }),
+  );
 }
 
 /** Extends the lease of the run (progress shown); a no-op if another run holds the lock. */
 export async function heartbeat(runId: string, leaseUntil: string): Promise<void> {
-  try {
-    await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: ACTIVE, UpdateExpression: 'SET leaseUntil = :l', ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':l': leaseUntil, ':me': runId } }));
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  await sendConditional((lib) => new lib.UpdateCommand({ TableName: table(), Key: ACTIVE, UpdateExpression: 'SET leaseUntil = :l', ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':l': leaseUntil, ':me': runId } }));
 }
 
 export async function releaseActive(runId: string): Promise<void> {
-  try {
-    await send((lib) => new lib.DeleteCommand({ TableName: table(), Key: ACTIVE, ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':me': runId } }));
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  await sendConditional((lib) => new lib.DeleteCommand({ TableName: table(), Key: ACTIVE, ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':me': runId } }));
 }
 
 export async function getLatestRunId(): Promise<string | undefined> {
-  const out = await send<{ Item?: { runId: string } }>((lib) => new lib.GetCommand({ TableName: table(), Key: LATEST, ConsistentRead: true }));
-  return out.Item?.runId;
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: LATEST, ConsistentRead: true }));
+  return (out.Item as { runId: string } | undefined)?.runId;
 }
 
 export async function setLatest(runId: string, finishedAt: string): Promise<void> {
@@ -220,19 +184,15 @@ export async function setLatest(runId: string, finishedAt: string): Promise<void
 }
 
 export async function getCheckpoint(): Promise<{ windowTo: string; runId: string } | undefined> {
-  const out = await send<{ Item?: { windowTo: string; runId: string } }>((lib) => new lib.GetCommand({ TableName: table(), Key: CHECKPOINT, ConsistentRead: true }));
-  return out.Item;
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: CHECKPOINT, ConsistentRead: true }));
+  return out.Item as { windowTo: string; runId: string } | undefined;
 }
 
 /** Moves the checkpoint forward only (a late finisher of an older run never moves it back). */
 export async function setCheckpoint(windowTo: string, runId: string): Promise<void> {
-  try {
-    await send((lib) =>
-      new lib.PutCommand({ TableName: table(), Item: { ...CHECKPOINT, windowTo, runId }, ConditionExpression: 'attribute_not_exists(pk) OR windowTo < :t', ExpressionAttributeValues: { ':t': windowTo } }),
-    );
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  await sendConditional((lib) =>
+    new lib.PutCommand({ TableName: table(), Item: { ...CHECKPOINT, windowTo, runId }, ConditionExpression: 'attribute_not_exists(pk) OR windowTo < :t', ExpressionAttributeValues: { ':t': windowTo } }),
+  );
 }
 
 // --- per-account progress (the page checkpoint) ----------------------------------------------------------------
@@ -240,8 +200,8 @@ export async function setCheckpoint(windowTo: string, runId: string): Promise<vo
 const accSk = (account: string) => `ACC#${account}`;
 
 export async function getProgress(runId: string, account: string): Promise<ProgressItem | undefined> {
-  const out = await send<{ Item?: ProgressItem }>((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: accSk(account) }, ConsistentRead: true }));
-  return out.Item;
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: accSk(account) }, ConsistentRead: true }));
+  return out.Item as ProgressItem | undefined;
 }
 
 export class ProgressConflictError extends Error {
@@ -259,54 +219,35 @@ export class ProgressConflictError extends Error {
 export async function advanceProgress(
   runId: string,
   account: string,
-  previous: HistoryCursor | undefined,
-  next: HistoryCursor | undefined,
+  previous: ProgressCursor | undefined,
+  next: ProgressCursor | undefined,
   add: { matched: number; entries: number; unreadable: number; pages: number },
   done: boolean,
 ): Promise<void> {
-  const names: Record<string, string> = { '#c': 'cursor', '#d': 'done' };
-  const values: Record<string, unknown> = { ':m': add.matched, ':e': add.entries, ':u': add.unreadable, ':p': add.pages, ':d': done };
-  let set = '#d = :d';
-  if (next) {
-    set += ', #c = :next';
-    values[':next'] = next;
-  }
-  let condition = 'attribute_not_exists(#c)';
+  const values: Record<string, unknown> = { ':false': false };
+  let condition = 'attribute_not_exists(#cursor)';
   if (previous) {
-    condition = '#c.createdAt = :pc AND #c.id = :pi';
+    condition = '#cursor.createdAt = :pc AND #cursor.id = :pi';
     values[':pc'] = previous.createdAt;
     values[':pi'] = previous.id;
   }
-  condition = `(attribute_not_exists(#d) OR #d = :false) AND ${condition}`;
-  values[':false'] = false;
-  try {
-    await send((lib) =>
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: { pk: runPk(runId), sk: accSk(account) },
-        UpdateExpression: `SET ${set} ADD matched :m, entries :e, unreadable :u, pages :p`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  } catch (e) {
-    if (isConditionFailed(e)) throw new ProgressConflictError(account);
-    throw e;
-  }
+  const update = updateExpression({ set: { done, cursor: next }, add: { ...add }, names: { '#cursor': 'cursor', '#done': 'done' }, values });
+  const advanced = await sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: { pk: runPk(runId), sk: accSk(account) },
+      ...update,
+      ConditionExpression: `(attribute_not_exists(#done) OR #done = :false) AND ${condition}`,
+    }),
+  );
+  if (!advanced) throw new ProgressConflictError(account);
 }
 
 // --- discrepancies ---------------------------------------------------------------------------------------------
 
 /** Records a discrepancy once per run and key; returns false if this run had already recorded it. */
 export async function putDiscrepancy(runId: string, key: string, d: Discrepancy): Promise<boolean> {
-  try {
-    await send((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: `D#${key}`, ...d }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: `D#${key}`, ...d }, ConditionExpression: 'attribute_not_exists(pk)' }));
 }
 
 /**
@@ -319,25 +260,15 @@ export async function putDiscrepancies(runId: string, items: readonly { key: str
     let pending = unique.slice(i, i + 25).map((x) => ({ PutRequest: { Item: { pk: runPk(runId), sk: `D#${x.key}`, ...x.d } } }));
     for (let attempt = 0; pending.length; attempt++) {
       if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      roundTrips.count++;
-      const { doc, lib } = await dynamo();
-      const res = await doc.send(new lib.BatchWriteCommand({ RequestItems: { [table()]: pending } }));
+      const res = await send((lib) => new lib.BatchWriteCommand({ RequestItems: { [table()]: pending } }));
       pending = (res.UnprocessedItems?.[table()] ?? []) as typeof pending;
     }
   }
 }
 
 export async function markDiscrepancy(runId: string, key: string, fields: { repaired?: boolean; note?: string }): Promise<void> {
-  const sets = Object.entries(fields).filter(([, v]) => v !== undefined);
-  await send((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: { pk: runPk(runId), sk: `D#${key}` },
-      UpdateExpression: `SET ${sets.map(([k]) => `#${k} = :${k}`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(sets.map(([k]) => [`#${k}`, k])),
-      ExpressionAttributeValues: Object.fromEntries(sets.map(([k, v]) => [`:${k}`, v])),
-    }),
-  );
+  const update = updateExpression({ set: fields });
+  await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: `D#${key}` }, ...update }));
 }
 
 // --- user batches -------------------------------------------------------------------------------------------------
@@ -351,35 +282,25 @@ export interface BatchItem {
 }
 
 export async function putBatch(runId: string, batch: number, users: string[]): Promise<void> {
-  try {
-    await send((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: batchSk(batch), batch, users, done: false }, ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e;
-  }
+  await sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: batchSk(batch), batch, users, done: false }, ConditionExpression: 'attribute_not_exists(pk)' }));
 }
 
 export async function getBatch(runId: string, batch: number): Promise<BatchItem | undefined> {
-  const out = await send<{ Item?: BatchItem }>((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: batchSk(batch) }, ConsistentRead: true }));
-  return out.Item;
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: runPk(runId), sk: batchSk(batch) }, ConsistentRead: true }));
+  return out.Item as BatchItem | undefined;
 }
 
 /** Marks a batch done; true only for the first caller (a redelivered message does not count twice). */
 export async function markBatchDone(runId: string, batch: number): Promise<boolean> {
-  try {
-    await send((lib) =>
-      new lib.UpdateCommand({
-        TableName: table(),
-        Key: { pk: runPk(runId), sk: batchSk(batch) },
-        UpdateExpression: 'SET done = :t',
-        ConditionExpression: 'attribute_exists(pk) AND done = :f',
-        ExpressionAttributeValues: { ':t': true, ':f': false },
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return sendConditional((lib) =>
+    new lib.UpdateCommand({
+      TableName: table(),
+      Key: { pk: runPk(runId), sk: batchSk(batch) },
+      UpdateExpression: 'SET done = :t',
+      ConditionExpression: 'attribute_exists(pk) AND done = :f',
+      ExpressionAttributeValues: { ':t': true, ':f': false },
+    }),
+  );
 }
 
 // --- reading a run's items, page by page ---------------------------------------------------------------------------
@@ -388,7 +309,7 @@ export async function markBatchDone(runId: string, batch: number): Promise<boole
 export async function* runItems<T>(runId: string, prefix: string, opts: { after?: string; pageLimit?: number } = {}): AsyncGenerator<T[]> {
   let cursor: Record<string, unknown> | undefined = opts.after ? { pk: runPk(runId), sk: opts.after } : undefined;
   do {
-    const out: { Items?: unknown[]; LastEvaluatedKey?: Record<string, unknown> } = await send((lib) =>
+    const out = await send((lib) =>
       new lib.QueryCommand({
         TableName: table(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
