@@ -8,7 +8,7 @@ import * as partner from './partner.js';
 import * as reconciliation from './reconciliation.js';
 import * as sepa from './sepa.js';
 import * as transfers from './transfers.js';
-import * as users from './users.js';
+import * as users from './user-operations.js';
 import type { Operation } from './types.js';
 
 export * from './types.js';

@@ -74,7 +74,7 @@ export interface Operation {
    * "path params into the path, query into the query string, body as the JSON body".
    */
   ledger?: LedgerMapping;
-  /** How a user lifecycle step is recorded in the ledger (shared/http/user-ledger.ts). */
+  /** How a user lifecycle step is recorded in the ledger (shared/ledger-recording/user-steps.ts). */
   userLedger?: UserLedgerMapping;
   toUpstream?: (input: OperationInput<Record<string, string>, Record<string, unknown>, any>) => UpstreamRequestParts;
 }
@@ -102,7 +102,7 @@ export interface LedgerMapping {
 export interface UserLedgerMapping {
   /** Dotted path into the validated input (`params.externalUserId`, `body.externalUserId`). */
   externalUserId: string;
-  create?: { model: import('../store/users.js').UserModel; userIdField: string };
+  create?: { model: import('../store/ledger-users.js').UserModel; userIdField: string };
   facts?: Record<string, string | boolean>;
 }
 

@@ -17,7 +17,7 @@ import { secretCache } from './index.js';
  */
 
 export type DataKeyPurpose =
-  /** Idempotency payload fingerprints (shared/http/money.ts). */
+  /** Idempotency payload fingerprints (shared/ledger-recording/money-operations.ts). */
   | 'idempotency-fingerprint'
   /** Webhook dedup keys (shared/webhooks/event.ts). */
   | 'webhook-dedup'

@@ -2,10 +2,10 @@ export { documentClient, setDocumentClient, roundTrips, isConditionFailed } from
 export { isTerminal, statusRank, TERMINAL_STATUSES } from './status.js';
 export { recordOperation, applyStatus, getLedgerOperation, listOpenOperations, opKey } from './ledger.js';
 export type { OperationType, LedgerOperation, StatusChange, RecordOperationInput, ApplyStatusInput, ApplyOutcome } from './ledger.js';
-export { upsertUser, setUserFact, getLedgerUser, listLedgerUsers, userKey } from './users.js';
-export type { LedgerUser, UserModel } from './users.js';
-export { IdempotencyStore, IDEMPOTENCY_TTL_SECONDS, idempotencyPk, isExpired } from './idempotency.js';
-export type { IdempotencyPersistence, IdempotencyRecord, IdempotencyStatus, IdempotencyOutcome, StoredResponse, BeginResult, IdempotencyStoreOptions } from './idempotency.js';
+export { upsertUser, setUserFact, getLedgerUser, listLedgerUsers, userKey } from './ledger-users.js';
+export type { LedgerUser, UserModel } from './ledger-users.js';
+export { IdempotencyStore, IDEMPOTENCY_TTL_SECONDS, idempotencyPk, isExpired } from '../idempotency/persistence.js';
+export type { IdempotencyPersistence, IdempotencyRecord, IdempotencyStatus, IdempotencyOutcome, StoredResponse, BeginResult, IdempotencyStoreOptions } from '../idempotency/persistence.js';
 export {
   storeInboxEvent, getInboxEvent, listInboxEvents, markInboxReplayed, markInboxProcessed, markInboxDead,
   recordInboxOutcome, markInboxPublished, claimInboxEvent, releaseInboxLease, inboxKey, InboxCursorError,

@@ -86,7 +86,7 @@ describe('least privilege, read from the IAM policies in the templates', () => {
   });
 
   it('gives read operations calling P100 no table at all, and other writes calling P100 only the idempotency table', () => {
-    // Card block/unblock/delete move the ledger's card themselves (shared/http/user-ledger.ts).
+    // Card block/unblock/delete move the ledger's card themselves (shared/ledger-recording/user-steps.ts).
     const cardSteps = new Set(['blockCard', 'unblockCard', 'deleteCard']);
     for (const op of operations.filter((o) => o.kind !== 'money' && o.upstream && !o.userLedger && !cardSteps.has(o.operationId))) {
       const fn = functionNamed(s, op.operationId)!;

@@ -3,11 +3,11 @@ import { restView } from '../classification/rules.js';
 import { logger } from '../log/logger.js';
 import type { P100Client } from '../p100/client.js';
 import { P100AuthError, P100BusinessError, P100OutcomeUnknownError, P100TransportError } from '../p100/errors.js';
-import { IdempotencyStore, type IdempotencyPersistence, type IdempotencyRecord, type StoredResponse } from '../store/idempotency.js';
-import { toProblem } from './error-map.js';
-import { payloadFingerprints, recordAccepted, recordUnknown, storableBody, type LedgerRef } from './money.js';
-import type { OperationContext, OperationImpl, OperationResult } from './operation-handler.js';
-import { HttpProblem } from './problem.js';
+import { IdempotencyStore, type IdempotencyPersistence, type IdempotencyRecord, type StoredResponse } from './persistence.js';
+import { toProblem } from '../http/error-map.js';
+import { payloadFingerprints, recordAccepted, recordUnknown, storableBody, type LedgerRef } from '../ledger-recording/money-operations.js';
+import type { OperationContext, OperationImpl, OperationResult } from '../http/operation-handler.js';
+import { HttpProblem } from '../http/problem.js';
 
 /**
  * Idempotency and ledger recording for `kind: 'money'` operations, and idempotency for `kind: 'write'`

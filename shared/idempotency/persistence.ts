@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ENV } from '../config/env.js';
-import { dynamo, isConditionFailed, roundTrips, tableName } from './client.js';
+import { dynamo, isConditionFailed, roundTrips, tableName } from '../store/client.js';
 
 /**
  * Idempotency records of money operations (ARCHITECTURE.md "Company-facing API", "Calling P100 safely").
