@@ -1,57 +1,14 @@
 import type { LedgerMapping, Operation, OperationInput } from '../catalog/types.js';
 import { restView } from '../classification/rules.js';
 import { logger } from '../log/logger.js';
-import { digests, hmacWith } from '../secrets/data-key.js';
 import { recordOperation, type OperationType } from '../store/ledger.js';
+import { readPath } from './input-path.js';
 
 /**
- * What money operations share besides the idempotency lock: the payload fingerprint, the ledger facts
- * read from a catalog entry's `ledger` mapping, and the card-safe copy of a response that may be stored.
+ * Money operations in the ledger: what `withIdempotency` records once P100 has accepted an operation
+ * (PENDING under P100's id) or once its outcome is unknown (UNKNOWN under a key-derived id), with the
+ * facts read from the catalog entry's `ledger` mapping.
  */
-
-/**
- * JSON with object keys sorted at every depth and `undefined` members dropped, so two payloads that
- * mean the same thing serialise to the same text whatever their key order.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-/** The text a fingerprint covers: the operationId and the canonical JSON of the validated input. */
-function fingerprintText(operationId: string, input: OperationInput<unknown, unknown, unknown>): string {
-  return `${operationId}\n${canonicalJson({ params: input.params ?? {}, query: input.query ?? {}, body: input.body ?? null })}`;
-}
-
-/**
- * HMAC-SHA256 (hex), under the data key's `idempotency-fingerprint` key, of the operationId and the
- * canonical JSON of the validated input. Validated, so that normalisations (currency case, IBAN spacing)
- * do not make the same request look like another one. Keyed, because the input may hold a PIN or another
- * low-entropy secret: a plain hash of it is reversed by trying every value (issue 12; ASSUMPTIONS.md H1, H10).
- */
-export function payloadFingerprint(operationId: string, input: OperationInput<unknown, unknown, unknown>, masterKey: Buffer): string {
-  return hmacWith(masterKey, 'idempotency-fingerprint', fingerprintText(operationId, input));
-}
-
-/** The fingerprints of a request under the current data key and, during a rotation, the previous one (current first). */
-export function payloadFingerprints(operationId: string, input: OperationInput<unknown, unknown, unknown>): Promise<string[]> {
-  return digests('idempotency-fingerprint', fingerprintText(operationId, input));
-}
-
-/** Reads a dotted path (`body.amount`, `params.externalUserId`) from the validated input; strings only. */
-export function readPath(input: OperationInput<unknown, unknown, unknown>, path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  let cur: unknown = input;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return typeof cur === 'string' ? cur : undefined;
-}
 
 /** The ledger id of a money operation whose outcome is unknown, until reconciliation finds P100's id. */
 export const unknownLedgerId = (operationId: string, idempotencyKey: string): string => `unknown:${operationId}:${idempotencyKey}`;
@@ -99,14 +56,4 @@ export async function recordUnknown(op: Operation, input: OperationInput<unknown
   const ref: LedgerRef = { type: mapping.type, id: unknownLedgerId(op.operationId, idempotencyKey) };
   await recordOperation({ type: ref.type, id: ref.id, status: 'UNKNOWN', source: 'api', idempotencyKey, ...facts(op, mapping, input) });
   return ref;
-}
-
-/**
- * The copy of a response body that may be stored for replay: the classification's rest view (secrets
- * dropped: CVV, PIN, expiry, codes, presigned URLs; card numbers as first 6 + last 4 digits; personal data
- * masked; PANs and IBANs inside other strings masked), at any depth. The first caller gets the real body;
- * a replay gets this one (ASSUMPTIONS.md H5, H11).
- */
-export function storableBody(body: unknown): unknown {
-  return restView(body);
 }

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { ENV, readEnv } from '../config/env.js';
-import { secretCache } from './index.js';
+import { secretCache } from './secret-cache.js';
 
 /**
  * The suite's data key (Secrets Manager, `DATA_KEY_SECRET_ID`): one high-entropy master secret from which

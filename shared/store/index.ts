@@ -4,8 +4,6 @@ export { recordOperation, applyStatus, getLedgerOperation, listOpenOperations, o
 export type { OperationType, LedgerOperation, StatusChange, RecordOperationInput, ApplyStatusInput, ApplyOutcome } from './ledger.js';
 export { upsertUser, setUserFact, getLedgerUser, listLedgerUsers, userKey } from './ledger-users.js';
 export type { LedgerUser, UserModel } from './ledger-users.js';
-export { IdempotencyStore, IDEMPOTENCY_TTL_SECONDS, idempotencyPk, isExpired } from '../idempotency/persistence.js';
-export type { IdempotencyPersistence, IdempotencyRecord, IdempotencyStatus, IdempotencyOutcome, StoredResponse, BeginResult, IdempotencyStoreOptions } from '../idempotency/persistence.js';
 export {
   storeInboxEvent, getInboxEvent, listInboxEvents, markInboxReplayed, markInboxProcessed, markInboxDead,
   recordInboxOutcome, markInboxPublished, claimInboxEvent, releaseInboxLease, inboxKey, InboxCursorError,
