@@ -1,7 +1,7 @@
 import { toProblem } from '../http/error-map.js';
 import { HttpProblem } from '../http/problem.js';
 import { P100OutcomeUnknownError } from '../p100/errors.js';
-import type { LedgerRef } from '../ledger-recording/money-operations.js';
+import type { LedgerRef } from '../ledger-recording/index.js';
 
 /** The problems the idempotency engine answers with itself (ARCHITECTURE.md "Company-facing API": 422, 409, 502/504). */
 

@@ -3,7 +3,7 @@ import { logger } from '../log/logger.js';
 import type { P100Client } from '../p100/client.js';
 import { P100AuthError, P100BusinessError, P100OutcomeUnknownError, P100TransportError } from '../p100/errors.js';
 import { IdempotencyStore, type IdempotencyPersistence, type IdempotencyRecord, type StoredResponse } from './persistence.js';
-import { recordAccepted, recordUnknown, type LedgerRef } from '../ledger-recording/money-operations.js';
+import { recordAccepted, recordUnknown, type LedgerRef } from '../ledger-recording/index.js';
 import { inProgressProblem, keyReusedProblem, unknownProblem } from './errors.js';
 import { payloadFingerprints } from './fingerprint.js';
 import { problemToStored, replay, storableBody } from './stored-response.js';

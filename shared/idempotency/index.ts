@@ -5,16 +5,7 @@
  * with (errors.ts). The layout follows Powertools' packages/idempotency/src.
  */
 export { withIdempotency } from './handler.js';
-export type { IdempotencyOptions } from './handler.js';
-export { IdempotencyStore, IDEMPOTENCY_TTL_SECONDS, idempotencyPk, isExpired } from './persistence.js';
-export type {
-  BeginResult,
-  IdempotencyOutcome,
-  IdempotencyPersistence,
-  IdempotencyRecord,
-  IdempotencyStatus,
-  IdempotencyStoreOptions,
-  StoredResponse,
-} from './persistence.js';
-export { canonicalJson, payloadFingerprint, payloadFingerprints } from './fingerprint.js';
+export { IdempotencyStore, idempotencyPk, isExpired } from './persistence.js';
+export type { BeginResult, IdempotencyOutcome, IdempotencyPersistence, IdempotencyRecord, StoredResponse } from './persistence.js';
+export { canonicalJson, payloadFingerprint } from './fingerprint.js';
 export { storableBody } from './stored-response.js';

@@ -3,7 +3,7 @@
  * operations (money-operations.ts, called by shared/idempotency/) and user and card lifecycle steps
  * (user-steps.ts, wrapped around an operation by its catalog entry's `userLedger`).
  */
-export { recordAccepted, recordUnknown, unknownLedgerId } from './money-operations.js';
+export { recordAccepted, recordUnknown } from './money-operations.js';
 export type { LedgerRef } from './money-operations.js';
 export { withUserLedger } from './user-steps.js';
 export { readPath } from './input-path.js';
