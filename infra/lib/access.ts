@@ -12,9 +12,9 @@ import type { FunctionSpec } from './inventory.js';
  * | module | reads |
  * |---|---|
  * | http/runtime.ts (P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
- * | http/idempotency.ts + http/money.ts (money operations) | idempotency table, ledger, data key (keyed fingerprints) |
- * | store/idempotency.ts (Idempotency-Key on every write operation) | idempotency table, data key |
- * | http/user-ledger.ts (entries with `userLedger`: user lifecycle steps; with `cardLedger`: card block/unblock/delete) | ledger |
+ * | idempotency/handler.ts + ledger-recording/money-operations.ts (money operations) | idempotency table, ledger, data key (keyed fingerprints) |
+ * | idempotency/persistence.ts (Idempotency-Key on every write operation) | idempotency table, data key |
+ * | ledger-recording/user-steps.ts (entries with `userLedger`: user lifecycle steps; with `cardLedger`: card block/unblock/delete) | ledger |
  * | callUpstream (every other operation calling P100) | nothing of ours: no table |
  * | documents/uploads.ts | upload bucket and its KMS key (put: createUploadUrl; get: addKycFile, addPoaFile) |
  * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
@@ -68,11 +68,11 @@ const batchWrite = 'dynamodb:BatchWriteItem';
  */
 export const dataPaths = {
   /** withIdempotency: Idempotency-Key record, ledger PENDING/UNKNOWN entry. */
-  money: { entry: 'http/idempotency.ts#withIdempotency', tables: { idempotency: [del, get, put, update], ledger: [get, put, update] } },
+  money: { entry: 'idempotency/handler.ts#withIdempotency', tables: { idempotency: [del, get, put, update], ledger: [get, put, update] } },
   /** The Idempotency-Key store alone: every write operation accepts the header (issue 12). */
-  idempotencyKey: { entry: 'store/idempotency.ts#IdempotencyStore', tables: { idempotency: [del, get, put, update] } },
+  idempotencyKey: { entry: 'idempotency/persistence.ts#IdempotencyStore', tables: { idempotency: [del, get, put, update] } },
   /** withUserLedger: user lifecycle facts (entries with `userLedger`). */
-  userLedger: { entry: 'http/user-ledger.ts#withUserLedger', tables: { ledger: [get, update] } },
+  userLedger: { entry: 'ledger-recording/user-steps.ts#withUserLedger', tables: { ledger: [get, update] } },
   /** Inbox write; the ledger read is the entity's state version when a body repeats (ASSUMPTIONS E9). */
   webhookReceiver: { entry: 'webhooks/receiver.ts#webhookReceiver', tables: { inbox: [get, put, update], ledger: [get] } },
   webhookProcessor: { entry: 'webhooks/processor.ts#webhookProcessorHandler', tables: { inbox: [get, update], ledger: [get, update] } },

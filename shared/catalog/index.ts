@@ -8,11 +8,11 @@ import * as partner from './partner.js';
 import * as reconciliation from './reconciliation.js';
 import * as sepa from './sepa.js';
 import * as transfers from './transfers.js';
-import * as users from './users.js';
+import * as users from './user-operations.js';
 import type { Operation } from './types.js';
 
-export * from './types.js';
-export * as schemas from './schemas.js';
+export { defineOperation, entryFileOf } from './types.js';
+export type { Operation } from './types.js';
 
 /**
  * Operations of each module, modules in the order given, then by route path and method: a stable order

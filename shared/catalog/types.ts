@@ -83,11 +83,11 @@ export interface Operation {
   entry?: string;
   /** How a money operation (or a write starting a trackable movement) is recorded in the ledger. */
   ledger?: LedgerMapping;
-  /** How a user lifecycle step is recorded in the ledger (shared/http/user-ledger.ts). */
+  /** How a user lifecycle step is recorded in the ledger (shared/ledger-recording/user-steps.ts). */
   userLedger?: UserLedgerMapping;
   /**
    * A card step that changes the card's state itself (no webhook carries card status): the status P100
-   * reached once it accepted, per ASSUMPTIONS.md C12 / F11. shared/http/user-ledger.ts applies it along the
+   * reached once it accepted, per ASSUMPTIONS.md C12 / F11. shared/ledger-recording/user-steps.ts applies it along the
    * card lifecycle; reconciliation (V2) compares it later.
    */
   cardLedger?: { status: string };
@@ -136,7 +136,7 @@ export interface LedgerMapping {
 export interface UserLedgerMapping {
   /** Dotted path into the validated input (`params.externalUserId`, `body.externalUserId`). */
   externalUserId: string;
-  create?: { model: import('../store/users.js').UserModel; userIdField: string };
+  create?: { model: import('../store/ledger-users.js').UserModel; userIdField: string };
   facts?: Record<string, string | boolean>;
 }
 

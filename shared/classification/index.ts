@@ -8,13 +8,9 @@ export {
   FIELD_CLASSIFICATION,
   fieldsOfClass,
   LOG_ONLY_SENSITIVE_KEYS,
-  normaliseFieldName,
   sensitiveWebhookFields,
   WEBHOOK_FIELDS,
 } from './fields.js';
-export type { DataClass, FieldClassification, PersonalKind, PublicKind, SecretKind } from './fields.js';
-export { detectSensitiveValues, IBAN_RE, luhnValid, maskIban, maskPan, maskSensitiveValues, PAN_RE, replaceSensitiveValues, UUID_RE } from './detect.js';
-export { maskPersonal, protectWebhookEntity, restView } from './rules.js';
-export type { ProtectedEntity } from './rules.js';
-export { operationDataClasses, operationFields, schemaFieldNames } from './schema.js';
-export type { OperationPart } from './schema.js';
+export { detectSensitiveValues, maskSensitiveValues } from './detect.js';
+export { protectWebhookEntity, restView } from './rules.js';
+export { operationDataClasses, operationFields } from './schema.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ENV, readEnv, requireEnv } from '../config/env.js';
-import type { OperationImpl } from '../http/operation-handler.js';
+import type { OperationImpl } from '../http/operation-impl.js';
 import { HttpProblem, validationProblem, type FieldProblem } from '../http/problem.js';
 import { fillPath, resolveUpstream } from '../p100/upstream.js';
 import { checkDocument, EXTENSION, MAX_FILE_BYTES, type DocumentFormat } from './files.js';

@@ -50,7 +50,7 @@ function lazy<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 /** EventBridge: PutEvents in chunks of 10 (the API's limit); failed entries throw so callers retry. */
-export class EventBridgePublisher implements EventPublisher {
+class EventBridgePublisher implements EventPublisher {
   readonly #sdk = lazy(async () => {
     const sdk = await import('@aws-sdk/client-eventbridge');
     return { sdk, client: new sdk.EventBridgeClient({}) };
@@ -72,7 +72,7 @@ export class EventBridgePublisher implements EventPublisher {
 }
 
 /** SQS: SendMessageBatch in chunks of 10; a partially failed batch throws so nothing is silently lost. */
-export class SqsQueue implements MessageQueue {
+class SqsQueue implements MessageQueue {
   readonly #sdk = lazy(async () => {
     const sdk = await import('@aws-sdk/client-sqs');
     return { sdk, client: new sdk.SQSClient({}) };

@@ -1,12 +1,3 @@
-export { operationHandler, callUpstream, validatedInput, idempotencyKeySchema, requestStack } from './operation-handler.js';
-export type { OperationContext, OperationResult, OperationImpl, OperationHandlerOptions } from './operation-handler.js';
-export { HttpProblem, problemResponse, problemType, validationProblem } from './problem.js';
-export type { ProblemDetails, FieldProblem } from './problem.js';
-export { toProblem } from './error-map.js';
-export { requestContext, problemErrors, jsonBody, requestState } from './middlewares.js';
-export { p100Client, setP100Client, prefetchApiKey } from './runtime.js';
-export { issuesToProblems, check } from './validation.js';
-export { withIdempotency } from './idempotency.js';
-export type { IdempotencyOptions } from './idempotency.js';
-export { canonicalJson, payloadFingerprint, payloadFingerprints, recordAccepted, recordUnknown, storableBody, unknownLedgerId, readPath } from './money.js';
-export type { LedgerRef } from './money.js';
+export { operationHandler, callUpstream, requestStack } from './operation-handler.js';
+export type { OperationContext } from './operation-impl.js';
+export { setP100Client } from './runtime.js';

@@ -1,13 +1,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import type { Operation, OperationInput } from '../catalog/types.js';
 import { logger } from '../log/logger.js';
-import type { P100Client } from '../p100/client.js';
 import { fillPath, resolveUpstream } from '../p100/upstream.js';
-import { withIdempotency } from './idempotency.js';
-import { withUserLedger } from './user-ledger.js';
+import { withIdempotency } from '../idempotency/index.js';
+import { withUserLedger } from '../ledger-recording/index.js';
 import { jsonBody, problemErrors, requestContext, requestState } from './middlewares.js';
+import type { OperationContext, OperationImpl } from './operation-impl.js';
 import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
 import { p100Client, prefetchApiKey } from './runtime.js';
 import { prefetchDataKey } from '../secrets/data-key.js';
@@ -15,25 +15,6 @@ import { check } from './validation.js';
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
-
-/** What an operation's implementation gets besides its validated input. */
-export interface OperationContext {
-  op: Operation;
-  requestId: string;
-  /** Epoch ms by which upstream work must be done (Lambda remaining time less a margin). */
-  deadline: number;
-  client: () => P100Client;
-  headers: Record<string, string | undefined>;
-  lambda: Context;
-}
-
-export interface OperationResult {
-  status?: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-export type OperationImpl = (input: OperationInput<any, any, any>, ctx: OperationContext) => Promise<OperationResult>;
 
 export interface OperationHandlerOptions {
   /** The operation's own logic; default: call P100 as the catalog says and return its parsed answer. */

@@ -1,2 +1,2 @@
 export { logger } from './logger.js';
-export { redactDeep, redactString, registerSecretValue, maskPan, isSensitiveKey, REDACTED } from './redact.js';
+export { redactDeep, registerSecretValue, maskPan } from './redact.js';

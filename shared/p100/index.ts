@@ -1,5 +1,3 @@
 export { P100Client } from './client.js';
-export type { P100ClientOptions, P100Request, P100Response, AttemptInfo } from './client.js';
-export * from './errors.js';
-export { fullJitterDelay, retryAfterMs } from './retry-timing.js';
-export { resolveUpstream, fillPath, parseOverrides } from './upstream.js';
+export type { P100Request, AttemptInfo } from './client.js';
+export { P100AuthError, P100BusinessError, P100OutcomeUnknownError, P100TransportError } from './errors.js';

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { OperationImpl } from '../http/operation-handler.js';
+import type { OperationImpl } from '../http/operation-impl.js';
 import { HttpProblem } from '../http/problem.js';
 import { logger } from '../log/logger.js';
 import { reconcileConfig } from './config.js';

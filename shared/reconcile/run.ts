@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { messageQueue } from '../events/index.js';
 import { logger } from '../log/logger.js';
-import { listLedgerUsers } from '../store/users.js';
+import { listLedgerUsers } from '../store/ledger-users.js';
 import { reconcileConfig, type ReconcileConfig } from './config.js';
 import { DeadlineReachedError, forEachLimit, type RunContext, type RunHooks } from './context.js';
 import { finalizeRun } from './finalize.js';
@@ -11,7 +11,7 @@ import {
   acquireActive, addBatchDone, releaseActive, getActive, getBatch, getCheckpoint, getRun, markBatchDone, putBatch, putRun, runItems, updateRun,
   type BatchItem, type RunItem, type RunTrigger,
 } from '../store/reconciliation.js';
-import { reconcileUser } from './users.js';
+import { reconcileUser } from './user-states.js';
 
 /**
  * One reconciliation run (ARCHITECTURE.md "Ledger and reconciliation"), in phases that each resume from

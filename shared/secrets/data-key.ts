@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { ENV, readEnv } from '../config/env.js';
-import { secretCache } from './index.js';
+import { secretCache } from './secret-cache.js';
 
 /**
  * The suite's data key (Secrets Manager, `DATA_KEY_SECRET_ID`): one high-entropy master secret from which
@@ -17,7 +17,7 @@ import { secretCache } from './index.js';
  */
 
 export type DataKeyPurpose =
-  /** Idempotency payload fingerprints (shared/http/money.ts). */
+  /** Idempotency payload fingerprints (shared/ledger-recording/money-operations.ts). */
   | 'idempotency-fingerprint'
   /** Webhook dedup keys (shared/webhooks/event.ts). */
   | 'webhook-dedup'

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ENV, readEnv } from '../config/env.js';
 import { registerSecretValue } from '../log/redact.js';
 
 export interface SecretCacheOptions {
@@ -92,4 +93,17 @@ export function apiKeyFromSecret(secret: string): string {
     throw new Error('API key secret is JSON but has no string "apiKey" field');
   }
   return t;
+}
+
+let shared: SecretCache | undefined;
+
+/** The container-wide cache (one per Lambda container), TTL from SECRET_CACHE_TTL_SECONDS. */
+export function secretCache(): SecretCache {
+  shared ??= new SecretCache({ ttlSeconds: Number(readEnv(ENV.secretCacheTtlSeconds) ?? 300) });
+  return shared;
+}
+
+/** Replaces the container-wide cache (tests, the local runner). */
+export function setSecretCache(cache: SecretCache | undefined): void {
+  shared = cache;
 }

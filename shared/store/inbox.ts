@@ -34,7 +34,7 @@ export interface InboxOutcome {
    * is a redelivery of this event only while the entity is still at this version (ASSUMPTIONS.md E9).
    */
   version?: number;
-  /** The change was made by our own call earlier; this event is the one that announces it (user-ledger.ts). */
+  /** The change was made by our own call earlier; this event is the one that announces it (ledger-recording/user-steps.ts). */
   announces?: boolean;
   at: string;
 }

@@ -1,5 +1,5 @@
 import { getLedgerOperation, type OperationType } from '../store/ledger.js';
-import { getLedgerUser } from '../store/users.js';
+import { getLedgerUser } from '../store/ledger-users.js';
 import type { WebhookDefinition } from './catalog.js';
 import { webhookProcessingOf } from './catalog.js';
 

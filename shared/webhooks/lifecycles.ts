@@ -1,7 +1,7 @@
 /**
  * The lifecycles P100 entities walk, one transition table each, as data beside the webhook catalog
- * (ARCHITECTURE.md "Webhooks" step 4). The ledger (shared/store/ledger.ts, users.ts), the webhook
- * processor, the operation handlers that change a state themselves (shared/http/user-ledger.ts) and
+ * (ARCHITECTURE.md "Webhooks" step 4). The ledger (shared/store/ledger.ts, ledger-users.ts), the webhook
+ * processor, the operation handlers that change a state themselves (shared/ledger-recording/user-steps.ts) and
  * reconciliation all decide with `checkTransition` on these tables; nothing else ranks statuses.
  *
  * Every edge names where it comes from: the reference (`webhooks.md §2.3`, `endpoints-part2.md §4`, ...)

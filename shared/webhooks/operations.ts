@@ -1,5 +1,5 @@
 import { messageQueue } from '../events/index.js';
-import type { OperationImpl } from '../http/operation-handler.js';
+import type { OperationImpl } from '../http/operation-impl.js';
 import { HttpProblem } from '../http/problem.js';
 import { restView } from '../classification/rules.js';
 import { logger } from '../log/logger.js';

@@ -17,7 +17,7 @@ import {
   type InboxOutcome,
 } from '../store/inbox.js';
 import { applyStatus, getLedgerOperation } from '../store/ledger.js';
-import { applyUserTransition, getLedgerUser, isQuietMove, markUserFactAnnounced } from '../store/users.js';
+import { applyUserTransition, getLedgerUser, isQuietMove, markUserFactAnnounced } from '../store/ledger-users.js';
 import { getWebhook, webhookProcessingOf, type WebhookDefinition, type WebhookLedgerTarget } from './catalog.js';
 import { entityRef, MAX_ENTITY_ID_BYTES, oversized } from './entity.js';
 import { countWebhookMetric } from './metrics.js';
@@ -144,7 +144,7 @@ async function applyToUser(item: InboxEvent, fact: string, externalUserId: strin
     case 'raced':
       throw new Error(`user ${fact} changed while deciding; retry`);
     case 'equal': {
-      // Our own call set this state (user-ledger.ts) and nobody told consumers yet: this event announces it.
+      // Our own call set this state (ledger-recording/user-steps.ts) and nobody told consumers yet: this event announces it.
       const v = r.current?.v ?? 0;
       const unannounced = r.current?.announced === false && (await markUserFactAnnounced(externalUserId, fact, v, item.eventId));
       // Consumers already hold this value (our own moves went there and back): confirmed, nothing to tell.

@@ -86,7 +86,7 @@ describe('least privilege, read from the IAM policies in the templates', () => {
   });
 
   it('gives read operations calling P100 no table at all, and other writes calling P100 only the idempotency table', () => {
-    // Card block/unblock/delete (`cardLedger`) move the ledger's card themselves (shared/http/user-ledger.ts).
+    // Card block/unblock/delete (`cardLedger`) move the ledger's card themselves (shared/ledger-recording/user-steps.ts).
     for (const op of operations.filter((o) => o.kind !== 'money' && o.upstream && !o.userLedger && !o.cardLedger && !o.resources?.data?.length)) {
       const fn = functionNamed(s, op.operationId)!;
       const tables = [ENV.ledgerTable, ENV.idempotencyTable, ENV.inboxTable].filter((v) => fn.env[v] !== undefined);

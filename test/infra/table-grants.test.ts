@@ -41,7 +41,7 @@ describe('the DynamoDB actions of each code path are those its source sends', ()
 
   it('finds a table for every shared/ module that sends DynamoDB commands', () => {
     const modules = analyzer.commandsByModule();
-    expect([...modules.keys()].sort()).toEqual(['store/idempotency.ts', 'store/inbox.ts', 'store/ledger.ts', 'store/reconciliation-ledger.ts', 'store/reconciliation.ts', 'store/users.ts']);
+    expect([...modules.keys()].sort()).toEqual(['idempotency/persistence.ts', 'store/inbox.ts', 'store/ledger-users.ts', 'store/ledger.ts', 'store/reconciliation-ledger.ts', 'store/reconciliation.ts']);
     for (const [file, m] of modules) expect(m.table, `${file} names ${m.tableNames.join(', ')}`).toBeDefined();
   });
 
@@ -58,7 +58,7 @@ describe('the DynamoDB actions of each code path are those its source sends', ()
 
   it('refuses a DynamoDB command it has no grant mapping for (a transaction) instead of ignoring it', () => {
     const patched = new Map(sources);
-    patched.set('store/users.ts', `${patched.get('store/users.ts')!}\nexport async function tx() { const { doc, lib } = await dynamo(); await doc.send(new lib.TransactWriteCommand({ TransactItems: [] })); }\n`);
+    patched.set('store/ledger-users.ts', `${patched.get('store/ledger-users.ts')!}\nexport async function tx() { const { doc, lib } = await dynamo(); await doc.send(new lib.TransactWriteCommand({ TransactItems: [] })); }\n`);
     expect(() => new TableCommandAnalyzer(patched).commandsByModule()).toThrow(/TransactWriteCommand has no grant mapping/);
   });
 });

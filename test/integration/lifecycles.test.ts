@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getInboxEvent } from '../../shared/store/inbox.js';
 import { getLedgerOperation } from '../../shared/store/ledger.js';
-import { getLedgerUser } from '../../shared/store/users.js';
+import { getLedgerUser } from '../../shared/store/ledger-users.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
 import { activeUser, busEvents, createdUser, deliver, p100, waitFor } from './webhooks-support.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLedgerOperation } from '../../shared/store/ledger.js';
 import { roundTrips } from '../../shared/store/client.js';
-import { IdempotencyStore, idempotencyPk } from '../../shared/store/idempotency.js';
+import { IdempotencyStore, idempotencyPk } from '../../shared/idempotency/index.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
 
 /**

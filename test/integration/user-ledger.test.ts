@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getLedgerUser } from '../../shared/store/users.js';
+import { getLedgerUser } from '../../shared/store/ledger-users.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
 
 /** Every user lifecycle step is recorded in the ledger: accepted steps with their facts, ambiguous ones as UNKNOWN. */

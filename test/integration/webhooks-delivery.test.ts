@@ -9,7 +9,7 @@ import { documentClient } from '../../shared/store/client.js';
 import { getInboxEvent, listInboxEvents, storeInboxEvent } from '../../shared/store/inbox.js';
 import { applyStatus, getLedgerOperation } from '../../shared/store/ledger.js';
 import { InboxBusyError, processInboxEvent } from '../../shared/webhooks/processor.js';
-import { getLedgerUser } from '../../shared/store/users.js';
+import { getLedgerUser } from '../../shared/store/ledger-users.js';
 import { secretCache } from '../../shared/secrets/index.js';
 import { setWebhookTokenVerifier, webhookTokenVerifier } from '../../shared/webhooks/receiver.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLedgerOperation } from '../../shared/store/ledger.js';
-import { getLedgerUser } from '../../shared/store/users.js';
+import { getLedgerUser } from '../../shared/store/ledger-users.js';
 import { listInboxEvents } from '../../shared/store/inbox.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';

@@ -12,16 +12,11 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addKycFileImpl,
-  getOperation,
-  operationHandler,
-  setDocumentClient,
-  setP100Client,
-  setS3Client,
-  type P100Client,
-  type P100Request,
-} from '../../shared/index.js';
+import { getOperation } from '../../shared/catalog/index.js';
+import { addKycFileImpl, setS3Client } from '../../shared/documents/index.js';
+import { operationHandler, setP100Client } from '../../shared/http/index.js';
+import type { P100Client, P100Request } from '../../shared/p100/index.js';
+import { setDocumentClient } from '../../shared/store/index.js';
 import { lambdaContext, v2Event } from '../support/events.js';
 
 const SEED = 1414;

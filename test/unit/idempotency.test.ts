@@ -4,9 +4,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineOperation, getOperation, operations, type Operation } from '../../shared/catalog/index.js';
-import { withIdempotency } from '../../shared/http/idempotency.js';
-import { canonicalJson, payloadFingerprint, readPath, storableBody } from '../../shared/http/money.js';
-import type { OperationContext, OperationImpl } from '../../shared/http/operation-handler.js';
+import { canonicalJson, payloadFingerprint, storableBody, withIdempotency } from '../../shared/idempotency/index.js';
+import { readPath } from '../../shared/ledger-recording/index.js';
+import type { OperationContext, OperationImpl } from '../../shared/http/operation-impl.js';
 import { HttpProblem } from '../../shared/http/problem.js';
 import type { P100Client } from '../../shared/p100/client.js';
 import { P100BusinessError, P100OutcomeUnknownError, P100TransportError } from '../../shared/p100/errors.js';
@@ -20,7 +20,7 @@ import {
   type IdempotencyPersistence,
   type IdempotencyRecord,
   type StoredResponse,
-} from '../../shared/store/idempotency.js';
+} from '../../shared/idempotency/index.js';
 
 /** No network: an in-memory store with the DynamoDB store's semantics, a fake P100 client, a fake ledger client. */
 

@@ -9,13 +9,12 @@ import type { Context } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOperation } from '../../shared/catalog/index.js';
-import { withIdempotency } from '../../shared/http/idempotency.js';
-import { canonicalJson } from '../../shared/http/money.js';
-import type { OperationContext } from '../../shared/http/operation-handler.js';
+import { canonicalJson, withIdempotency } from '../../shared/idempotency/index.js';
+import type { OperationContext } from '../../shared/http/operation-impl.js';
 import type { P100Client } from '../../shared/p100/client.js';
 import * as secrets from '../../shared/secrets/index.js';
 import { setDocumentClient } from '../../shared/store/client.js';
-import { idempotencyPk, type BeginResult, type IdempotencyPersistence, type IdempotencyRecord } from '../../shared/store/idempotency.js';
+import { idempotencyPk, type BeginResult, type IdempotencyPersistence, type IdempotencyRecord } from '../../shared/idempotency/index.js';
 
 class MemoryStore implements IdempotencyPersistence {
   readonly records = new Map<string, IdempotencyRecord>();

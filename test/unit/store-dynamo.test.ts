@@ -8,8 +8,8 @@ import { roundTrips, setDocumentClient } from '../../shared/store/client.js';
 import { send, sendConditional, sendIfConditionHolds, updateExpression } from '../../shared/store/dynamo.js';
 import { applyStatus, clearVerification, recordOperation } from '../../shared/store/ledger.js';
 import { advanceProgress, markDiscrepancy, updateRun } from '../../shared/store/reconciliation.js';
-import { upsertUser } from '../../shared/store/users.js';
-import { IdempotencyStore } from '../../shared/store/idempotency.js';
+import { upsertUser } from '../../shared/store/ledger-users.js';
+import { IdempotencyStore } from '../../shared/idempotency/persistence.js';
 import { markInboxProcessed, markInboxReplayed } from '../../shared/store/inbox.js';
 
 interface SentCommand {

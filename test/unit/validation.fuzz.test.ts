@@ -9,7 +9,9 @@
 import { CURRENCY_RULES } from '../../shared/catalog/currencies.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getOperation, operationHandler, setP100Client, type P100Client, type P100Request } from '../../shared/index.js';
+import { getOperation } from '../../shared/catalog/index.js';
+import { operationHandler, setP100Client } from '../../shared/http/index.js';
+import type { P100Client, P100Request } from '../../shared/p100/index.js';
 import { lambdaContext, v2Event } from '../support/events.js';
 
 const SEED = 1414;

@@ -10,16 +10,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  setDocumentClient,
-  setEventAdapters,
-  setWebhookTokenVerifier,
-  WebhookTokenVerifier,
-  webhookReceiver,
-  webhooks,
-  type QueueMessage,
-  type WebhookDefinition,
-} from '../../shared/index.js';
+import { setEventAdapters, type QueueMessage } from '../../shared/events/index.js';
+import { setDocumentClient } from '../../shared/store/index.js';
+import { setWebhookTokenVerifier, WebhookTokenVerifier, webhookReceiver, webhooks, type WebhookDefinition } from '../../shared/webhooks/index.js';
 import { lambdaContext, v2Event } from '../support/events.js';
 import { setDataKeyRing } from '../../shared/secrets/index.js';
 import { randomBytes } from 'node:crypto';

@@ -5,7 +5,7 @@ import { ok } from '../http/types.js';
 import { parseControl } from './core.js';
 import { formatUnits, parseAmount } from '../decimal.js';
 import { credit } from '../domain/accounts.js';
-import { activateUser } from '../domain/users.js';
+import { activateUser } from '../domain/user-lifecycle.js';
 import { decideKyc, decidePoa } from '../domain/reviews.js';
 import { cryptoDepositDetails, sepaDepositDetails, startCryptoDeposit, startSepaDeposit } from '../domain/deposits.js';
 import { getCardForControl, playCardTransaction, sendCardCode } from '../domain/cards.js';

@@ -2,7 +2,7 @@ import type { Router } from '../http/router.js';
 import { Errors } from '../http/errors.js';
 import { message, ok, type Ctx } from '../http/types.js';
 import { reqString } from '../http/validate.js';
-import { getUser, requireActive, requireKycModel } from '../domain/users.js';
+import { getUser, requireActive, requireKycModel } from '../domain/user-lifecycle.js';
 import { CARD_CREATION_WINDOWS, MAX_ACTIVE_CARDS, cardNumber } from '../domain/cards.js';
 import type { Card, CardLimits, User } from '../state/model.js';
 

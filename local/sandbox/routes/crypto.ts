@@ -5,7 +5,7 @@ import { optString, queryRecord, reqAmount, reqCurrency, reqEnum, reqString } fr
 import { iso } from '../clock.js';
 import { formatUnits, parseDecimal, toNumber, toScale } from '../decimal.js';
 import { accountOf, debit, recordOperation, setStatus } from '../domain/accounts.js';
-import { getActiveUser, getUser } from '../domain/users.js';
+import { getActiveUser, getUser } from '../domain/user-lifecycle.js';
 import { completeCryptoDeposit } from '../domain/deposits.js';
 import type { Sandbox } from '../sandbox.js';
 import { findNetwork, type CurrencyDef, type NetworkConfig } from '../state/currencies.js';

@@ -5,7 +5,7 @@ import { queryRecord, reqAmount, reqCurrency, reqString } from '../http/validate
 import { iso } from '../clock.js';
 import { formatDecimal, formatUnits, percentCeil } from '../decimal.js';
 import { accountOf, convert, credit, crossRate, debit, recordOperation, setStatus } from '../domain/accounts.js';
-import { getActiveUser } from '../domain/users.js';
+import { getActiveUser } from '../domain/user-lifecycle.js';
 import type { Sandbox } from '../sandbox.js';
 import type { CurrencyDef } from '../state/currencies.js';
 import type { ExchangeOp, RateLock } from '../state/model.js';

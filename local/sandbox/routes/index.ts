@@ -1,6 +1,6 @@
 import { Router } from '../http/router.js';
 import { registerPartnerRoutes } from './partner.js';
-import { registerUserRoutes } from './users.js';
+import { registerUserRoutes } from './user-routes.js';
 import { registerKycRoutes } from './kyc.js';
 import { registerExchangeRoutes } from './exchange.js';
 import { registerCryptoRoutes } from './crypto.js';

@@ -2,7 +2,7 @@ import type { Router } from '../http/router.js';
 import { Errors } from '../http/errors.js';
 import { ok } from '../http/types.js';
 import { iso } from '../clock.js';
-import { getUser, requireKycModel } from '../domain/users.js';
+import { getUser, requireKycModel } from '../domain/user-lifecycle.js';
 import { decideKyc } from '../domain/reviews.js';
 import type { User } from '../state/model.js';
 

@@ -2,7 +2,7 @@ import type { Router } from '../http/router.js';
 import { Errors } from '../http/errors.js';
 import { ok, type Ctx } from '../http/types.js';
 import { splitBalances } from '../domain/accounts.js';
-import { getUser } from '../domain/users.js';
+import { getUser } from '../domain/user-lifecycle.js';
 import { serializeEntry, type HistoryIndex } from '../state/history.js';
 
 /** Partner balances and the two transaction-history endpoints (ASSUMPTIONS A7, A8). */

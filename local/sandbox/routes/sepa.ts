@@ -5,7 +5,7 @@ import { reqAmount, reqCurrency, reqEnum, reqIban, reqString } from '../http/val
 import { iso } from '../clock.js';
 import { formatUnits, percentCeil, toNumber } from '../decimal.js';
 import { accountOf, debit, recordOperation, setStatus } from '../domain/accounts.js';
-import { getUser, requireActive, requireKycModel } from '../domain/users.js';
+import { getUser, requireActive, requireKycModel } from '../domain/user-lifecycle.js';
 import type { Sandbox } from '../sandbox.js';
 import type { Account, SepaTransferOp, User } from '../state/model.js';
 import { WebhookPaths } from '../webhooks/paths.js';

@@ -5,7 +5,7 @@ import { optString, reqAmount, reqCurrency } from '../http/validate.js';
 import { iso } from '../clock.js';
 import { formatUnits } from '../decimal.js';
 import { balanceOf, credit, debit, recordOperation, setStatus, accountOf } from '../domain/accounts.js';
-import { getUser, requireActive } from '../domain/users.js';
+import { getUser, requireActive } from '../domain/user-lifecycle.js';
 import type { Sandbox } from '../sandbox.js';
 import type { TransferOp } from '../state/model.js';
 import { WebhookPaths } from '../webhooks/paths.js';

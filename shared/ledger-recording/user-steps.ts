@@ -2,10 +2,10 @@ import type { Operation, OperationInput } from '../catalog/types.js';
 import { logger } from '../log/logger.js';
 import { P100OutcomeUnknownError } from '../p100/errors.js';
 import { applyStatus } from '../store/ledger.js';
-import { applyUserTransition, setUserFact, upsertUser } from '../store/users.js';
+import { applyUserTransition, setUserFact, upsertUser } from '../store/ledger-users.js';
 import { lifecycleOfUserFact } from '../webhooks/lifecycles.js';
-import { readPath } from './money.js';
-import type { OperationImpl } from './operation-handler.js';
+import { readPath } from './input-path.js';
+import type { OperationImpl } from '../http/operation-impl.js';
 
 /**
  * Records user lifecycle steps in the ledger (ARCHITECTURE.md "Ledger": users with model, status and

@@ -122,7 +122,7 @@ export interface UserTransitionInput {
   status: string;
   at: string;
   source: string;
-  /** false: set by our own call, an event has yet to announce it (user-ledger.ts). */
+  /** false: set by our own call, an event has yet to announce it (ledger-recording/user-steps.ts). */
   announced?: boolean;
   /** The move returns to what consumers were last told (nothing to publish): recorded on the fact. */
   quiet?: boolean;

@@ -4,7 +4,7 @@ import { message, ok, type Ctx } from '../http/types.js';
 import { optCountry, optDate, optEnum, optString, reqCountry, reqDate, reqEnum, reqString } from '../http/validate.js';
 import { checkFiles, parseMultipart } from '../http/multipart.js';
 import { flatBalances, newAccountBase, splitBalances } from '../domain/accounts.js';
-import { cardsOf, getUser, requireActive, requireKycModel, scheduleActivation, suspendUser, unsuspendUser } from '../domain/users.js';
+import { cardsOf, getUser, requireActive, requireKycModel, scheduleActivation, suspendUser, unsuspendUser } from '../domain/user-lifecycle.js';
 import { POA_COUNTRIES } from '../state/currencies.js';
 import type { KycFileType, User, UserModel } from '../state/model.js';
 import { WebhookPaths } from '../webhooks/paths.js';

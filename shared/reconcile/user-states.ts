@@ -1,5 +1,5 @@
 import { applyStatus, getLedgerOperation } from '../store/ledger.js';
-import { applyUserTransition, clearUserFactVerification, getLedgerUser, isQuietMove, markUserFactAnnounced, setUserFact, type LedgerUser } from '../store/users.js';
+import { applyUserTransition, clearUserFactVerification, getLedgerUser, isQuietMove, markUserFactAnnounced, setUserFact, type LedgerUser } from '../store/ledger-users.js';
 import { lifecycleOfUserFact, lifecycles } from '../webhooks/lifecycles.js';
 import { report, type RunContext } from './context.js';
 import { reconcileAccountHistory } from './history.js';

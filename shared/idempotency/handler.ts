@@ -1,13 +1,15 @@
 import type { Operation } from '../catalog/types.js';
-import { restView } from '../classification/rules.js';
 import { logger } from '../log/logger.js';
 import type { P100Client } from '../p100/client.js';
 import { P100AuthError, P100BusinessError, P100OutcomeUnknownError, P100TransportError } from '../p100/errors.js';
-import { IdempotencyStore, type IdempotencyPersistence, type IdempotencyRecord, type StoredResponse } from '../store/idempotency.js';
-import { toProblem } from './error-map.js';
-import { payloadFingerprints, recordAccepted, recordUnknown, storableBody, type LedgerRef } from './money.js';
-import type { OperationContext, OperationImpl, OperationResult } from './operation-handler.js';
-import { HttpProblem } from './problem.js';
+import { IdempotencyStore, type IdempotencyPersistence, type IdempotencyRecord, type StoredResponse } from './persistence.js';
+import { recordAccepted, recordUnknown, type LedgerRef } from '../ledger-recording/index.js';
+import { inProgressProblem, keyReusedProblem, unknownProblem } from './errors.js';
+import { payloadFingerprints } from './fingerprint.js';
+import { problemToStored, replay, storableBody } from './stored-response.js';
+import type { OperationContext, OperationImpl, OperationResult } from '../http/operation-impl.js';
+import { toProblem } from '../http/error-map.js';
+import type { HttpProblem } from '../http/problem.js';
 
 /**
  * Idempotency and ledger recording for `kind: 'money'` operations, and idempotency for `kind: 'write'`
@@ -145,18 +147,13 @@ export function withIdempotency(op: Operation, impl: OperationImpl, options: Ide
 
     async function answerExisting(record: IdempotencyRecord): Promise<OperationResult> {
       if (!fingerprints.includes(record.fingerprint)) {
-        throw new HttpProblem(
-          422,
-          'idempotency-key-reused',
-          'Idempotency-Key already used for another request',
-          'This key was first used with a different payload. Send a new Idempotency-Key for a new request.',
-        );
+        throw keyReusedProblem();
       }
       if (record.status === 'COMPLETED' && record.response) return replay(record.response);
       const t = now();
       if (record.lockExpiresAt > t) {
         const wait = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil((record.lockExpiresAt - t) / 1000)));
-        throw new HttpProblem(409, 'idempotency-in-progress', 'A request with this Idempotency-Key is still in progress', 'Retry later with the same key to get its outcome.', {}, { 'retry-after': String(wait) });
+        throw inProgressProblem(wait, 'Retry later with the same key to get its outcome.');
       }
       // The holder's Lambda is gone without recording an outcome: P100 may have acted. Close it as UNKNOWN.
       let ref: LedgerRef | undefined;
@@ -169,27 +166,9 @@ export function withIdempotency(op: Operation, impl: OperationImpl, options: Ide
       if (await store.closeAsUnknown(record, problemToStored(problem, ctx.requestId), ref)) throw problem;
       const now2 = await store.get(record.pk);
       if (now2?.status === 'COMPLETED' && now2.response) return replay(now2.response);
-      throw new HttpProblem(409, 'idempotency-in-progress', 'A request with this Idempotency-Key is still in progress', undefined, {}, { 'retry-after': '1' });
+      throw inProgressProblem(1);
     }
   };
-}
-
-function replay(stored: StoredResponse): OperationResult {
-  return {
-    status: stored.statusCode,
-    body: stored.body === '' ? undefined : (JSON.parse(stored.body) as unknown),
-    headers: { ...stored.headers, 'idempotent-replayed': 'true' },
-  };
-}
-
-function problemToStored(problem: HttpProblem, requestId: string): StoredResponse {
-  return { statusCode: problem.status, headers: { 'content-type': 'application/problem+json', ...problem.headers }, body: JSON.stringify(restView(problem.toDetails(requestId))) };
-}
-
-/** The 502/504 "outcome unknown" problem, pointing at the ledger operation reconciliation will resolve. */
-function unknownProblem(err: unknown, ref: LedgerRef | undefined): HttpProblem {
-  const base = err instanceof P100OutcomeUnknownError ? toProblem(err) : toProblem(new P100OutcomeUnknownError('network', 1, 'invocation ended after claiming the key'));
-  return new HttpProblem(base.status, base.slug, base.title, base.detail, { ...base.extensions, outcome: 'UNKNOWN', ...(ref ? { ledgerRef: ref } : {}) }, base.headers);
 }
 
 /** The container's P100 client, reporting when P100 has answered a call (success or typed failure alike). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ENV } from '../config/env.js';
-import { tableName } from './client.js';
-import { send, sendConditional, updateExpression } from './dynamo.js';
+import { tableName } from '../store/client.js';
+import { send, sendConditional, updateExpression } from '../store/dynamo.js';
 
 /**
  * Idempotency records of money operations (ARCHITECTURE.md "Company-facing API", "Calling P100 safely").

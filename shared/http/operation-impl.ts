@@ -1,0 +1,28 @@
+import type { Context } from 'aws-lambda';
+import type { Operation, OperationInput } from '../catalog/types.js';
+import type { P100Client } from '../p100/client.js';
+
+/**
+ * The shape of an operation's implementation, apart from the handler that runs it: the wrappers
+ * (shared/idempotency/, shared/ledger-recording/) and the custom implementations take and return these,
+ * and the handler composes them, so none of them needs to import the handler.
+ */
+
+/** What an operation's implementation gets besides its validated input. */
+export interface OperationContext {
+  op: Operation;
+  requestId: string;
+  /** Epoch ms by which upstream work must be done (Lambda remaining time less a margin). */
+  deadline: number;
+  client: () => P100Client;
+  headers: Record<string, string | undefined>;
+  lambda: Context;
+}
+
+export interface OperationResult {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type OperationImpl = (input: OperationInput<any, any, any>, ctx: OperationContext) => Promise<OperationResult>;
