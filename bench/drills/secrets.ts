@@ -162,7 +162,7 @@ export function scanLogs(text: string, values: readonly SensitiveValue[]): LogSc
       const m = re.exec(text);
       if (m) {
         const at = m.index;
-        hits.push({ kind: v.kind, excerpt: text.slice(Math.max(0, at - 80), at).replace(/\s+/g, ' ') + '<VALUE>' });
+        hits.push({ kind: v.kind, excerpt: `${text.slice(Math.max(0, at - 80), at).replace(/\s+/g, ' ')}<VALUE>` });
       }
     }
   }

@@ -14,7 +14,7 @@ import { lambdaContext } from '../gateway/events.js';
  * - one batch at a time (like a function with reserved concurrency 1), so runs are reproducible.
  */
 
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 export interface LocalQueueOptions {
   name: string;

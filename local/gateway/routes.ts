@@ -38,7 +38,7 @@ export class RouteTable {
             names.push(m[1]);
             return '/([^/]+)';
           }
-          return '/' + seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          return `/${seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
         })
         .join('');
       const compiled: Compiled = { route, re: new RegExp(`^${pattern || '/'}$`), names, rank: segments.length - names.length };

@@ -26,7 +26,7 @@ describe('local gateway', () => {
 
   it('builds a v2 event with decoded path parameters, query (repeats joined) and lower-case headers', async () => {
     const res = await fetch(`${gw.url}/users/user%201/balances?a=1&b=x%20y&a=2`, { headers: { 'X-Request-Id': 'r1', Cookie: 'k=v; z=w' } });
-    const e = (await res.json()) as Record<string, any>;
+    const e = (await res.json()) as { headers: Record<string, string | undefined>; body?: string };
     expect(e).toMatchObject({
       version: '2.0',
       routeKey: 'GET /users/{externalUserId}/balances',

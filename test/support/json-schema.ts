@@ -15,7 +15,10 @@ export class SchemaValidator {
 
   #regexp(pattern: string): RegExp {
     let re = this.#regexps.get(pattern);
-    if (!re) this.#regexps.set(pattern, (re = new RegExp(pattern, 'u')));
+    if (!re) {
+      re = new RegExp(pattern, 'u');
+      this.#regexps.set(pattern, re);
+    }
     return re;
   }
 
@@ -97,7 +100,7 @@ export class SchemaValidator {
           if (isObject(value) && Object.keys(value).length < (v as number)) out.push(`${path}: fewer than ${v as number} properties`);
           break;
         case 'items':
-          if (Array.isArray(value)) value.forEach((x, i) => out.push(...this.errors(v as Schema, x, `${path}[${i}]`)));
+          if (Array.isArray(value)) for (const [i, x] of value.entries()) out.push(...this.errors(v as Schema, x, `${path}[${i}]`));
           break;
         case 'minItems':
           if (Array.isArray(value) && value.length < (v as number)) out.push(`${path}: fewer than ${v as number} items`);

@@ -9,7 +9,7 @@ import { type Schema, SchemaValidator } from './json-schema.js';
  * nothing from the catalog, so the property test measures the document against the handlers.
  */
 
-type Obj = Record<string, any>;
+type Obj = Record<string, unknown>;
 
 export interface SpecRequest {
   pathParameters: Record<string, string>;
@@ -38,7 +38,7 @@ export function specOperations(doc: Obj): SpecOperation[] {
   const v = new SchemaValidator(doc);
   const out: SpecOperation[] = [];
   for (const [path, item] of Object.entries(doc.paths as Obj)) {
-    for (const [method, op] of Object.entries(item as Obj)) {
+    for (const [method, op] of Object.entries(item as Record<string, Obj>)) {
       const params = ((op.parameters ?? []) as Obj[]).map((p) => (p.$ref ? (v.resolve(p.$ref as string) as Obj) : p));
       const queryParams = params.filter((p) => p.in === 'query').map((p) => ({ name: p.name as string, schema: p.schema as Obj, required: p.required === true }));
       out.push({
@@ -54,7 +54,7 @@ export function specOperations(doc: Obj): SpecOperation[] {
           ...((op['x-p100-query-rules'] ?? {}) as Obj),
         },
         headerParams: params.filter((p) => p.in === 'header').map((p) => ({ name: (p.name as string).toLowerCase(), schema: p.schema as Obj, required: p.required === true })),
-        ...(op.requestBody ? { body: { schema: op.requestBody.content['application/json'].schema as Obj, required: op.requestBody.required === true } } : {}),
+        ...(op.requestBody ? { body: { schema: (op.requestBody as { content: Record<string, { schema: Obj }> }).content['application/json']!.schema, required: (op.requestBody as Obj).required === true } } : {}),
       });
     }
   }
@@ -129,7 +129,10 @@ export class SpecOracle {
   arb(schema: Schema): fc.Arbitrary<unknown> {
     const key = JSON.stringify(schema);
     let a = this.#arbs.get(key);
-    if (!a) this.#arbs.set(key, (a = this.#build(schema)));
+    if (!a) {
+      a = this.#build(schema);
+      this.#arbs.set(key, a);
+    }
     return a;
   }
 
@@ -197,6 +200,7 @@ export class SpecOracle {
 /** The `if`/`then` pairs of a schema, through nested `allOf`. */
 export function conditionals(s: Obj): { if: Schema; then: Schema }[] {
   const out: { if: Schema; then: Schema }[] = [];
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema if/then keyword, not a thenable
   if (s.if !== undefined && s.then !== undefined) out.push({ if: s.if as Schema, then: s.then as Schema });
   for (const sub of (s.allOf ?? []) as Obj[]) out.push(...conditionals(sub));
   return out;

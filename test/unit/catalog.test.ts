@@ -209,7 +209,7 @@ describe('catalog as data', () => {
 /** Runs the catalog's default implementation with a recording client: the exact P100 request, no network. */
 async function upstreamRequest(op: Operation, input: { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown }): Promise<P100Request> {
   const calls: P100Request[] = [];
-  const client = { call: async (r: P100Request) => (calls.push(r), { status: 200, body: {}, attempts: 1 }) } as unknown as P100Client;
+  const client = { call: async (r: P100Request) => { calls.push(r); return { status: 200, body: {}, attempts: 1 }; } } as unknown as P100Client;
   const ctx: OperationContext = { op, requestId: 'r', deadline: Date.now() + 5_000, client: () => client, headers: {}, lambda: lambdaContext() };
   // The answer `{}` may not fit the response schema (a read then fails with 502): only the request matters here.
   await callUpstream({ params: input.params ?? {}, query: input.query ?? {}, body: input.body }, ctx).catch(() => undefined);

@@ -16,7 +16,7 @@ type Res = { statusCode: number; headers: Record<string, string>; body: string }
 
 function recordingClient() {
   const calls: P100Request[] = [];
-  const c = { call: async (r: P100Request) => (calls.push(r), { status: 200, body: { userId: 'u-1', lockId: 'l-1', rate: '1' }, attempts: 1 }) } as unknown as P100Client;
+  const c = { call: async (r: P100Request) => { calls.push(r); return { status: 200, body: { userId: 'u-1', lockId: 'l-1', rate: '1' }, attempts: 1 }; } } as unknown as P100Client;
   return { calls, c };
 }
 

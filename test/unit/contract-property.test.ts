@@ -7,7 +7,7 @@ import { requestStack } from '../../shared/http/index.js';
 import { logger } from '../../shared/log/logger.js';
 import { OPENAPI_FILE } from '../../shared/openapi/write.js';
 import { lambdaContext, v2Event } from '../support/events.js';
-import { type Schema } from '../support/json-schema.js';
+import type { Schema } from '../support/json-schema.js';
 import { conditionals, negations, type SpecOperation, SpecOracle, type SpecRequest, specOperations } from '../support/openapi-arbitraries.js';
 
 /**
@@ -18,7 +18,7 @@ import { conditionals, negations, type SpecOperation, SpecOracle, type SpecReque
  * Seeded and bounded: the same requests every run, a few seconds.
  */
 
-type Obj = Record<string, any>;
+type Obj = Record<string, unknown>;
 type Res = { statusCode: number; headers?: Record<string, string>; body?: string };
 
 const SEED = 13;
@@ -142,7 +142,7 @@ function objectMutations(where: string, schema: Obj, get: (r: SpecRequest) => Ob
         return next ? set(r, next) : undefined;
       },
     });
-  for (const k of (s.required ?? []) as string[]) patch(`${k} missing`, (o) => (delete o[k], o));
+  for (const k of (s.required ?? []) as string[]) patch(`${k} missing`, (o) => { delete o[k]; return o; });
   if (s.additionalProperties === false) patch('unknown property', (o) => ({ ...o, zzUnknown: 'x' }));
   if (typeof s.minProperties === 'number') patch('fewer than minProperties', () => ({}));
   for (const [k, p] of Object.entries(props)) {
@@ -159,14 +159,14 @@ function objectMutations(where: string, schema: Obj, get: (r: SpecRequest) => Ob
         return bad === undefined ? undefined : { ...o, [k]: bad };
       });
     }
-    for (const k of ((rule.then as Obj).required ?? []) as string[]) patch(`rule ${i}: ${k} required by its condition`, (o) => (oracle.v.valid(rule.if, o) ? (delete o[k], o) : undefined));
+    for (const k of ((rule.then as Obj).required ?? []) as string[]) patch(`rule ${i}: ${k} required by its condition`, (o) => { if (!oracle.v.valid(rule.if, o)) return undefined; delete o[k]; return o; });
   });
   // `not: { anyOf: [...] }` (currencyTo ≠ currencyFrom): make one branch hold.
   for (const not of negations(s)) {
     for (const branch of (not.anyOf ?? [not]) as Obj[]) {
       const forced = Object.entries((branch.properties ?? {}) as Record<string, Schema>).filter(([, p]) => p !== true && Array.isArray((p as Obj).enum));
       if (forced.length === 0) continue;
-      patch(`not: ${forced.map(([k, p]) => `${k}=${(p as Obj).enum[0]}`).join(' ')}`, (o) => ({ ...o, ...Object.fromEntries(forced.map(([k, p]) => [k, (p as Obj).enum[0]])) }));
+      patch(`not: ${forced.map(([k, p]) => `${k}=${(p as { enum: unknown[] }).enum[0]}`).join(' ')}`, (o) => ({ ...o, ...Object.fromEntries(forced.map(([k, p]) => [k, (p as { enum: unknown[] }).enum[0]])) }));
       break;
     }
   }
@@ -272,7 +272,7 @@ describe('openapi.json against the handlers (property test)', () => {
 
   it('has teeth: a document weaker than the handlers (no per-currency rule, "0" allowed) is caught', async () => {
     const weak = structuredClone(doc) as Obj;
-    const transfer = weak.components.schemas.TransferRequest as Obj;
+    const transfer = (weak.components as { schemas: Record<string, { allOf?: unknown; properties: Obj }> }).schemas.TransferRequest!;
     delete transfer.allOf;
     transfer.properties.amount = { type: 'string', pattern: '^[0-9]{1,3}(\\.[0-9]{1,9})?$', description: 'weakened' };
     const weakOracle = new SpecOracle(weak);

@@ -13,18 +13,26 @@ import { SchemaValidator, type Schema } from '../support/json-schema.js';
  * Read from the committed file: it is what app developers get.
  */
 
-type Obj = Record<string, any>;
-const doc = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as Obj;
+type Obj = Record<string, unknown>;
+// The parts of openapi.json this file reads. Asserted, not checked: a node the document lacks makes the test fail.
+interface SchemaNode extends Obj { properties: Record<string, Obj>; description?: string; minProperties?: number }
+interface Media { schema: Obj; example?: unknown }
+interface Link { operationId: string; parameters: Record<string, string> }
+interface ResponseNode { content: { 'application/json': Media }; links?: Record<string, Link> }
+interface ParamNode extends Obj { in: string; name: string; schema: Obj; required?: boolean }
+interface OperationNode { parameters: ParamNode[]; requestBody: { content: { 'application/json': Media } }; responses: Record<string, ResponseNode>; 'x-p100-query-rules': { allOf: unknown[] } }
+interface Doc extends Obj { paths: Record<string, Record<string, OperationNode>>; components: { schemas: Record<string, Obj>; responses: Record<string, ResponseNode> & { Forbidden: ResponseNode; TooManyRequests: ResponseNode } }; servers: { url: string }[] }
+const doc = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as Doc;
 const v = new SchemaValidator(doc);
-const opOf = (operationId: string): Obj => {
+const opOf = (operationId: string): OperationNode => {
   const op = getOperation(operationId);
-  return doc.paths[op.route.path][op.route.method.toLowerCase()];
+  return doc.paths[op.route.path]![op.route.method.toLowerCase()]!;
 };
-const deref = (s: Obj): Obj => (typeof s.$ref === 'string' ? deref(v.resolve(s.$ref) as Obj) : s);
+const deref = (s: Obj): SchemaNode => (typeof s.$ref === 'string' ? deref(v.resolve(s.$ref) as Obj) : (s as SchemaNode));
 const bodySchema = (operationId: string): Obj => opOf(operationId).requestBody.content['application/json'].schema;
-const successOf = (operationId: string): Obj => {
+const successOf = (operationId: string): ResponseNode => {
   const op = getOperation(operationId);
-  return opOf(operationId).responses[String(op.successStatus ?? 200)];
+  return opOf(operationId).responses[String(op.successStatus ?? 200)]!;
 };
 
 /** Every property schema reachable from a schema, with its path (through $refs, once each). */
@@ -102,11 +110,11 @@ describe('openapi.json: the spec says every rule the handlers check', () => {
     const iban = deref(bodySchema('createSepaTransfer')).properties.destinationIban as Obj;
     expect(v.valid(iban, 'DE89 3704 0044 0532 0130 00')).toBe(true);
     for (const bad of ['DE89', 'XX', 'DE89  3704 0044 0532 0130 00', 'DE8937040044053201300!']) expect(v.valid(iban, bad), bad).toBe(false);
-    const user = deref(bodySchema('createUserWithoutKyc')).properties as Obj;
+    const user = deref(bodySchema('createUserWithoutKyc')).properties as { birthDate: Obj; email: Obj };
     for (const bad of ['1990-02-30', '1990-14-01', '1991-02-29']) expect(v.valid(user.birthDate, bad), bad).toBe(false);
     expect(v.valid(user.birthDate, '1992-02-29')).toBe(true);
     expect(v.valid(user.email, 'a@b-.example.com')).toBe(false);
-    const verification = deref(bodySchema('addUserVerification')).properties as Obj;
+    const verification = deref(bodySchema('addUserVerification')).properties as { documentExpiryDate: Obj };
     expect(v.valid(verification.documentExpiryDate, '2030-02-30')).toBe(false);
   });
 
@@ -145,7 +153,7 @@ describe('openapi.json: the spec says every rule the handlers check', () => {
 
   it('path ids refuse dot segments and separators', () => {
     for (const op of operations) {
-      for (const p of (opOf(op.operationId).parameters as Obj[]).filter((x) => x.in === 'path')) {
+      for (const p of opOf(op.operationId).parameters.filter((x) => x.in === 'path')) {
         for (const bad of ['.', '..', 'a/b', 'a%2Fb', 'a\\b', '', 'a\nb']) expect(v.valid(p.schema, bad), `${op.operationId} ${p.name} ${JSON.stringify(bad)}`).toBe(false);
       }
     }
@@ -160,7 +168,7 @@ describe('openapi.json: the spec says every rule the handlers check', () => {
 function unspokenRefinements(schema: z.ZodType, path: string): string[] {
   const def = (schema as unknown as { _zod: { def: Obj } })._zod.def;
   const out: string[] = [];
-  const custom = ((def.checks ?? []) as Obj[]).some((c) => c._zod?.def?.check === 'custom');
+  const custom = ((def.checks ?? []) as { _zod?: { def?: { check?: string } } }[]).some((c) => c._zod?.def?.check === 'custom');
   const meta = (z.globalRegistry.get(schema) ?? {}) as Obj;
   if (custom && !['allOf', 'minProperties', 'x-p100-rules', 'uniqueItems'].some((k) => k in meta)) out.push(path);
   const children: [string, z.ZodType][] = [];
@@ -168,7 +176,7 @@ function unspokenRefinements(schema: z.ZodType, path: string): string[] {
   if (def.innerType) children.push([path, def.innerType as z.ZodType]);
   if (def.type === 'pipe') children.push([path, def.in as z.ZodType]);
   if (def.type === 'array') children.push([`${path}[]`, def.element as z.ZodType]);
-  if (def.type === 'union') (def.options as z.ZodType[]).forEach((o, i) => children.push([`${path}|${i}`, o]));
+  if (def.type === 'union') for (const [i, o] of (def.options as z.ZodType[]).entries()) children.push([`${path}|${i}`, o]);
   for (const [p, c] of children) out.push(...unspokenRefinements(c, p));
   return out;
 }
@@ -207,7 +215,7 @@ describe('openapi.json: readable and generatable', () => {
         expect(v.errors(o.requestBody.content['application/json'].schema, ex.body), `${op.operationId} body`).toEqual([]);
         expect(op.request.body.safeParse(ex.body).success, `${op.operationId} body (zod)`).toBe(true);
       }
-      const params = (o.parameters as Obj[]).filter((p) => p.in === 'path' || p.in === 'query');
+      const params = o.parameters.filter((p) => p.in === 'path' || p.in === 'query');
       for (const p of params) {
         const value = p.in === 'path' ? ex.params?.[p.name] : ex.query?.[p.name];
         if (p.required) expect(value, `${op.operationId} ${p.name} example`).toBeDefined();
@@ -231,16 +239,16 @@ describe('openapi.json: readable and generatable', () => {
   it('links create operations to the reads of what they created, with every path parameter of the target', () => {
     let links = 0;
     for (const op of operations) {
-      for (const link of Object.values((successOf(op.operationId).links ?? {}) as Obj)) {
+      for (const link of Object.values(successOf(op.operationId).links ?? {})) {
         links++;
-        const target = getOperation(link.operationId as string);
+        const target = getOperation(link.operationId);
         const names = [...target.route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-        expect(Object.keys(link.parameters as Obj).sort(), `${op.operationId} → ${target.operationId}`).toEqual(names.sort());
-        for (const expr of Object.values(link.parameters as Obj)) expect(expr).toMatch(/^\$(request\.path\.\w+|request\.body#\/\w+|response\.body#\/\w+)$/);
+        expect(Object.keys(link.parameters).sort(), `${op.operationId} → ${target.operationId}`).toEqual(names.sort());
+        for (const expr of Object.values(link.parameters)) expect(expr).toMatch(/^\$(request\.path\.\w+|request\.body#\/\w+|response\.body#\/\w+)$/);
       }
     }
     expect(links).toBeGreaterThanOrEqual(12);
-    expect(successOf('createTransfer').links.GetTransfer).toMatchObject({ operationId: 'getTransfer', parameters: { transferId: '$response.body#/transferId' } });
+    expect(successOf('createTransfer').links?.GetTransfer).toMatchObject({ operationId: 'getTransfer', parameters: { transferId: '$response.body#/transferId' } });
   });
 
   it("documents API Gateway's own 403 and 429 on every operation, and a local server", () => {

@@ -21,7 +21,11 @@ const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Op = Record<string, any>;
+// The parts of the document these tests read. Asserted, not checked: a node the document lacks makes the test fail.
+interface ParamNode { $ref?: string; in?: string; name?: string; schema?: unknown }
+interface ResponseNode { content: Record<string, { schema?: unknown } | undefined> }
+interface Op extends Record<string, unknown> { operationId: string; parameters: ParamNode[]; requestBody?: unknown; responses: Record<string, ResponseNode | undefined>; security?: unknown }
+interface Components { parameters: Record<string, unknown>; responses: Record<string, ResponseNode>; schemas: Record<string, { required?: unknown } | undefined>; securitySchemes: Record<string, unknown> }
 function allOperations(d: OpenApiDocument): Op[] {
   return Object.values(d.paths).flatMap((item) => Object.values(item) as Op[]);
 }
@@ -63,11 +67,11 @@ describe('OpenAPI document', () => {
   });
 
   it('requires the Idempotency-Key header on money operations only', () => {
-    const key = (doc.components as Op).parameters.IdempotencyKey;
+    const key = (doc.components as Components).parameters.IdempotencyKey;
     expect(key).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: true });
     for (const op of operations) {
       const o = doc.paths[op.route.path]![op.route.method.toLowerCase()]!;
-      const hasKey = (o.parameters as Op[]).some((p) => p.$ref === '#/components/parameters/IdempotencyKey');
+      const hasKey = (o.parameters as ParamNode[]).some((p) => p.$ref === '#/components/parameters/IdempotencyKey');
       expect(hasKey, op.operationId).toBe(op.kind === 'money');
     }
   });
@@ -76,32 +80,32 @@ describe('OpenAPI document', () => {
     for (const op of operations) {
       const o = doc.paths[op.route.path]![op.route.method.toLowerCase()]! as Op;
       const pathNames = [...op.route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      const declared = (o.parameters as Op[]).filter((p) => p.in === 'path').map((p) => p.name as string);
+      const declared = (o.parameters as ParamNode[]).filter((p) => p.in === 'path').map((p) => p.name as string);
       expect(declared, op.operationId).toEqual(pathNames);
       expect(Boolean(o.requestBody), op.operationId).toBe(op.request.body !== undefined);
       const success = o.responses[String(op.successStatus ?? 200)];
       expect(success?.content?.['application/json']?.schema, op.operationId).toBeTypeOf('object');
     }
     const history = doc.paths['/partner/transactions']!.get! as Op;
-    expect((history.parameters as Op[]).map((p) => p.name)).toEqual(expect.arrayContaining(['page', 'pageSize', 'from', 'to']));
-    expect((history.parameters as Op[]).find((p) => p.name === 'pageSize')?.schema).toMatchObject({ maximum: 100 });
+    expect((history.parameters as ParamNode[]).map((p) => p.name)).toEqual(expect.arrayContaining(['page', 'pageSize', 'from', 'to']));
+    expect((history.parameters as ParamNode[]).find((p) => p.name === 'pageSize')?.schema).toMatchObject({ maximum: 100 });
   });
 
   it('answers errors as application/problem+json with the shared ProblemDetails schema', () => {
-    const responses = (doc.components as Op).responses as Record<string, Op>;
+    const responses = (doc.components as Components).responses;
     // 403 and 429 come from API Gateway itself, before our code runs: its own `{ message }` body.
     const gateway = new Set(['Forbidden', 'TooManyRequests']);
     for (const [name, r] of Object.entries(responses)) {
-      if (gateway.has(name)) expect(r.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GatewayMessage' });
-      else expect(r.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/ProblemDetails' });
+      if (gateway.has(name)) expect(r.content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/GatewayMessage' });
+      else expect(r.content['application/problem+json']?.schema).toEqual({ $ref: '#/components/schemas/ProblemDetails' });
     }
     const exchange = doc.paths['/partner/exchanges']!.post! as Op;
     for (const status of ['400', '404', '409', '422', '502', '503', '504']) expect(exchange.responses[status], status).toBeDefined();
-    expect((doc.components as Op).schemas.ProblemDetails.required).toEqual(['type', 'title', 'status']);
+    expect((doc.components as Components).schemas.ProblemDetails?.required).toEqual(['type', 'title', 'status']);
   });
 
   it('secures every operation with the SigV4 scheme', () => {
-    expect((doc.components as Op).securitySchemes.sigv4).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization', 'x-amazon-apigateway-authtype': 'awsSigv4' });
+    expect((doc.components as Components).securitySchemes.sigv4).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization', 'x-amazon-apigateway-authtype': 'awsSigv4' });
     for (const o of allOperations(doc)) expect(o.security).toEqual([{ sigv4: [] }]);
   });
 

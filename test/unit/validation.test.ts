@@ -7,7 +7,7 @@ import { lambdaContext, v2Event } from '../support/events.js';
 /** A P100 client double that records calls: validation failures must make none. */
 function recordingClient(answer: unknown = { ok: true }) {
   const calls: P100Request[] = [];
-  const c = { call: async (r: P100Request) => (calls.push(r), { status: 200, body: answer, attempts: 1 }) } as unknown as P100Client;
+  const c = { call: async (r: P100Request) => { calls.push(r); return { status: 200, body: answer, attempts: 1 }; } } as unknown as P100Client;
   return { calls, c };
 }
 

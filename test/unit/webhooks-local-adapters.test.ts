@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { LocalEventBus } from '../../local/aws/bus.js';
 import { LocalQueue, LocalQueues } from '../../local/aws/queue.js';
 
-function queue(handler: (e: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | void>, batchSize = 10) {
-  return new LocalQueue({ name: 'test', handler: async () => async (e) => handler(e), batchSize, visibilityTimeoutMs: 1 });
+function queue(handler: (e: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }> | Promise<void>, batchSize = 10) {
+  return new LocalQueue({ name: 'test', handler: async () => async (e) => (await handler(e)) || undefined, batchSize, visibilityTimeoutMs: 1 });
 }
 
 describe('LocalQueue', () => {
@@ -32,7 +32,9 @@ describe('LocalQueue', () => {
     const q = queue(async (e) => {
       const failures = [];
       for (const r of e.Records) {
-        (receives[r.body] ??= []).push(r.attributes.ApproximateReceiveCount);
+        const seen = receives[r.body] ?? [];
+        receives[r.body] = seen;
+        seen.push(r.attributes.ApproximateReceiveCount);
         if (r.body === 'flaky' && r.attributes.ApproximateReceiveCount !== '3') failures.push({ itemIdentifier: r.messageId });
       }
       return { batchItemFailures: failures };

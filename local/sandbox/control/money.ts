@@ -18,7 +18,7 @@ import type { Sandbox } from '../sandbox.js';
 const amount = z.union([z.string(), z.number()]);
 const fundSchema = z.object({ currency: z.string(), amount }).strict();
 
-function fund(sb: Sandbox, account: Account, body: z.infer<typeof fundSchema>): Record<string, unknown> {
+function fund(account: Account, body: z.infer<typeof fundSchema>): Record<string, unknown> {
   const cur = findCurrency(body.currency);
   if (!cur) throw new ControlError(400, 'unknown currency');
   const units = parseAmount(body.amount, cur.scale);
@@ -34,9 +34,9 @@ function controlUser(sb: Sandbox, id: string | undefined): User {
 }
 
 export function registerMoneyControl(r: Router): void {
-  r.add('POST', '/_sandbox/partner/fund', (ctx) => ok(fund(ctx.sb, ctx.sb.state.partner, parseControl(fundSchema, ctx))));
+  r.add('POST', '/_sandbox/partner/fund', (ctx) => ok(fund(ctx.sb.state.partner, parseControl(fundSchema, ctx))));
   r.add('POST', '/_sandbox/users/{externalUserId}/fund', (ctx) =>
-    ok(fund(ctx.sb, controlUser(ctx.sb, ctx.params['externalUserId']), parseControl(fundSchema, ctx))));
+    ok(fund(controlUser(ctx.sb, ctx.params['externalUserId']), parseControl(fundSchema, ctx))));
 
   r.add('GET', '/_sandbox/users/{externalUserId}', (ctx) => {
     const u = controlUser(ctx.sb, ctx.params['externalUserId']);

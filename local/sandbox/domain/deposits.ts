@@ -37,7 +37,7 @@ export function startCryptoDeposit(sb: Sandbox, input: CryptoDepositInput): { op
     if (existing) throw new ControlError(409, 'depositId is used by another operation');
   }
   const cur = findCurrency(input.currency);
-  if (!cur || cur.kind !== 'crypto') throw new ControlError(400, 'currency must be a crypto slug');
+  if (cur?.kind !== 'crypto') throw new ControlError(400, 'currency must be a crypto slug');
   const network = findNetwork(cur, input.network);
   if (!network) throw new ControlError(400, `network not available for ${cur.slug}`);
   const amount = parseAmount(input.amount, cur.scale);

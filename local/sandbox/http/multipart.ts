@@ -23,7 +23,7 @@ export const ALLOWED_FILE_TYPES = new Set(['image/jpeg', 'image/png', 'image/jpg
  */
 export async function parseMultipart(ctx: Ctx): Promise<MultipartForm> {
   const ct = ctx.req.headers['content-type'];
-  if (!ct || !ct.toLowerCase().startsWith('multipart/form-data')) throw Errors.validation('body must be multipart/form-data');
+  if (!ct?.toLowerCase().startsWith('multipart/form-data')) throw Errors.validation('body must be multipart/form-data');
   let form: FormData;
   try {
     form = await new Request('http://sandbox.local/', { method: 'POST', headers: { 'content-type': ct }, body: ctx.raw }).formData();

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Sandbox } from '../sandbox.js';
-import { Router, splitPath } from './router.js';
+import { type Router, splitPath } from './router.js';
 import { ControlError, Errors, P100Error } from './errors.js';
 import type { Ctx, Reply } from './types.js';
 
@@ -48,7 +48,7 @@ function send(res: ServerResponse, reply: Reply): void {
 }
 
 function parseJson(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
-  if (raw.length === 0 || (contentType && contentType.includes('multipart/'))) return {};
+  if (raw.length === 0 || contentType?.includes('multipart/')) return {};
   let v: unknown;
   try {
     v = JSON.parse(raw.toString('utf8'));

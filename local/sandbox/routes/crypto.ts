@@ -106,7 +106,7 @@ export function registerCryptoRoutes(r: Router): void {
   r.add('PATCH', '/v1/crypto-deposit/update-travel-rule/{cryptoDepositId}', (ctx) => {
     const { sb, body } = ctx;
     const op = sb.state.ops.get(ctx.params['cryptoDepositId'] ?? '');
-    if (!op || op.type !== 'CRYPTO_DEPOSIT') throw Errors.notFound('crypto deposit');
+    if (op?.type !== 'CRYPTO_DEPOSIT') throw Errors.notFound('crypto deposit');
     reqEnum(body, 'walletType', TR_WALLET_TYPES);
     const ext = optString(body, 'externalUserId', 128);
     if (ext !== undefined) {
@@ -133,7 +133,7 @@ export function registerCryptoRoutes(r: Router): void {
 
   r.add('GET', '/v1/crypto-withdrawal/details/{withdrawalId}', (ctx) => {
     const op = ctx.sb.state.ops.get(ctx.params['withdrawalId'] ?? '');
-    if (!op || op.type !== 'CRYPTO_WITHDRAWAL') throw Errors.notFound('crypto withdrawal');
+    if (op?.type !== 'CRYPTO_WITHDRAWAL') throw Errors.notFound('crypto withdrawal');
     return ok(withdrawalDetails(op));
   });
 }

@@ -117,7 +117,7 @@ export function registerExchangeRoutes(r: Router): void {
   r.add('POST', '/v1/partner/exchange', (ctx) => ok(createExchange(ctx, null)));
   r.add('GET', '/v1/exchange/details/{exchangeId}', (ctx) => {
     const op = ctx.sb.state.ops.get(ctx.params['exchangeId'] ?? '');
-    if (!op || op.type !== 'EXCHANGE') throw Errors.notFound('exchange');
+    if (op?.type !== 'EXCHANGE') throw Errors.notFound('exchange');
     return ok(exchangeDetails(op));
   });
 }

@@ -113,7 +113,7 @@ export function registerSepaRoutes(r: Router): void {
   });
   r.add('GET', '/v1/sepa-transfer/details/{transferId}', (ctx) => {
     const op = ctx.sb.state.ops.get(ctx.params['transferId'] ?? '');
-    if (!op || op.type !== 'SEPA_TRANSFER') throw Errors.sepaTransferNotFound();
+    if (op?.type !== 'SEPA_TRANSFER') throw Errors.sepaTransferNotFound();
     return ok(sepaTransferDetails(ctx.sb, op));
   });
   r.add('GET', '/v1/partner/sepa-deposit/info', (ctx) => ok(depositInfo(ctx.sb.state.partner)));

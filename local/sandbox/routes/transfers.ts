@@ -75,7 +75,7 @@ export function registerTransferRoutes(r: Router): void {
 
   r.add('GET', '/v1/transfer/details/{transferId}', (ctx) => {
     const op = ctx.sb.state.ops.get(ctx.params['transferId'] ?? '');
-    if (!op || op.type !== 'TRANSFER') throw Errors.notFound('transfer');
+    if (op?.type !== 'TRANSFER') throw Errors.notFound('transfer');
     return ok(transferDetails(ctx.sb, op));
   });
 }
