@@ -16,16 +16,16 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Coverage of shared/ (the code every Lambda runs) is a gate, not a report: `npm test` runs with --coverage
-    // and fails below these figures. Set at the figures reached when the gate was added (2026-12, rounded down:
-    // statements 88.17, branches 78.13, functions 92.00, lines 91.74); raise them when tests are added, never
-    // lower them to let a change through. Targeted runs (`npx vitest run <file>`) measure nothing.
+    // and fails below these figures. Set at the figures reached after issues 11-14 landed (2026-12-02, rounded
+    // down: statements 90.70, branches 80.56, functions 93.50, lines 93.90; first gate 88/78/92/91); raise them when
+    // tests are added, never lower them to let a change through. Targeted runs (`npx vitest run <file>`) measure nothing.
     coverage: {
       provider: 'v8',
       include: ['shared/**'],
       exclude: ['**/*.md'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      thresholds: { statements: 88, branches: 78, functions: 92, lines: 91 },
+      thresholds: { statements: 90, branches: 80, functions: 93, lines: 93 },
     },
     // The AWS SDK warns that Node 20 loses support in 2027; Lambda runs nodejs24.x. Noise in test output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
