@@ -68,7 +68,14 @@ export async function benchReadLatency(o: B1Options = {}): Promise<BenchResult> 
               `added p50 ${round(added50)} ms / p99 ${round(added99)} ms. The path adds one loopback HTTP hop (client → local gateway), ` +
               'the API Gateway event build, the middy stack and response-schema parse; p99 on a shared 2-core machine also carries GC pauses of the single process that runs gateway, handler and sandbox.',
           }),
-      data: { requests: n, warmup, direct: { p50: p50d, p99: p99d }, gateway: { p50: p50g, p99: p99g }, added: { p50: added50, p99: added99 }, logBytes: cap.bytes },
+      data: {
+        requests: n,
+        warmup,
+        direct: { p50: p50d, p99: p99d },
+        gateway: { p50: p50g, p99: p99g },
+        added: { p50: added50, p99: added99 },
+        logBytes: cap.bytes,
+      },
     };
   } finally {
     cap.stop();

@@ -119,7 +119,7 @@ export async function benchColdStart(o: B2Options = {}): Promise<BenchResult> {
       `${slow.length} function(s) above ${RATIO_TARGET}× the floor (best ${[...rows].sort((a, b) => a.ratio - b.ratio)[0]?.ratio}×, worst ${worst?.name} ${worst?.ratio}×). ` +
         `Every function loads the whole layer, which imports ${sdkAtLoad.length} AWS SDK package(s) at module load (${sdkAtLoad.join(', ')}; the others are loaded with import() on first use). ` +
         'What remains is the layer itself, mostly the zod schemas of the whole catalog (51 operations, request and response) built at import. ' +
-        'Further: build each catalog entry\'s schemas on first use, so a function builds only its own.',
+        "Further: build each catalog entry's schemas on first use, so a function builds only its own.",
     );
   if (big.length) problems.push(`handler bundles over 10 KB: ${big.map((b) => b.name).join(', ')}`);
   if (layerBytes > LAYER_BUDGET) problems.push(`layer is ${(layerBytes / 1024).toFixed(0)} KB`);

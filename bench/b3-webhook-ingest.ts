@@ -31,18 +31,41 @@ export async function benchWebhookIngest(o: { events?: number; concurrency?: num
   const s = await startTestSuite({ seed: 3 });
   const cap = captureOutput({ keep: false });
   let enqueued = 0;
-  const countingQueue: MessageQueue = { send: async (_q, messages) => { enqueued += messages.length; } };
+  const countingQueue: MessageQueue = {
+    send: async (_q, messages) => {
+      enqueued += messages.length;
+    },
+  };
   setEventAdapters({ queue: countingQueue });
   try {
     const { handler } = (await import('../functions/webhooks/exchange.js')) as { handler: Handler };
     const ingest = async (count: number): Promise<{ ms: number; eventIds: string[] }> => {
       const bodies = Array.from({ length: count }, () =>
-        JSON.stringify({ exchangeId: randomUUID(), externalUserId: null, currencyFrom: 'eur', currencyTo: 'usdc', amount: '10.00', amountTo: '10.71', rate: '1.071', status: 'COMPLETED', createdAt: new Date().toISOString() }),
+        JSON.stringify({
+          exchangeId: randomUUID(),
+          externalUserId: null,
+          currencyFrom: 'eur',
+          currencyTo: 'usdc',
+          amount: '10.00',
+          amountTo: '10.71',
+          rate: '1.071',
+          status: 'COMPLETED',
+          createdAt: new Date().toISOString(),
+        }),
       );
       const eventIds: string[] = [];
       const t0 = performance.now();
       await forEachLimit(bodies, conc, async (body) => {
-        const ev = toV2Event({ method: 'POST', url: '/webhook/exchange/status', headers: { authorization: `Bearer ${s.webhookToken}`, 'content-type': 'application/json' }, body: Buffer.from(body) }, '/webhook/exchange/status', {});
+        const ev = toV2Event(
+          {
+            method: 'POST',
+            url: '/webhook/exchange/status',
+            headers: { authorization: `Bearer ${s.webhookToken}`, 'content-type': 'application/json' },
+            body: Buffer.from(body),
+          },
+          '/webhook/exchange/status',
+          {},
+        );
         const res = (await handler(ev, lambdaContext('webhook-exchange', 10_000))) as { statusCode?: number; body?: string };
         if (res.statusCode !== 200) throw new Error(`receiver answered ${res.statusCode}: ${res.body}`);
         eventIds.push((JSON.parse(res.body ?? '{}') as { eventId: string }).eventId);
@@ -52,7 +75,9 @@ export async function benchWebhookIngest(o: { events?: number; concurrency?: num
     const raw = async (items: Record<string, unknown>[]): Promise<number> => {
       const t0 = performance.now();
       await forEachLimit(items, conc, async (item) => {
-        await (await documentClient()).send(new PutCommand({ TableName: LOCAL_TABLES.inbox.name, Item: { ...item, pk: `RAW#${randomUUID()}` }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await (await documentClient()).send(
+          new PutCommand({ TableName: LOCAL_TABLES.inbox.name, Item: { ...item, pk: `RAW#${randomUUID()}` }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
       });
       return performance.now() - t0;
     };

@@ -46,7 +46,11 @@ export async function benchReconcile(o: { entries?: number; pageSize?: number } 
     const before = heapMb();
     const samples: number[] = [];
     const t0 = performance.now();
-    const out = await runReconciliation({ trigger: 'local', config: { pageSize }, hooks: { afterPage: (_a, pages) => void (pages % 10 === 0 && samples.push(heapMb())) } });
+    const out = await runReconciliation({
+      trigger: 'local',
+      config: { pageSize },
+      hooks: { afterPage: (_a, pages) => void (pages % 10 === 0 && samples.push(heapMb())) },
+    });
     await s.local.reconciliation.idle();
     const reconcileMs = performance.now() - t0;
     const peak = Math.max(before, ...samples);

@@ -23,12 +23,19 @@ function moneyCalls(user: string): MoneyCall[] {
         const amount = `${10 + i}`;
         const lock = await s.call('POST', '/partner/exchange-locks', { body: { currencyFrom: 'eur', currencyTo: 'usdc', amount } });
         if (lock.status !== 201) throw new Error(`lock: ${lock.status} ${lock.text}`);
-        return s.call('POST', '/partner/exchanges', { headers: { 'idempotency-key': key }, body: { amount, currencyFrom: 'eur', currencyTo: 'usdc', lockId: lock.body.lockId } });
+        return s.call('POST', '/partner/exchanges', {
+          headers: { 'idempotency-key': key },
+          body: { amount, currencyFrom: 'eur', currencyTo: 'usdc', lockId: lock.body.lockId },
+        });
       },
     },
     {
       operationId: 'createTransfer',
-      run: (s, key, i) => s.call('POST', `/users/${user}/transfers`, { headers: { 'idempotency-key': key }, body: { direction: 'FUNDING', amount: `${1 + i}.25`, currency: 'eur' } }),
+      run: (s, key, i) =>
+        s.call('POST', `/users/${user}/transfers`, {
+          headers: { 'idempotency-key': key },
+          body: { direction: 'FUNDING', amount: `${1 + i}.25`, currency: 'eur' },
+        }),
     },
   ];
 }
@@ -45,7 +52,9 @@ export async function benchRoundTrips(o: { perOperation?: number } = {}): Promis
   try {
     await s.control('POST', '/_sandbox/partner/fund', { currency: 'eur', amount: '1000000' });
     const user = `b6-${randomUUID().slice(0, 8)}`;
-    const created = await s.call('POST', '/users', { body: { externalUserId: user, citizenship: 'PL', country: 'PL', firstName: 'Jane', lastName: 'Doe', email: `${user}@example.com` } });
+    const created = await s.call('POST', '/users', {
+      body: { externalUserId: user, citizenship: 'PL', country: 'PL', firstName: 'Jane', lastName: 'Doe', email: `${user}@example.com` },
+    });
     if (created.status !== 201) throw new Error(`createUser: ${created.status} ${created.text}`);
     await s.control('POST', `/_sandbox/users/${user}/activate`, {});
     // The activation's user-status webhook is received and processed before counting starts.

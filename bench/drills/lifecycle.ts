@@ -148,12 +148,18 @@ async function walkUser(s: TestSuite, u: string): Promise<{ entities: Entity[]; 
     steps++;
     await settled(s);
   };
-  const exists = async () => s.control('GET', `/_sandbox/users/${u}`).then(() => true, () => false);
+  const exists = async () =>
+    s.control('GET', `/_sandbox/users/${u}`).then(
+      () => true,
+      () => false,
+    );
   await step(() => api(s, 'POST', '/users', { externalUserId: u, citizenship: 'PL', firstName: 'Jan', lastName: 'Nowak', email: `${u}@example.com` }, exists));
   await step(() => s.control('POST', `/_sandbox/users/${u}/activate`, { extended: false }));
   await s.control('POST', `/_sandbox/users/${u}/fund`, { currency: 'eur', amount: '500' });
   // Extended through our API, so the ledger knows it (cards are reconciled for extended users).
-  await step(() => api(s, 'POST', `/users/${u}/extension`, undefined, async () => (await s.control<{ extended: boolean }>('GET', `/_sandbox/users/${u}`)).extended));
+  await step(() =>
+    api(s, 'POST', `/users/${u}/extension`, undefined, async () => (await s.control<{ extended: boolean }>('GET', `/_sandbox/users/${u}`)).extended),
+  );
   const card = await p100(s, 'POST', '/v1/card/virtual', { externalUserId: u, label: 'drill', pin: '1234' });
   const cardId = String(card.cardId);
   const tx1 = `${u}-tx1`;
@@ -196,30 +202,49 @@ async function walkUser(s: TestSuite, u: string): Promise<{ entities: Entity[]; 
     await step(() => api(s, 'DELETE', `/users/${u}/suspension`));
   }
 
-  const sandboxUser = async () => s.control<{ status: string; poaStatus: string; kyc: { verificationId: string; status: string } | null }>('GET', `/_sandbox/users/${u}`);
+  const sandboxUser = async () =>
+    s.control<{ status: string; poaStatus: string; kyc: { verificationId: string; status: string } | null }>('GET', `/_sandbox/users/${u}`);
   const sandboxOp = async (id: string) => (await s.control<{ status: string }>('GET', `/_sandbox/operations/${id}`)).status;
   const fact = async (name: string) => {
     const v = (await getLedgerUser(u))?.facts?.[name]?.value;
     return v === undefined ? undefined : String(v);
   };
   const kycEntity = (vid: string, p100Status: () => Promise<string | undefined>): Entity => ({
-    key: `kyc:${vid}`, lc: lifecycles.kycVerification, webhook: 'kycVerificationStatus',
+    key: `kyc:${vid}`,
+    lc: lifecycles.kycVerification,
+    webhook: 'kycVerificationStatus',
     match: (d) => d.path === pathOf('kycVerificationStatus') && d.body.verificationId === vid,
     busFilter: { webhook: 'kycVerificationStatus', entityId: u, verificationId: vid },
-    p100: p100Status, ledger: () => fact(`kycVerification:${vid}`),
+    p100: p100Status,
+    ledger: () => fact(`kycVerification:${vid}`),
   });
   const opEntity = (id: string, webhook: string, lc: Lifecycle, type: 'CARD_TRANSACTION' | 'CRYPTO_DEPOSIT', idField: string): Entity => ({
-    key: `${type}:${id}`, lc, webhook, match: (d) => d.path === pathOf(webhook) && d.body[idField] === id,
-    busFilter: { webhook, entityId: id }, p100: () => sandboxOp(id), ledger: async () => (await getLedgerOperation(type, id))?.status,
+    key: `${type}:${id}`,
+    lc,
+    webhook,
+    match: (d) => d.path === pathOf(webhook) && d.body[idField] === id,
+    busFilter: { webhook, entityId: id },
+    p100: () => sandboxOp(id),
+    ledger: async () => (await getLedgerOperation(type, id))?.status,
   });
   const entities: Entity[] = [
     {
-      key: `user:${u}`, lc: lifecycles.userStatus, webhook: 'userStatus', match: (d) => d.path === pathOf('userStatus') && d.body.externalUserId === u,
-      busFilter: { webhook: 'userStatus', entityId: u }, p100: async () => (await sandboxUser()).status, ledger: () => fact('status'),
+      key: `user:${u}`,
+      lc: lifecycles.userStatus,
+      webhook: 'userStatus',
+      match: (d) => d.path === pathOf('userStatus') && d.body.externalUserId === u,
+      busFilter: { webhook: 'userStatus', entityId: u },
+      p100: async () => (await sandboxUser()).status,
+      ledger: () => fact('status'),
     },
     {
-      key: `poa:${u}`, lc: lifecycles.poa, webhook: 'poaVerificationStatus', match: (d) => d.path === pathOf('poaVerificationStatus') && d.body.externalUserId === u,
-      busFilter: { webhook: 'poaVerificationStatus', entityId: u }, p100: async () => (await sandboxUser()).poaStatus, ledger: () => fact('poaStatus'),
+      key: `poa:${u}`,
+      lc: lifecycles.poa,
+      webhook: 'poaVerificationStatus',
+      match: (d) => d.path === pathOf('poaVerificationStatus') && d.body.externalUserId === u,
+      busFilter: { webhook: 'poaVerificationStatus', entityId: u },
+      p100: async () => (await sandboxUser()).poaStatus,
+      ledger: () => fact('poaStatus'),
     },
     { ...kycEntity(v1, async () => 'REJECTED'), readable: false },
     kycEntity(v2, async () => (await sandboxUser()).kyc?.status),
@@ -227,7 +252,10 @@ async function walkUser(s: TestSuite, u: string): Promise<{ entities: Entity[]; 
     opEntity(tx2, 'cardTransaction', lifecycles.cardTransaction, 'CARD_TRANSACTION', 'transactionId'),
     opEntity(dep, 'cryptoDeposit', lifecycles.cryptoDeposit, 'CRYPTO_DEPOSIT', 'cryptoDepositId'),
     {
-      key: `card:${cardId}`, lc: lifecycles.card, webhook: 'card', match: () => false,
+      key: `card:${cardId}`,
+      lc: lifecycles.card,
+      webhook: 'card',
+      match: () => false,
       busFilter: { webhook: 'card', entityId: cardId },
       p100: async () => ((await p100(s, 'GET', `/v1/card/all/${u}`)).cards as { cardId: string; status: string }[]).find((c) => c.cardId === cardId)?.status,
       ledger: async () => (await getLedgerOperation('CARD', cardId))?.status,
@@ -275,16 +303,30 @@ export async function runLifecycleDrill(opts: LifecycleDrillOptions, suite?: Tes
     await settleAndDrain(s);
 
     // Only this drill's deliveries (the suite may carry other drills' before it).
-    const deliveries = (await s.control<{ deliveries: Delivery[] }>('GET', '/_sandbox/webhooks/deliveries')).deliveries.filter((d) => entities.some((e) => e.match(d)));
+    const deliveries = (await s.control<{ deliveries: Delivery[] }>('GET', '/_sandbox/webhooks/deliveries')).deliveries.filter((d) =>
+      entities.some((e) => e.match(d)),
+    );
     const byStatus: Record<string, number> = {};
     for (const d of deliveries) {
       const k = d.duplicateOf !== null ? 'DUPLICATE' : d.reordered ? `${d.status}+REORDERED` : d.status;
       byStatus[k] = (byStatus[k] ?? 0) + 1;
     }
     const result: LifecycleDrillResult = {
-      users: users.length, entities: entities.length, steps, p100Transitions: 0, deliveries: byStatus,
-      published: { webhook: 0, reconciliation: 0 }, entitiesWithReorder: 0, checkedExactlyOnce: 0, ambiguousAnswers: ambiguous, unreadableLost: 0,
-      reconciliation: { runs, discrepancies }, stateMismatches: [], invalidPaths: [], notExactlyOnce: [], millis: 0,
+      users: users.length,
+      entities: entities.length,
+      steps,
+      p100Transitions: 0,
+      deliveries: byStatus,
+      published: { webhook: 0, reconciliation: 0 },
+      entitiesWithReorder: 0,
+      checkedExactlyOnce: 0,
+      ambiguousAnswers: ambiguous,
+      unreadableLost: 0,
+      reconciliation: { runs, discrepancies },
+      stateMismatches: [],
+      invalidPaths: [],
+      notExactlyOnce: [],
+      millis: 0,
     };
     for (const e of entities) {
       const own = deliveries.filter((d) => d.duplicateOf === null && e.match(d));
@@ -298,14 +340,27 @@ export async function runLifecycleDrill(opts: LifecycleDrillOptions, suite?: Tes
       if (theirs !== ours) result.stateMismatches.push(`${e.key}: ledger ${ours ?? '(none)'}, P100 ${theirs ?? '(none)'}`);
       const events = s.local.bus
         .list({ webhook: e.busFilter.webhook, entityId: e.busFilter.entityId })
-        .filter((ev) => e.busFilter.verificationId === undefined || (ev.detail.data as Record<string, unknown> | undefined)?.verificationId === e.busFilter.verificationId);
+        .filter(
+          (ev) =>
+            e.busFilter.verificationId === undefined || (ev.detail.data as Record<string, unknown> | undefined)?.verificationId === e.busFilter.verificationId,
+        );
       const published = events.map((ev) => String(ev.detail.status));
       const fromWebhook = events.filter((ev) => ev.detail.source !== 'reconciliation').map((ev) => String(ev.detail.status));
       result.published.webhook += fromWebhook.length;
       result.published.reconciliation += published.length - fromWebhook.length;
       // A lifecycle no webhook carries (card status) publishes only repairs: none is fine when the ledger agrees.
       const silentOk = published.length === 0 && e.webhook === 'card' && ours === theirs;
-      if (!silentOk && (!validPath(e.lc, events.map((ev) => ({ status: String(ev.detail.status), repair: ev.detail.source === 'reconciliation' }))) || published.at(-1) !== theirs)) result.invalidPaths.push(`${e.key}: published [${events.map((ev) => `${String(ev.detail.previousStatus ?? '∅')}→${String(ev.detail.status)}${ev.detail.source === 'reconciliation' ? ' (recon)' : ''}`).join(', ')}], P100 ${theirs ?? '(none)'}, deliveries [${own.map((d) => `${String(d.body.status)}${d.status === 'DROPPED' ? ' dropped' : ''}${d.reordered ? ' reordered' : ''}`).join(', ')}]`);
+      if (
+        !silentOk &&
+        (!validPath(
+          e.lc,
+          events.map((ev) => ({ status: String(ev.detail.status), repair: ev.detail.source === 'reconciliation' })),
+        ) ||
+          published.at(-1) !== theirs)
+      )
+        result.invalidPaths.push(
+          `${e.key}: published [${events.map((ev) => `${String(ev.detail.previousStatus ?? '∅')}→${String(ev.detail.status)}${ev.detail.source === 'reconciliation' ? ' (recon)' : ''}`).join(', ')}], P100 ${theirs ?? '(none)'}, deliveries [${own.map((d) => `${String(d.body.status)}${d.status === 'DROPPED' ? ' dropped' : ''}${d.reordered ? ' reordered' : ''}`).join(', ')}]`,
+        );
       result.p100Transitions += own.length;
       if (own.some((d) => d.reordered)) {
         result.entitiesWithReorder++;
@@ -321,9 +376,18 @@ export async function runLifecycleDrill(opts: LifecycleDrillOptions, suite?: Tes
       let at = 0;
       for (const st of published) if (at < delivered.length && st === delivered[at]) at++;
       const repeated = published.some((x, i) => i > 0 && x === published[i - 1]);
-      const doubled = [...new Set(fromWebhook)].filter((x) => count(fromWebhook, x) > count(own.map((d) => String(d.body.status)), x));
+      const doubled = [...new Set(fromWebhook)].filter(
+        (x) =>
+          count(fromWebhook, x) >
+          count(
+            own.map((d) => String(d.body.status)),
+            x,
+          ),
+      );
       if (at < delivered.length || repeated || doubled.length) {
-        result.notExactlyOnce.push(`${e.key}: delivered [${delivered.join(' → ')}], published [${published.join(' → ')}] (from webhooks [${fromWebhook.join(' → ')}])`);
+        result.notExactlyOnce.push(
+          `${e.key}: delivered [${delivered.join(' → ')}], published [${published.join(' → ')}] (from webhooks [${fromWebhook.join(' → ')}])`,
+        );
       }
     }
     result.millis = Math.round(performance.now() - t0);

@@ -93,7 +93,9 @@ export async function runMoneyDrill(s: TestSuite, o: MoneyDrillOptions): Promise
   await s.control('POST', '/_sandbox/partner/fund', { currency: 'eur', amount: '100000000' });
   for (let u = 0; u < userCount; u++) {
     const id = `${o.tag}-u${u}`;
-    const r = await s.call('POST', '/users', { body: { externalUserId: id, citizenship: 'PL', country: 'PL', firstName: 'Jane', lastName: 'Doe', email: `${id}@example.com` } });
+    const r = await s.call('POST', '/users', {
+      body: { externalUserId: id, citizenship: 'PL', country: 'PL', firstName: 'Jane', lastName: 'Doe', email: `${id}@example.com` },
+    });
     if (r.status !== 201) throw new Error(`createUser ${id}: ${r.status} ${r.text}`);
     await s.control('POST', `/_sandbox/users/${id}/activate`, {});
     await s.control('POST', `/_sandbox/users/${id}/fund`, { currency: 'eur', amount: '10000000' });
@@ -114,7 +116,17 @@ export async function runMoneyDrill(s: TestSuite, o: MoneyDrillOptions): Promise
     // Six fault kinds drawn one after another per request: 1 - (1 - p)^6 = faultRate.
     const p = 1 - (1 - o.faultRate) ** (1 / 6);
     for (const route of MONEY_ROUTES) {
-      await s.control('POST', '/_sandbox/faults', { route, resetBeforeRate: p, rate429: p, retryAfterSeconds: 0, rate500: p, rateP501: p, errorRate: p, resetAfterRate: p, latencyMs: 1 });
+      await s.control('POST', '/_sandbox/faults', {
+        route,
+        resetBeforeRate: p,
+        rate429: p,
+        retryAfterSeconds: 0,
+        rate500: p,
+        rateP501: p,
+        errorRate: p,
+        resetAfterRate: p,
+        latencyMs: 1,
+      });
     }
   }
   if (o.webhookFaults) await s.control('POST', '/_sandbox/webhooks/faults', { ...o.webhookFaults, reorderDelayMs: 50 });
@@ -235,18 +247,28 @@ async function requestFor(s: TestSuite, kind: MoneyKind, user: string | null, am
     case 'partner-exchange': {
       const lock = await s.call('POST', '/partner/exchange-locks', { body: { currencyFrom: 'eur', currencyTo: 'usdc', amount } });
       if (lock.status !== 201) throw new Error(`partner lock: ${lock.status} ${lock.text}`);
-      return (key) => s.call('POST', '/partner/exchanges', { headers: h(key), body: { amount, currencyFrom: 'eur', currencyTo: 'usdc', lockId: lock.body.lockId } });
+      return (key) =>
+        s.call('POST', '/partner/exchanges', { headers: h(key), body: { amount, currencyFrom: 'eur', currencyTo: 'usdc', lockId: lock.body.lockId } });
     }
     case 'user-exchange': {
       const lock = await s.call('POST', `/users/${user}/exchange-locks`, { body: { currencyFrom: 'eur', currencyTo: 'usdc', amount } });
       if (lock.status !== 201) throw new Error(`user lock: ${lock.status} ${lock.text}`);
-      return (key) => s.call('POST', `/users/${user}/exchanges`, { headers: h(key), body: { amount, currencyFrom: 'eur', currencyTo: 'usdc', lockId: lock.body.lockId } });
+      return (key) =>
+        s.call('POST', `/users/${user}/exchanges`, { headers: h(key), body: { amount, currencyFrom: 'eur', currencyTo: 'usdc', lockId: lock.body.lockId } });
     }
     case 'crypto-withdrawal':
       return (key) =>
         s.call('POST', `/users/${user}/crypto-withdrawals`, {
           headers: h(key),
-          body: { currency: 'usdc', amount, network: 'ethereum', walletAddress: '0x52908400098527886E0F7030069857D2E4169EE7', name: 'Jane Doe', walletType: 'CUSTODIAL', receiverType: 'NATURAL' },
+          body: {
+            currency: 'usdc',
+            amount,
+            network: 'ethereum',
+            walletAddress: '0x52908400098527886E0F7030069857D2E4169EE7',
+            name: 'Jane Doe',
+            walletType: 'CUSTODIAL',
+            receiverType: 'NATURAL',
+          },
         });
   }
 }

@@ -50,19 +50,56 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
   const user = `${tag}-sec`;
   const doc = 'ZX9184736';
   const pesel = '87062112345';
-  const person = { firstName: 'Zbigniewa', lastName: 'Brzeczyszczykiewicz', email: `zbigniewa.${tag}@example.org`, phone: '48600123987', street: 'Ulica Tajemnicza', city: 'Szczebrzeszyn', birthDate: '1987-06-21' };
+  const person = {
+    firstName: 'Zbigniewa',
+    lastName: 'Brzeczyszczykiewicz',
+    email: `zbigniewa.${tag}@example.org`,
+    phone: '48600123987',
+    street: 'Ulica Tajemnicza',
+    city: 'Szczebrzeszyn',
+    birthDate: '1987-06-21',
+  };
   const r1 = await call('POST', '/users', {
     headers: { 'idempotency-key': `${tag}-user-0001` },
-    body: { externalUserId: user, citizenship: 'PL', country: 'PL', ...person, number: '17', postCode: '22-460', documentNumber: doc, userIdentificationNumber: pesel },
+    body: {
+      externalUserId: user,
+      citizenship: 'PL',
+      country: 'PL',
+      ...person,
+      number: '17',
+      postCode: '22-460',
+      documentNumber: doc,
+      userIdentificationNumber: pesel,
+    },
   });
   ok('createUser', r1.status, r1.text, [201]);
   values.push(personal('document number', doc), personal('PESEL', pesel), personal('first name', person.firstName), personal('last name', person.lastName));
-  values.push(personal('e-mail', person.email), personal('phone', person.phone), personal('street', person.street), personal('city', person.city), personal('birth date', person.birthDate));
+  values.push(
+    personal('e-mail', person.email),
+    personal('phone', person.phone),
+    personal('street', person.street),
+    personal('city', person.city),
+    personal('birth date', person.birthDate),
+  );
   // The same key again: a replay from the idempotency record (which must hold no clear personal value).
-  await call('POST', '/users', { headers: { 'idempotency-key': `${tag}-user-0001` }, body: { externalUserId: user, citizenship: 'PL', country: 'PL', ...person, number: '17', postCode: '22-460', documentNumber: doc, userIdentificationNumber: pesel } });
+  await call('POST', '/users', {
+    headers: { 'idempotency-key': `${tag}-user-0001` },
+    body: {
+      externalUserId: user,
+      citizenship: 'PL',
+      country: 'PL',
+      ...person,
+      number: '17',
+      postCode: '22-460',
+      documentNumber: doc,
+      userIdentificationNumber: pesel,
+    },
+  });
   // A document number on a refusal path too (the user is not at that stage: P100 refuses, we log the refusal).
   const doc2 = 'QK5521093';
-  await call('POST', `/users/${user}/verification`, { body: { documentType: 'ID_CARD', documentNumber: doc2, documentExpiryDate: '2031-01-01', documentIssuingCountry: 'PL' } });
+  await call('POST', `/users/${user}/verification`, {
+    body: { documentType: 'ID_CARD', documentNumber: doc2, documentExpiryDate: '2031-01-01', documentIssuingCountry: 'PL' },
+  });
   values.push(personal('document number', doc2));
   await s.control('POST', `/_sandbox/users/${user}/activate`, { extended: true });
   await s.control('POST', `/_sandbox/users/${user}/fund`, { currency: 'eur', amount: '1000' });
@@ -87,7 +124,10 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
   values.push(secret('PIN', pin, true));
   if (card.status !== 201 && card.status !== 202) throw new Error(`createCard: ${card.status} ${card.text}`);
   const cardId = card.body.cardId as string;
-  for (const [kind, v] of [['PAN', card.body.cardNumber], ['CVV', card.body.cvv]] as const) {
+  for (const [kind, v] of [
+    ['PAN', card.body.cardNumber],
+    ['CVV', card.body.cvv],
+  ] as const) {
     if (typeof v === 'string' && v) values.push(secret(kind, v, kind === 'CVV'));
   }
   const details = await call('GET', `/users/${user}/cards/${cardId}`);
@@ -110,7 +150,11 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
 
   // Webhooks straight to the receivers, as P100 would send them, with fields nobody expected.
   const hook = async (path: string, body: unknown) => {
-    const r = await fetch(`${s.api}${path}`, { method: 'POST', headers: { authorization: s.webhookToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${s.api}${path}`, {
+      method: 'POST',
+      headers: { authorization: s.webhookToken, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (r.status >= 400) problems.push({ store: 'problem', location: `webhook ${path} -> ${r.status}`, text: await r.text() });
     else await r.text();
   };
@@ -119,21 +163,78 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
   const doc3 = 'AB7766554';
   const pesel2 = '92110398765';
   const code2 = '530118';
-  await hook('/webhook/card/3ds-code', { externalUserId: user, cardId, code: code2, expiresAt: '2030-01-01T00:00:00Z', cardNumber: PLANTED_PANS[0], cvv: '468' });
-  await hook('/webhook/card/transaction', { transactionId: `${tag}-tx-1`, externalUserId: user, cardId, amount: '3.00', currency: 'eur', merchantName: `SHOP ${PLANTED_PANS[1]}`, status: 'AUTHORIZED', pan: PLANTED_PANS[0] });
-  await hook('/webhook/sepa-transfer/status', { id: `${tag}-sepa-x`, type: 'external', amount: '1.00', currency: 'eur', status: 'SUCCESSFUL', transferTitle: `to ${iban3}`, destinationIban: iban, senderIban: iban2, receiverFirstName: receiver.receiverFirstName });
-  await hook('/webhook/sepa-deposit/status', { event_type: 'sepa.deposit', data: { id: `${tag}-dep-x`, externalUserId: user, amount: '2.00', currency: 'eur', senderName: person.lastName, senderIban: iban2, title: `from ${iban3}`, status: 'SUCCESSFUL' } });
-  await hook('/webhook/user/status', { externalUserId: user, status: 'ACTIVE', documentNumber: doc3, pesel: pesel2, extra: { nested: { card: PLANTED_PANS[2] } } });
-  values.push(secret('PAN', PLANTED_PANS[0]), secret('PAN', PLANTED_PANS[1]), secret('PAN', PLANTED_PANS[2]), secret('CVV', '468', true), secret('3DS code', code2, true));
+  await hook('/webhook/card/3ds-code', {
+    externalUserId: user,
+    cardId,
+    code: code2,
+    expiresAt: '2030-01-01T00:00:00Z',
+    cardNumber: PLANTED_PANS[0],
+    cvv: '468',
+  });
+  await hook('/webhook/card/transaction', {
+    transactionId: `${tag}-tx-1`,
+    externalUserId: user,
+    cardId,
+    amount: '3.00',
+    currency: 'eur',
+    merchantName: `SHOP ${PLANTED_PANS[1]}`,
+    status: 'AUTHORIZED',
+    pan: PLANTED_PANS[0],
+  });
+  await hook('/webhook/sepa-transfer/status', {
+    id: `${tag}-sepa-x`,
+    type: 'external',
+    amount: '1.00',
+    currency: 'eur',
+    status: 'SUCCESSFUL',
+    transferTitle: `to ${iban3}`,
+    destinationIban: iban,
+    senderIban: iban2,
+    receiverFirstName: receiver.receiverFirstName,
+  });
+  await hook('/webhook/sepa-deposit/status', {
+    event_type: 'sepa.deposit',
+    data: {
+      id: `${tag}-dep-x`,
+      externalUserId: user,
+      amount: '2.00',
+      currency: 'eur',
+      senderName: person.lastName,
+      senderIban: iban2,
+      title: `from ${iban3}`,
+      status: 'SUCCESSFUL',
+    },
+  });
+  await hook('/webhook/user/status', {
+    externalUserId: user,
+    status: 'ACTIVE',
+    documentNumber: doc3,
+    pesel: pesel2,
+    extra: { nested: { card: PLANTED_PANS[2] } },
+  });
+  values.push(
+    secret('PAN', PLANTED_PANS[0]),
+    secret('PAN', PLANTED_PANS[1]),
+    secret('PAN', PLANTED_PANS[2]),
+    secret('CVV', '468', true),
+    secret('3DS code', code2, true),
+  );
   values.push(personal('IBAN', iban2), personal('IBAN', iban3), personal('document number', doc3), personal('PESEL', pesel2));
 
   // A KYC document: its content holds the document number (the document itself may rest, in the bucket).
   const content = Buffer.from(`%PDF-1.4\n% identity card ${doc} ${person.lastName}\n`);
-  const up = await call('POST', `/users/${user}/uploads`, { body: { purpose: 'KYC', fileName: `id-${pesel}.pdf`, contentType: 'application/pdf', size: content.byteLength } });
-  if (up.status === 201 || up.status === 200) await fetch(up.body.url as string, { method: 'PUT', headers: up.body.headers as Record<string, string>, body: content });
+  const up = await call('POST', `/users/${user}/uploads`, {
+    body: { purpose: 'KYC', fileName: `id-${pesel}.pdf`, contentType: 'application/pdf', size: content.byteLength },
+  });
+  if (up.status === 201 || up.status === 200)
+    await fetch(up.body.url as string, { method: 'PUT', headers: up.body.headers as Record<string, string>, body: content });
 
   // A webhook with a wrong token (logged as a refusal, never with the token it carried).
-  await fetch(`${s.api}/webhook/p2p-transfer`, { method: 'POST', headers: { authorization: 'Bearer wrong-token-4f9a8b7c6d', 'content-type': 'application/json' }, body: '{}' });
+  await fetch(`${s.api}/webhook/p2p-transfer`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer wrong-token-4f9a8b7c6d', 'content-type': 'application/json' },
+    body: '{}',
+  });
   values.push(secret('wrong webhook token', 'wrong-token-4f9a8b7c6d'));
   await settleAndDrain(s);
   return { values, problems };

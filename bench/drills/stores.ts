@@ -32,7 +32,12 @@ export const PERSONAL_ALLOWED: Readonly<Partial<Record<Store, string>>> = {
  * company app shows them to the cardholder; shared/webhooks/EVENTS.md says how a company narrows that).
  */
 export const SECRETS_DELIVERED: readonly { kinds: readonly string[]; store: Store; locationPrefixes: readonly string[]; why: string }[] = [
-  { kinds: ['3DS code', 'activation code'], store: 'bus', locationPrefixes: ['p100.card.3ds-code/', 'p100.card.activation-code/'], why: 'delivered to the company app by design (EVENTS.md)' },
+  {
+    kinds: ['3DS code', 'activation code'],
+    store: 'bus',
+    locationPrefixes: ['p100.card.3ds-code/', 'p100.card.activation-code/'],
+    why: 'delivered to the company app by design (EVENTS.md)',
+  },
 ];
 
 /** Reads every store of the local suite (tables by full scan, page by page). */
@@ -43,7 +48,8 @@ export async function collectStores(s: TestSuite, extra: readonly StoreText[] = 
     let start: Record<string, unknown> | undefined;
     do {
       const page = await doc.send(new lib.ScanCommand({ TableName: t.name, ...(start ? { ExclusiveStartKey: start } : {}) }));
-      for (const item of page.Items ?? []) out.push({ store: 'table', location: `${t.name}/${String(item.pk)}${item.sk !== undefined ? `/${String(item.sk)}` : ''}`, text: JSON.stringify(item) });
+      for (const item of page.Items ?? [])
+        out.push({ store: 'table', location: `${t.name}/${String(item.pk)}${item.sk !== undefined ? `/${String(item.sk)}` : ''}`, text: JSON.stringify(item) });
       start = page.LastEvaluatedKey;
     } while (start);
   }
@@ -94,7 +100,10 @@ export function patternsOf(v: SensitiveValue): RegExp[] {
 
 /** Searches every piece for every value; counts per store; lists each hit and each allowed personal value. */
 export function scanStores(pieces: readonly StoreText[], values: readonly SensitiveValue[]): StoreScanResult {
-  const perStore = Object.fromEntries(STORES.map((st) => [st, { pieces: 0, bytes: 0, secretHits: 0, personalHits: 0, allowedPersonal: 0 }])) as Record<Store, StoreFigures>;
+  const perStore = Object.fromEntries(STORES.map((st) => [st, { pieces: 0, bytes: 0, secretHits: 0, personalHits: 0, allowedPersonal: 0 }])) as Record<
+    Store,
+    StoreFigures
+  >;
   const hits: StoreScanResult['hits'] = [];
   const allowed: StoreScanResult['allowed'] = [];
   const delivered: StoreScanResult['delivered'] = [];

@@ -28,7 +28,8 @@ export function captureOutput(opts: { keep: boolean }): Capture {
     },
   };
   const sink = ((chunk: unknown, ...rest: unknown[]): boolean => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
+    const text =
+      typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
     cap.bytes += Buffer.byteLength(text);
     if (opts.keep) cap.chunks.push(text);
     const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;

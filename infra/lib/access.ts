@@ -30,7 +30,6 @@ import type { FunctionSpec } from './inventory.js';
  * permission. WEBHOOK_PATH_OVERRIDES is read by the local gateway only; in AWS the routes carry the paths.
  */
 
-
 export type SuiteTable = 'idempotency' | 'ledger' | 'inbox';
 
 /** DynamoDB actions the suite's code performs; one per lib-dynamodb command class (GetCommand → GetItem, ...). */

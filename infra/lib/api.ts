@@ -51,7 +51,10 @@ export class SuiteApi extends Construct {
     // Per-route settings (the L2 stage has none): webhook routes get their own, tighter limits. A route
     // key must exist before the stage names it; SuiteStack makes the stage depend on the webhook stack.
     const webhookRouteSettings = Object.fromEntries(
-      webhookRouteKeys(config).map((key) => [key, { ThrottlingRateLimit: config.webhookThrottle.rateLimit, ThrottlingBurstLimit: config.webhookThrottle.burstLimit }]),
+      webhookRouteKeys(config).map((key) => [
+        key,
+        { ThrottlingRateLimit: config.webhookThrottle.rateLimit, ThrottlingBurstLimit: config.webhookThrottle.burstLimit },
+      ]),
     );
     (this.stage.node.defaultChild as apigwv2.CfnStage).addPropertyOverride('RouteSettings', webhookRouteSettings);
 
@@ -79,11 +82,7 @@ export class SuiteApi extends Construct {
 
 /** Route keys of the webhook receivers (paths as deployed, overrides applied) and of the health probe. */
 export function webhookRouteKeys(config: Pick<SuiteConfig, 'webhookPathOverrides'>): string[] {
-  return [
-    ...webhooks.map((w) => `POST ${config.webhookPathOverrides[w.name] ?? w.path}`),
-    `GET ${webhookHealthPath}`,
-    `HEAD ${webhookHealthPath}`,
-  ];
+  return [...webhooks.map((w) => `POST ${config.webhookPathOverrides[w.name] ?? w.path}`), `GET ${webhookHealthPath}`, `HEAD ${webhookHealthPath}`];
 }
 
 /** Structured (JSON) access log line: who, what, how long, and why it failed. */

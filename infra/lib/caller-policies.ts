@@ -77,9 +77,17 @@ export class CallerPolicies extends Construct {
       'Attach to the company application: invoke every P100 operation route, never /operations/*.',
       routes.companyApp,
     );
-    this.operator = policy('OperatorPolicy', 'operator', 'Attach to operators: invoke the /operations/* routes (inbox, replays, reconciliation) only.', routes.operator);
+    this.operator = policy(
+      'OperatorPolicy',
+      'operator',
+      'Attach to operators: invoke the /operations/* routes (inbox, replays, reconciliation) only.',
+      routes.operator,
+    );
 
-    new CfnOutput(scope, 'CompanyAppPolicyArn', { value: this.companyApp.managedPolicyArn, description: 'Managed policy for the company application (operation routes)' });
+    new CfnOutput(scope, 'CompanyAppPolicyArn', {
+      value: this.companyApp.managedPolicyArn,
+      description: 'Managed policy for the company application (operation routes)',
+    });
     new CfnOutput(scope, 'OperatorPolicyArn', { value: this.operator.managedPolicyArn, description: 'Managed policy for operators (/operations/* routes)' });
   }
 }

@@ -123,12 +123,14 @@ export function readConfig(node: ContextReader): SuiteConfig {
 
   const issuer = str(node, 'jwtIssuer');
   const audience = str(node, 'jwtAudience');
-  if ((issuer === undefined) !== (audience === undefined)) throw new InvalidContextError(issuer ? 'jwtAudience' : 'jwtIssuer', 'is required when the other JWT setting is given');
+  if ((issuer === undefined) !== (audience === undefined))
+    throw new InvalidContextError(issuer ? 'jwtAudience' : 'jwtIssuer', 'is required when the other JWT setting is given');
   if (issuer !== undefined && !issuer.startsWith('https://')) throw new InvalidContextError('jwtIssuer', 'must be an https:// URL');
 
   const webhookPaths = jsonObject(node, 'webhookPathOverrides') ?? {};
   for (const [name, p] of Object.entries(webhookPaths)) {
-    if (typeof p !== 'string' || !p.startsWith('/webhook/')) throw new InvalidContextError('webhookPathOverrides', `entry "${name}" must be a path starting with /webhook/`);
+    if (typeof p !== 'string' || !p.startsWith('/webhook/'))
+      throw new InvalidContextError('webhookPathOverrides', `entry "${name}" must be a path starting with /webhook/`);
   }
   const upstream = jsonObject(node, 'upstreamOverrides');
   const currencyRules = jsonObject(node, 'currencyRules');
@@ -136,8 +138,10 @@ export function readConfig(node: ContextReader): SuiteConfig {
   const apiThrottle: Throttle = { rateLimit: int(node, 'apiRateLimit', 50, 1, 10_000), burstLimit: int(node, 'apiBurstLimit', 100, 1, 5_000) };
   const webhookThrottle: Throttle = { rateLimit: int(node, 'webhookRateLimit', 20, 1, 10_000), burstLimit: int(node, 'webhookBurstLimit', 40, 1, 5_000) };
   // "Tighter" is the point of the webhook setting: refuse a configuration where it is not.
-  if (webhookThrottle.rateLimit > apiThrottle.rateLimit) throw new InvalidContextError('webhookRateLimit', `must not exceed apiRateLimit (${apiThrottle.rateLimit}), not "${webhookThrottle.rateLimit}"`);
-  if (webhookThrottle.burstLimit > apiThrottle.burstLimit) throw new InvalidContextError('webhookBurstLimit', `must not exceed apiBurstLimit (${apiThrottle.burstLimit}), not "${webhookThrottle.burstLimit}"`);
+  if (webhookThrottle.rateLimit > apiThrottle.rateLimit)
+    throw new InvalidContextError('webhookRateLimit', `must not exceed apiRateLimit (${apiThrottle.rateLimit}), not "${webhookThrottle.rateLimit}"`);
+  if (webhookThrottle.burstLimit > apiThrottle.burstLimit)
+    throw new InvalidContextError('webhookBurstLimit', `must not exceed apiBurstLimit (${apiThrottle.burstLimit}), not "${webhookThrottle.burstLimit}"`);
   const concurrency = defaultReservedConcurrency[stage];
   const consumerConcurrency = (key: string, fallback: number): number => {
     const n = int(node, key, fallback, 0, 1000);
@@ -155,7 +159,16 @@ export function readConfig(node: ContextReader): SuiteConfig {
     p100BaseUrl: baseUrl,
     staticEgress: bool(node, 'staticEgress', false),
     reconcileIntervalMinutes: int(node, 'reconcileIntervalMinutes', 15, 1, 1440),
-    jwt: issuer && audience ? { issuer, audience: audience.split(',').map((a) => a.trim()).filter(Boolean) } : undefined,
+    jwt:
+      issuer && audience
+        ? {
+            issuer,
+            audience: audience
+              .split(',')
+              .map((a) => a.trim())
+              .filter(Boolean),
+          }
+        : undefined,
     alarmEmail: str(node, 'alarmEmail'),
     apiThrottle,
     webhookThrottle,

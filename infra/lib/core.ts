@@ -127,7 +127,11 @@ export class SuiteCore extends Construct {
  * | index | ledger and inbox: `gsi1` (`gsi1pk`, `gsi1sk`) |
  * | deletion protection, removal | production (`retainData`): protected + RETAIN; otherwise DESTROY |
  */
-function suiteTables(scope: Construct, config: SuiteConfig, removalPolicy: RemovalPolicy): { idempotency: dynamodb.Table; ledger: dynamodb.Table; inbox: dynamodb.Table } {
+function suiteTables(
+  scope: Construct,
+  config: SuiteConfig,
+  removalPolicy: RemovalPolicy,
+): { idempotency: dynamodb.Table; ledger: dynamodb.Table; inbox: dynamodb.Table } {
   const table = (name: string, withSortKey: boolean, withStatusIndex: boolean): dynamodb.Table => {
     const t = new dynamodb.Table(scope, name, {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
@@ -178,7 +182,10 @@ function suiteQueues(
     });
     Validations.of(q).acknowledge(
       { id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue; a DLQ of a DLQ would only move the problem.' },
-      { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is itself a dead-letter queue; messages stay here (14 days) for the operator to inspect and replay.' },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: 'This queue is itself a dead-letter queue; messages stay here (14 days) for the operator to inspect and replay.',
+      },
     );
     return q;
   };
@@ -246,7 +253,11 @@ function suiteKeys(scope: Construct, config: SuiteConfig, removalPolicy: Removal
  * | initial value | random placeholder, 48 characters (the operator stores P100's value after deploy) | generated: unpadded base64 of 32 random bytes |
  * | rotation | operator runbook (P100 issues the value out of band) | operator step keeping the previous key |
  */
-function suiteSecrets(scope: Construct, config: SuiteConfig, removalPolicy: RemovalPolicy): { apiKey: secretsmanager.Secret; webhookToken: secretsmanager.Secret; dataKey: secretsmanager.Secret } {
+function suiteSecrets(
+  scope: Construct,
+  config: SuiteConfig,
+  removalPolicy: RemovalPolicy,
+): { apiKey: secretsmanager.Secret; webhookToken: secretsmanager.Secret; dataKey: secretsmanager.Secret } {
   const secret = (name: string, suffix: string, description: string): secretsmanager.Secret => {
     const s = new secretsmanager.Secret(scope, name, {
       secretName: `${config.prefix}/${suffix}`,
@@ -257,12 +268,17 @@ function suiteSecrets(scope: Construct, config: SuiteConfig, removalPolicy: Remo
     });
     Validations.of(s).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The value is issued by P100 out of band (partner portal); there is no P100 API a rotation Lambda could call. Rotation is an operator runbook step.',
+      reason:
+        'The value is issued by P100 out of band (partner portal); there is no P100 API a rotation Lambda could call. Rotation is an operator runbook step.',
     });
     return s;
   };
   const apiKey = secret('ApiKeySecret', 'p100-api-key', 'P100 Partner API key (x-api-key). Read by operation functions and reconciliation only.');
-  const webhookToken = secret('WebhookTokenSecret', 'webhook-token', 'Token P100 sends in the Authorization header of webhooks. Read by webhook receivers only.');
+  const webhookToken = secret(
+    'WebhookTokenSecret',
+    'webhook-token',
+    'Token P100 sends in the Authorization header of webhooks. Read by webhook receivers only.',
+  );
 
   const dataKey = new secretsmanager.Secret(scope, 'DataKeySecret', {
     secretName: `${config.prefix}/data-key`,
@@ -394,7 +410,8 @@ function alarmTopic(scope: Construct, config: SuiteConfig, removalPolicy: Remova
     const sub = topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
     Validations.of(sub).acknowledge({
       id: 'Serverless-SNSRedrivePolicy',
-      reason: 'Optional operator e-mail subscription: an undelivered alarm e-mail has nothing to replay (the alarm stays in ALARM on the dashboard); more subscribers are added outside this stack.',
+      reason:
+        'Optional operator e-mail subscription: an undelivered alarm e-mail has nothing to replay (the alarm stays in ALARM on the dashboard); more subscribers are added outside this stack.',
     });
   }
   return topic;
@@ -411,7 +428,12 @@ function alarmTopic(scope: Construct, config: SuiteConfig, removalPolicy: Remova
  * | flow logs | rejected traffic, to `/<prefix>/vpc-flow-logs` encrypted with the logs key |
  * | function security group | no inbound; outbound HTTPS (443) only |
  */
-function staticEgress(scope: Construct, config: SuiteConfig, logsKey: kms.Key, removalPolicy: RemovalPolicy): { vpc: ec2.Vpc; securityGroup: ec2.SecurityGroup } {
+function staticEgress(
+  scope: Construct,
+  config: SuiteConfig,
+  logsKey: kms.Key,
+  removalPolicy: RemovalPolicy,
+): { vpc: ec2.Vpc; securityGroup: ec2.SecurityGroup } {
   const eip = new ec2.CfnEIP(scope, 'EgressIp', { domain: 'vpc', tags: [{ key: 'Name', value: `${config.prefix}-egress` }] });
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     maxAzs: 2,

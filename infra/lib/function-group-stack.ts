@@ -59,7 +59,8 @@ export class FunctionGroupStack extends NestedStack {
         const r = route(apigwv2.HttpMethod.POST, path, new apigwv2.HttpNoneAuthorizer());
         Validations.of(r).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: 'P100 delivers webhooks and cannot sign SigV4 or obtain a JWT; the receiver verifies the Authorization token from Secrets Manager in constant time and answers 401 before storing anything.',
+          reason:
+            'P100 delivers webhooks and cannot sign SigV4 or obtain a JWT; the receiver verifies the Authorization token from Secrets Manager in constant time and answers 401 before storing anything.',
         });
         return;
       }
@@ -68,7 +69,12 @@ export class FunctionGroupStack extends NestedStack {
         // The methods come from the one function list (shared/functions.ts), as the local gateway's do; the
         // first keeps the construct id 'Route', the others '<Method>Route' ('HeadRoute'), so ids stay stable.
         const routes = functionRoutes(spec).map((r, i) =>
-          route(apigwv2.HttpMethod[r.method], r.path, new apigwv2.HttpNoneAuthorizer(), i === 0 ? 'Route' : `${r.method.charAt(0)}${r.method.slice(1).toLowerCase()}Route`),
+          route(
+            apigwv2.HttpMethod[r.method],
+            r.path,
+            new apigwv2.HttpNoneAuthorizer(),
+            i === 0 ? 'Route' : `${r.method.charAt(0)}${r.method.slice(1).toLowerCase()}Route`,
+          ),
         );
         for (const r of routes) {
           Validations.of(r).acknowledge({
@@ -134,7 +140,8 @@ export class FunctionGroupStack extends NestedStack {
   #ackSqsSource(f: SuiteFunction): void {
     Validations.of(f).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason: 'SQS event source mappings do not support on-failure destinations; failed messages (reported per item) return to the queue and move to its DLQ after 5 receives.',
+      reason:
+        'SQS event source mappings do not support on-failure destinations; failed messages (reported per item) return to the queue and move to its DLQ after 5 receives.',
     });
   }
 }

@@ -31,7 +31,13 @@ export class SuiteMonitoring extends Construct {
       period,
     });
     const unauthorizedOf = (webhook: string): cloudwatch.Metric =>
-      new cloudwatch.Metric({ namespace: metricsNamespace, metricName: 'WebhookUnauthorized', dimensionsMap: { service: 'webhooks', webhook }, statistic: 'Sum', period });
+      new cloudwatch.Metric({
+        namespace: metricsNamespace,
+        metricName: 'WebhookUnauthorized',
+        dimensionsMap: { service: 'webhooks', webhook },
+        statistic: 'Sum',
+        period,
+      });
     const unauthorizedAll = new cloudwatch.MathExpression({
       expression: `SEARCH('{${metricsNamespace},service,webhook} MetricName="WebhookUnauthorized"', 'Sum', 300)`,
       label: 'webhook 401s',
@@ -53,7 +59,12 @@ export class SuiteMonitoring extends Construct {
     };
     const dlqs = { WebhookDlq: core.webhookDlq, ReconcileDlq: core.reconcileDlq, AsyncFailureDlq: core.asyncFailureDlq };
     for (const [name, q] of Object.entries(dlqs)) {
-      alarm(`${name}DepthAlarm`, q.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }), 1, `${name} holds messages: inspect and replay them`);
+      alarm(
+        `${name}DepthAlarm`,
+        q.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        1,
+        `${name} holds messages: inspect and replay them`,
+      );
     }
     alarm('ReconciliationDiscrepanciesAlarm', discrepancies, 1, 'Reconciliation found ledger/P100 discrepancies: see the latest report');
     // One alarm per receiver: an alarm's metric math may combine at most 10 metrics, and the
@@ -80,10 +91,18 @@ export class SuiteMonitoring extends Construct {
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'API requests and errors',
-        left: [api.httpApi.metricCount({ period, statistic: 'Sum' }), api.httpApi.metricClientError({ period, statistic: 'Sum' }), api.httpApi.metricServerError({ period, statistic: 'Sum' })],
+        left: [
+          api.httpApi.metricCount({ period, statistic: 'Sum' }),
+          api.httpApi.metricClientError({ period, statistic: 'Sum' }),
+          api.httpApi.metricServerError({ period, statistic: 'Sum' }),
+        ],
         width: 12,
       }),
-      new cloudwatch.GraphWidget({ title: 'API latency (p99)', left: [api.httpApi.metricLatency({ period, statistic: 'p99' }), api.httpApi.metricIntegrationLatency({ period, statistic: 'p99' })], width: 12 }),
+      new cloudwatch.GraphWidget({
+        title: 'API latency (p99)',
+        left: [api.httpApi.metricLatency({ period, statistic: 'p99' }), api.httpApi.metricIntegrationLatency({ period, statistic: 'p99' })],
+        width: 12,
+      }),
     );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Function errors', left: [lambdaSearch('Errors', 'Sum', 'errors')], width: 8 }),

@@ -76,9 +76,7 @@ export class SuiteFunction extends Construct {
       description: `${functionName}: only what ${spec.kind} ${spec.name} needs`,
     });
     // Instead of AWSLambdaBasicExecutionRole (logs on every group): write to its own group only.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
 
     const asyncInvoked = spec.kind === 'job' && spec.job.trigger === 'schedule';
     this.fn = new lambda.Function(this, 'Function', {
@@ -231,7 +229,8 @@ export class SuiteFunction extends Construct {
     if (this.#core.vpc) {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason: 'Functions in the static-egress VPC need ENI management (ec2:CreateNetworkInterface etc.), which has no resource-level scoping; AWS maintains this minimal policy.',
+        reason:
+          'Functions in the static-egress VPC need ENI management (ec2:CreateNetworkInterface etc.), which has no resource-level scoping; AWS maintains this minimal policy.',
       });
     }
   }

@@ -79,8 +79,14 @@ export class SuiteStack extends Stack {
     if (this.api.authorizationType === 'AWS_IAM') new CallerPolicies(this, 'CallerPolicies', { config, httpApi: this.api.httpApi });
 
     new CfnOutput(this, 'ApiKeySecretName', { value: this.core.apiKeySecret.secretName, description: 'Store the P100 API key here after the first deploy' });
-    new CfnOutput(this, 'WebhookTokenSecretName', { value: this.core.webhookTokenSecret.secretName, description: 'Store the webhook token agreed with P100 here' });
-    new CfnOutput(this, 'DataKeySecretName', { value: this.core.dataKeySecret.secretName, description: 'The generated data key (HMAC and seal root); rotate only as infra/README.md "Data key" says' });
+    new CfnOutput(this, 'WebhookTokenSecretName', {
+      value: this.core.webhookTokenSecret.secretName,
+      description: 'Store the webhook token agreed with P100 here',
+    });
+    new CfnOutput(this, 'DataKeySecretName', {
+      value: this.core.dataKeySecret.secretName,
+      description: 'The generated data key (HMAC and seal root); rotate only as infra/README.md "Data key" says',
+    });
     new CfnOutput(this, 'EventBusName', { value: this.core.bus.eventBusName, description: 'Subscribe company systems to this bus' });
     new CfnOutput(this, 'UploadBucketName', { value: this.core.uploadBucket.bucketName });
   }

@@ -30,7 +30,11 @@ export async function startDynamo(port = 0): Promise<LocalDynamo> {
 }
 
 export async function createTables(endpoint: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION ?? 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   for (const t of Object.values(LOCAL_TABLES)) {
     try {
       await client.send(
@@ -40,7 +44,12 @@ export async function createTables(endpoint: string): Promise<void> {
           AttributeDefinitions: [
             { AttributeName: 'pk', AttributeType: 'S' },
             ...(t.sortKey ? [{ AttributeName: 'sk', AttributeType: 'S' as const }] : []),
-            ...(t.gsi ? [{ AttributeName: 'gsi1pk', AttributeType: 'S' as const }, { AttributeName: 'gsi1sk', AttributeType: 'S' as const }] : []),
+            ...(t.gsi
+              ? [
+                  { AttributeName: 'gsi1pk', AttributeType: 'S' as const },
+                  { AttributeName: 'gsi1sk', AttributeType: 'S' as const },
+                ]
+              : []),
           ],
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(t.sortKey ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : [])],
           ...(t.gsi

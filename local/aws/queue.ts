@@ -116,10 +116,13 @@ export class LocalQueue {
   #wake(delayMs: number): void {
     if (this.#closed) return;
     if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#pump();
-    }, Math.max(0, delayMs));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        void this.#pump();
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   async #pump(): Promise<void> {

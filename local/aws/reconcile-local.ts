@@ -74,7 +74,13 @@ export interface LocalReconciliation {
 
 /** Installs the local reconcile queue and invoker into this process (call after the other adapters). */
 export function installLocalReconciliation(entries: ReconcileJobEntries): LocalReconciliation {
-  const queue = new LocalQueue({ name: 'reconcile', batchSize: 1, visibilityTimeoutMs: 200, timeoutMs: JOB_TIMEOUT_MS, handler: () => loadHandler<SqsHandler>(entries.users) });
+  const queue = new LocalQueue({
+    name: 'reconcile',
+    batchSize: 1,
+    visibilityTimeoutMs: 200,
+    timeoutMs: JOB_TIMEOUT_MS,
+    handler: () => loadHandler<SqsHandler>(entries.users),
+  });
   setEventAdapters({ queue: new RoutingQueue(queue, messageQueue()) });
   const invoker = new LocalReconcileInvoker(entries.run);
   setReconcileInvoker(invoker);

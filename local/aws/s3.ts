@@ -50,13 +50,22 @@ export async function startS3(port = 0): Promise<LocalS3> {
     const url = new URL(req.url ?? '/', 'http://s3.local');
     const [bucket, ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const key = rest.join('/');
-    if (!bucket || !key) { xmlError(res, 400, 'InvalidRequest', 'path-style /<bucket>/<key> expected'); return; }
+    if (!bucket || !key) {
+      xmlError(res, 400, 'InvalidRequest', 'path-style /<bucket>/<key> expected');
+      return;
+    }
     const id = `${bucket}/${key}`;
     switch (req.method) {
       case 'PUT': {
-        if (size > MAX_OBJECT_BYTES) { xmlError(res, 400, 'EntityTooLarge', 'object too large for the stand-in'); return; }
+        if (size > MAX_OBJECT_BYTES) {
+          xmlError(res, 400, 'EntityTooLarge', 'object too large for the stand-in');
+          return;
+        }
         const declared = req.headers['content-length'];
-        if (declared !== undefined && Number(declared) !== body.byteLength) { xmlError(res, 400, 'IncompleteBody', 'body length differs from Content-Length'); return; }
+        if (declared !== undefined && Number(declared) !== body.byteLength) {
+          xmlError(res, 400, 'IncompleteBody', 'body length differs from Content-Length');
+          return;
+        }
         const metadata: Record<string, string> = {};
         for (const [k, v] of url.searchParams) if (k.toLowerCase().startsWith('x-amz-meta-')) metadata[k.toLowerCase().slice(11)] = v;
         for (const [k, v] of Object.entries(req.headers)) if (k.startsWith('x-amz-meta-') && typeof v === 'string') metadata[k.slice(11)] = v;

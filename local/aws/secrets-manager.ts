@@ -36,7 +36,14 @@ export async function startSecretsManager(initial: Record<string, string>, port 
           const s = secrets.get(id);
           if (!s) return reply(res, 400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
           getCalls.set(id, (getCalls.get(id) ?? 0) + 1);
-          return reply(res, 200, { ARN: arn(id), Name: id, SecretString: s.value, VersionId: `v${s.version}`, VersionStages: ['AWSCURRENT'], CreatedDate: Date.now() / 1000 });
+          return reply(res, 200, {
+            ARN: arn(id),
+            Name: id,
+            SecretString: s.value,
+            VersionId: `v${s.version}`,
+            VersionStages: ['AWSCURRENT'],
+            CreatedDate: Date.now() / 1000,
+          });
         }
         case 'secretsmanager.PutSecretValue':
         case 'secretsmanager.CreateSecret': {

@@ -77,7 +77,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       writeResult(res, out);
     } catch (e) {
       // An unhandled throw in Lambda is a 500 "Internal Server Error" from API Gateway; the details stay in logs.
-      console.error(JSON.stringify({ level: 'ERROR', message: 'handler threw', route: `${method} ${route.path}`, error: e instanceof Error ? e.name : 'unknown' }));
+      console.error(
+        JSON.stringify({ level: 'ERROR', message: 'handler threw', route: `${method} ${route.path}`, error: e instanceof Error ? e.name : 'unknown' }),
+      );
       problem(res, 500, 'Internal Server Error');
     }
   }

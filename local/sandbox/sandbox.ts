@@ -34,8 +34,15 @@ export class Sandbox {
     this.ids = new Prng(streamSeed(seed, 0));
     this.faultRng = new Prng(streamSeed(seed, 1));
     this.webhookRng = new Prng(streamSeed(seed, 2));
-    this.scheduler = new Scheduler(this.clock, () => this.config.settleDelayMs, (label, err) => this.log(`settlement ${label} failed: ${String(err)}`));
-    this.webhooks = new WebhookDispatcher(() => this.config, () => this.webhookRng);
+    this.scheduler = new Scheduler(
+      this.clock,
+      () => this.config.settleDelayMs,
+      (label, err) => this.log(`settlement ${label} failed: ${String(err)}`),
+    );
+    this.webhooks = new WebhookDispatcher(
+      () => this.config,
+      () => this.webhookRng,
+    );
     this.state = this.#freshState();
     this.limiter.configure(this.config.rateLimit);
   }

@@ -13,7 +13,10 @@ import { boundedText, externalUserId, lessOrEqual, messageResponse, p100IdOf, up
 const CARD_SECRETS = ['cardNumber', 'cvv', 'exp', 'pin'] as const;
 
 const cardPathParams = z.object({ externalUserId, cardId: p100IdOf('The `cardId` createCard returned') }).strict();
-const pin = z.string().regex(/^\d{4}$/, '4 digits').describe('The card PIN: 4 digits. Never logged.');
+const pin = z
+  .string()
+  .regex(/^\d{4}$/, '4 digits')
+  .describe('The card PIN: 4 digits. Never logged.');
 
 export const cardStatus = upstreamStatus;
 
@@ -25,7 +28,10 @@ const cardIntoBody = pathIntoBody({ externalUserId: 'externalUserId', cardId: 'c
  * digits, so `Number(limit)` (P100 wants JSON numbers here) prints back exactly the digits we were given.
  */
 const CARD_LIMIT_RE = /^(?:0|[1-9]\d{0,8})(?:\.\d{1,2})?$/;
-const cardLimit = z.string().regex(CARD_LIMIT_RE, 'a decimal string such as "500.00" (0 to 999999999.99)').describe('A limit in EUR: a decimal string, at most 2 decimals, 0 to 999999999.99.');
+const cardLimit = z
+  .string()
+  .regex(CARD_LIMIT_RE, 'a decimal string such as "500.00" (0 to 999999999.99)')
+  .describe('A limit in EUR: a decimal string, at most 2 decimals, 0 to 999999999.99.');
 
 /**
  * Cents as a bigint, to compare limits without floating point; undefined for a value that failed its own
@@ -57,14 +63,16 @@ const cardLimitsBody = withRules(
   { id: 'CardLimitsRequest', description: 'All six spending limits, in EUR; each daily limit at most its monthly one:' },
 );
 
-const cardLimitsResponse = z.looseObject({
-  monthlyTrxAll: upstreamAmount.optional(),
-  dailyTrxAll: upstreamAmount.optional(),
-  monthlyTrxAtm: upstreamAmount.optional(),
-  dailyTrxAtm: upstreamAmount.optional(),
-  monthlyTrxEcom: upstreamAmount.optional(),
-  dailyTrxEcom: upstreamAmount.optional(),
-}).meta({ id: 'CardLimits', description: "A card's daily and monthly spending limits, in EUR." });
+const cardLimitsResponse = z
+  .looseObject({
+    monthlyTrxAll: upstreamAmount.optional(),
+    dailyTrxAll: upstreamAmount.optional(),
+    monthlyTrxAtm: upstreamAmount.optional(),
+    dailyTrxAtm: upstreamAmount.optional(),
+    monthlyTrxEcom: upstreamAmount.optional(),
+    dailyTrxEcom: upstreamAmount.optional(),
+  })
+  .meta({ id: 'CardLimits', description: "A card's daily and monthly spending limits, in EUR." });
 
 /** A card as P100 shows it to its holder: status and the sensitive data (never logged). */
 export const card = z
@@ -79,7 +87,13 @@ export const createCard = defineOperation({
   upstream: { method: 'POST', path: '/v1/card/virtual', assumption: 'V1, C12' },
   kind: 'money',
   confidence: '3P',
-  request: { params: userPathParams, body: z.object({ label: boundedText(64).describe("The card's label, shown to its holder."), pin }).strict().meta({ id: 'CreateCardRequest' }) },
+  request: {
+    params: userPathParams,
+    body: z
+      .object({ label: boundedText(64).describe("The card's label, shown to its holder."), pin })
+      .strict()
+      .meta({ id: 'CreateCardRequest' }),
+  },
   response: z
     .looseObject({ cardId: z.string(), cardNumber: z.string().optional(), cvv: z.string().optional(), exp: z.string().optional() })
     .meta({ id: 'CardCreated', description: 'The new card: its id and, once, number, CVV and expiry (never logged).' }),
@@ -88,8 +102,18 @@ export const createCard = defineOperation({
   ledger: { type: 'CARD', idField: 'cardId', externalUserId: 'params.externalUserId' },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
   links: [
-    { name: 'GetCard', operationId: 'getCard', parameters: { externalUserId: '$request.path.externalUserId', cardId: '$response.body#/cardId' }, description: 'The new card.' },
-    { name: 'GetCardLimits', operationId: 'getCardLimits', parameters: { externalUserId: '$request.path.externalUserId', cardId: '$response.body#/cardId' }, description: "The new card's limits." },
+    {
+      name: 'GetCard',
+      operationId: 'getCard',
+      parameters: { externalUserId: '$request.path.externalUserId', cardId: '$response.body#/cardId' },
+      description: 'The new card.',
+    },
+    {
+      name: 'GetCardLimits',
+      operationId: 'getCardLimits',
+      parameters: { externalUserId: '$request.path.externalUserId', cardId: '$response.body#/cardId' },
+      description: "The new card's limits.",
+    },
   ],
 });
 

@@ -26,7 +26,9 @@ import {
  * polygon); every other coin has one network and P100 wants `network` omitted (reference part 2 §2,
  * ASSUMPTIONS G2; the rule is `networkOnlyForMultiNetworkCoins`).
  */
-const withdrawalNetwork = caseInsensitiveEnum(['ethereum', 'polygon']).describe('For usdc and usdt only: `ethereum` (default) or `polygon`, lower or upper case.');
+const withdrawalNetwork = caseInsensitiveEnum(['ethereum', 'polygon']).describe(
+  'For usdc and usdt only: `ethereum` (default) or `polygon`, lower or upper case.',
+);
 
 /** Destination address: base58, bech32 and 0x-hex addresses are all letters and digits. */
 const walletAddress = z.string().regex(/^[A-Za-z0-9]{16,128}$/, '16 to 128 letters and digits');
@@ -55,19 +57,21 @@ export const cryptoWithdrawalCreated = z
   .meta({ id: 'WithdrawalCreated', description: 'The withdrawal was accepted; follow it with getCryptoWithdrawal.' });
 
 /** Crypto withdrawal details (ASSUMPTIONS C9). */
-export const cryptoWithdrawalDetails = z.looseObject({
-  id: z.string(),
-  externalUserId: z.string().nullable().optional(),
-  currency: upstreamCurrency,
-  network: upstreamCurrency.optional(),
-  amount: upstreamAmount,
-  walletAddress: z.string().optional(),
-  fee: upstreamAmount.optional(),
-  networkFee: upstreamAmount.optional(),
-  status: upstreamStatus,
-  transactionHash: z.string().nullable().optional(),
-  createdAt: z.string().optional(),
-}).meta({ id: 'Withdrawal', description: 'A crypto withdrawal (user or partner): amount, fees, status and, once sent, the transaction hash.' });
+export const cryptoWithdrawalDetails = z
+  .looseObject({
+    id: z.string(),
+    externalUserId: z.string().nullable().optional(),
+    currency: upstreamCurrency,
+    network: upstreamCurrency.optional(),
+    amount: upstreamAmount,
+    walletAddress: z.string().optional(),
+    fee: upstreamAmount.optional(),
+    networkFee: upstreamAmount.optional(),
+    status: upstreamStatus,
+    transactionHash: z.string().nullable().optional(),
+    createdAt: z.string().optional(),
+  })
+  .meta({ id: 'Withdrawal', description: 'A crypto withdrawal (user or partner): amount, fees, status and, once sent, the transaction hash.' });
 
 const travelRuleBody = z
   .object({
@@ -102,7 +106,10 @@ export const updateTravelRule = defineOperation({
   upstream: { method: 'PATCH', path: '/v1/crypto-deposit/update-travel-rule/{cryptoDepositId}', assumption: 'C1 (table B), C13' },
   kind: 'write',
   confidence: '3P',
-  request: { params: z.object({ cryptoDepositId: p100IdOf('The crypto deposit held in WAITING_FOR_TR_DATA (from the crypto deposit webhook)') }).strict(), body: travelRuleBody },
+  request: {
+    params: z.object({ cryptoDepositId: p100IdOf('The crypto deposit held in WAITING_FOR_TR_DATA (from the crypto deposit webhook)') }).strict(),
+    body: travelRuleBody,
+  },
   response: messageResponse,
   redact: ['vatId'],
 });
@@ -136,7 +143,14 @@ export const createCryptoWithdrawal = defineOperation({
   redact: [],
   ledger: { type: 'CRYPTO_WITHDRAWAL', idField: 'withdrawalId', externalUserId: 'params.externalUserId', amount: 'body.amount', currency: 'body.currency' },
   toUpstream: pathIntoBody({ externalUserId: 'sourceExternalUserId' }),
-  links: [{ name: 'GetCryptoWithdrawal', operationId: 'getCryptoWithdrawal', parameters: { withdrawalId: '$response.body#/withdrawalId' }, description: 'The withdrawal, until it settles.' }],
+  links: [
+    {
+      name: 'GetCryptoWithdrawal',
+      operationId: 'getCryptoWithdrawal',
+      parameters: { withdrawalId: '$response.body#/withdrawalId' },
+      description: 'The withdrawal, until it settles.',
+    },
+  ],
 });
 
 export const getCryptoWithdrawal = defineOperation({

@@ -47,7 +47,8 @@ export function currencyRules(raw: string | undefined = process.env[CURRENCY_RUL
     const { decimals, maxIntegerDigits } = (v ?? {}) as Partial<CurrencyRule>;
     const rule = { ...out[slug as Currency], ...(decimals !== undefined ? { decimals } : {}), ...(maxIntegerDigits !== undefined ? { maxIntegerDigits } : {}) };
     if (!Number.isInteger(rule.decimals) || rule.decimals < 0 || rule.decimals > 18) throw new Error(`${CURRENCY_RULES_ENV}.${slug}.decimals must be 0..18`);
-    if (!Number.isInteger(rule.maxIntegerDigits) || rule.maxIntegerDigits < 1 || rule.maxIntegerDigits > 21) throw new Error(`${CURRENCY_RULES_ENV}.${slug}.maxIntegerDigits must be 1..21`);
+    if (!Number.isInteger(rule.maxIntegerDigits) || rule.maxIntegerDigits < 1 || rule.maxIntegerDigits > 21)
+      throw new Error(`${CURRENCY_RULES_ENV}.${slug}.maxIntegerDigits must be 1..21`);
     out[slug as Currency] = rule;
   }
   return out;

@@ -29,14 +29,26 @@ const balances = {
       name: 'btc',
       rate: '102178.03394219',
       wallet: 'tb1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh',
-      networkConfig: { btc: { mainnet: false, name: 'test', withdrawal: { feeWithdrawal: '0.0003', minWithdrawal: '0.0005' }, deposit: { minDeposit: '0.0001' } } },
+      networkConfig: {
+        btc: { mainnet: false, name: 'test', withdrawal: { feeWithdrawal: '0.0003', minWithdrawal: '0.0005' }, deposit: { minDeposit: '0.0001' } },
+      },
     },
   ],
 };
 
 const history = {
   transactions: [
-    { id: UUID(3), type: 'TRANSFER', status: 'SUCCESSFUL', amount: '50.00', currency: 'eur', externalUserId: USER, referenceId: UUID(4), direction: 'IN', createdAt: AT },
+    {
+      id: UUID(3),
+      type: 'TRANSFER',
+      status: 'SUCCESSFUL',
+      amount: '50.00',
+      currency: 'eur',
+      externalUserId: USER,
+      referenceId: UUID(4),
+      direction: 'IN',
+      createdAt: AT,
+    },
   ],
   page: 1,
   pageSize: 50,
@@ -44,14 +56,58 @@ const history = {
   totalPages: 1,
 };
 
-const withdrawalBody = { currency: 'usdc', amount: '25.5', network: 'polygon', walletAddress: '0x52908400098527886E0F7030069857D2E4169EE7', name: 'Jane Doe', walletType: 'NON_CUSTODIAL', receiverType: 'NATURAL' };
+const withdrawalBody = {
+  currency: 'usdc',
+  amount: '25.5',
+  network: 'polygon',
+  walletAddress: '0x52908400098527886E0F7030069857D2E4169EE7',
+  name: 'Jane Doe',
+  walletType: 'NON_CUSTODIAL',
+  receiverType: 'NATURAL',
+};
 const sepaBody = { amount: '100.00', currency: 'eur', destinationIban: 'DE89 3704 0044 0532 0130 00', transferTitle: 'Invoice 2026-001' };
-const sepaDetails = { id: UUID(5), type: 'OUT', amount: '100.00', currency: 'eur', fee: '1', transferTitle: 'Invoice 2026-001', destinationIban: IBAN, status: 'PENDING', createdAt: AT };
+const sepaDetails = {
+  id: UUID(5),
+  type: 'OUT',
+  amount: '100.00',
+  currency: 'eur',
+  fee: '1',
+  transferTitle: 'Invoice 2026-001',
+  destinationIban: IBAN,
+  status: 'PENDING',
+  createdAt: AT,
+};
 const sepaDepositInfo = { title: 'P100-REF-4711', iban: IBAN, swift: 'COBADEFFXXX', accountHolder: 'P100 Sp. z o.o.', address: 'ul. Prosta 1, Warszawa' };
 const lock = { currencyFrom: 'eur', currencyTo: 'btc', amount: '50.00' };
-const lockAnswer = { lockId: UUID(6), rate: '0.00000978', amount: '50.00', amountTo: '0.00048900', currencyFrom: 'eur', currencyTo: 'btc', expiresAt: '2026-01-24T10:16:00Z' };
-const exchange = { id: UUID(7), externalUserId: USER, currencyFrom: 'eur', currencyTo: 'btc', amount: '50.00', amountTo: '0.00048900', rate: '0.00000978', fee: '0.25', status: 'COMPLETED', createdAt: AT };
-const limits = { monthlyTrxAll: '5000.00', dailyTrxAll: '1000.00', monthlyTrxAtm: '1000.00', dailyTrxAtm: '200.00', monthlyTrxEcom: '3000.00', dailyTrxEcom: '500.00' };
+const lockAnswer = {
+  lockId: UUID(6),
+  rate: '0.00000978',
+  amount: '50.00',
+  amountTo: '0.00048900',
+  currencyFrom: 'eur',
+  currencyTo: 'btc',
+  expiresAt: '2026-01-24T10:16:00Z',
+};
+const exchange = {
+  id: UUID(7),
+  externalUserId: USER,
+  currencyFrom: 'eur',
+  currencyTo: 'btc',
+  amount: '50.00',
+  amountTo: '0.00048900',
+  rate: '0.00000978',
+  fee: '0.25',
+  status: 'COMPLETED',
+  createdAt: AT,
+};
+const limits = {
+  monthlyTrxAll: '5000.00',
+  dailyTrxAll: '1000.00',
+  monthlyTrxAtm: '1000.00',
+  dailyTrxAtm: '200.00',
+  monthlyTrxEcom: '3000.00',
+  dailyTrxEcom: '500.00',
+};
 const card = { externalUserId: USER, cardId: UUID(8) };
 
 export const examples: Readonly<Record<string, OperationExample>> = {
@@ -65,11 +121,37 @@ export const examples: Readonly<Record<string, OperationExample>> = {
   getPartnerSepaDepositInfo: { response: sepaDepositInfo },
 
   createUser: {
-    body: { externalUserId: USER, email: 'jane.doe@example.com', phone: '48123123123', firstName: 'Jane', lastName: 'Doe', street: 'Prosta', number: '1', city: 'Warszawa', postCode: '00-001', country: 'PL', citizenship: 'PL', nationality: 'PL', birthCountry: 'PL', birthDate: '1990-05-15', hasAcceptedP100Tc: true },
+    body: {
+      externalUserId: USER,
+      email: 'jane.doe@example.com',
+      phone: '48123123123',
+      firstName: 'Jane',
+      lastName: 'Doe',
+      street: 'Prosta',
+      number: '1',
+      city: 'Warszawa',
+      postCode: '00-001',
+      country: 'PL',
+      citizenship: 'PL',
+      nationality: 'PL',
+      birthCountry: 'PL',
+      birthDate: '1990-05-15',
+      hasAcceptedP100Tc: true,
+    },
     response: { userId: UUID(0), poaRequired: false, poaRequiredForExtended: true, balances },
   },
   createUserWithoutKyc: {
-    body: { externalUserId: USER, email: 'jane.doe@example.com', firstName: 'Jane', lastName: 'Doe', country: 'PL', documentType: 'PASSPORT', documentNumber: 'AB1234567', pesel: '90051512345', birthDate: '1990-05-15' },
+    body: {
+      externalUserId: USER,
+      email: 'jane.doe@example.com',
+      firstName: 'Jane',
+      lastName: 'Doe',
+      country: 'PL',
+      documentType: 'PASSPORT',
+      documentNumber: 'AB1234567',
+      pesel: '90051512345',
+      birthDate: '1990-05-15',
+    },
     response: { userId: UUID(0), balances: balances.cryptoBalances },
   },
   getUserBalances: { params: { externalUserId: USER }, response: { ...balances, userId: UUID(0), poaRequired: false } },
@@ -99,14 +181,24 @@ export const examples: Readonly<Record<string, OperationExample>> = {
       maxBytes: 5242880,
     },
   },
-  addKycFile: { params: { externalUserId: USER }, body: { uploadId: '9b2f4c1e-7a3d-4e5f-8a6b-1c2d3e4f5a6b', fileType: 'DOCUMENT_FRONT' }, response: { message: 'File added' } },
+  addKycFile: {
+    params: { externalUserId: USER },
+    body: { uploadId: '9b2f4c1e-7a3d-4e5f-8a6b-1c2d3e4f5a6b', fileType: 'DOCUMENT_FRONT' },
+    response: { message: 'File added' },
+  },
   addPoaFile: { params: { externalUserId: USER }, body: { uploadIds: ['9b2f4c1e-7a3d-4e5f-8a6b-1c2d3e4f5a6b'] }, response: { message: 'File added' } },
 
   createKycVerification: { params: { externalUserId: USER }, response: { verificationId: UUID(1), status: 'CREATED' } },
-  getKycVerificationRedirect: { params: { externalUserId: USER }, response: { redirectUrl: 'https://kyc.example.com/flow/abc', expiresAt: '2026-01-24T10:45:00Z' } },
+  getKycVerificationRedirect: {
+    params: { externalUserId: USER },
+    response: { redirectUrl: 'https://kyc.example.com/flow/abc', expiresAt: '2026-01-24T10:45:00Z' },
+  },
   getKycStatus: { params: { externalUserId: USER }, response: { externalUserId: USER, verificationId: UUID(1), status: 'PENDING' } },
 
-  getExchangeRate: { query: { currencyFrom: 'eur', currencyTo: 'btc', amount: '50.00' }, response: { rate: '0.00000978', currencyFrom: 'eur', currencyTo: 'btc', amount: '50.00', amountTo: '0.00048900' } },
+  getExchangeRate: {
+    query: { currencyFrom: 'eur', currencyTo: 'btc', amount: '50.00' },
+    response: { rate: '0.00000978', currencyFrom: 'eur', currencyTo: 'btc', amount: '50.00', amountTo: '0.00048900' },
+  },
   createExchangeLock: { params: { externalUserId: USER }, body: lock, response: lockAnswer },
   createExchange: { params: { externalUserId: USER }, body: { ...lock, lockId: UUID(6) }, response: { exchangeId: UUID(7) } },
   getExchange: { params: { exchangeId: UUID(7) }, response: exchange },
@@ -120,13 +212,33 @@ export const examples: Readonly<Record<string, OperationExample>> = {
   createCryptoWithdrawal: { params: { externalUserId: USER }, body: withdrawalBody, response: { withdrawalId: UUID(9) } },
   getCryptoWithdrawal: {
     params: { withdrawalId: UUID(9) },
-    response: { id: UUID(9), externalUserId: USER, currency: 'usdc', network: 'polygon', amount: '25.5', walletAddress: withdrawalBody.walletAddress, fee: '0.5', networkFee: '0.000469', status: 'PENDING', transactionHash: null, createdAt: AT },
+    response: {
+      id: UUID(9),
+      externalUserId: USER,
+      currency: 'usdc',
+      network: 'polygon',
+      amount: '25.5',
+      walletAddress: withdrawalBody.walletAddress,
+      fee: '0.5',
+      networkFee: '0.000469',
+      status: 'PENDING',
+      transactionHash: null,
+      createdAt: AT,
+    },
   },
 
   createTransfer: { params: { externalUserId: USER }, body: { direction: 'FUNDING', amount: '50.00', currency: 'eur' }, response: { transferId: UUID(4) } },
   getTransfer: {
     params: { transferId: UUID(4) },
-    response: { id: UUID(4), sourceExternalUserId: null, destinationExternalUserId: USER, amount: '50.00', currency: 'eur', status: 'SUCCESSFUL', createdAt: AT },
+    response: {
+      id: UUID(4),
+      sourceExternalUserId: null,
+      destinationExternalUserId: USER,
+      amount: '50.00',
+      currency: 'eur',
+      status: 'SUCCESSFUL',
+      createdAt: AT,
+    },
   },
 
   createCard: {
@@ -186,5 +298,7 @@ export const examples: Readonly<Record<string, OperationExample>> = {
       discrepancies: [{ class: 'missingHere', type: 'TRANSFER', id: UUID(4), ours: null, theirs: { status: 'SUCCESSFUL' }, repaired: true, at: AT }],
     },
   },
-  startReconciliation: { response: { runId: RUN_ID, status: 'RUNNING', phase: 'pending', alreadyRunning: false, report: `/operations/reconciliation/reports/${RUN_ID}` } },
+  startReconciliation: {
+    response: { runId: RUN_ID, status: 'RUNNING', phase: 'pending', alreadyRunning: false, report: `/operations/reconciliation/reports/${RUN_ID}` },
+  },
 };

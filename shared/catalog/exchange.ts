@@ -8,27 +8,31 @@ import { p100IdOf, upstreamAmount, upstreamCurrency, upstreamStatus, userPathPar
 
 const lowerSlug = upstreamCurrency;
 
-export const exchangeRateResponse = z.looseObject({
-  rate: upstreamAmount,
-  currencyFrom: lowerSlug.optional(),
-  currencyTo: lowerSlug.optional(),
-  amount: upstreamAmount.optional(),
-  amountTo: upstreamAmount.optional(),
-}).meta({ id: 'ExchangeRate', description: 'An indicative rate (not binding): one unit of `currencyFrom` in `currencyTo`.' });
+export const exchangeRateResponse = z
+  .looseObject({
+    rate: upstreamAmount,
+    currencyFrom: lowerSlug.optional(),
+    currencyTo: lowerSlug.optional(),
+    amount: upstreamAmount.optional(),
+    amountTo: upstreamAmount.optional(),
+  })
+  .meta({ id: 'ExchangeRate', description: 'An indicative rate (not binding): one unit of `currencyFrom` in `currencyTo`.' });
 
 /** Exchange details (ASSUMPTIONS C8); `externalUserId` is null for partner exchanges. */
-export const exchangeDetails = z.looseObject({
-  id: z.string(),
-  externalUserId: z.string().nullable().optional(),
-  currencyFrom: lowerSlug,
-  currencyTo: lowerSlug,
-  amount: upstreamAmount,
-  amountTo: upstreamAmount.optional(),
-  rate: upstreamAmount.optional(),
-  fee: upstreamAmount.optional(),
-  status: upstreamStatus,
-  createdAt: z.string().optional(),
-}).meta({ id: 'Exchange', description: 'An exchange (user or partner): amounts, rate, fee and status (PENDING, PROCESSING, COMPLETED, FAILED).' });
+export const exchangeDetails = z
+  .looseObject({
+    id: z.string(),
+    externalUserId: z.string().nullable().optional(),
+    currencyFrom: lowerSlug,
+    currencyTo: lowerSlug,
+    amount: upstreamAmount,
+    amountTo: upstreamAmount.optional(),
+    rate: upstreamAmount.optional(),
+    fee: upstreamAmount.optional(),
+    status: upstreamStatus,
+    createdAt: z.string().optional(),
+  })
+  .meta({ id: 'Exchange', description: 'An exchange (user or partner): amounts, rate, fee and status (PENDING, PROCESSING, COMPLETED, FAILED).' });
 
 export const getExchangeRate = defineOperation({
   operationId: 'getExchangeRate',
@@ -73,7 +77,14 @@ export const createExchange = defineOperation({
   redact: [],
   ledger: { type: 'EXCHANGE', idField: 'exchangeId', externalUserId: 'params.externalUserId', amount: 'body.amount', currency: 'body.currencyFrom' },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
-  links: [{ name: 'GetExchange', operationId: 'getExchange', parameters: { exchangeId: '$response.body#/exchangeId' }, description: 'The exchange, until it settles.' }],
+  links: [
+    {
+      name: 'GetExchange',
+      operationId: 'getExchange',
+      parameters: { exchangeId: '$response.body#/exchangeId' },
+      description: 'The exchange, until it settles.',
+    },
+  ],
 });
 
 export const getExchange = defineOperation({

@@ -9,7 +9,10 @@ import { defineOperation } from './types.js';
  */
 
 const webhookNames = webhooks.map((w) => w.name) as [string, ...string[]];
-export const inboxEventId = z.string().regex(/^[0-9a-f]{64}$/, 'an inbox eventId (64 hex characters)').describe('An inbox eventId (64 lower-case hex characters), as listInboxEvents shows it.');
+export const inboxEventId = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'an inbox eventId (64 hex characters)')
+  .describe('An inbox eventId (64 lower-case hex characters), as listInboxEvents shows it.');
 
 const inboxOutcome = z.looseObject({ applied: z.boolean(), reason: z.string().optional(), previousStatus: z.string().optional(), at: z.string() });
 
@@ -31,7 +34,10 @@ export const inboxEventView = z.looseObject({
   processedAt: z.string().optional(),
   deadReason: z.string().optional(),
   replays: z.number().int().optional(),
-  flag: z.enum(['unknown-status', 'unknown-user', 'oversized-id']).optional().describe('Why the operator should look at this event although it was stored: parked, not applied (ASSUMPTIONS E11).'),
+  flag: z
+    .enum(['unknown-status', 'unknown-user', 'oversized-id'])
+    .optional()
+    .describe('Why the operator should look at this event although it was stored: parked, not applied (ASSUMPTIONS E11).'),
   payload: z.record(z.string(), z.unknown()),
 });
 
@@ -46,10 +52,19 @@ export const listInboxEvents = defineOperation({
   request: {
     query: z
       .object({
-        status: z.enum(INBOX_STATES as unknown as [string, ...string[]]).optional().describe('Only events in this inbox state (DEAD: needs the operator).'),
+        status: z
+          .enum(INBOX_STATES as unknown as [string, ...string[]])
+          .optional()
+          .describe('Only events in this inbox state (DEAD: needs the operator).'),
         webhook: z.enum(webhookNames).optional().describe('Only events of this webhook.'),
         limit: z.coerce.number().int().min(1).max(100).optional().describe('Events per page (1 to 100).'),
-        cursor: z.string().min(1).max(2048).regex(/^[A-Za-z0-9_-]+$/, 'a cursor returned by this route').optional().describe('The `cursor` of the previous page.'),
+        cursor: z
+          .string()
+          .min(1)
+          .max(2048)
+          .regex(/^[A-Za-z0-9_-]+$/, 'a cursor returned by this route')
+          .optional()
+          .describe('The `cursor` of the previous page.'),
       })
       .strict(),
   },
@@ -80,8 +95,7 @@ export const replayInboxEvent = defineOperation({
 export const replayDeadInboxEvents = defineOperation({
   operationId: 'replayDeadInboxEvents',
   area: 'operations',
-  summary:
-    'Replay the dead letters: inbox events parked DEAD (their queue message went to the DLQ) and events stored but never enqueued. One page per call.',
+  summary: 'Replay the dead letters: inbox events parked DEAD (their queue message went to the DLQ) and events stored but never enqueued. One page per call.',
   route: { method: 'POST', path: '/operations/inbox/replay-dlq' },
   upstream: null,
   kind: 'write',

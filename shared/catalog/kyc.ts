@@ -8,7 +8,7 @@ import { upstreamStatus, userPathParams } from './schemas.js';
 export const createKycVerification = defineOperation({
   operationId: 'createKycVerification',
   area: 'kyc',
-  summary: "Start a P100-hosted KYC verification for a KYC user (charged by P100). One open verification per user.",
+  summary: 'Start a P100-hosted KYC verification for a KYC user (charged by P100). One open verification per user.',
   route: { method: 'POST', path: '/users/{externalUserId}/kyc-verification' },
   upstream: { method: 'POST', path: '/v1/kyc', assumption: 'K1, C7' },
   kind: 'write',
@@ -19,7 +19,14 @@ export const createKycVerification = defineOperation({
   redact: [],
   userLedger: { externalUserId: 'params.externalUserId', facts: { kycVerificationRequested: true } },
   toUpstream: pathIntoBody({ externalUserId: 'externalUserId' }),
-  links: [{ name: 'GetKycStatus', operationId: 'getKycStatus', parameters: { externalUserId: '$request.path.externalUserId' }, description: 'The status of this verification.' }],
+  links: [
+    {
+      name: 'GetKycStatus',
+      operationId: 'getKycStatus',
+      parameters: { externalUserId: '$request.path.externalUserId' },
+      description: 'The status of this verification.',
+    },
+  ],
 });
 
 export const getKycVerificationRedirect = defineOperation({

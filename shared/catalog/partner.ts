@@ -2,7 +2,19 @@ import * as z from 'zod';
 import { cryptoWithdrawalBody, cryptoWithdrawalCreated } from './crypto.js';
 import { SEPA_REDACT, sepaDepositInfo, sepaTransferBody, sepaTransferCreated, sepaTransferDetails, sepaTransferPathParams } from './sepa.js';
 import { defineOperation } from './types.js';
-import { amountInCurrency, balances, currency, decimalAmount, differentCurrencies, historyPage, historyQuery, p100IdOf, upstreamAmount, upstreamCurrency, withRules } from './schemas.js';
+import {
+  amountInCurrency,
+  balances,
+  currency,
+  decimalAmount,
+  differentCurrencies,
+  historyPage,
+  historyQuery,
+  p100IdOf,
+  upstreamAmount,
+  upstreamCurrency,
+  withRules,
+} from './schemas.js';
 
 export const getPartnerBalances = defineOperation({
   operationId: 'getPartnerBalances',
@@ -38,7 +50,7 @@ export const lockQuery = withRules(
     .object({
       currencyFrom: currency.describe('The currency sold, lower or upper case.'),
       currencyTo: currency.describe('The currency bought, lower or upper case; not `currencyFrom`.'),
-      amount: decimalAmount.describe('The amount sold, in `currencyFrom`: a decimal string greater than 0 within that currency\'s precision and bound.'),
+      amount: decimalAmount.describe("The amount sold, in `currencyFrom`: a decimal string greater than 0 within that currency's precision and bound."),
     })
     .strict(),
   exchangeRules,
@@ -87,7 +99,9 @@ export const exchangeBody = withRules(
 );
 
 /** The answer to an exchange: P100's id, to follow with getExchange. */
-export const exchangeCreated = z.looseObject({ exchangeId: z.string() }).meta({ id: 'ExchangeCreated', description: 'The exchange was accepted; follow it with getExchange.' });
+export const exchangeCreated = z
+  .looseObject({ exchangeId: z.string() })
+  .meta({ id: 'ExchangeCreated', description: 'The exchange was accepted; follow it with getExchange.' });
 
 export const createPartnerExchange = defineOperation({
   operationId: 'createPartnerExchange',
@@ -102,7 +116,14 @@ export const createPartnerExchange = defineOperation({
   successStatus: 202,
   redact: [],
   ledger: { type: 'EXCHANGE', idField: 'exchangeId', amount: 'body.amount', currency: 'body.currencyFrom' },
-  links: [{ name: 'GetExchange', operationId: 'getExchange', parameters: { exchangeId: '$response.body#/exchangeId' }, description: 'The exchange, until it settles.' }],
+  links: [
+    {
+      name: 'GetExchange',
+      operationId: 'getExchange',
+      parameters: { exchangeId: '$response.body#/exchangeId' },
+      description: 'The exchange, until it settles.',
+    },
+  ],
 });
 
 export const createPartnerCryptoWithdrawal = defineOperation({
@@ -119,7 +140,12 @@ export const createPartnerCryptoWithdrawal = defineOperation({
   redact: [],
   ledger: { type: 'CRYPTO_WITHDRAWAL', idField: 'withdrawalId', amount: 'body.amount', currency: 'body.currency' },
   links: [
-    { name: 'GetCryptoWithdrawal', operationId: 'getCryptoWithdrawal', parameters: { withdrawalId: '$response.body#/withdrawalId' }, description: 'The withdrawal, until it settles.' },
+    {
+      name: 'GetCryptoWithdrawal',
+      operationId: 'getCryptoWithdrawal',
+      parameters: { withdrawalId: '$response.body#/withdrawalId' },
+      description: 'The withdrawal, until it settles.',
+    },
   ],
 });
 
@@ -137,7 +163,12 @@ export const createPartnerSepaTransfer = defineOperation({
   redact: SEPA_REDACT,
   ledger: { type: 'SEPA_TRANSFER', idField: 'transferId', amount: 'body.amount', currency: 'body.currency' },
   links: [
-    { name: 'GetPartnerSepaTransfer', operationId: 'getPartnerSepaTransfer', parameters: { transferId: '$response.body#/transferId' }, description: 'The SEPA transfer, until it settles.' },
+    {
+      name: 'GetPartnerSepaTransfer',
+      operationId: 'getPartnerSepaTransfer',
+      parameters: { transferId: '$response.body#/transferId' },
+      description: 'The SEPA transfer, until it settles.',
+    },
   ],
 });
 

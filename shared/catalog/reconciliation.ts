@@ -9,7 +9,12 @@ import { defineOperation } from './types.js';
 /** A run id (`20260124T101500Z-1a2b3c4d`) or `latest`: one route, since API Gateway rejects
  * `/reports/latest` beside `/reports/{runId}` as ambiguous. */
 const runIdParam = z
-  .object({ runId: z.string().regex(/^(latest|\d{8}T\d{6}Z-[0-9a-f]{8})$/, 'a run id or "latest"').describe('A run id (`20260124T101500Z-1a2b3c4d`, as startReconciliation returns it) or `latest`.') })
+  .object({
+    runId: z
+      .string()
+      .regex(/^(latest|\d{8}T\d{6}Z-[0-9a-f]{8})$/, 'a run id or "latest"')
+      .describe('A run id (`20260124T101500Z-1a2b3c4d`, as startReconciliation returns it) or `latest`.'),
+  })
   .strict();
 
 const discrepancy = z.looseObject({
@@ -51,7 +56,11 @@ export const getReconciliationReport = defineOperation({
     query: z
       .object({
         limit: z.coerce.number().int().min(1).max(5_000).optional().describe('Discrepancies per page (1 to 5000).'),
-        cursor: z.string().regex(/^[A-Za-z0-9_-]{1,2000}$/, 'a nextCursor of this report').optional().describe('The `nextCursor` of the previous page of this report.'),
+        cursor: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,2000}$/, 'a nextCursor of this report')
+          .optional()
+          .describe('The `nextCursor` of the previous page of this report.'),
       })
       .strict(),
   },
@@ -77,6 +86,11 @@ export const startReconciliation = defineOperation({
   resources: { data: ['startReconciliation'], invokeReconcile: true },
   impl: 'reconcile/handlers.ts#startReconciliationImpl',
   links: [
-    { name: 'GetReconciliationReport', operationId: 'getReconciliationReport', parameters: { runId: '$response.body#/runId' }, description: 'The report of this run.' },
+    {
+      name: 'GetReconciliationReport',
+      operationId: 'getReconciliationReport',
+      parameters: { runId: '$response.body#/runId' },
+      description: 'The report of this run.',
+    },
   ],
 });

@@ -35,7 +35,11 @@ export function amountOf(currency: Currency) {
 }
 
 function amountWithin(rule: CurrencyRule, description: string) {
-  return z.string().max(40).regex(new RegExp(amountPattern(rule)), `must be a decimal string ${describeRule(rule)}, such as "10.50"`).describe(description);
+  return z
+    .string()
+    .max(40)
+    .regex(new RegExp(amountPattern(rule)), `must be a decimal string ${describeRule(rule)}, such as "10.50"`)
+    .describe(description);
 }
 
 /**
@@ -90,7 +94,10 @@ export const p100Id = z
 /** A P100 id with what it names, for parameter descriptions. */
 export const p100IdOf = (what: string) => p100Id.describe(`${what} (1 to 128 characters: letters, digits, \`. _ : -\`, starting with a letter or digit).`);
 
-export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, upper case').describe('ISO 3166-1 alpha-2 country code, upper case (`PL`).');
+export const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, upper case')
+  .describe('ISO 3166-1 alpha-2 country code, upper case (`PL`).');
 
 /** A calendar date that exists (`1990-02-30` and `1990-14-01` are refused): zod's ISO date, a regex that knows month lengths and leap years. */
 export const isoDate = z.iso.date('a calendar date YYYY-MM-DD that exists');
@@ -123,7 +130,9 @@ export const boundedText = (max: number) => z.string().min(1).max(max);
 export const emptyObject = z.object({}).strict();
 
 /** `{ message }` answers of P100's PATCH/DELETE calls; anything else passes through. */
-export const messageResponse = z.looseObject({ message: z.string().optional() }).meta({ id: 'Message', description: "P100's acknowledgement (`{ message }`); other fields pass through." });
+export const messageResponse = z
+  .looseObject({ message: z.string().optional() })
+  .meta({ id: 'Message', description: "P100's acknowledgement (`{ message }`); other fields pass through." });
 
 /**
  * A cross-field rule in one definition: the check the handler runs and the JSON Schema that says the same
@@ -192,7 +201,8 @@ export function amountInCurrency(amountField: string, currencyField: string, cur
       const a = v[amountField];
       if (!isString(c) || !isString(a) || !(c in CURRENCY_RULES)) return;
       const rule = CURRENCY_RULES[c as Currency];
-      if (!new RegExp(amountPattern(rule)).test(a)) ctx.addIssue({ code: 'custom', path: [amountField], message: `a ${c} amount must be ${describeRule(rule)}` });
+      if (!new RegExp(amountPattern(rule)).test(a))
+        ctx.addIssue({ code: 'custom', path: [amountField], message: `a ${c} amount must be ${describeRule(rule)}` });
     },
     jsonSchema: {
       allOf: [...byPattern].map(([pattern, cs]) => ({
@@ -229,7 +239,10 @@ export const networkOnlyForMultiNetworkCoins: CrossFieldRule<Obj> = {
       ctx.addIssue({ code: 'custom', path: ['network'], message: `${v.currency} has a single network: omit network` });
     }
   },
-  jsonSchema: { if: { properties: { currency: { not: { enum: spellings(MULTI_NETWORK) } } }, required: ['currency'] }, then: { not: { required: ['network'] } } },
+  jsonSchema: {
+    if: { properties: { currency: { not: { enum: spellings(MULTI_NETWORK) } } }, required: ['currency'] },
+    then: { not: { required: ['network'] } },
+  },
   description: '`network` is only for usdc and usdt; omit it for every other coin.',
 };
 

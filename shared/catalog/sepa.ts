@@ -1,7 +1,19 @@
 import * as z from 'zod';
 import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
-import { amountOf, boundedText, type CrossFieldRule, fiatCurrency, iban, p100IdOf, upstreamAmount, upstreamCurrency, upstreamStatus, userPathParams, withRules } from './schemas.js';
+import {
+  amountOf,
+  boundedText,
+  type CrossFieldRule,
+  fiatCurrency,
+  iban,
+  p100IdOf,
+  upstreamAmount,
+  upstreamCurrency,
+  upstreamStatus,
+  userPathParams,
+  withRules,
+} from './schemas.js';
 
 /** EUR has two decimals (reference part 1 §1.5): more is a caller error, caught before P100 sees it. */
 export const eurAmount = amountOf('eur');
@@ -33,7 +45,10 @@ const receiverRule: CrossFieldRule<Record<string, unknown>> = {
   },
   jsonSchema: {
     allOf: [
-      { if: { anyOf: [{ required: ['receiverFirstName'] }, { required: ['receiverLastName'] }, { required: ['companyName'] }] }, then: { required: ['receiverType'] } },
+      {
+        if: { anyOf: [{ required: ['receiverFirstName'] }, { required: ['receiverLastName'] }, { required: ['companyName'] }] },
+        then: { required: ['receiverType'] },
+      },
       {
         if: { properties: { receiverType: { const: 'NATURAL' } }, required: ['receiverType'] },
         then: { required: ['receiverFirstName', 'receiverLastName'], not: { required: ['companyName'] } },
@@ -44,7 +59,8 @@ const receiverRule: CrossFieldRule<Record<string, unknown>> = {
       },
     ],
   },
-  description: 'Level 2 only: `receiverType` with the receiver; NATURAL needs `receiverFirstName` and `receiverLastName` (no `companyName`), LEGAL needs `companyName` (no names).',
+  description:
+    'Level 2 only: `receiverType` with the receiver; NATURAL needs `receiverFirstName` and `receiverLastName` (no `companyName`), LEGAL needs `companyName` (no names).',
 };
 
 export const sepaTransferBody = withRules(
@@ -65,34 +81,40 @@ export const sepaTransferBody = withRules(
   { id: 'SepaTransferRequest', description: 'A SEPA payout in EUR.' },
 );
 
-export const sepaTransferCreated = z.looseObject({ transferId: z.string() }).meta({ id: 'SepaTransferCreated', description: 'The SEPA transfer was accepted; follow it with getSepaTransfer.' });
+export const sepaTransferCreated = z
+  .looseObject({ transferId: z.string() })
+  .meta({ id: 'SepaTransferCreated', description: 'The SEPA transfer was accepted; follow it with getSepaTransfer.' });
 
 /** Get SEPA Transfer Details (reference part 1 §2.7, [H]); the user block appears on user transfers. */
-export const sepaTransferDetails = z.looseObject({
-  id: z.string(),
-  type: z.string().optional(),
-  amount: upstreamAmount,
-  currency: upstreamCurrency.optional(),
-  fee: upstreamAmount.optional(),
-  transferTitle: z.string().optional(),
-  destinationIban: z.string().optional(),
-  receiverFirstName: z.string().nullable().optional(),
-  receiverLastName: z.string().nullable().optional(),
-  status: upstreamStatus,
-  createdAt: z.string().optional(),
-  user: z.looseObject({ externalUserId: z.string().optional() }).optional(),
-}).meta({ id: 'SepaTransfer', description: 'A SEPA transfer (user or partner): amount, fee, destination, status.' });
+export const sepaTransferDetails = z
+  .looseObject({
+    id: z.string(),
+    type: z.string().optional(),
+    amount: upstreamAmount,
+    currency: upstreamCurrency.optional(),
+    fee: upstreamAmount.optional(),
+    transferTitle: z.string().optional(),
+    destinationIban: z.string().optional(),
+    receiverFirstName: z.string().nullable().optional(),
+    receiverLastName: z.string().nullable().optional(),
+    status: upstreamStatus,
+    createdAt: z.string().optional(),
+    user: z.looseObject({ externalUserId: z.string().optional() }).optional(),
+  })
+  .meta({ id: 'SepaTransfer', description: 'A SEPA transfer (user or partner): amount, fee, destination, status.' });
 
 export const sepaTransferPathParams = z.object({ transferId: p100IdOf('The `transferId` a SEPA transfer returned') }).strict();
 
 /** Get SEPA Deposit Info (reference part 2 §5): where and with which reference to send a SEPA deposit. */
-export const sepaDepositInfo = z.looseObject({
-  title: z.string(),
-  iban: z.string(),
-  swift: z.string().optional(),
-  accountHolder: z.string().optional(),
-  address: z.string().optional(),
-}).meta({ id: 'SepaDepositInfo', description: 'Where to send a SEPA deposit: IBAN and the reference (`title`) that routes it.' });
+export const sepaDepositInfo = z
+  .looseObject({
+    title: z.string(),
+    iban: z.string(),
+    swift: z.string().optional(),
+    accountHolder: z.string().optional(),
+    address: z.string().optional(),
+  })
+  .meta({ id: 'SepaDepositInfo', description: 'Where to send a SEPA deposit: IBAN and the reference (`title`) that routes it.' });
 
 /** Fields of SEPA bodies and answers never logged: IBANs, and the identity data P100 echoes in `user`. */
 export const SEPA_REDACT = ['iban', 'destinationIban', 'documentNumber', 'pesel', 'birthDate'] as const;
@@ -124,7 +146,14 @@ export const createSepaTransfer = defineOperation({
   redact: SEPA_REDACT,
   ledger: { type: 'SEPA_TRANSFER', idField: 'transferId', externalUserId: 'params.externalUserId', amount: 'body.amount', currency: 'body.currency' },
   toUpstream: pathIntoBody({ externalUserId: 'sourceExternalUserId' }),
-  links: [{ name: 'GetSepaTransfer', operationId: 'getSepaTransfer', parameters: { transferId: '$response.body#/transferId' }, description: 'The SEPA transfer, until it settles.' }],
+  links: [
+    {
+      name: 'GetSepaTransfer',
+      operationId: 'getSepaTransfer',
+      parameters: { transferId: '$response.body#/transferId' },
+      description: 'The SEPA transfer, until it settles.',
+    },
+  ],
 });
 
 export const getSepaTransfer = defineOperation({

@@ -12,7 +12,7 @@ const transferBody = withRules(
   z
     .object({
       /** FUNDING: partner → user. COLLECTION: user → partner (the partner's fees, for instance). */
-      direction: z.enum(['FUNDING', 'COLLECTION']).describe("`FUNDING`: partner → user. `COLLECTION`: user → partner."),
+      direction: z.enum(['FUNDING', 'COLLECTION']).describe('`FUNDING`: partner → user. `COLLECTION`: user → partner.'),
       amount: decimalAmount,
       currency,
     })
@@ -21,17 +21,19 @@ const transferBody = withRules(
   { id: 'TransferRequest', description: "A transfer between the partner's balance and the user's." },
 );
 
-export const transferDetails = z.looseObject({
-  id: z.string(),
-  sourceExternalUserId: z.string().nullable().optional(),
-  destinationExternalUserId: z.string().nullable().optional(),
-  sourceEmail: z.string().nullable().optional(),
-  destinationEmail: z.string().nullable().optional(),
-  amount: upstreamAmount,
-  currency: upstreamCurrency,
-  status: upstreamStatus,
-  createdAt: z.string().optional(),
-}).meta({ id: 'Transfer', description: 'An internal transfer: the two sides, amount, currency and status.' });
+export const transferDetails = z
+  .looseObject({
+    id: z.string(),
+    sourceExternalUserId: z.string().nullable().optional(),
+    destinationExternalUserId: z.string().nullable().optional(),
+    sourceEmail: z.string().nullable().optional(),
+    destinationEmail: z.string().nullable().optional(),
+    amount: upstreamAmount,
+    currency: upstreamCurrency,
+    status: upstreamStatus,
+    createdAt: z.string().optional(),
+  })
+  .meta({ id: 'Transfer', description: 'An internal transfer: the two sides, amount, currency and status.' });
 
 export const createTransfer = defineOperation({
   operationId: 'createTransfer',
@@ -52,7 +54,14 @@ export const createTransfer = defineOperation({
     const side = b.direction === 'FUNDING' ? { destinationExternalUserId: user } : { sourceExternalUserId: user };
     return { body: { ...side, amount: b.amount, currency: b.currency } };
   },
-  links: [{ name: 'GetTransfer', operationId: 'getTransfer', parameters: { transferId: '$response.body#/transferId' }, description: 'The transfer, until it settles.' }],
+  links: [
+    {
+      name: 'GetTransfer',
+      operationId: 'getTransfer',
+      parameters: { transferId: '$response.body#/transferId' },
+      description: 'The transfer, until it settles.',
+    },
+  ],
 });
 
 export const getTransfer = defineOperation({

@@ -13,16 +13,7 @@ export type Confidence = 'H' | 'M' | 'L' | '3P' | 'local';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export type Area =
-  | 'partner'
-  | 'users'
-  | 'kyc'
-  | 'exchange'
-  | 'crypto'
-  | 'transfers'
-  | 'cards'
-  | 'sepa'
-  | 'operations';
+export type Area = 'partner' | 'users' | 'kyc' | 'exchange' | 'crypto' | 'transfers' | 'cards' | 'sepa' | 'operations';
 
 /** The P100 call an operation makes. Paths use `{name}` placeholders filled from the validated request. */
 export interface UpstreamCall {

@@ -1,7 +1,21 @@
 import * as z from 'zod';
 import { pathIntoBody } from './mapping.js';
 import { defineOperation } from './types.js';
-import { balance, balances, boundedText, countryCode, email, externalUserId, historyPage, historyQuery, isoDate, messageResponse, notEmpty, userPathParams, withRules } from './schemas.js';
+import {
+  balance,
+  balances,
+  boundedText,
+  countryCode,
+  email,
+  externalUserId,
+  historyPage,
+  historyQuery,
+  isoDate,
+  messageResponse,
+  notEmpty,
+  userPathParams,
+  withRules,
+} from './schemas.js';
 
 const documentType = z.enum(['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT']);
 
@@ -14,7 +28,10 @@ export const createUserBody = z
   .object({
     externalUserId,
     email: email.optional(),
-    phone: z.string().regex(/^\d{6,15}$/, 'digits with country prefix, no +').optional(),
+    phone: z
+      .string()
+      .regex(/^\d{6,15}$/, 'digits with country prefix, no +')
+      .optional(),
     firstName: boundedText(100).optional(),
     lastName: boundedText(100).optional(),
     address: boundedText(200).optional(),
@@ -33,7 +50,11 @@ export const createUserBody = z
     hasAcceptedP100Tc: z.literal(true, 'must be true: the user must accept P100 terms').optional(),
   })
   .strict()
-  .meta({ id: 'CreateUserRequest', description: 'A KYC-model user: Rev B (`address`, `documentType`, `documentNumber`) or Rev C (`street`, `number`, `nationality`, `birthCountry`, `birthDate`, `userIdentificationNumber`, `hasAcceptedP100Tc`) fields.' });
+  .meta({
+    id: 'CreateUserRequest',
+    description:
+      'A KYC-model user: Rev B (`address`, `documentType`, `documentNumber`) or Rev C (`street`, `number`, `nationality`, `birthCountry`, `birthDate`, `userIdentificationNumber`, `hasAcceptedP100Tc`) fields.',
+  });
 
 export const createUser = defineOperation({
   operationId: 'createUser',
@@ -55,7 +76,14 @@ export const createUser = defineOperation({
   successStatus: 201,
   redact: ['documentNumber', 'userIdentificationNumber', 'iban'],
   userLedger: { externalUserId: 'body.externalUserId', create: { model: 'KYC', userIdField: 'userId' }, facts: { status: 'WAITING_FOR_VERIFICATION' } },
-  links: [{ name: 'GetUserBalances', operationId: 'getUserBalances', parameters: { externalUserId: '$request.body#/externalUserId' }, description: "The new user's balances." }],
+  links: [
+    {
+      name: 'GetUserBalances',
+      operationId: 'getUserBalances',
+      parameters: { externalUserId: '$request.body#/externalUserId' },
+      description: "The new user's balances.",
+    },
+  ],
 });
 
 export const getUserBalances = defineOperation({
@@ -83,7 +111,10 @@ export const createUserWithoutKycBody = z
     country: countryCode.optional(),
     documentType: documentType.optional(),
     documentNumber: boundedText(50).optional(),
-    pesel: z.string().regex(/^\d{11}$/, '11 digits').optional(),
+    pesel: z
+      .string()
+      .regex(/^\d{11}$/, '11 digits')
+      .optional(),
     birthCountry: countryCode.optional(),
     birthDate: isoDate.optional().describe('Date of birth, YYYY-MM-DD (a date that exists).'),
   })
@@ -107,7 +138,14 @@ export const createUserWithoutKyc = defineOperation({
   successStatus: 201,
   redact: ['documentNumber', 'pesel', 'birthDate'],
   userLedger: { externalUserId: 'body.externalUserId', create: { model: 'NO_KYC', userIdField: 'userId' }, facts: { status: 'WAITING_FOR_VERIFICATION' } },
-  links: [{ name: 'GetUserBalances', operationId: 'getUserBalances', parameters: { externalUserId: '$request.body#/externalUserId' }, description: "The new user's balances." }],
+  links: [
+    {
+      name: 'GetUserBalances',
+      operationId: 'getUserBalances',
+      parameters: { externalUserId: '$request.body#/externalUserId' },
+      description: "The new user's balances.",
+    },
+  ],
 });
 
 export const addUserVerification = defineOperation({
@@ -165,7 +203,20 @@ export const updateUser = defineOperation({
   request: {
     params: userPathParams,
     body: withRules(
-      createUserBody.pick({ email: true, phone: true, firstName: true, lastName: true, address: true, street: true, number: true, city: true, postCode: true, country: true }).strict(),
+      createUserBody
+        .pick({
+          email: true,
+          phone: true,
+          firstName: true,
+          lastName: true,
+          address: true,
+          street: true,
+          number: true,
+          city: true,
+          postCode: true,
+          country: true,
+        })
+        .strict(),
       [notEmpty(`the body (send at least one of ${UPDATABLE.join(', ')})`)],
       { id: 'UpdateUserRequest', description: 'The contact and address fields to change; at least one.' },
     ),

@@ -62,7 +62,10 @@ export function replaceSensitiveValues(s: string, replacement: string): string {
 
 /** Masks every IBAN and Luhn-valid card number inside `s` (PAN 6+4, IBAN country + last 4): what may rest. */
 export function maskSensitiveValues(s: string): string {
-  return eachPan(s.replace(IBAN_RE, (m) => maskIban(m)), (m) => maskPan(m));
+  return eachPan(
+    s.replace(IBAN_RE, (m) => maskIban(m)),
+    (m) => maskPan(m),
+  );
 }
 
 /** The kinds of sensitive value found inside `s` (empty when none). */

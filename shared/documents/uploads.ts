@@ -65,10 +65,20 @@ interface UploadUrlBody {
 export const createUploadUrlImpl: OperationImpl = async (input) => {
   const { externalUserId } = input.params as { externalUserId: string };
   const body = input.body as UploadUrlBody;
-  const [{ PutObjectCommand }, { getSignedUrl }, client] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/s3-request-presigner'), s3Client()]);
+  const [{ PutObjectCommand }, { getSignedUrl }, client] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/s3-request-presigner'),
+    s3Client(),
+  ]);
   const uploadId = randomUUID();
   const key = uploadKey(externalUserId, uploadId);
-  const command = new PutObjectCommand({ Bucket: bucket(), Key: key, ContentType: body.contentType, ContentLength: body.size, Metadata: { purpose: body.purpose } });
+  const command = new PutObjectCommand({
+    Bucket: bucket(),
+    Key: key,
+    ContentType: body.contentType,
+    ContentLength: body.size,
+    Metadata: { purpose: body.purpose },
+  });
   const url = await getSignedUrl(client, command, { expiresIn: UPLOAD_URL_TTL_SECONDS });
   return {
     status: 201,
@@ -124,12 +134,19 @@ async function loadUpload(externalUserId: string, uploadId: string, purpose: Upl
 }
 
 /** Loads every upload, then refuses the request if any is bad: nothing is sent unless all pass. */
-async function loadAll(externalUserId: string, uploadIds: readonly string[], purpose: UploadPurpose, fieldOf: (i: number) => string): Promise<LoadedDocument[]> {
+async function loadAll(
+  externalUserId: string,
+  uploadIds: readonly string[],
+  purpose: UploadPurpose,
+  fieldOf: (i: number) => string,
+): Promise<LoadedDocument[]> {
   const results = await Promise.all(uploadIds.map((id, i) => loadUpload(externalUserId, id, purpose, fieldOf(i))));
   const bad = results.filter((r): r is Extract<LoadResult, { ok: false }> => !r.ok);
   if (bad.length) {
     if (bad.some((b) => b.tooLarge)) {
-      throw new HttpProblem(413, 'file-too-large', 'Document too large', `each file may have at most ${MAX_FILE_BYTES} bytes`, { errors: bad.map((b) => b.problem) });
+      throw new HttpProblem(413, 'file-too-large', 'Document too large', `each file may have at most ${MAX_FILE_BYTES} bytes`, {
+        errors: bad.map((b) => b.problem),
+      });
     }
     throw validationProblem(bad.map((b) => b.problem));
   }
@@ -158,8 +175,15 @@ const sendForm =
       deadline: ctx.deadline,
     });
     const parsed = ctx.op.response.safeParse(res.body ?? {});
-    const body = { ...(parsed.success && typeof parsed.data === 'object' ? (parsed.data as Record<string, unknown>) : {}), ...(res.infoCode ? { infoCode: res.infoCode } : {}) };
-    return { status: res.status === 202 ? 202 : (ctx.op.successStatus ?? 201), body, ...(res.infoCode ? { headers: { 'x-p100-info-code': res.infoCode } } : {}) };
+    const body = {
+      ...(parsed.success && typeof parsed.data === 'object' ? (parsed.data as Record<string, unknown>) : {}),
+      ...(res.infoCode ? { infoCode: res.infoCode } : {}),
+    };
+    return {
+      status: res.status === 202 ? 202 : (ctx.op.successStatus ?? 201),
+      body,
+      ...(res.infoCode ? { headers: { 'x-p100-info-code': res.infoCode } } : {}),
+    };
   };
 
 /** addKycFile: one identity document (front, back or selfie) per call (ASSUMPTIONS C1). */

@@ -83,7 +83,12 @@ class SqsQueue implements MessageQueue {
     const { sdk, client } = await this.#sdk();
     for (let i = 0; i < messages.length; i += 10) {
       const chunk = messages.slice(i, i + 10);
-      const out = await client.send(new sdk.SendMessageBatchCommand({ QueueUrl: url, Entries: chunk.map((m) => ({ Id: m.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80), MessageBody: m.body })) }));
+      const out = await client.send(
+        new sdk.SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: chunk.map((m) => ({ Id: m.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80), MessageBody: m.body })),
+        }),
+      );
       if (out.Failed?.length) throw new Error(`SQS rejected ${out.Failed.length} of ${chunk.length} messages`);
     }
   }

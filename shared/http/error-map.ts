@@ -7,9 +7,28 @@ import { HttpProblem } from './problem.js';
  * well-formed but unacceptable. Codes not listed map by P100's own status (404 stays 404, else 422).
  */
 const BUSINESS_STATUS: Readonly<Record<string, number>> = {
-  P412: 404, P428: 404, P434: 404, P460: 404, P466: 404,
-  P411: 409, P447: 409, P455: 409, P459: 409, P461: 409, P462: 409, P463: 409, P467: 409,
-  P403: 422, P410: 422, P424: 422, P426: 422, P433: 422, P440: 422, P451: 422, P464: 422, P465: 422,
+  P412: 404,
+  P428: 404,
+  P434: 404,
+  P460: 404,
+  P466: 404,
+  P411: 409,
+  P447: 409,
+  P455: 409,
+  P459: 409,
+  P461: 409,
+  P462: 409,
+  P463: 409,
+  P467: 409,
+  P403: 422,
+  P410: 422,
+  P424: 422,
+  P426: 422,
+  P433: 422,
+  P440: 422,
+  P451: 422,
+  P464: 422,
+  P465: 422,
 };
 
 /** Codes that mean our side is misconfigured, not the caller: reported as a bad gateway. */
@@ -30,9 +49,15 @@ export function toProblem(err: unknown): HttpProblem {
   }
 
   if (err instanceof P100AuthError) {
-    return new HttpProblem(502, 'upstream-auth', 'P100 rejected our credentials', err.reason === 'xo3' ? 'egress IP not on the P100 allow-list' : 'API key missing or wrong', {
-      upstream: { errorCode: err.reason },
-    });
+    return new HttpProblem(
+      502,
+      'upstream-auth',
+      'P100 rejected our credentials',
+      err.reason === 'xo3' ? 'egress IP not on the P100 allow-list' : 'API key missing or wrong',
+      {
+        upstream: { errorCode: err.reason },
+      },
+    );
   }
 
   if (err instanceof P100OutcomeUnknownError) {

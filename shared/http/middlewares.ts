@@ -113,7 +113,8 @@ export function jsonBody(): MiddlewareObj<Event, Result> {
           errors: [{ in: 'body', field: keyProblem.path, message: 'duplicate key' }],
         });
       }
-      if (keyProblem?.kind === 'too-deep') throw new HttpProblem(400, 'malformed', 'Malformed request body', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      if (keyProblem?.kind === 'too-deep')
+        throw new HttpProblem(400, 'malformed', 'Malformed request body', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
     },
   };
 }

@@ -60,7 +60,8 @@ function validateRequest(op: Operation): MiddlewareObj<Event, Result> {
       }
       // Required on money operations; accepted on every other write (issue 13 item 7), validated when sent.
       const idempotencyKey = e.headers?.['idempotency-key'];
-      if (op.kind === 'money' || (op.kind === 'write' && idempotencyKey !== undefined)) check('header', idempotencyKeySchema.describe('Idempotency-Key'), idempotencyKey, problems);
+      if (op.kind === 'money' || (op.kind === 'write' && idempotencyKey !== undefined))
+        check('header', idempotencyKeySchema.describe('Idempotency-Key'), idempotencyKey, problems);
       if (problems.length) {
         for (const p of problems) if (p.in === 'header' && p.field === '(root)') p.field = 'Idempotency-Key';
         throw validationProblem(problems);

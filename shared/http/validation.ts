@@ -21,12 +21,7 @@ export function issuesToProblems(where: FieldProblem['in'], issues: readonly z.c
 }
 
 /** Validates `value` with `schema`, collecting problems instead of throwing. */
-export function check<T extends z.ZodType>(
-  where: FieldProblem['in'],
-  schema: T,
-  value: unknown,
-  problems: FieldProblem[],
-): z.output<T> | undefined {
+export function check<T extends z.ZodType>(where: FieldProblem['in'], schema: T, value: unknown, problems: FieldProblem[]): z.output<T> | undefined {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   problems.push(...issuesToProblems(where, r.error.issues));

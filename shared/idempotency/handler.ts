@@ -54,7 +54,8 @@ let defaultStore: IdempotencyPersistence | undefined;
  */
 export function withIdempotency(op: Operation, impl: OperationImpl, options: IdempotencyOptions = {}): OperationImpl {
   if (op.kind === 'read') throw new Error(`withIdempotency: ${op.operationId} is a read; only writes and money operations take an Idempotency-Key`);
-  if (op.kind === 'money' && !op.ledger) logger.warn('money operation without a ledger mapping: its outcomes are not recorded in the ledger', { operationId: op.operationId });
+  if (op.kind === 'money' && !op.ledger)
+    logger.warn('money operation without a ledger mapping: its outcomes are not recorded in the ledger', { operationId: op.operationId });
   const now = options.now ?? Date.now;
 
   return async (input, ctx) => {
@@ -129,16 +130,27 @@ export function withIdempotency(op: Operation, impl: OperationImpl, options: Ide
         logger.error('ledger write of an UNKNOWN money operation failed', { operationId: op.operationId, error: e });
       }
       const problem = unknownProblem(err, ref);
-      logger.warn('money operation outcome unknown', { operationId: op.operationId, ledgerRef: ref, failure: err instanceof P100TransportError ? err.failure : 'internal' });
+      logger.warn('money operation outcome unknown', {
+        operationId: op.operationId,
+        ledgerRef: ref,
+        failure: err instanceof P100TransportError ? err.failure : 'internal',
+      });
       await completeQuietly(pk, lockToken, 'UNKNOWN', problemToStored(problem, ctx.requestId), ref);
       return problem;
     }
 
-    async function completeQuietly(pk: string, lockToken: string, outcome: 'ACCEPTED' | 'REFUSED' | 'UNKNOWN', response: StoredResponse, ref?: LedgerRef): Promise<void> {
+    async function completeQuietly(
+      pk: string,
+      lockToken: string,
+      outcome: 'ACCEPTED' | 'REFUSED' | 'UNKNOWN',
+      response: StoredResponse,
+      ref?: LedgerRef,
+    ): Promise<void> {
       try {
         // false: our lock was closed by a later caller after it expired; that caller answered UNKNOWN and
         // reconciliation will find this operation anyway.
-        if (!(await store.complete(pk, lockToken, outcome, response, ref))) logger.warn('idempotency lock lost before completion', { operationId: op.operationId, outcome });
+        if (!(await store.complete(pk, lockToken, outcome, response, ref)))
+          logger.warn('idempotency lock lost before completion', { operationId: op.operationId, outcome });
       } catch (e) {
         // The record stays IN_PROGRESS; once its lock expires a retry turns it into UNKNOWN (never a re-run).
         logger.error('could not store the outcome of a money operation', { operationId: op.operationId, outcome, error: e });

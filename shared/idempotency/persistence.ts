@@ -133,13 +133,14 @@ export class IdempotencyStore implements IdempotencyPersistence {
         createdAt: at,
         updatedAt: at,
       };
-      const acquired = await sendConditional((lib) =>
-        new lib.PutCommand({
-          TableName: this.#name,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowSec',
-          ExpressionAttributeValues: { ':nowSec': Math.floor(now / 1000) },
-        }),
+      const acquired = await sendConditional(
+        (lib) =>
+          new lib.PutCommand({
+            TableName: this.#name,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowSec',
+            ExpressionAttributeValues: { ':nowSec': Math.floor(now / 1000) },
+          }),
       );
       if (acquired) return { acquired: true, pk, lockToken };
       const existing = await this.get(pk);
@@ -157,24 +158,33 @@ export class IdempotencyStore implements IdempotencyPersistence {
    * Stores the outcome and the response to replay; only the lock holder may (one round trip).
    * Returns false when the lock was taken from us (we outlived our own lock): the other writer's outcome stands.
    */
-  async complete(pk: string, lockToken: string, outcome: IdempotencyOutcome, response: StoredResponse, ledgerRef?: { type: string; id: string }): Promise<boolean> {
+  async complete(
+    pk: string,
+    lockToken: string,
+    outcome: IdempotencyOutcome,
+    response: StoredResponse,
+    ledgerRef?: { type: string; id: string },
+  ): Promise<boolean> {
     const update = updateExpression({
       set: { status: 'COMPLETED', outcome, response, updatedAt: new Date(this.#now()).toISOString(), ledgerRef },
       values: { ':token': lockToken, ':inProgress': 'IN_PROGRESS' },
     });
-    return sendConditional((lib) => new lib.UpdateCommand({ TableName: this.#name, Key: { pk }, ...update, ConditionExpression: 'lockToken = :token AND #status = :inProgress' }));
+    return sendConditional(
+      (lib) => new lib.UpdateCommand({ TableName: this.#name, Key: { pk }, ...update, ConditionExpression: 'lockToken = :token AND #status = :inProgress' }),
+    );
   }
 
   /** Frees the key after a provable non-effect, so the caller may retry with the same key (one round trip). */
   async release(pk: string, lockToken: string): Promise<boolean> {
-    return sendConditional((lib) =>
-      new lib.DeleteCommand({
-        TableName: this.#name,
-        Key: { pk },
-        ConditionExpression: 'lockToken = :token AND #status = :inProgress',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':token': lockToken, ':inProgress': 'IN_PROGRESS' },
-      }),
+    return sendConditional(
+      (lib) =>
+        new lib.DeleteCommand({
+          TableName: this.#name,
+          Key: { pk },
+          ConditionExpression: 'lockToken = :token AND #status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':token': lockToken, ':inProgress': 'IN_PROGRESS' },
+        }),
     );
   }
 

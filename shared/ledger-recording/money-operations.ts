@@ -38,7 +38,12 @@ function facts(op: Operation, mapping: LedgerMapping, input: OperationInput<unkn
  * lacks the id field, the operation is recorded as UNKNOWN under the key-derived id instead, so
  * reconciliation still has something to match against history.
  */
-export async function recordAccepted(op: Operation, input: OperationInput<unknown, unknown, unknown>, idempotencyKey: string, body: unknown): Promise<LedgerRef | undefined> {
+export async function recordAccepted(
+  op: Operation,
+  input: OperationInput<unknown, unknown, unknown>,
+  idempotencyKey: string,
+  body: unknown,
+): Promise<LedgerRef | undefined> {
   const mapping = op.ledger;
   if (!mapping) return undefined;
   const raw = body && typeof body === 'object' ? (body as Record<string, unknown>)[mapping.idField] : undefined;

@@ -66,8 +66,14 @@ export function withUserLedger(op: Operation, impl: OperationImpl): OperationImp
   async function moveLifecycle(externalUserId: string, fact: string, value: string, at: string, source: string): Promise<void> {
     let r = await applyUserTransition({ externalUserId, fact, status: value, at, source, announced: false });
     // A webhook moved or announced the fact between our read and our write: decide again on what stands.
-    for (let i = 0; i < 3 && !r.applied && r.reason === 'raced'; i++) r = await applyUserTransition({ externalUserId, fact, status: value, at, source, announced: false });
-    if (!r.applied && r.reason !== 'equal') logger.warn('user step accepted by P100 is no transition from the ledger state; reconciliation will check', { operationId: op.operationId, fact, reason: r.reason });
+    for (let i = 0; i < 3 && !r.applied && r.reason === 'raced'; i++)
+      r = await applyUserTransition({ externalUserId, fact, status: value, at, source, announced: false });
+    if (!r.applied && r.reason !== 'equal')
+      logger.warn('user step accepted by P100 is no transition from the ledger state; reconciliation will check', {
+        operationId: op.operationId,
+        fact,
+        reason: r.reason,
+      });
   }
 }
 
@@ -79,11 +85,20 @@ function withCardLedger(op: Operation, impl: OperationImpl, status: string): Ope
     const cardId = readPath(typed, 'params.cardId');
     const externalUserId = readPath(typed, 'params.externalUserId');
     if (cardId && (result.status ?? 200) < 300) {
-      const r = await applyStatus({ type: 'CARD', id: cardId, status, source: 'api', upsert: true, note: `api:${op.operationId}`, ...(externalUserId ? { externalUserId } : {}) }).catch((e: unknown) => {
+      const r = await applyStatus({
+        type: 'CARD',
+        id: cardId,
+        status,
+        source: 'api',
+        upsert: true,
+        note: `api:${op.operationId}`,
+        ...(externalUserId ? { externalUserId } : {}),
+      }).catch((e: unknown) => {
         logger.error('card step accepted by P100 but not recorded in the ledger', { operationId: op.operationId, error: e });
         return undefined;
       });
-      if (r && !r.applied && r.reason !== 'duplicate') logger.warn('card step is no transition from the ledger state; reconciliation will check', { operationId: op.operationId, reason: r.reason });
+      if (r && !r.applied && r.reason !== 'duplicate')
+        logger.warn('card step is no transition from the ledger state; reconciliation will check', { operationId: op.operationId, reason: r.reason });
     }
     return result;
   };

@@ -23,11 +23,18 @@ const RESPONSES = {
   UnsupportedMediaType: problem('The body is not `application/json`. Nothing was done.'),
   UnprocessableContent: problem('Well-formed but refused: by P100 (`upstream` says why), or an Idempotency-Key reused with another payload.'),
   InternalError: problem('An error on our side; `requestId` finds it in the logs.'),
-  BadGateway: problem('P100 failed or could not be reached. For money operations `outcome: "UNKNOWN"` means it may have acted: see `ledgerRef`, do not resend with a new key.'),
-  ServiceUnavailable: problem('P100 is temporarily unavailable or rate limiting; nothing was done. Retry later.', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
+  BadGateway: problem(
+    'P100 failed or could not be reached. For money operations `outcome: "UNKNOWN"` means it may have acted: see `ledgerRef`, do not resend with a new key.',
+  ),
+  ServiceUnavailable: problem('P100 is temporarily unavailable or rate limiting; nothing was done. Retry later.', {
+    'Retry-After': { $ref: '#/components/headers/RetryAfter' },
+  }),
   GatewayTimeout: problem('P100 did not answer in time. For money operations `outcome: "UNKNOWN"` (see BadGateway).'),
   // API Gateway answers these itself, before our code runs: its own JSON body, not problem+json.
-  Forbidden: gatewayAnswer('API Gateway refused the call: the SigV4 signature is missing or wrong, or the IAM principal may not call `execute-api:Invoke` on this route. Nothing was done.', 'Forbidden'),
+  Forbidden: gatewayAnswer(
+    'API Gateway refused the call: the SigV4 signature is missing or wrong, or the IAM principal may not call `execute-api:Invoke` on this route. Nothing was done.',
+    'Forbidden',
+  ),
   TooManyRequests: gatewayAnswer('API Gateway throttled the stage (burst or rate limit). Nothing was done; retry with backoff.', 'Too Many Requests'),
 } as const;
 
@@ -66,7 +73,8 @@ export function components(named: Record<string, unknown> = {}): Record<string, 
         type: 'apiKey',
         name: 'Authorization',
         in: 'header',
-        description: 'AWS Signature Version 4 (API Gateway IAM authorization): sign each request with credentials allowed to call `execute-api:Invoke` on the route.',
+        description:
+          'AWS Signature Version 4 (API Gateway IAM authorization): sign each request with credentials allowed to call `execute-api:Invoke` on the route.',
         'x-amazon-apigateway-authtype': 'awsSigv4',
       },
     },
@@ -88,8 +96,11 @@ export function components(named: Record<string, unknown> = {}): Record<string, 
       },
     },
     headers: {
-      RequestId: { description: 'The request id (the caller\'s `x-request-id` when it is a safe token); it is in every log line.', schema: { type: 'string' } },
-      IdempotentReplayed: { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
+      RequestId: { description: "The request id (the caller's `x-request-id` when it is a safe token); it is in every log line.", schema: { type: 'string' } },
+      IdempotentReplayed: {
+        description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.',
+        schema: { type: 'string', enum: ['true'] },
+      },
       RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
     },
     schemas: { ...OWN_SCHEMAS, ...Object.fromEntries(Object.entries(named).sort(([a], [b]) => a.localeCompare(b))) },
@@ -98,46 +109,46 @@ export function components(named: Record<string, unknown> = {}): Record<string, 
 }
 
 const OWN_SCHEMAS: Record<string, unknown> = {
-      GatewayMessage: {
+  GatewayMessage: {
+    type: 'object',
+    description: "API Gateway's own answer (403, 429): a message, no problem details.",
+    required: ['message'],
+    properties: { message: { type: 'string', description: '`Forbidden` or `Too Many Requests`.' } },
+  },
+  FieldProblem: {
+    type: 'object',
+    required: ['in', 'field', 'message'],
+    properties: {
+      in: { type: 'string', enum: ['body', 'query', 'path', 'header'] },
+      field: { type: 'string', description: 'Dotted path of the field, `(root)` for the whole part.' },
+      message: { type: 'string' },
+    },
+  },
+  ProblemDetails: {
+    type: 'object',
+    description: 'RFC 9457 problem details.',
+    required: ['type', 'title', 'status'],
+    properties: {
+      type: { type: 'string', format: 'uri', description: `A tag URI naming the problem, such as \`${problemType('validation')}\`.` },
+      title: { type: 'string' },
+      status: { type: 'integer', minimum: 400, maximum: 599 },
+      detail: { type: 'string' },
+      requestId: { type: 'string' },
+      errors: { type: 'array', items: { $ref: '#/components/schemas/FieldProblem' } },
+      upstream: {
         type: 'object',
-        description: "API Gateway's own answer (403, 429): a message, no problem details.",
-        required: ['message'],
-        properties: { message: { type: 'string', description: '`Forbidden` or `Too Many Requests`.' } },
+        description: "P100's refusal, when P100 refused.",
+        required: ['errorCode'],
+        properties: { errorCode: { type: 'string' }, errorName: { type: 'string' } },
       },
-      FieldProblem: {
+      outcome: { type: 'string', enum: ['UNKNOWN'], description: 'Money operations only: P100 may or may not have acted.' },
+      ledgerRef: {
         type: 'object',
-        required: ['in', 'field', 'message'],
-        properties: {
-          in: { type: 'string', enum: ['body', 'query', 'path', 'header'] },
-          field: { type: 'string', description: 'Dotted path of the field, `(root)` for the whole part.' },
-          message: { type: 'string' },
-        },
+        description: 'The ledger operation reconciliation will resolve.',
+        required: ['type', 'id'],
+        properties: { type: { type: 'string' }, id: { type: 'string' } },
       },
-      ProblemDetails: {
-        type: 'object',
-        description: 'RFC 9457 problem details.',
-        required: ['type', 'title', 'status'],
-        properties: {
-          type: { type: 'string', format: 'uri', description: `A tag URI naming the problem, such as \`${problemType('validation')}\`.` },
-          title: { type: 'string' },
-          status: { type: 'integer', minimum: 400, maximum: 599 },
-          detail: { type: 'string' },
-          requestId: { type: 'string' },
-          errors: { type: 'array', items: { $ref: '#/components/schemas/FieldProblem' } },
-          upstream: {
-            type: 'object',
-            description: "P100's refusal, when P100 refused.",
-            required: ['errorCode'],
-            properties: { errorCode: { type: 'string' }, errorName: { type: 'string' } },
-          },
-          outcome: { type: 'string', enum: ['UNKNOWN'], description: 'Money operations only: P100 may or may not have acted.' },
-          ledgerRef: {
-            type: 'object',
-            description: 'The ledger operation reconciliation will resolve.',
-            required: ['type', 'id'],
-            properties: { type: { type: 'string' }, id: { type: 'string' } },
-          },
-        },
-        additionalProperties: true,
-      },
+    },
+    additionalProperties: true,
+  },
 };

@@ -61,7 +61,10 @@ function rewriteRefs(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(rewriteRefs);
   if (v === null || typeof v !== 'object') return v;
   return Object.fromEntries(
-    Object.entries(v as JsonSchema).map(([k, x]) => [k, k === '$ref' && typeof x === 'string' ? x.replace(/^#\/\$defs\//, '#/components/schemas/') : rewriteRefs(x)]),
+    Object.entries(v as JsonSchema).map(([k, x]) => [
+      k,
+      k === '$ref' && typeof x === 'string' ? x.replace(/^#\/\$defs\//, '#/components/schemas/') : rewriteRefs(x),
+    ]),
   );
 }
 
@@ -114,7 +117,9 @@ function operationObject(op: Operation, collector: SchemaCollector): Record<stri
       ? 'Moves money: send an `Idempotency-Key`. The same key with the same payload replays the first answer (`Idempotent-Replayed: true`) for 24 h; with another payload it is refused (422); while the first request runs, 409 with `Retry-After`. If P100 may or may not have acted, the answer is 502/504 with `outcome: "UNKNOWN"` and a `ledgerRef`; reconciliation resolves it, never a resend.'
       : undefined,
     query ? 'The query parameters together must also satisfy `x-p100-query-rules` (JSON Schema over the query as an object): see each parameter.' : undefined,
-    op.upstream ? `Upstream: \`${op.upstream.method} ${op.upstream.path}\` (confidence ${op.confidence}${op.upstream.assumption ? `, ASSUMPTIONS ${op.upstream.assumption}` : ''}).` : 'Served by the suite itself (no P100 call).',
+    op.upstream
+      ? `Upstream: \`${op.upstream.method} ${op.upstream.path}\` (confidence ${op.confidence}${op.upstream.assumption ? `, ASSUMPTIONS ${op.upstream.assumption}` : ''}).`
+      : 'Served by the suite itself (no P100 call).',
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -145,7 +150,9 @@ function operationObject(op: Operation, collector: SchemaCollector): Record<stri
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: collector.add(op.request.body, 'input'), ...(example?.body !== undefined ? { example: example.body } : {}) } },
+            content: {
+              'application/json': { schema: collector.add(op.request.body, 'input'), ...(example?.body !== undefined ? { example: example.body } : {}) },
+            },
           },
         }
       : {}),
@@ -154,7 +161,9 @@ function operationObject(op: Operation, collector: SchemaCollector): Record<stri
     'x-p100-kind': op.kind,
     'x-p100-confidence': op.confidence,
     ...(query ? { 'x-p100-query-rules': query } : {}),
-    ...(op.upstream ? { 'x-p100-upstream': { method: op.upstream.method, path: op.upstream.path, ...(op.upstream.assumption ? { assumption: op.upstream.assumption } : {}) } } : {}),
+    ...(op.upstream
+      ? { 'x-p100-upstream': { method: op.upstream.method, path: op.upstream.path, ...(op.upstream.assumption ? { assumption: op.upstream.assumption } : {}) } }
+      : {}),
   };
 }
 

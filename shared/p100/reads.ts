@@ -143,7 +143,16 @@ export function ledgerTypeOf(historyType: string): OperationType | undefined {
 }
 
 /** Ledger types that appear in P100 history (a card itself does not). */
-export const HISTORY_LEDGER_TYPES: readonly OperationType[] = ['EXCHANGE', 'CRYPTO_WITHDRAWAL', 'CRYPTO_DEPOSIT', 'TRANSFER', 'P2P_TRANSFER', 'SEPA_TRANSFER', 'SEPA_DEPOSIT', 'CARD_TRANSACTION'];
+export const HISTORY_LEDGER_TYPES: readonly OperationType[] = [
+  'EXCHANGE',
+  'CRYPTO_WITHDRAWAL',
+  'CRYPTO_DEPOSIT',
+  'TRANSFER',
+  'P2P_TRANSFER',
+  'SEPA_TRANSFER',
+  'SEPA_DEPOSIT',
+  'CARD_TRANSACTION',
+];
 
 // ---------------------------------------------------------------------------------------------------------
 // Details
@@ -161,8 +170,14 @@ export const hasDetailsEndpoint = (type: OperationType): boolean => DETAILS_OPER
 const detailsShape = z.looseObject({
   status: z.string().transform((s) => s.toUpperCase()),
   amount: z.union([z.string(), z.number()]).transform(String).optional(),
-  currency: z.string().transform((s) => s.toLowerCase()).optional(),
-  currencyFrom: z.string().transform((s) => s.toLowerCase()).optional(),
+  currency: z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .optional(),
+  currencyFrom: z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .optional(),
 });
 
 export interface OperationDetails {

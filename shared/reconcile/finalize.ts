@@ -5,7 +5,17 @@ import { logger } from '../log/logger.js';
 import { opDiscrepancyKey, report, type RunContext } from './context.js';
 import { HISTORY_LEDGER_TYPES } from '../p100/reads.js';
 import { operationsNotSeen } from '../store/reconciliation-ledger.js';
-import { DISCREPANCY_CLASSES, getRun, releaseActive, runItems, setCheckpoint, setLatest, updateRun, type DiscrepancyItem, type ProgressItem } from '../store/reconciliation.js';
+import {
+  DISCREPANCY_CLASSES,
+  getRun,
+  releaseActive,
+  runItems,
+  setCheckpoint,
+  setLatest,
+  updateRun,
+  type DiscrepancyItem,
+  type ProgressItem,
+} from '../store/reconciliation.js';
 
 export const DISCREPANCY_DETAIL_TYPE = 'p100.reconciliation.discrepancy';
 
@@ -43,7 +53,13 @@ async function findMissingAtP100(ctx: RunContext): Promise<void> {
         class: 'missing-at-p100',
         type: op.type,
         id: op.id,
-        ours: { status: op.status, amount: op.amount ?? null, currency: op.currency ?? null, createdAt: op.createdAt, externalUserId: op.externalUserId ?? null },
+        ours: {
+          status: op.status,
+          amount: op.amount ?? null,
+          currency: op.currency ?? null,
+          createdAt: op.createdAt,
+          externalUserId: op.externalUserId ?? null,
+        },
         theirs: null,
         note: 'not in P100 history for the window',
       });
@@ -87,7 +103,17 @@ async function publishDiscrepancies(runId: string): Promise<number> {
       }
       const events: DomainEvent[] = chunk.map((d) => ({
         detailType: DISCREPANCY_DETAIL_TYPE,
-        detail: { runId, class: d.class, type: d.type, id: d.id, ours: d.ours, theirs: d.theirs, repaired: d.repaired, ...(d.account ? { account: d.account } : {}), ...(d.note ? { note: d.note } : {}) },
+        detail: {
+          runId,
+          class: d.class,
+          type: d.type,
+          id: d.id,
+          ours: d.ours,
+          theirs: d.theirs,
+          repaired: d.repaired,
+          ...(d.account ? { account: d.account } : {}),
+          ...(d.note ? { note: d.note } : {}),
+        },
       }));
       try {
         await eventPublisher().publish(events);

@@ -21,7 +21,8 @@ function deadlineOf(context: Context | undefined): number | undefined {
  * async invoke (`{ runId }`). When the time runs out mid-run, it invokes itself again to go on.
  */
 export async function reconcileHandler(event: unknown, context?: Context): Promise<RunOutcome> {
-  const runId = typeof event === 'object' && event !== null && typeof (event as { runId?: unknown }).runId === 'string' ? (event as { runId: string }).runId : undefined;
+  const runId =
+    typeof event === 'object' && event !== null && typeof (event as { runId?: unknown }).runId === 'string' ? (event as { runId: string }).runId : undefined;
   const deadline = deadlineOf(context);
   const out = await runReconciliation({ trigger: runId ? 'api' : 'schedule', ...(runId ? { runId } : {}), ...(deadline ? { deadline } : {}) });
   if (out.status === 'RUNNING' && (out.phase === 'pending' || out.phase === 'partner' || out.phase === 'fanout')) {
@@ -67,12 +68,25 @@ export const startReconciliationImpl: OperationImpl = async () => {
     await reconcileInvoker().invoke({ runId });
   } catch (e) {
     logger.error('could not start the reconcile function', { runId, error: e });
-    throw new HttpProblem(503, 'unavailable', 'Reconciliation could not be started', `run ${runId} is recorded and will be picked up by the next scheduled trigger`, {}, { 'retry-after': '60' });
+    throw new HttpProblem(
+      503,
+      'unavailable',
+      'Reconciliation could not be started',
+      `run ${runId} is recorded and will be picked up by the next scheduled trigger`,
+      {},
+      { 'retry-after': '60' },
+    );
   }
   const run = await getRun(runId);
   return {
     status: 202,
     headers: { location: `/operations/reconciliation/reports/${runId}` },
-    body: { runId, status: run?.status ?? 'RUNNING', phase: run?.phase ?? 'pending', alreadyRunning: !created, report: `/operations/reconciliation/reports/${runId}` },
+    body: {
+      runId,
+      status: run?.status ?? 'RUNNING',
+      phase: run?.phase ?? 'pending',
+      alreadyRunning: !created,
+      report: `/operations/reconciliation/reports/${runId}`,
+    },
   };
 };

@@ -29,7 +29,9 @@ export async function reconcileAccountHistory(ctx: RunContext, account: Account)
   const leaseMs = ctx.config.leaseSeconds * 1000;
   for await (const page of prefetched(historyPages(account, ctx.window, { ...(cursor ? { cursor } : {}), pageSize: ctx.config.pageSize }))) {
     let matched = 0;
-    const refs = page.entries.map((e) => ({ type: ledgerTypeOf(e.type), id: e.referenceId ?? e.id })).filter((r): r is { type: OperationType; id: string } => r.type !== undefined);
+    const refs = page.entries
+      .map((e) => ({ type: ledgerTypeOf(e.type), id: e.referenceId ?? e.id }))
+      .filter((r): r is { type: OperationType; id: string } => r.type !== undefined);
     const ledger = await getOperations(refs);
     const found: PendingDiscrepancy[] = [];
     await forEachLimit(page.entries, ctx.config.entryConcurrency, async (entry) => {
@@ -86,38 +88,69 @@ function ours(op: LedgerOperation): Record<string, unknown> {
 }
 
 /** Classifies one history entry against the page's ledger operations and repairs what may be repaired. */
-export async function classifyEntry(ctx: RunContext, account: string, e: HistoryEntry, ledger: ReadonlyMap<string, LedgerOperation>, collect?: PendingDiscrepancy[]): Promise<Outcome> {
+export async function classifyEntry(
+  ctx: RunContext,
+  account: string,
+  e: HistoryEntry,
+  ledger: ReadonlyMap<string, LedgerOperation>,
+  collect?: PendingDiscrepancy[],
+): Promise<Outcome> {
   const type = ledgerTypeOf(e.type);
   const id = e.referenceId ?? e.id;
   if (!type) {
-    await report(ctx, opDiscrepancyKey(e.type, id, 'missing-here'), { class: 'missing-here', type: e.type, id, ours: null, theirs: facts(e), account, note: `history type ${e.type} has no ledger type` });
+    await report(ctx, opDiscrepancyKey(e.type, id, 'missing-here'), {
+      class: 'missing-here',
+      type: e.type,
+      id,
+      ours: null,
+      theirs: facts(e),
+      account,
+      note: `history type ${e.type} has no ledger type`,
+    });
     return 'discrepancy';
   }
   const op = ledger.get(`${type}#${id}`);
 
   if (!op) {
-    await report(ctx, opDiscrepancyKey(type, id, 'missing-here'), { class: 'missing-here', type, id, ours: null, theirs: facts(e), account }, async () => {
-      await recordOperation({
-        type,
-        id,
-        status: e.status,
-        source: 'reconciliation',
-        ...(e.externalUserId ? { externalUserId: e.externalUserId } : {}),
-        amount: e.amount,
-        currency: e.currency,
-        details: { reconRun: ctx.runId, reconClass: 'missing-here', historyEntryId: e.id, ...(e.direction ? { direction: e.direction } : {}) },
-        at: e.createdAt,
-      });
-      // A deposit or card payment no webhook told us of: consumers hear it now.
-      await publishRepair(ctx, lifecycleOfOperation(type), { entityId: id, status: e.status, ...(e.externalUserId ? { externalUserId: e.externalUserId } : {}), data: facts(e) });
-      return true;
-    }, { selfMarking: true, ...(collect ? { collect } : {}) });
+    await report(
+      ctx,
+      opDiscrepancyKey(type, id, 'missing-here'),
+      { class: 'missing-here', type, id, ours: null, theirs: facts(e), account },
+      async () => {
+        await recordOperation({
+          type,
+          id,
+          status: e.status,
+          source: 'reconciliation',
+          ...(e.externalUserId ? { externalUserId: e.externalUserId } : {}),
+          amount: e.amount,
+          currency: e.currency,
+          details: { reconRun: ctx.runId, reconClass: 'missing-here', historyEntryId: e.id, ...(e.direction ? { direction: e.direction } : {}) },
+          at: e.createdAt,
+        });
+        // A deposit or card payment no webhook told us of: consumers hear it now.
+        await publishRepair(ctx, lifecycleOfOperation(type), {
+          entityId: id,
+          status: e.status,
+          ...(e.externalUserId ? { externalUserId: e.externalUserId } : {}),
+          data: facts(e),
+        });
+        return true;
+      },
+      { selfMarking: true, ...(collect ? { collect } : {}) },
+    );
     return 'discrepancy';
   }
   const d = op.details ?? {};
   if (d['reconRun'] === ctx.runId && d['reconClass'] === 'missing-here' && d['historyEntryId'] === e.id) {
     // This entry's own repair, seen again after a crash: already reported (or reported now, once).
-    await report(ctx, opDiscrepancyKey(type, id, 'missing-here'), { class: 'missing-here', type, id, ours: null, theirs: facts(e), account }, async () => true, { selfMarking: true, ...(collect ? { collect } : {}) });
+    await report(
+      ctx,
+      opDiscrepancyKey(type, id, 'missing-here'),
+      { class: 'missing-here', type, id, ours: null, theirs: facts(e), account },
+      async () => true,
+      { selfMarking: true, ...(collect ? { collect } : {}) },
+    );
     return 'discrepancy';
   }
 
@@ -131,12 +164,26 @@ export async function classifyEntry(ctx: RunContext, account: string, e: History
   // An event that was no valid transition marked it for verification: P100 agrees with the ledger.
   if (op.verify && op.status === e.status && !repairedBefore) await clearVerification(op);
   if (op.status !== e.status || repairedBefore) {
-    await report(ctx, opDiscrepancyKey(type, id, 'status-mismatch'), { class: 'status-mismatch', type, id, ours: ours(op), theirs: facts(e), account }, async () => {
-      // Re-read after a crash: the repair stands; publish it again (same eventId, consumers dedupe).
-      const r = op.status === e.status ? { applied: true } : await applyStatus({ type: op.type, id, status: e.status, source: 'reconciliation', force: true, note });
-      if (r.applied) await publishRepair(ctx, lifecycleOfOperation(op.type), { entityId: id, status: e.status, ...(op.status !== e.status ? { previousStatus: op.status } : {}), ...(op.externalUserId ? { externalUserId: op.externalUserId } : {}), data: facts(e) });
-      return r.applied;
-    }, { selfMarking: true, ...(collect ? { collect } : {}) });
+    await report(
+      ctx,
+      opDiscrepancyKey(type, id, 'status-mismatch'),
+      { class: 'status-mismatch', type, id, ours: ours(op), theirs: facts(e), account },
+      async () => {
+        // Re-read after a crash: the repair stands; publish it again (same eventId, consumers dedupe).
+        const r =
+          op.status === e.status ? { applied: true } : await applyStatus({ type: op.type, id, status: e.status, source: 'reconciliation', force: true, note });
+        if (r.applied)
+          await publishRepair(ctx, lifecycleOfOperation(op.type), {
+            entityId: id,
+            status: e.status,
+            ...(op.status !== e.status ? { previousStatus: op.status } : {}),
+            ...(op.externalUserId ? { externalUserId: op.externalUserId } : {}),
+            data: facts(e),
+          });
+        return r.applied;
+      },
+      { selfMarking: true, ...(collect ? { collect } : {}) },
+    );
     outcome = 'discrepancy';
   }
   return outcome;

@@ -21,7 +21,9 @@ export class LambdaReconcileInvoker implements ReconcileInvoker {
     this.#sdk ??= import('@aws-sdk/client-lambda').then((sdk) => ({ sdk, client: new sdk.LambdaClient({}) }));
     this.#sdk.catch(() => (this.#sdk = undefined));
     const { sdk, client } = await this.#sdk;
-    const out = await client.send(new sdk.InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
+    const out = await client.send(
+      new sdk.InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
+    );
     if (out.StatusCode !== 202) throw new Error(`Async invoke of ${name} answered ${out.StatusCode ?? 'no status'}`);
   }
 }

@@ -1,5 +1,13 @@
 import { logger } from '../log/logger.js';
-import { applyStatus, clearVerification, getLedgerOperation, listOpenOperations, recordOperation, type LedgerOperation, type OperationType } from '../store/ledger.js';
+import {
+  applyStatus,
+  clearVerification,
+  getLedgerOperation,
+  listOpenOperations,
+  recordOperation,
+  type LedgerOperation,
+  type OperationType,
+} from '../store/ledger.js';
 import { forEachLimit, opDiscrepancyKey, report, type RunContext } from './context.js';
 import { sameDecimal } from '../decimal.js';
 import { claimOperation } from '../store/reconciliation-ledger.js';
@@ -39,18 +47,44 @@ async function resolvePending(ctx: RunContext, op: LedgerOperation): Promise<voi
   const theirs = await fetchDetails(op.type, op.id);
   const ours = { status: op.status, amount: op.amount ?? null, currency: op.currency ?? null, createdAt: op.createdAt };
   if (!theirs) {
-    await report(ctx, opDiscrepancyKey(op.type, op.id, 'missing-at-p100'), { class: 'missing-at-p100', type: op.type, id: op.id, ours, theirs: null, note: 'P100 does not know this id (details: not found)' });
+    await report(ctx, opDiscrepancyKey(op.type, op.id, 'missing-at-p100'), {
+      class: 'missing-at-p100',
+      type: op.type,
+      id: op.id,
+      ours,
+      theirs: null,
+      note: 'P100 does not know this id (details: not found)',
+    });
     return;
   }
   if (theirs.status === op.status) {
     if (op.verify) await clearVerification(op);
     return;
   }
-  await report(ctx, opDiscrepancyKey(op.type, op.id, 'stale-pending'), { class: 'stale-pending', type: op.type, id: op.id, ours, theirs: { ...theirs } }, async () => {
-    const r = await applyStatus({ type: op.type, id: op.id, status: theirs.status, source: 'reconciliation', force: true, note: `recon:${ctx.runId}:stale-pending` });
-    if (r.applied) await publishRepair(ctx, lifecycleOfOperation(op.type), { entityId: op.id, status: theirs.status, previousStatus: op.status, ...(op.externalUserId ? { externalUserId: op.externalUserId } : {}), data: { ...theirs } });
-    return r.applied;
-  });
+  await report(
+    ctx,
+    opDiscrepancyKey(op.type, op.id, 'stale-pending'),
+    { class: 'stale-pending', type: op.type, id: op.id, ours, theirs: { ...theirs } },
+    async () => {
+      const r = await applyStatus({
+        type: op.type,
+        id: op.id,
+        status: theirs.status,
+        source: 'reconciliation',
+        force: true,
+        note: `recon:${ctx.runId}:stale-pending`,
+      });
+      if (r.applied)
+        await publishRepair(ctx, lifecycleOfOperation(op.type), {
+          entityId: op.id,
+          status: theirs.status,
+          previousStatus: op.status,
+          ...(op.externalUserId ? { externalUserId: op.externalUserId } : {}),
+          data: { ...theirs },
+        });
+      return r.applied;
+    },
+  );
 }
 
 const sameType = (a: OperationType, b: OperationType) => a === b || ((a === 'TRANSFER' || a === 'P2P_TRANSFER') && (b === 'TRANSFER' || b === 'P2P_TRANSFER'));
@@ -78,7 +112,13 @@ export async function resolveUnknown(ctx: RunContext, op: LedgerOperation): Prom
   const from = new Date(requestedAt - config.clockSkewSeconds * 1000).toISOString();
   const windowEnd = requestedAt + config.unknownMatchWindowSeconds * 1000;
   const to = new Date(Math.min(Date.now() + 1000, windowEnd)).toISOString();
-  const ours = { status: op.status, amount: op.amount ?? null, currency: op.currency ?? null, createdAt: op.createdAt, externalUserId: op.externalUserId ?? null };
+  const ours = {
+    status: op.status,
+    amount: op.amount ?? null,
+    currency: op.currency ?? null,
+    createdAt: op.createdAt,
+    externalUserId: op.externalUserId ?? null,
+  };
   if (!op.amount || !op.currency) {
     logger.warn('UNKNOWN operation without amount/currency cannot be matched', { type: op.type, id: op.id });
     return;
@@ -115,17 +155,41 @@ export async function resolveUnknown(ctx: RunContext, op: LedgerOperation): Prom
     const { entry } = found;
     const id = entry.referenceId ?? entry.id;
     const theirs = { id, status: entry.status, amount: entry.amount, currency: entry.currency, createdAt: entry.createdAt };
-    await report(ctx, opDiscrepancyKey(op.type, op.id, 'unknown-resolved'), { class: 'unknown-resolved', type: op.type, id: op.id, ours, theirs, note: `P100 received it: OP#${op.type}#${id}` }, async () => {
-      const r = await applyStatus({ type: op.type, id: op.id, status: 'RESOLVED', source: 'reconciliation', details: { ...(op.details ?? {}), resolvedTo: id, p100Status: entry.status }, note: `recon:${ctx.runId}:resolved:${id}` });
-      return r.applied;
-    });
+    await report(
+      ctx,
+      opDiscrepancyKey(op.type, op.id, 'unknown-resolved'),
+      { class: 'unknown-resolved', type: op.type, id: op.id, ours, theirs, note: `P100 received it: OP#${op.type}#${id}` },
+      async () => {
+        const r = await applyStatus({
+          type: op.type,
+          id: op.id,
+          status: 'RESOLVED',
+          source: 'reconciliation',
+          details: { ...(op.details ?? {}), resolvedTo: id, p100Status: entry.status },
+          note: `recon:${ctx.runId}:resolved:${id}`,
+        });
+        return r.applied;
+      },
+    );
     return;
   }
   const decideAt = requestedAt + Math.max(config.unknownGraceSeconds * 1000, config.unknownMatchWindowSeconds * 1000);
   if (Date.now() < decideAt) return;
   const reason = `P100 never received it: no ${op.type} of ${op.amount} ${op.currency} in the history of ${account.kind === 'user' ? account.externalUserId : 'the partner'} between ${from} and ${new Date(windowEnd).toISOString()}`;
-  await report(ctx, opDiscrepancyKey(op.type, op.id, 'unknown-failed'), { class: 'unknown-failed', type: op.type, id: op.id, ours, theirs: null, note: reason }, async () => {
-    const r = await applyStatus({ type: op.type, id: op.id, status: 'FAILED', source: 'reconciliation', details: { ...(op.details ?? {}), failureReason: reason }, note: `recon:${ctx.runId}:not-received` });
-    return r.applied;
-  });
+  await report(
+    ctx,
+    opDiscrepancyKey(op.type, op.id, 'unknown-failed'),
+    { class: 'unknown-failed', type: op.type, id: op.id, ours, theirs: null, note: reason },
+    async () => {
+      const r = await applyStatus({
+        type: op.type,
+        id: op.id,
+        status: 'FAILED',
+        source: 'reconciliation',
+        details: { ...(op.details ?? {}), failureReason: reason },
+        note: `recon:${ctx.runId}:not-received`,
+      });
+      return r.applied;
+    },
+  );
 }

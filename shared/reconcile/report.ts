@@ -28,7 +28,10 @@ function encodeCursor(sk: string): string {
 
 function decodeCursor(c: string): string {
   const sk = CURSOR.test(c) ? Buffer.from(c, 'base64url').toString('utf8') : '';
-  if (!sk.startsWith('D#')) throw new HttpProblem(400, 'validation', 'Invalid request', 'cursor is not one this API returned', { errors: [{ in: 'query', field: 'cursor', message: 'not a cursor of this report' }] });
+  if (!sk.startsWith('D#'))
+    throw new HttpProblem(400, 'validation', 'Invalid request', 'cursor is not one this API returned', {
+      errors: [{ in: 'query', field: 'cursor', message: 'not a cursor of this report' }],
+    });
   return sk;
 }
 

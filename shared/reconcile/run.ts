@@ -8,8 +8,21 @@ import { finalizeRun } from './finalize.js';
 import { reconcileAccountHistory } from './history.js';
 import { reconcileOpenOperations } from './pending.js';
 import {
-  acquireActive, addBatchDone, releaseActive, getActive, getBatch, getCheckpoint, getRun, markBatchDone, putBatch, putRun, runItems, updateRun,
-  type BatchItem, type RunItem, type RunTrigger,
+  acquireActive,
+  addBatchDone,
+  releaseActive,
+  getActive,
+  getBatch,
+  getCheckpoint,
+  getRun,
+  markBatchDone,
+  putBatch,
+  putRun,
+  runItems,
+  updateRun,
+  type BatchItem,
+  type RunItem,
+  type RunTrigger,
 } from '../store/reconciliation.js';
 import { reconcileUser } from './user-states.js';
 
@@ -65,8 +78,15 @@ export async function openRun(trigger: RunTrigger, config: ReconcileConfig): Pro
   const checkpoint = await getCheckpoint();
   const from = checkpoint ? new Date(Date.parse(checkpoint.windowTo) - config.overlapSeconds * 1000).toISOString() : undefined;
   await putRun({
-    runId, status: 'RUNNING', phase: 'pending', trigger, requestedAt: now.toISOString(),
-    window: { ...(from ? { from } : {}), to: now.toISOString() }, leaseUntil: plusSeconds(config.leaseSeconds), batchesSent: 0, batchesDone: 0,
+    runId,
+    status: 'RUNNING',
+    phase: 'pending',
+    trigger,
+    requestedAt: now.toISOString(),
+    window: { ...(from ? { from } : {}), to: now.toISOString() },
+    leaseUntil: plusSeconds(config.leaseSeconds),
+    batchesSent: 0,
+    batchesDone: 0,
   });
   return { runId, created: true };
 }
@@ -86,7 +106,8 @@ export async function runReconciliation(opts: RunOptions): Promise<RunOutcome> {
     if (active) {
       const r = await getRun(active.runId);
       if (!r || r.status === 'COMPLETED' || r.status === 'FAILED') await releaseActive(active.runId);
-      else if (active.leaseUntil > new Date().toISOString()) return { runId: active.runId, status: 'SKIPPED', reason: 'another run holds the lease', phase: r.phase };
+      else if (active.leaseUntil > new Date().toISOString())
+        return { runId: active.runId, status: 'SKIPPED', reason: 'another run holds the lease', phase: r.phase };
       else runId = active.runId;
     }
     runId ??= (await openRun(opts.trigger, config)).runId;
@@ -97,7 +118,13 @@ export async function runReconciliation(opts: RunOptions): Promise<RunOutcome> {
   let run = await getRun(runId);
   if (!run) throw new Error(`Reconciliation run ${runId} does not exist`);
   if (run.status === 'COMPLETED' || run.status === 'FAILED') return { runId, status: run.status, phase: run.phase };
-  const ctx: RunContext = { runId, window: run.window, config, ...(opts.deadline ? { deadline: opts.deadline } : {}), ...(opts.hooks ? { hooks: opts.hooks } : {}) };
+  const ctx: RunContext = {
+    runId,
+    window: run.window,
+    config,
+    ...(opts.deadline ? { deadline: opts.deadline } : {}),
+    ...(opts.hooks ? { hooks: opts.hooks } : {}),
+  };
   try {
     if (run.phase === 'pending') {
       await reconcileOpenOperations(ctx);
@@ -134,7 +161,11 @@ async function fanOutUsers(ctx: RunContext, run: RunItem): Promise<RunItem> {
     const page = await listLedgerUsers({ limit: ctx.config.usersPerBatch, ...(cursor ? { cursor } : {}) });
     if (page.items.length) {
       const batch = sent + 1;
-      await putBatch(ctx.runId, batch, page.items.map((u) => u.externalUserId));
+      await putBatch(
+        ctx.runId,
+        batch,
+        page.items.map((u) => u.externalUserId),
+      );
       await messageQueue().send('reconcile', [{ id: `${ctx.runId}-${batch}`, body: JSON.stringify({ runId: ctx.runId, batch }) }]);
       sent = batch;
     }
@@ -155,7 +186,11 @@ async function resendUnfinishedBatches(ctx: RunContext, run: RunItem): Promise<v
   if (run.batchesExpected === undefined || run.batchesDone >= run.batchesExpected) return;
   for await (const page of runItems<BatchItem>(ctx.runId, 'BATCH#')) {
     const todo = page.filter((b) => !b.done);
-    if (todo.length) await messageQueue().send('reconcile', todo.map((b) => ({ id: `${ctx.runId}-${b.batch}-r`, body: JSON.stringify({ runId: ctx.runId, batch: b.batch }) })));
+    if (todo.length)
+      await messageQueue().send(
+        'reconcile',
+        todo.map((b) => ({ id: `${ctx.runId}-${b.batch}-r`, body: JSON.stringify({ runId: ctx.runId, batch: b.batch }) })),
+      );
   }
 }
 
@@ -176,13 +211,22 @@ export interface UserBatchMessage {
  * worker that finishes the last batch finalizes the run. A redelivered message whose batch is done is a
  * no-op.
  */
-export async function reconcileUserBatch(msg: UserBatchMessage, opts: { config?: Partial<ReconcileConfig>; hooks?: RunHooks; deadline?: number } = {}): Promise<void> {
+export async function reconcileUserBatch(
+  msg: UserBatchMessage,
+  opts: { config?: Partial<ReconcileConfig>; hooks?: RunHooks; deadline?: number } = {},
+): Promise<void> {
   const config = reconcileConfig(opts.config);
   const run = await getRun(msg.runId);
   if (!run || run.status === 'COMPLETED' || run.status === 'FAILED') return;
   const batch = await getBatch(msg.runId, msg.batch);
   if (!batch || batch.done) return;
-  const ctx: RunContext = { runId: msg.runId, window: run.window, config, ...(opts.hooks ? { hooks: opts.hooks } : {}), ...(opts.deadline ? { deadline: opts.deadline } : {}) };
+  const ctx: RunContext = {
+    runId: msg.runId,
+    window: run.window,
+    config,
+    ...(opts.hooks ? { hooks: opts.hooks } : {}),
+    ...(opts.deadline ? { deadline: opts.deadline } : {}),
+  };
   await forEachLimit(batch.users, config.userConcurrency, (u) => reconcileUser(ctx, u));
   if (!(await markBatchDone(msg.runId, msg.batch))) return;
   const after = await addBatchDone(msg.runId);

@@ -1,5 +1,13 @@
 import { applyStatus, getLedgerOperation } from '../store/ledger.js';
-import { applyUserTransition, clearUserFactVerification, getLedgerUser, isQuietMove, markUserFactAnnounced, setUserFact, type LedgerUser } from '../store/ledger-users.js';
+import {
+  applyUserTransition,
+  clearUserFactVerification,
+  getLedgerUser,
+  isQuietMove,
+  markUserFactAnnounced,
+  setUserFact,
+  type LedgerUser,
+} from '../store/ledger-users.js';
 import { lifecycleOfUserFact, lifecycles } from '../webhooks/lifecycles.js';
 import { report, type RunContext } from './context.js';
 import { reconcileAccountHistory } from './history.js';
@@ -45,10 +53,21 @@ async function compareFact(ctx: RunContext, user: LedgerUser, fact: string, thei
   const ours = current === undefined ? undefined : String(current.value);
   const externalUserId = user.externalUserId;
   const publish = (previousStatus?: string) =>
-    publishRepair(ctx, lc, { entityId: externalUserId, status: theirs, externalUserId, ...(previousStatus ? { previousStatus } : {}), data: { externalUserId, status: theirs, ...(fact.includes(':') ? { [suffixField(fact)]: fact.split(':')[1] } : {}) } });
+    publishRepair(ctx, lc, {
+      entityId: externalUserId,
+      status: theirs,
+      externalUserId,
+      ...(previousStatus ? { previousStatus } : {}),
+      data: { externalUserId, status: theirs, ...(fact.includes(':') ? { [suffixField(fact)]: fact.split(':')[1] } : {}) },
+    });
   if (ours === theirs) {
     if (current?.verify) await clearUserFactVerification(externalUserId, fact, theirs);
-    if (current?.announced === false && (await markUserFactAnnounced(externalUserId, fact, current.v ?? 0, `reconciliation:${ctx.runId}`)) && current.lastTold !== theirs) await publish();
+    if (
+      current?.announced === false &&
+      (await markUserFactAnnounced(externalUserId, fact, current.v ?? 0, `reconciliation:${ctx.runId}`)) &&
+      current.lastTold !== theirs
+    )
+      await publish();
     return;
   }
   await report(
@@ -57,7 +76,16 @@ async function compareFact(ctx: RunContext, user: LedgerUser, fact: string, thei
     { class: cls, type: 'USER', id: externalUserId, ours: { [fact]: ours ?? null }, theirs: { [fact]: theirs } },
     async () => {
       const quiet = isQuietMove(current, theirs);
-      const r = await applyUserTransition({ externalUserId, fact, status: theirs, at: new Date().toISOString(), source: `reconciliation:${ctx.runId}`, force: true, user, ...(quiet ? { quiet } : {}) });
+      const r = await applyUserTransition({
+        externalUserId,
+        fact,
+        status: theirs,
+        at: new Date().toISOString(),
+        source: `reconciliation:${ctx.runId}`,
+        force: true,
+        user,
+        ...(quiet ? { quiet } : {}),
+      });
       // Consumers hold the last announced value; where that is P100's, the repair is not news to them.
       if (r.applied && !quiet) await publish(current?.announced === false ? current.lastTold : ours);
       return r.applied;
@@ -82,7 +110,14 @@ async function reconcileUserState(ctx: RunContext, externalUserId: string): Prom
       // Our deleteUser set it; P100 sends no webhook for a deletion: announce it once.
       if (user) await compareFact(ctx, user, 'status', 'DELETED', 'user-state-mismatch');
     } else {
-      await report(ctx, key('user-missing-at-p100', 'user'), { class: 'user-missing-at-p100', type: 'USER', id: externalUserId, ours, theirs: null, note: 'P100 answers P412 (unknown or deleted user)' });
+      await report(ctx, key('user-missing-at-p100', 'user'), {
+        class: 'user-missing-at-p100',
+        type: 'USER',
+        id: externalUserId,
+        ours,
+        theirs: null,
+        note: 'P100 answers P412 (unknown or deleted user)',
+      });
     }
     return false;
   }
@@ -93,12 +128,24 @@ async function reconcileUserState(ctx: RunContext, externalUserId: string): Prom
   } else if (theirsUser.active && status !== 'ACTIVE' && status !== 'SUSPENDED') {
     await compareFact(ctx, user, 'status', 'ACTIVE', 'user-state-mismatch');
   } else if (!theirsUser.active && status === 'ACTIVE') {
-    await report(ctx, key('user-state-mismatch', 'status'), { class: 'user-state-mismatch', type: 'USER', id: externalUserId, ours, theirs, note: 'ACTIVE here, balances not active at P100' });
+    await report(ctx, key('user-state-mismatch', 'status'), {
+      class: 'user-state-mismatch',
+      type: 'USER',
+      id: externalUserId,
+      ours,
+      theirs,
+      note: 'ACTIVE here, balances not active at P100',
+    });
   }
   if (theirsUser.poaStatus !== undefined) await compareFact(ctx, user, 'poaStatus', theirsUser.poaStatus, 'user-state-mismatch');
   const poa = factValue(user, 'poaRequired');
   if (theirsUser.poaRequired !== undefined && poa !== undefined && poa !== theirsUser.poaRequired) {
-    await report(ctx, key('user-state-mismatch', 'poaRequired'), { class: 'user-state-mismatch', type: 'USER', id: externalUserId, ours, theirs }, setFact('poaRequired', theirsUser.poaRequired));
+    await report(
+      ctx,
+      key('user-state-mismatch', 'poaRequired'),
+      { class: 'user-state-mismatch', type: 'USER', id: externalUserId, ours, theirs },
+      setFact('poaRequired', theirsUser.poaRequired),
+    );
   }
   // KYC by P100: asked only of users who started one (a fact per verification, or the request step).
   const facts = Object.keys(user.facts ?? {});
@@ -121,10 +168,33 @@ async function reconcileCards(ctx: RunContext, externalUserId: string): Promise<
     await report(
       ctx,
       `CARD#${c.cardId}#user-state-mismatch`,
-      { class: 'user-state-mismatch', type: 'CARD', id: c.cardId, ours: op ? { status: op.status } : null, theirs: { status: c.status }, account: `user:${externalUserId}` },
+      {
+        class: 'user-state-mismatch',
+        type: 'CARD',
+        id: c.cardId,
+        ours: op ? { status: op.status } : null,
+        theirs: { status: c.status },
+        account: `user:${externalUserId}`,
+      },
       async () => {
-        const r = await applyStatus({ type: 'CARD', id: c.cardId, status: c.status, source: 'reconciliation', force: true, upsert: true, externalUserId, note: `recon:${ctx.runId}:card` });
-        if (r.applied) await publishRepair(ctx, lc, { entityId: c.cardId, status: c.status, externalUserId, ...(op ? { previousStatus: op.status } : {}), data: { cardId: c.cardId, externalUserId, status: c.status } });
+        const r = await applyStatus({
+          type: 'CARD',
+          id: c.cardId,
+          status: c.status,
+          source: 'reconciliation',
+          force: true,
+          upsert: true,
+          externalUserId,
+          note: `recon:${ctx.runId}:card`,
+        });
+        if (r.applied)
+          await publishRepair(ctx, lc, {
+            entityId: c.cardId,
+            status: c.status,
+            externalUserId,
+            ...(op ? { previousStatus: op.status } : {}),
+            data: { cardId: c.cardId, externalUserId, status: c.status },
+          });
         return r.applied;
       },
     );

@@ -39,7 +39,8 @@ const SALT = Buffer.from('p100-suite/data-key/v1');
 const MIN_BYTES = 32;
 
 function decodeKey(b64: unknown, what: string): Buffer {
-  if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64.trim())) throw new DataKeyError(`data key ${what} is not base64; store base64 of ${MIN_BYTES} random bytes`);
+  if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64.trim()))
+    throw new DataKeyError(`data key ${what} is not base64; store base64 of ${MIN_BYTES} random bytes`);
   const key = Buffer.from(b64.trim(), 'base64');
   if (key.length < MIN_BYTES) throw new DataKeyError(`data key ${what} has ${key.length} bytes; it needs at least ${MIN_BYTES} random bytes`);
   return key;

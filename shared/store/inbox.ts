@@ -124,14 +124,23 @@ export async function storeInboxEvent(
       expiresAt: Math.floor(now / 1000) + INBOX_RETENTION_DAYS * 86_400,
       ...stateIndex('RECEIVED', input.receivedAt, eventId),
     };
-    if (await sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) return { created: true, event: item };
+    if (await sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' })))
+      return { created: true, event: item };
     const existing = await getInboxEvent(eventId);
     if (!existing) {
       occurrence--; // expired between the put and the read: try the same key again
       continue;
     }
     if (existing.state !== 'PROCESSED' || (await stillCurrent(existing))) {
-      await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'ADD deliveries :one', ExpressionAttributeValues: { ':one': 1 } }));
+      await send(
+        (lib) =>
+          new lib.UpdateCommand({
+            TableName: table(),
+            Key: inboxKey(eventId),
+            UpdateExpression: 'ADD deliveries :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+      );
       return { created: false, event: { ...existing, deliveries: existing.deliveries + 1 } };
     }
     input = { ...input, previousOccurrence: eventId };
@@ -141,8 +150,16 @@ export async function storeInboxEvent(
 
 /** Flags a stored event for the operator (it is kept, not applied). */
 export async function flagInboxEvent(eventId: string, flag: string): Promise<void> {
-  await send((lib) =>
-    new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'SET #f = :f', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#f': 'flag' }, ExpressionAttributeValues: { ':f': flag } }),
+  await send(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: inboxKey(eventId),
+        UpdateExpression: 'SET #f = :f',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#f': 'flag' },
+        ExpressionAttributeValues: { ':f': flag },
+      }),
   );
 }
 
@@ -163,23 +180,32 @@ async function setState(
   const conditions = ['attribute_exists(pk)'];
   if (onlyFrom.length) conditions.push(`#state IN (${onlyFrom.map((_, i) => `:from${i}`).join(', ')})`);
   for (let i = 0; i < notFrom.length; i++) conditions.push(`#state <> :not${i}`);
-  const update = updateExpression({ set: { state, gsi1pk: `STATE#${state}`, ...opts.extra }, add: opts.add, remove: opts.remove, names: { '#state': 'state' }, values });
-  return sendConditional((lib) => new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), ...update, ConditionExpression: conditions.join(' AND ') }));
+  const update = updateExpression({
+    set: { state, gsi1pk: `STATE#${state}`, ...opts.extra },
+    add: opts.add,
+    remove: opts.remove,
+    names: { '#state': 'state' },
+    values,
+  });
+  return sendConditional(
+    (lib) => new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), ...update, ConditionExpression: conditions.join(' AND ') }),
+  );
 }
 
 /** An operator replay: back on the queue unless already processed (processing is idempotent anyway). */
 export async function markInboxReplayed(eventId: string, at: string): Promise<boolean> {
   if (await setState(eventId, 'ENQUEUED', { notFrom: ['PROCESSED'], extra: { replayedAt: at }, add: { replays: 1 } })) return true;
   // Processed already: only count the replay (the audit trail of what the operator did).
-  await send((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: inboxKey(eventId),
-      UpdateExpression: 'SET #at = :at ADD #n :one',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#at': 'replayedAt', '#n': 'replays' },
-      ExpressionAttributeValues: { ':at': at, ':one': 1 },
-    }),
+  await send(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: inboxKey(eventId),
+        UpdateExpression: 'SET #at = :at ADD #n :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#at': 'replayedAt', '#n': 'replays' },
+        ExpressionAttributeValues: { ':at': at, ':one': 1 },
+      }),
   );
   return false;
 }
@@ -200,31 +226,33 @@ export const INBOX_LEASE_MS = 90_000;
  * Returns the item as it stands under the lease, or undefined when it is missing, PROCESSED or leased.
  */
 export async function claimInboxEvent(eventId: string, owner: string, now = Date.now()): Promise<InboxEvent | undefined> {
-  const out = await sendIfConditionHolds((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: inboxKey(eventId),
-      UpdateExpression: 'SET #l = :until, #o = :owner',
-      ConditionExpression: 'attribute_exists(pk) AND #s <> :processed AND (attribute_not_exists(#l) OR #l < :now)',
-      ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner', '#s': 'state' },
-      ExpressionAttributeValues: { ':until': now + INBOX_LEASE_MS, ':owner': owner, ':processed': 'PROCESSED', ':now': now },
-      ReturnValues: 'ALL_NEW',
-    }),
+  const out = await sendIfConditionHolds(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: inboxKey(eventId),
+        UpdateExpression: 'SET #l = :until, #o = :owner',
+        ConditionExpression: 'attribute_exists(pk) AND #s <> :processed AND (attribute_not_exists(#l) OR #l < :now)',
+        ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner', '#s': 'state' },
+        ExpressionAttributeValues: { ':until': now + INBOX_LEASE_MS, ':owner': owner, ':processed': 'PROCESSED', ':now': now },
+        ReturnValues: 'ALL_NEW',
+      }),
   );
   return out?.Attributes as InboxEvent | undefined;
 }
 
 /** Gives the lease back after a failure, so the retry need not wait for it to expire. */
 export async function releaseInboxLease(eventId: string, owner: string): Promise<void> {
-  await sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: inboxKey(eventId),
-      UpdateExpression: 'REMOVE #l, #o',
-      ConditionExpression: '#o = :owner',
-      ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner' },
-      ExpressionAttributeValues: { ':owner': owner },
-    }),
+  await sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: inboxKey(eventId),
+        UpdateExpression: 'REMOVE #l, #o',
+        ConditionExpression: '#o = :owner',
+        ExpressionAttributeNames: { '#l': 'leaseUntil', '#o': 'leaseOwner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
   );
 }
 
@@ -238,15 +266,16 @@ export function markInboxDead(eventId: string, reason: string): Promise<boolean>
  * an event is applied and published on the strength of one decision. Returns the outcome that stands.
  */
 export async function recordInboxOutcome(eventId: string, outcome: InboxOutcome): Promise<InboxOutcome> {
-  const recorded = await sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: inboxKey(eventId),
-      UpdateExpression: 'SET #o = :o',
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#o)',
-      ExpressionAttributeNames: { '#o': 'outcome' },
-      ExpressionAttributeValues: { ':o': outcome },
-    }),
+  const recorded = await sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: inboxKey(eventId),
+        UpdateExpression: 'SET #o = :o',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#o)',
+        ExpressionAttributeNames: { '#o': 'outcome' },
+        ExpressionAttributeValues: { ':o': outcome },
+      }),
   );
   if (recorded) return outcome;
   const current = await getInboxEvent(eventId);
@@ -255,8 +284,16 @@ export async function recordInboxOutcome(eventId: string, outcome: InboxOutcome)
 }
 
 export async function markInboxPublished(eventId: string): Promise<void> {
-  await send((lib) =>
-    new lib.UpdateCommand({ TableName: table(), Key: inboxKey(eventId), UpdateExpression: 'SET #p = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#p': 'published' }, ExpressionAttributeValues: { ':t': true } }),
+  await send(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: inboxKey(eventId),
+        UpdateExpression: 'SET #p = :t',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#p': 'published' },
+        ExpressionAttributeValues: { ':t': true },
+      }),
   );
 }
 
@@ -302,17 +339,18 @@ export async function listInboxEvents(opts: { state?: InboxState; webhook?: stri
   let c: CursorState = opts.cursor ? decodeCursor(opts.cursor, states.length) : { s: 0 };
   const items: InboxEvent[] = [];
   while (items.length < limit && c.s < states.length) {
-    const out = await send((lib) =>
-      new lib.QueryCommand({
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :g',
-        ...(opts.webhook ? { FilterExpression: 'webhook = :w' } : {}),
-        ExpressionAttributeValues: { ':g': `STATE#${states[c.s]}`, ...(opts.webhook ? { ':w': opts.webhook } : {}) },
-        ScanIndexForward: false,
-        Limit: limit - items.length,
-        ...(c.k ? { ExclusiveStartKey: c.k } : {}),
-      }),
+    const out = await send(
+      (lib) =>
+        new lib.QueryCommand({
+          TableName: table(),
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :g',
+          ...(opts.webhook ? { FilterExpression: 'webhook = :w' } : {}),
+          ExpressionAttributeValues: { ':g': `STATE#${states[c.s]}`, ...(opts.webhook ? { ':w': opts.webhook } : {}) },
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ...(c.k ? { ExclusiveStartKey: c.k } : {}),
+        }),
     );
     items.push(...((out.Items ?? []) as InboxEvent[]));
     c = out.LastEvaluatedKey ? { s: c.s, k: out.LastEvaluatedKey } : { s: c.s + 1 };

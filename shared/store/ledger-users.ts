@@ -66,15 +66,16 @@ export async function upsertUser(input: { externalUserId: string; p100UserId?: s
  */
 export async function setUserFact(input: { externalUserId: string; fact: string; value: string | boolean; at: string; source: string }): Promise<boolean> {
   await upsertUser({ externalUserId: input.externalUserId });
-  return sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: userKey(input.externalUserId),
-      UpdateExpression: 'SET #f.#k = :fact, #u = :now',
-      ConditionExpression: 'attribute_not_exists(#f.#k) OR #f.#k.#at <= :at',
-      ExpressionAttributeNames: { '#f': 'facts', '#k': input.fact, '#at': 'at', '#u': 'updatedAt' },
-      ExpressionAttributeValues: { ':fact': { value: input.value, at: input.at, source: input.source }, ':at': input.at, ':now': new Date().toISOString() },
-    }),
+  return sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: userKey(input.externalUserId),
+        UpdateExpression: 'SET #f.#k = :fact, #u = :now',
+        ConditionExpression: 'attribute_not_exists(#f.#k) OR #f.#k.#at <= :at',
+        ExpressionAttributeNames: { '#f': 'facts', '#k': input.fact, '#at': 'at', '#u': 'updatedAt' },
+        ExpressionAttributeValues: { ':fact': { value: input.value, at: input.at, source: input.source }, ':at': input.at, ':now': new Date().toISOString() },
+      }),
   );
 }
 
@@ -84,16 +85,19 @@ export async function getLedgerUser(externalUserId: string): Promise<LedgerUser 
 }
 
 /** One page of all users, by externalUserId (the reconciliation sweep reads it in batches). */
-export async function listLedgerUsers(opts: { limit?: number; cursor?: Record<string, unknown> } = {}): Promise<{ items: LedgerUser[]; cursor?: Record<string, unknown> }> {
-  const out = await send((lib) =>
-    new lib.QueryCommand({
-      TableName: table(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :u',
-      ExpressionAttributeValues: { ':u': 'USERS' },
-      Limit: opts.limit ?? 100,
-      ...(opts.cursor ? { ExclusiveStartKey: opts.cursor } : {}),
-    }),
+export async function listLedgerUsers(
+  opts: { limit?: number; cursor?: Record<string, unknown> } = {},
+): Promise<{ items: LedgerUser[]; cursor?: Record<string, unknown> }> {
+  const out = await send(
+    (lib) =>
+      new lib.QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :u',
+        ExpressionAttributeValues: { ':u': 'USERS' },
+        Limit: opts.limit ?? 100,
+        ...(opts.cursor ? { ExclusiveStartKey: opts.cursor } : {}),
+      }),
   );
   return { items: (out.Items ?? []) as LedgerUser[], ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey } : {}) };
 }
@@ -148,15 +152,16 @@ export async function applyUserTransition(input: UserTransitionInput): Promise<T
   const version = (current?.v ?? 0) + 1;
   const fact = nextFact(input, current, currentValue, version);
   const pinned = pinDecision(current, currentValue);
-  const applied = await sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: userKey(input.externalUserId),
-      UpdateExpression: 'SET #f.#k = :fact, #u = :now',
-      ConditionExpression: pinned.condition,
-      ExpressionAttributeNames: { '#f': 'facts', '#k': input.fact, '#u': 'updatedAt', ...pinned.names },
-      ExpressionAttributeValues: { ':fact': fact, ':now': new Date().toISOString(), ...pinned.values },
-    }),
+  const applied = await sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: userKey(input.externalUserId),
+        UpdateExpression: 'SET #f.#k = :fact, #u = :now',
+        ConditionExpression: pinned.condition,
+        ExpressionAttributeNames: { '#f': 'facts', '#k': input.fact, '#u': 'updatedAt', ...pinned.names },
+        ExpressionAttributeValues: { ':fact': fact, ':now': new Date().toISOString(), ...pinned.values },
+      }),
   );
   if (!applied) return { applied: false, reason: 'raced' };
   return { applied: true, ...(currentValue !== undefined ? { previous: currentValue } : {}), version };
@@ -180,7 +185,10 @@ function nextFact(input: UserTransitionInput, current: UserFact | undefined, cur
  * fact's absence, or its value and whether it was announced (an announcement racing this move changes what
  * consumers hold).
  */
-function pinDecision(current: UserFact | undefined, currentValue: string | undefined): { condition: string; names: Record<string, string>; values: Record<string, unknown> } {
+function pinDecision(
+  current: UserFact | undefined,
+  currentValue: string | undefined,
+): { condition: string; names: Record<string, string>; values: Record<string, unknown> } {
   if (currentValue === undefined) return { condition: 'attribute_exists(pk) AND attribute_not_exists(#f.#k)', names: {}, values: {} };
   return {
     condition:
@@ -194,29 +202,31 @@ function pinDecision(current: UserFact | undefined, currentValue: string | undef
 
 /** Marks a lifecycle fact for the reconciliation sweep (every user is swept; the mark says what to look at). */
 export async function markUserFactForVerification(externalUserId: string, fact: string, why: string): Promise<void> {
-  await sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: userKey(externalUserId),
-      UpdateExpression: 'SET #f.#k.#vf = :why',
-      ConditionExpression: 'attribute_exists(#f.#k)',
-      ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#vf': 'verify' },
-      ExpressionAttributeValues: { ':why': why.slice(0, 200) },
-    }),
+  await sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: userKey(externalUserId),
+        UpdateExpression: 'SET #f.#k.#vf = :why',
+        ConditionExpression: 'attribute_exists(#f.#k)',
+        ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#vf': 'verify' },
+        ExpressionAttributeValues: { ':why': why.slice(0, 200) },
+      }),
   );
 }
 
 /** Reconciliation found P100 at the fact's value: the verify mark is answered (conditional on that value). */
 export async function clearUserFactVerification(externalUserId: string, fact: string, value: string): Promise<void> {
-  await sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: userKey(externalUserId),
-      UpdateExpression: 'REMOVE #f.#k.#vf',
-      ConditionExpression: 'attribute_exists(#f.#k.#vf) AND #f.#k.#val = :v',
-      ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#vf': 'verify', '#val': 'value' },
-      ExpressionAttributeValues: { ':v': value },
-    }),
+  await sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: userKey(externalUserId),
+        UpdateExpression: 'REMOVE #f.#k.#vf',
+        ConditionExpression: 'attribute_exists(#f.#k.#vf) AND #f.#k.#val = :v',
+        ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#vf': 'verify', '#val': 'value' },
+        ExpressionAttributeValues: { ':v': value },
+      }),
   );
 }
 
@@ -225,14 +235,15 @@ export async function clearUserFactVerification(externalUserId: string, fact: st
  * condition on the version keeps a later change's own announcement intact.
  */
 export async function markUserFactAnnounced(externalUserId: string, fact: string, version: number, by: string): Promise<boolean> {
-  return sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: userKey(externalUserId),
-      UpdateExpression: 'SET #f.#k.#a = :t',
-      ConditionExpression: '#f.#k.#a = :f AND #f.#k.#v = :v',
-      ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#a': 'announced', '#v': 'v' },
-      ExpressionAttributeValues: { ':t': by, ':f': false, ':v': version },
-    }),
+  return sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: userKey(externalUserId),
+        UpdateExpression: 'SET #f.#k.#a = :t',
+        ConditionExpression: '#f.#k.#a = :f AND #f.#k.#v = :v',
+        ExpressionAttributeNames: { '#f': 'facts', '#k': fact, '#a': 'announced', '#v': 'v' },
+        ExpressionAttributeValues: { ':t': by, ':f': false, ':v': version },
+      }),
   );
 }

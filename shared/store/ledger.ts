@@ -102,8 +102,19 @@ export async function recordOperation(input: RecordOperationInput): Promise<{ cr
     version: 1,
     ...(terminal ? {} : { gsi1pk: 'OPEN' as const, gsi1sk: `${at}#${input.type}#${input.id}` }),
   };
-  if (await sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) return { created: true, applied: true };
-  const r = await applyStatus({ type: input.type, id: input.id, status, source: input.source, at, details: input.details, amount: input.amount, currency: input.currency, externalUserId: input.externalUserId });
+  if (await sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' })))
+    return { created: true, applied: true };
+  const r = await applyStatus({
+    type: input.type,
+    id: input.id,
+    status,
+    source: input.source,
+    at,
+    details: input.details,
+    amount: input.amount,
+    currency: input.currency,
+    externalUserId: input.externalUserId,
+  });
   return { created: false, applied: r.applied };
 }
 
@@ -147,14 +158,15 @@ export async function applyStatus(input: ApplyStatusInput): Promise<ApplyOutcome
   const change: StatusChange = { status: keepable(status), at, source: input.source, applied: true, ...(input.note ? { note: input.note } : {}) };
   if (checkTransition(lc, undefined, status) === 'unknown-status') return keepUnknownStatus(input, change);
   const condition = transitionCondition(input, lc, status);
-  const out = await sendIfConditionHolds((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: opKey(input.type, input.id),
-      ...statusUpdate(input, status, change, condition.values),
-      ...(condition.expression ? { ConditionExpression: condition.expression } : {}),
-      ReturnValues: 'UPDATED_OLD',
-    }),
+  const out = await sendIfConditionHolds(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: opKey(input.type, input.id),
+        ...statusUpdate(input, status, change, condition.values),
+        ...(condition.expression ? { ConditionExpression: condition.expression } : {}),
+        ReturnValues: 'UPDATED_OLD',
+      }),
   );
   if (!out) return explainNotApplied(input, status, change);
   const old = out.Attributes as Partial<LedgerOperation> | undefined;
@@ -216,7 +228,11 @@ async function explainNotApplied(input: ApplyStatusInput, status: string, change
   const version = current.version ?? 0;
   if (current.status === status) return { applied: false, reason: 'duplicate', current: current.status, version };
   // Our own stale view (an API answer after P100's webhook) needs no check; an event from P100 does.
-  await keepRejected(input, { ...change, applied: false, note: input.note ?? 'invalid' }, input.source === 'api' ? undefined : `invalid ${keepable(current.status)} → ${keepable(status)}`);
+  await keepRejected(
+    input,
+    { ...change, applied: false, note: input.note ?? 'invalid' },
+    input.source === 'api' ? undefined : `invalid ${keepable(current.status)} → ${keepable(status)}`,
+  );
   return { applied: false, reason: 'invalid', current: current.status, version };
 }
 
@@ -228,7 +244,9 @@ async function keepRejected(input: ApplyStatusInput, change: StatusChange, verif
     names: { '#history': 'history', ...(verify ? { '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk' } : {}) },
     values: { ':change': [change], ...(verify ? { ':open': 'OPEN', ':g1s': `${change.at}#${input.type}#${input.id}` } : {}) },
   });
-  await sendConditional((lib) => new lib.UpdateCommand({ TableName: table(), Key: opKey(input.type, input.id), ...update, ConditionExpression: 'attribute_exists(pk)' }));
+  await sendConditional(
+    (lib) => new lib.UpdateCommand({ TableName: table(), Key: opKey(input.type, input.id), ...update, ConditionExpression: 'attribute_exists(pk)' }),
+  );
 }
 
 /**
@@ -237,15 +255,16 @@ async function keepRejected(input: ApplyStatusInput, change: StatusChange, verif
  */
 export async function clearVerification(op: Pick<LedgerOperation, 'type' | 'id' | 'status'>): Promise<void> {
   const final = isTerminal(op.status);
-  await sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: opKey(op.type, op.id),
-      UpdateExpression: final ? 'REMOVE #verify, gsi1pk, gsi1sk' : 'REMOVE #verify',
-      ConditionExpression: 'attribute_exists(#verify) AND #status = :status',
-      ExpressionAttributeNames: { '#verify': 'verify', '#status': 'status' },
-      ExpressionAttributeValues: { ':status': op.status },
-    }),
+  await sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: opKey(op.type, op.id),
+        UpdateExpression: final ? 'REMOVE #verify, gsi1pk, gsi1sk' : 'REMOVE #verify',
+        ConditionExpression: 'attribute_exists(#verify) AND #status = :status',
+        ExpressionAttributeNames: { '#verify': 'verify', '#status': 'status' },
+        ExpressionAttributeValues: { ':status': op.status },
+      }),
   );
 }
 
@@ -255,16 +274,19 @@ export async function getLedgerOperation(type: OperationType, id: string): Promi
 }
 
 /** One page of operations that are not final yet (PENDING, PROCESSING, UNKNOWN, ...), oldest first. */
-export async function listOpenOperations(opts: { limit?: number; cursor?: Record<string, unknown>; createdBefore?: string } = {}): Promise<{ items: LedgerOperation[]; cursor?: Record<string, unknown> }> {
-  const out = await send((lib) =>
-    new lib.QueryCommand({
-      TableName: table(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: opts.createdBefore ? 'gsi1pk = :open AND gsi1sk < :before' : 'gsi1pk = :open',
-      ExpressionAttributeValues: { ':open': 'OPEN', ...(opts.createdBefore ? { ':before': opts.createdBefore } : {}) },
-      Limit: opts.limit ?? 100,
-      ...(opts.cursor ? { ExclusiveStartKey: opts.cursor } : {}),
-    }),
+export async function listOpenOperations(
+  opts: { limit?: number; cursor?: Record<string, unknown>; createdBefore?: string } = {},
+): Promise<{ items: LedgerOperation[]; cursor?: Record<string, unknown> }> {
+  const out = await send(
+    (lib) =>
+      new lib.QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: opts.createdBefore ? 'gsi1pk = :open AND gsi1sk < :before' : 'gsi1pk = :open',
+        ExpressionAttributeValues: { ':open': 'OPEN', ...(opts.createdBefore ? { ':before': opts.createdBefore } : {}) },
+        Limit: opts.limit ?? 100,
+        ...(opts.cursor ? { ExclusiveStartKey: opts.cursor } : {}),
+      }),
   );
   return { items: (out.Items ?? []) as LedgerOperation[], ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey } : {}) };
 }

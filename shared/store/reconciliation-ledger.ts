@@ -15,7 +15,10 @@ const table = () => tableName(ENV.ledgerTable);
 
 const opRef = (type: string, id: string) => `${type}#${id}`;
 const SEEN_PREFIX = 'SEENP#';
-const seenPageKey = (runId: string, account: string, page: number) => ({ pk: `RECON#RUN#${runId}`, sk: `${SEEN_PREFIX}${account}#${String(page).padStart(9, '0')}` });
+const seenPageKey = (runId: string, account: string, page: number) => ({
+  pk: `RECON#RUN#${runId}`,
+  sk: `${SEEN_PREFIX}${account}#${String(page).padStart(9, '0')}`,
+});
 
 /** Retries what DynamoDB left unprocessed (throttling), with a short growing pause. */
 async function pause(attempt: number): Promise<void> {
@@ -78,7 +81,8 @@ export async function markSeen(runId: string, account: string, page: number, ref
  */
 async function seenInRun(runId: string): Promise<Set<string>> {
   const seen = new Set<string>();
-  for await (const items of runItems<{ refs?: string[] }>(runId, SEEN_PREFIX, { pageLimit: 100 })) for (const it of items) for (const r of it.refs ?? []) seen.add(r);
+  for await (const items of runItems<{ refs?: string[] }>(runId, SEEN_PREFIX, { pageLimit: 100 }))
+    for (const it of items) for (const r of it.refs ?? []) seen.add(r);
   return seen;
 }
 
@@ -88,14 +92,16 @@ async function seenInRun(runId: string): Promise<Set<string>> {
  * The condition makes two UNKNOWN writes unable to take the same P100 operation.
  */
 export async function claimOperation(type: OperationType, id: string, unknownId: string, idempotencyKey: string | undefined): Promise<boolean> {
-  return sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: opKey(type, id),
-      UpdateExpression: idempotencyKey ? 'SET claimedBy = :me, idempotencyKey = :k' : 'SET claimedBy = :me',
-      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(claimedBy) OR claimedBy = :me) AND (attribute_not_exists(idempotencyKey) OR idempotencyKey = :k)',
-      ExpressionAttributeValues: { ':me': unknownId, ':k': idempotencyKey ?? '\u0000none' },
-    }),
+  return sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: opKey(type, id),
+        UpdateExpression: idempotencyKey ? 'SET claimedBy = :me, idempotencyKey = :k' : 'SET claimedBy = :me',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(claimedBy) OR claimedBy = :me) AND (attribute_not_exists(idempotencyKey) OR idempotencyKey = :k)',
+        ExpressionAttributeValues: { ':me': unknownId, ':k': idempotencyKey ?? '\u0000none' },
+      }),
   );
 }
 
@@ -106,7 +112,12 @@ export async function claimOperation(type: OperationType, id: string, unknownId:
  * A Scan, because the ledger has no index by time; it reads the table once per run, in pages, keeping
  * only the run's seen refs (seenInRun).
  */
-export async function* operationsNotSeen(runId: string, window: { from?: string; to: string }, historyTypes: readonly OperationType[], pageLimit = 500): AsyncGenerator<LedgerOperation[]> {
+export async function* operationsNotSeen(
+  runId: string,
+  window: { from?: string; to: string },
+  historyTypes: readonly OperationType[],
+  pageLimit = 500,
+): AsyncGenerator<LedgerOperation[]> {
   const types = historyTypes.map((_, i) => `:t${i}`);
   const values: Record<string, unknown> = {
     ':op': 'OP#',
@@ -128,16 +139,17 @@ export async function* operationsNotSeen(runId: string, window: { from?: string;
   let cursor: Record<string, unknown> | undefined;
   let seen: Set<string> | undefined;
   do {
-    const out = await send((lib) =>
-      new lib.ScanCommand({
-        TableName: table(),
-        FilterExpression: filter,
-        ExpressionAttributeNames: { '#id': 'id', '#status': 'status', '#type': 'type' },
-        ExpressionAttributeValues: values,
-        Limit: pageLimit,
-        ConsistentRead: true,
-        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-      }),
+    const out = await send(
+      (lib) =>
+        new lib.ScanCommand({
+          TableName: table(),
+          FilterExpression: filter,
+          ExpressionAttributeNames: { '#id': 'id', '#status': 'status', '#type': 'type' },
+          ExpressionAttributeValues: values,
+          Limit: pageLimit,
+          ConsistentRead: true,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
     );
     const items = (out.Items ?? []) as LedgerOperation[];
     if (items.length) {

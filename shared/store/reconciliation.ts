@@ -70,7 +70,15 @@ export type DiscrepancyClass =
   | 'user-state-mismatch';
 
 export const DISCREPANCY_CLASSES: readonly DiscrepancyClass[] = [
-  'missing-here', 'missing-at-p100', 'amount-mismatch', 'status-mismatch', 'stale-pending', 'unknown-resolved', 'unknown-failed', 'user-missing-at-p100', 'user-state-mismatch',
+  'missing-here',
+  'missing-at-p100',
+  'amount-mismatch',
+  'status-mismatch',
+  'stale-pending',
+  'unknown-resolved',
+  'unknown-failed',
+  'user-missing-at-p100',
+  'user-state-mismatch',
 ];
 
 export interface Discrepancy {
@@ -111,7 +119,9 @@ export interface ProgressItem {
 // --- runs -------------------------------------------------------------------------------------------------
 
 export async function putRun(run: Omit<RunItem, 'pk' | 'sk'>): Promise<boolean> {
-  return sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(run.runId), sk: 'RUN', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  return sendConditional(
+    (lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(run.runId), sk: 'RUN', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
 }
 
 export async function getRun(runId: string): Promise<RunItem | undefined> {
@@ -130,13 +140,22 @@ export async function updateRun(runId: string, fields: Partial<Omit<RunItem, 'pk
     condition += ` AND #st IN (${when.map((_, i) => `:w${i}`).join(', ')})`;
   }
   const update = updateExpression({ set: fields, names, values });
-  return sendConditional((lib) => new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, ...update, ConditionExpression: condition }));
+  return sendConditional(
+    (lib) => new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, ...update, ConditionExpression: condition }),
+  );
 }
 
 /** Counts one finished batch; returns the run after the increment. */
 export async function addBatchDone(runId: string): Promise<RunItem> {
-  const out = await send((lib) =>
-    new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: 'RUN' }, UpdateExpression: 'ADD batchesDone :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
+  const out = await send(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: { pk: runPk(runId), sk: 'RUN' },
+        UpdateExpression: 'ADD batchesDone :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
   );
   return out.Attributes as RunItem;
 }
@@ -155,23 +174,35 @@ export async function getActive(): Promise<ActiveLock | undefined> {
 
 /** Takes the lock for `runId` if it is free, expired, or already ours. */
 export async function acquireActive(runId: string, leaseUntil: string, now: string): Promise<boolean> {
-  return sendConditional((lib) =>
-    new lib.PutCommand({
-      TableName: table(),
-      Item: { ...ACTIVE, runId, leaseUntil },
-      ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR runId = :me',
-      ExpressionAttributeValues: { ':now': now, ':me': runId },
-    }),
+  return sendConditional(
+    (lib) =>
+      new lib.PutCommand({
+        TableName: table(),
+        Item: { ...ACTIVE, runId, leaseUntil },
+        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR runId = :me',
+        ExpressionAttributeValues: { ':now': now, ':me': runId },
+      }),
   );
 }
 
 /** Extends the lease of the run (progress shown); a no-op if another run holds the lock. */
 export async function heartbeat(runId: string, leaseUntil: string): Promise<void> {
-  await sendConditional((lib) => new lib.UpdateCommand({ TableName: table(), Key: ACTIVE, UpdateExpression: 'SET leaseUntil = :l', ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':l': leaseUntil, ':me': runId } }));
+  await sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: ACTIVE,
+        UpdateExpression: 'SET leaseUntil = :l',
+        ConditionExpression: 'runId = :me',
+        ExpressionAttributeValues: { ':l': leaseUntil, ':me': runId },
+      }),
+  );
 }
 
 export async function releaseActive(runId: string): Promise<void> {
-  await sendConditional((lib) => new lib.DeleteCommand({ TableName: table(), Key: ACTIVE, ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':me': runId } }));
+  await sendConditional(
+    (lib) => new lib.DeleteCommand({ TableName: table(), Key: ACTIVE, ConditionExpression: 'runId = :me', ExpressionAttributeValues: { ':me': runId } }),
+  );
 }
 
 export async function getLatestRunId(): Promise<string | undefined> {
@@ -190,8 +221,14 @@ export async function getCheckpoint(): Promise<{ windowTo: string; runId: string
 
 /** Moves the checkpoint forward only (a late finisher of an older run never moves it back). */
 export async function setCheckpoint(windowTo: string, runId: string): Promise<void> {
-  await sendConditional((lib) =>
-    new lib.PutCommand({ TableName: table(), Item: { ...CHECKPOINT, windowTo, runId }, ConditionExpression: 'attribute_not_exists(pk) OR windowTo < :t', ExpressionAttributeValues: { ':t': windowTo } }),
+  await sendConditional(
+    (lib) =>
+      new lib.PutCommand({
+        TableName: table(),
+        Item: { ...CHECKPOINT, windowTo, runId },
+        ConditionExpression: 'attribute_not_exists(pk) OR windowTo < :t',
+        ExpressionAttributeValues: { ':t': windowTo },
+      }),
   );
 }
 
@@ -232,13 +269,14 @@ export async function advanceProgress(
     values[':pi'] = previous.id;
   }
   const update = updateExpression({ set: { done, cursor: next }, add: { ...add }, names: { '#cursor': 'cursor', '#done': 'done' }, values });
-  const advanced = await sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: { pk: runPk(runId), sk: accSk(account) },
-      ...update,
-      ConditionExpression: `(attribute_not_exists(#done) OR #done = :false) AND ${condition}`,
-    }),
+  const advanced = await sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: { pk: runPk(runId), sk: accSk(account) },
+        ...update,
+        ConditionExpression: `(attribute_not_exists(#done) OR #done = :false) AND ${condition}`,
+      }),
   );
   if (!advanced) throw new ProgressConflictError(account);
 }
@@ -247,7 +285,9 @@ export async function advanceProgress(
 
 /** Records a discrepancy once per run and key; returns false if this run had already recorded it. */
 export async function putDiscrepancy(runId: string, key: string, d: Discrepancy): Promise<boolean> {
-  return sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: `D#${key}`, ...d }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  return sendConditional(
+    (lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: `D#${key}`, ...d }, ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
 }
 
 /**
@@ -282,7 +322,14 @@ export interface BatchItem {
 }
 
 export async function putBatch(runId: string, batch: number, users: string[]): Promise<void> {
-  await sendConditional((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(runId), sk: batchSk(batch), batch, users, done: false }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  await sendConditional(
+    (lib) =>
+      new lib.PutCommand({
+        TableName: table(),
+        Item: { pk: runPk(runId), sk: batchSk(batch), batch, users, done: false },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+  );
 }
 
 export async function getBatch(runId: string, batch: number): Promise<BatchItem | undefined> {
@@ -292,14 +339,15 @@ export async function getBatch(runId: string, batch: number): Promise<BatchItem 
 
 /** Marks a batch done; true only for the first caller (a redelivered message does not count twice). */
 export async function markBatchDone(runId: string, batch: number): Promise<boolean> {
-  return sendConditional((lib) =>
-    new lib.UpdateCommand({
-      TableName: table(),
-      Key: { pk: runPk(runId), sk: batchSk(batch) },
-      UpdateExpression: 'SET done = :t',
-      ConditionExpression: 'attribute_exists(pk) AND done = :f',
-      ExpressionAttributeValues: { ':t': true, ':f': false },
-    }),
+  return sendConditional(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: { pk: runPk(runId), sk: batchSk(batch) },
+        UpdateExpression: 'SET done = :t',
+        ConditionExpression: 'attribute_exists(pk) AND done = :f',
+        ExpressionAttributeValues: { ':t': true, ':f': false },
+      }),
   );
 }
 
@@ -309,15 +357,16 @@ export async function markBatchDone(runId: string, batch: number): Promise<boole
 export async function* runItems<T>(runId: string, prefix: string, opts: { after?: string; pageLimit?: number } = {}): AsyncGenerator<T[]> {
   let cursor: Record<string, unknown> | undefined = opts.after ? { pk: runPk(runId), sk: opts.after } : undefined;
   do {
-    const out = await send((lib) =>
-      new lib.QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': runPk(runId), ':p': prefix },
-        ConsistentRead: true,
-        Limit: opts.pageLimit ?? 200,
-        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-      }),
+    const out = await send(
+      (lib) =>
+        new lib.QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': runPk(runId), ':p': prefix },
+          ConsistentRead: true,
+          Limit: opts.pageLimit ?? 200,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
     );
     yield (out.Items ?? []) as T[];
     cursor = out.LastEvaluatedKey;
@@ -326,5 +375,13 @@ export async function* runItems<T>(runId: string, prefix: string, opts: { after?
 
 /** Notes that a user's state was compared in this run (idempotent: counted once at finalize). */
 export async function markUserStateChecked(runId: string, account: string): Promise<void> {
-  await send((lib) => new lib.UpdateCommand({ TableName: table(), Key: { pk: runPk(runId), sk: accSk(account) }, UpdateExpression: 'SET stateChecked = :t', ExpressionAttributeValues: { ':t': true } }));
+  await send(
+    (lib) =>
+      new lib.UpdateCommand({
+        TableName: table(),
+        Key: { pk: runPk(runId), sk: accSk(account) },
+        UpdateExpression: 'SET stateChecked = :t',
+        ExpressionAttributeValues: { ':t': true },
+      }),
+  );
 }

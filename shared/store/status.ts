@@ -7,7 +7,17 @@
 
 /** Statuses after which an operation can no longer change (a second, different terminal is a conflict). */
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
-  'SUCCESSFUL', 'FAILED', 'COMPLETED', 'UNSUCCESSFUL', 'SETTLED', 'DECLINED', 'REVERSED', 'APPROVED', 'REJECTED', 'DELETED', 'RESOLVED',
+  'SUCCESSFUL',
+  'FAILED',
+  'COMPLETED',
+  'UNSUCCESSFUL',
+  'SETTLED',
+  'DECLINED',
+  'REVERSED',
+  'APPROVED',
+  'REJECTED',
+  'DELETED',
+  'RESOLVED',
 ]);
 
 /** Ranks of non-terminal statuses; unknown non-terminal statuses rank 10 (as PENDING). */

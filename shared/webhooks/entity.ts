@@ -16,10 +16,7 @@ export const MAX_ENTITY_ID_BYTES = 512;
 
 export const oversized = (id: string | undefined): boolean => id !== undefined && Buffer.byteLength(id, 'utf8') > MAX_ENTITY_ID_BYTES;
 
-export type EntityRef =
-  | { kind: 'operation'; type: OperationType; id: string }
-  | { kind: 'userFact'; externalUserId: string; fact: string }
-  | { kind: 'none' };
+export type EntityRef = { kind: 'operation'; type: OperationType; id: string } | { kind: 'userFact'; externalUserId: string; fact: string } | { kind: 'none' };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 

@@ -59,9 +59,7 @@ function fan(from: readonly string[], to: readonly string[], source: string): Li
  * Our own states of an operation we started: `PENDING` (P100 accepted, nothing heard yet), `UNKNOWN`
  * (ambiguous write) and `RESOLVED` (an UNKNOWN record that reconciliation linked to P100's id, R3).
  */
-const OWN_OPERATION_EDGES = (states: readonly string[]): LifecycleEdge[] => [
-  ...fan(['UNKNOWN'], [...states, 'RESOLVED', 'FAILED'], 'ASSUMPTIONS R3'),
-];
+const OWN_OPERATION_EDGES = (states: readonly string[]): LifecycleEdge[] => [...fan(['UNKNOWN'], [...states, 'RESOLVED', 'FAILED'], 'ASSUMPTIONS R3')];
 
 function operation(name: LifecycleName, states: readonly string[], edges: LifecycleEdge[], webhook: string, read: string): Lifecycle {
   const all = [...new Set([...states, 'UNKNOWN', 'RESOLVED', 'FAILED'])];
@@ -110,12 +108,9 @@ export const lifecycles: Readonly<Record<LifecycleName, Lifecycle>> = {
     name: 'kycVerification',
     // Per verificationId: a rejected user starts a NEW verification (F9), it does not reopen this one.
     states: ['CREATED', 'PENDING', 'APPROVED', 'REJECTED'],
-    edges: [
-      { from: 'CREATED', to: 'PENDING', source: 'ASSUMPTIONS C7, F9' },
-      ...fan(['CREATED', 'PENDING'], ['APPROVED', 'REJECTED'], 'ASSUMPTIONS C7'),
-    ],
+    edges: [{ from: 'CREATED', to: 'PENDING', source: 'ASSUMPTIONS C7, F9' }, ...fan(['CREATED', 'PENDING'], ['APPROVED', 'REJECTED'], 'ASSUMPTIONS C7')],
     webhook: 'kycVerificationStatus',
-    read: 'K3 KYC status (the user\'s current verification: verificationId + status)',
+    read: "K3 KYC status (the user's current verification: verificationId + status)",
   },
   ibanStatus: operation(
     'ibanStatus',
@@ -136,28 +131,49 @@ export const lifecycles: Readonly<Record<LifecycleName, Lifecycle>> = {
     'cryptoDeposit',
     'history (A8): type CRYPTO_DEPOSIT, status',
   ),
-  exchange: operation('exchange', ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'], [
-    { from: 'PENDING', to: 'PROCESSING', source: 'ASSUMPTIONS C8' },
-    ...fan(['PENDING', 'PROCESSING'], ['COMPLETED', 'FAILED'], 'ASSUMPTIONS C8'),
-  ], 'exchange', 'E4 exchange details and history (A8)'),
-  cryptoWithdrawal: operation('cryptoWithdrawal', ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'], [
-    { from: 'PENDING', to: 'PROCESSING', source: 'ASSUMPTIONS C9' },
-    ...fan(['PENDING', 'PROCESSING'], ['SUCCESSFUL', 'FAILED'], 'ASSUMPTIONS C9'),
-  ], 'cryptoWithdrawal', 'C4 withdrawal details and history (A8)'),
-  transfer: operation('transfer', ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'], [
-    { from: 'PENDING', to: 'PROCESSING', source: 'ASSUMPTIONS E5' },
-    ...fan(['PENDING', 'PROCESSING'], ['SUCCESSFUL', 'FAILED'], 'ASSUMPTIONS C10'),
-  ], 'p2pTransfer', 'T2 transfer details and history (A8)'),
-  sepaTransfer: operation('sepaTransfer', ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'], [
-    { from: 'PENDING', to: 'PROCESSING', source: 'webhooks.md §1 (3P sepa_transfer.processing)' },
-    ...fan(['PENDING', 'PROCESSING'], ['SUCCESSFUL', 'FAILED'], 'webhooks.md §2.6'),
-  ], 'sepaTransfer', 'P7 SEPA transfer details and history (A8)'),
-  sepaDeposit: operation('sepaDeposit', ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'REJECTED', 'FAILED'], [
-    // The IBAN name check (E5: APPROVED → PROCESSING) runs before the credit (webhooks.md §2.7, §2.8).
-    { from: 'PENDING', to: 'PROCESSING', source: 'webhooks.md §2.8, ASSUMPTIONS E5' },
-    ...fan(['PENDING', 'PROCESSING'], ['SUCCESSFUL', 'FAILED'], 'webhooks.md §2.7'),
-    { from: 'PENDING', to: 'REJECTED', source: 'webhooks.md §2.8, ASSUMPTIONS E5' },
-  ], 'sepaDeposit', 'history (A8): type SEPA_DEPOSIT, status'),
+  exchange: operation(
+    'exchange',
+    ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'],
+    [{ from: 'PENDING', to: 'PROCESSING', source: 'ASSUMPTIONS C8' }, ...fan(['PENDING', 'PROCESSING'], ['COMPLETED', 'FAILED'], 'ASSUMPTIONS C8')],
+    'exchange',
+    'E4 exchange details and history (A8)',
+  ),
+  cryptoWithdrawal: operation(
+    'cryptoWithdrawal',
+    ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'],
+    [{ from: 'PENDING', to: 'PROCESSING', source: 'ASSUMPTIONS C9' }, ...fan(['PENDING', 'PROCESSING'], ['SUCCESSFUL', 'FAILED'], 'ASSUMPTIONS C9')],
+    'cryptoWithdrawal',
+    'C4 withdrawal details and history (A8)',
+  ),
+  transfer: operation(
+    'transfer',
+    ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'],
+    [{ from: 'PENDING', to: 'PROCESSING', source: 'ASSUMPTIONS E5' }, ...fan(['PENDING', 'PROCESSING'], ['SUCCESSFUL', 'FAILED'], 'ASSUMPTIONS C10')],
+    'p2pTransfer',
+    'T2 transfer details and history (A8)',
+  ),
+  sepaTransfer: operation(
+    'sepaTransfer',
+    ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'],
+    [
+      { from: 'PENDING', to: 'PROCESSING', source: 'webhooks.md §1 (3P sepa_transfer.processing)' },
+      ...fan(['PENDING', 'PROCESSING'], ['SUCCESSFUL', 'FAILED'], 'webhooks.md §2.6'),
+    ],
+    'sepaTransfer',
+    'P7 SEPA transfer details and history (A8)',
+  ),
+  sepaDeposit: operation(
+    'sepaDeposit',
+    ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'REJECTED', 'FAILED'],
+    [
+      // The IBAN name check (E5: APPROVED → PROCESSING) runs before the credit (webhooks.md §2.7, §2.8).
+      { from: 'PENDING', to: 'PROCESSING', source: 'webhooks.md §2.8, ASSUMPTIONS E5' },
+      ...fan(['PENDING', 'PROCESSING'], ['SUCCESSFUL', 'FAILED'], 'webhooks.md §2.7'),
+      { from: 'PENDING', to: 'REJECTED', source: 'webhooks.md §2.8, ASSUMPTIONS E5' },
+    ],
+    'sepaDeposit',
+    'history (A8): type SEPA_DEPOSIT, status',
+  ),
   card: {
     name: 'card',
     states: ['PENDING', 'ACTIVE', 'LOCKED_BY_USER', 'BLOCKED', 'SUSPENDED', 'DELETED', 'UNKNOWN', 'FAILED'],
@@ -175,11 +191,17 @@ export const lifecycles: Readonly<Record<LifecycleName, Lifecycle>> = {
     detailType: 'p100.card.status-changed',
     read: 'V2 list user cards (status per card; deleted cards are left out: F11)',
   },
-  cardTransaction: operation('cardTransaction', ['AUTHORIZED', 'SETTLED', 'DECLINED', 'REVERSED'], [
-    ...fan(['AUTHORIZED'], ['SETTLED', 'DECLINED', 'REVERSED'], 'ASSUMPTIONS E (cardTransaction), E10'),
-    // A refund after settlement: P100 gives the money back (sandbox F-rule; issue 11 observation 2).
-    { from: 'SETTLED', to: 'REVERSED', source: 'ASSUMPTIONS E10' },
-  ], 'cardTransaction', 'history (A8): type CARD_TRANSACTION, status'),
+  cardTransaction: operation(
+    'cardTransaction',
+    ['AUTHORIZED', 'SETTLED', 'DECLINED', 'REVERSED'],
+    [
+      ...fan(['AUTHORIZED'], ['SETTLED', 'DECLINED', 'REVERSED'], 'ASSUMPTIONS E (cardTransaction), E10'),
+      // A refund after settlement: P100 gives the money back (sandbox F-rule; issue 11 observation 2).
+      { from: 'SETTLED', to: 'REVERSED', source: 'ASSUMPTIONS E10' },
+    ],
+    'cardTransaction',
+    'history (A8): type CARD_TRANSACTION, status',
+  ),
 };
 
 /** The lifecycle a ledger operation type walks. */

@@ -60,10 +60,16 @@ async function enqueue(events: readonly Pick<InboxEvent, 'eventId' | 'webhook'>[
 export const listInboxEventsImpl: OperationImpl = async (input) => {
   const q = input.query as { status?: InboxState; webhook?: string; limit?: number; cursor?: string };
   try {
-    const page = await listInboxEvents({ ...(q.status ? { state: q.status } : {}), ...(q.webhook ? { webhook: q.webhook } : {}), limit: q.limit ?? 50, ...(q.cursor ? { cursor: q.cursor } : {}) });
+    const page = await listInboxEvents({
+      ...(q.status ? { state: q.status } : {}),
+      ...(q.webhook ? { webhook: q.webhook } : {}),
+      limit: q.limit ?? 50,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
     return { body: { items: page.items.map(view), ...(page.cursor ? { cursor: page.cursor } : {}) } };
   } catch (e) {
-    if (e instanceof InboxCursorError) throw new HttpProblem(400, 'validation', 'Request validation failed', e.message, { errors: [{ in: 'query', field: 'cursor', message: e.message }] });
+    if (e instanceof InboxCursorError)
+      throw new HttpProblem(400, 'validation', 'Request validation failed', e.message, { errors: [{ in: 'query', field: 'cursor', message: e.message }] });
     throw e;
   }
 };

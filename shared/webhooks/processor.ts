@@ -85,7 +85,13 @@ function str(v: unknown): string | undefined {
 
 type Decision = Omit<InboxOutcome, 'at'> | { flag: 'unknown-status' | 'unknown-user'; detail: string };
 
-async function applyToOperation(item: InboxEvent, target: Extract<WebhookLedgerTarget, { kind: 'operation' }>, entity: Record<string, unknown>, entityId: string, status: string): Promise<Decision> {
+async function applyToOperation(
+  item: InboxEvent,
+  target: Extract<WebhookLedgerTarget, { kind: 'operation' }>,
+  entity: Record<string, unknown>,
+  entityId: string,
+  status: string,
+): Promise<Decision> {
   const ledgerStatus = target.statusMap?.[status] ?? status;
   const externalUserId = item.externalUserId ?? str(entity.sourceExternalUserId) ?? str(entity.destinationExternalUserId);
   const amount = amountOf(entity.amount);
@@ -111,7 +117,10 @@ async function applyToOperation(item: InboxEvent, target: Extract<WebhookLedgerT
     const history = op?.history ?? [];
     const mine = history.findIndex((h) => h.applied && h.note === noteOf(item.eventId));
     if (mine !== -1) {
-      const before = history.slice(0, mine).reverse().find((h) => h.applied);
+      const before = history
+        .slice(0, mine)
+        .reverse()
+        .find((h) => h.applied);
       return { applied: true, version: op?.version ?? 0, ...(before ? { previousStatus: before.status } : {}) };
     }
   }
@@ -125,7 +134,8 @@ async function applyToUser(item: InboxEvent, fact: string, externalUserId: strin
   if (!user) return { flag: 'unknown-user', detail: 'no such user in the ledger (never created here)' };
   const current = user.facts?.[fact];
   // Ours, written before a crash (a quiet one published nothing and still publishes nothing).
-  if (current?.source === source) return current.quiet ? { applied: false, reason: 'duplicate', version: current.v ?? 0 } : { applied: true, version: current.v ?? 0 };
+  if (current?.source === source)
+    return current.quiet ? { applied: false, reason: 'duplicate', version: current.v ?? 0 } : { applied: true, version: current.v ?? 0 };
   if (current?.announced === item.eventId) return { applied: true, announces: true, version: current.v ?? 0 };
   // Our own calls moved the fact away and back unannounced; this event brings it where consumers already are.
   const quiet = isQuietMove(current, status);
@@ -152,7 +162,12 @@ async function applyToUser(item: InboxEvent, fact: string, externalUserId: strin
       return { applied: false, reason: 'duplicate', version: v };
     }
     case 'invalid':
-      return { applied: false, reason: 'invalid', ...(r.version !== undefined ? { version: r.version } : {}), ...(r.current ? { previousStatus: String(r.current.value) } : {}) };
+      return {
+        applied: false,
+        reason: 'invalid',
+        ...(r.version !== undefined ? { version: r.version } : {}),
+        ...(r.current ? { previousStatus: String(r.current.value) } : {}),
+      };
   }
 }
 
@@ -257,7 +272,15 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
     }
     await markInboxProcessed(eventId, new Date().toISOString());
     countWebhookMetric(outcome.applied ? 'WebhookProcessed' : 'WebhookStale', def.name);
-    logger.info('webhook processed', { eventId, webhook: def.name, entityId, status: item.status, applied: outcome.applied, reason: outcome.reason, detailType: outcome.applied ? def.detailType : undefined });
+    logger.info('webhook processed', {
+      eventId,
+      webhook: def.name,
+      entityId,
+      status: item.status,
+      applied: outcome.applied,
+      reason: outcome.reason,
+      detailType: outcome.applied ? def.detailType : undefined,
+    });
     return 'processed';
   } catch (e) {
     await releaseInboxLease(eventId, owner).catch(() => undefined);
@@ -294,7 +317,10 @@ export function webhookProcessorHandler(options: { maxReceiveCount?: number } = 
     // One processor per invocation: its state is per batch (a local runner may overlap invocations).
     const processor = new BatchProcessor(EventType.SQS);
     const record = async (r: SQSRecord): Promise<ProcessResult> =>
-      processInboxEvent(eventIdOf(r), { receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? '1'), ...(options.maxReceiveCount ? { maxReceiveCount: options.maxReceiveCount } : {}) });
+      processInboxEvent(eventIdOf(r), {
+        receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? '1'),
+        ...(options.maxReceiveCount ? { maxReceiveCount: options.maxReceiveCount } : {}),
+      });
     return processPartialResponse(event, record, processor, { context, throwOnFullBatchFailure: false });
   };
 }

@@ -112,7 +112,13 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
 async function stillCurrent(def: WebhookDefinition, existing: InboxEvent, entity: Record<string, unknown>): Promise<boolean> {
   const recorded = existing.outcome?.version;
   if (recorded === undefined) return true;
-  const now = await entityVersion(entityRef(def, { ...(existing.entityId ? { entityId: existing.entityId } : {}), ...(existing.externalUserId ? { externalUserId: existing.externalUserId } : {}), entity }));
+  const now = await entityVersion(
+    entityRef(def, {
+      ...(existing.entityId ? { entityId: existing.entityId } : {}),
+      ...(existing.externalUserId ? { externalUserId: existing.externalUserId } : {}),
+      entity,
+    }),
+  );
   return now === undefined || now === recorded;
 }
 

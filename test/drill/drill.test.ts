@@ -63,7 +63,7 @@ describe('lifecycles under dropped, duplicated and reordered webhooks (issue 11)
   it('left every entity equal to P100 after reconciliation', () => {
     expect(r.lifecycle.stateMismatches).toEqual([]);
   });
-  it('published, per entity, a valid path of its transition table ending at P100\'s state', () => {
+  it("published, per entity, a valid path of its transition table ending at P100's state", () => {
     expect(r.lifecycle.invalidPaths).toEqual([]);
   });
   it('published every delivered transition exactly once', () => {

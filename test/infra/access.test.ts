@@ -65,20 +65,35 @@ describe('accessFor decides grants from catalog data', () => {
   it('adds what an entry declares in `resources` to its kind defaults, whatever its operationId', () => {
     const spec = op('anyName', 'write', true);
     if (spec.kind !== 'operation') throw new Error('unreachable');
-    const declaring: FunctionSpec = { ...spec, operation: { ...spec.operation, resources: { data: ['userLedger'], upload: 'get', sendWebhookQueue: true, invokeReconcile: true } } };
-    expect(accessFor(declaring)).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'], upload: 'get', sendWebhookQueue: true, invokeReconcile: true });
+    const declaring: FunctionSpec = {
+      ...spec,
+      operation: { ...spec.operation, resources: { data: ['userLedger'], upload: 'get', sendWebhookQueue: true, invokeReconcile: true } },
+    };
+    expect(accessFor(declaring)).toEqual({
+      ...nothing,
+      apiKey: true,
+      dataKey: true,
+      data: ['idempotencyKey', 'userLedger'],
+      upload: 'get',
+      sendWebhookQueue: true,
+      invokeReconcile: true,
+    });
     // The same operationId without the declaration gets the defaults only: names decide nothing.
     expect(accessFor(op('createUploadUrl', 'write', false))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey'] });
   });
 
   it('gives the card steps that move the ledger card (block, unblock, delete) the user ledger path their `cardLedger` implies', () => {
-    for (const id of ['blockCard', 'unblockCard', 'deleteCard']) expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'] });
+    for (const id of ['blockCard', 'unblockCard', 'deleteCard'])
+      expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'] });
   });
 
   it('gives a user lifecycle step (an entry with userLedger) its ledger path on top of the write defaults', () => {
     const spec = op('suspendUser', 'write', true);
     if (spec.kind !== 'operation') throw new Error('unreachable');
-    const withLedger: FunctionSpec = { ...spec, operation: { ...spec.operation, userLedger: { externalUserId: 'params.externalUserId', facts: { status: 'SUSPENDED' } } } };
+    const withLedger: FunctionSpec = {
+      ...spec,
+      operation: { ...spec.operation, userLedger: { externalUserId: 'params.externalUserId', facts: { status: 'SUSPENDED' } } },
+    };
     expect(accessFor(withLedger)).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'] });
   });
 
@@ -87,23 +102,41 @@ describe('accessFor decides grants from catalog data', () => {
   });
 
   it('gives addKycFile and addPoaFile S3 get and the API key, and the user ledger of their lifecycle step', () => {
-    for (const id of ['addKycFile', 'addPoaFile']) expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'], upload: 'get' });
+    for (const id of ['addKycFile', 'addPoaFile'])
+      expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'], upload: 'get' });
   });
 
   it('lets startReconciliation open a run and invoke reconcile, and getReconciliationReport only read', () => {
-    expect(accessFor(entry('startReconciliation'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'startReconciliation'], invokeReconcile: true });
+    expect(accessFor(entry('startReconciliation'))).toEqual({
+      ...nothing,
+      dataKey: true,
+      data: ['idempotencyKey', 'startReconciliation'],
+      invokeReconcile: true,
+    });
     expect(accessFor(entry('getReconciliationReport'))).toEqual({ ...nothing, data: ['getReconciliationReport'] });
   });
 
   it('gives the inbox operator routes their inbox path, replays also the webhook queue', () => {
     expect(accessFor(entry('listInboxEvents'))).toEqual({ ...nothing, data: ['listInboxEvents'] });
     expect(accessFor(entry('replayInboxEvent'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'replayInboxEvent'], sendWebhookQueue: true });
-    expect(accessFor(entry('replayDeadInboxEvents'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey', 'replayDeadInboxEvents'], sendWebhookQueue: true });
+    expect(accessFor(entry('replayDeadInboxEvents'))).toEqual({
+      ...nothing,
+      dataKey: true,
+      data: ['idempotencyKey', 'replayDeadInboxEvents'],
+      sendWebhookQueue: true,
+    });
   });
 
   it('gives the jobs what their code touches, the data key included', () => {
     expect(accessFor(job('webhook-queue'))).toEqual({ ...nothing, webhookToken: true, dataKey: true, data: ['webhookProcessor'], putEvents: true });
-    expect(accessFor(job('schedule'))).toEqual({ ...nothing, apiKey: true, data: ['reconcile'], sendReconcileQueue: true, putEvents: true, invokeReconcile: true });
+    expect(accessFor(job('schedule'))).toEqual({
+      ...nothing,
+      apiKey: true,
+      data: ['reconcile'],
+      sendReconcileQueue: true,
+      putEvents: true,
+      invokeReconcile: true,
+    });
     expect(accessFor(job('reconcile-queue'))).toEqual({ ...nothing, apiKey: true, data: ['reconcileUsers'], putEvents: true });
   });
 

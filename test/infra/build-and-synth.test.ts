@@ -30,7 +30,8 @@ describe('build once, synthesize from dist/', () => {
     expect(built.functions.length + built.missing.filter((m) => m.startsWith('functions/')).length).toBe(specs.length);
     for (const f of built.functions) expect(f.file).toBe(path.join(outDir, 'functions', f.name, 'index.mjs'));
     if (!built.missing.includes('shared/index.ts')) expect(existsSync(path.join(outDir, 'layer', 'nodejs', 'p100-shared', 'index.mjs'))).toBe(true);
-    if (built.missing.length > 0) console.warn(`infra build: ${built.missing.length} entry files not written yet (placeholders used):\n  ${built.missing.join('\n  ')}`);
+    if (built.missing.length > 0)
+      console.warn(`infra build: ${built.missing.length} entry files not written yet (placeholders used):\n  ${built.missing.join('\n  ')}`);
   });
 
   it(`keeps each handler bundle to its handler (under ${handlerSizeBudgetBytes / 1024} KB), importing the layer by absolute path`, () => {
@@ -90,6 +91,8 @@ describe('the build refuses what would not run in Lambda', () => {
   });
 
   it('rejects a handler importing shared/ around the barrel', async () => {
-    await expect(bundle(`import { ENV } from '../../shared/config/env.js'; export const handler = () => ENV.stage;`)).rejects.toThrow(/only through the barrel/);
+    await expect(bundle(`import { ENV } from '../../shared/config/env.js'; export const handler = () => ENV.stage;`)).rejects.toThrow(
+      /only through the barrel/,
+    );
   });
 });

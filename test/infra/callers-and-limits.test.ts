@@ -15,15 +15,19 @@ const parentOf = (s: Synthesized): StackTemplate => s.stacks.find((t) => t.name 
 
 /** The managed policy named `<prefix>-<suffix>` and the route part (stage, method, path) of each resource it allows. */
 function callerPolicy(s: Synthesized, suffix: string): { logicalId: string; resource: CfnResource; routes: string[] } | undefined {
-  const found = Object.entries(parentOf(s).json.Resources).find(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties?.ManagedPolicyName === `${s.config.prefix}-${suffix}`);
+  const found = Object.entries(parentOf(s).json.Resources).find(
+    ([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties?.ManagedPolicyName === `${s.config.prefix}-${suffix}`,
+  );
   if (!found) return undefined;
   const [logicalId, resource] = found;
   const statements = (resource.Properties!.PolicyDocument as { Statement: Array<{ Action: string; Effect: string; Resource: unknown[] }> }).Statement;
   expect(statements.every((st) => st.Effect === 'Allow' && st.Action === 'execute-api:Invoke')).toBe(true);
-  const routes = statements.flatMap((st) => st.Resource).map((r) => {
-    const parts = (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-    return String(parts[parts.length - 1]).replace(/^\//, '');
-  });
+  const routes = statements
+    .flatMap((st) => st.Resource)
+    .map((r) => {
+      const parts = (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      return String(parts[parts.length - 1]).replace(/^\//, '');
+    });
   return { logicalId, resource, routes };
 }
 
@@ -101,7 +105,10 @@ describe('throttling and concurrency, staging defaults', () => {
   const stage = () => Object.values(parentOf(s).template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
 
   it('throttles every webhook route and the health probe at 20 requests/s (burst 40), tighter than the 50/100 of company routes', () => {
-    const { DefaultRouteSettings, RouteSettings } = stage().Properties as { DefaultRouteSettings: Record<string, number>; RouteSettings: Record<string, Record<string, number>> };
+    const { DefaultRouteSettings, RouteSettings } = stage().Properties as {
+      DefaultRouteSettings: Record<string, number>;
+      RouteSettings: Record<string, Record<string, number>>;
+    };
     expect(DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
     const keys = [...webhooks.map((w) => `POST ${w.path}`), `GET ${webhookHealthPath}`, `HEAD ${webhookHealthPath}`];
     expect(Object.keys(RouteSettings).sort()).toEqual(keys.sort());
@@ -127,7 +134,9 @@ describe('throttling and concurrency, staging defaults', () => {
     const jobs = s.stacks.find((t) => t.name === 'Jobs')!;
     for (const name of ['webhookProcessor', 'reconcileUsers']) {
       const fn = functionNamed(s, name)!;
-      const esm = Object.values(jobs.template.findResources('AWS::Lambda::EventSourceMapping')).find((m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: fn.logicalId }))!;
+      const esm = Object.values(jobs.template.findResources('AWS::Lambda::EventSourceMapping')).find(
+        (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: fn.logicalId }),
+      )!;
       expect(esm.Properties.ScalingConfig, name).toEqual({ MaximumConcurrency: fn.props.ReservedConcurrentExecutions });
     }
   });
@@ -214,13 +223,17 @@ describe('the data key', () => {
     };
     for (const spec of functionSpecs()) {
       const fn = functionNamed(s, spec.name)!;
-      const grant = fn.statements.filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes('DataKeySecret'));
+      const grant = fn.statements.filter(
+        (st) => [st.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes('DataKeySecret'),
+      );
       expect(grant.length === 1, spec.name).toBe(expected(spec));
       expect(fn.env[ENV.dataKeySecretId] !== undefined, spec.name).toBe(expected(spec));
     }
   });
 
   it('outputs the secret name', () => {
-    expect(Object.entries(parentOf(s).json.Outputs ?? {}).some(([k, o]) => k === 'DataKeySecretName' && JSON.stringify(o.Value).includes('DataKeySecret'))).toBe(true);
+    expect(
+      Object.entries(parentOf(s).json.Outputs ?? {}).some(([k, o]) => k === 'DataKeySecretName' && JSON.stringify(o.Value).includes('DataKeySecret')),
+    ).toBe(true);
   });
 });

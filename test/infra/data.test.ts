@@ -33,7 +33,13 @@ describe('stateful resources, staging defaults', () => {
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ]);
       expect(t.Properties.GlobalSecondaryIndexes).toEqual([
-        expect.objectContaining({ IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] }),
+        expect.objectContaining({
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+        }),
       ]);
     }
   });
@@ -103,7 +109,10 @@ describe('stateful resources, staging defaults', () => {
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'P100Suite',
         MetricName: 'WebhookUnauthorized',
-        Dimensions: Match.arrayEquals([{ Name: 'service', Value: 'webhooks' }, { Name: 'webhook', Value: w.name }]),
+        Dimensions: Match.arrayEquals([
+          { Name: 'service', Value: 'webhooks' },
+          { Name: 'webhook', Value: w.name },
+        ]),
       });
     }
     expect(Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' } }))).toHaveLength(3);
@@ -131,7 +140,9 @@ describe('production defaults', () => {
   });
 
   it('targets the production P100 base URL', () => {
-    const fnEnv = Object.values(s.stacks.find((t) => t.name === 'Jobs')!.template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables);
+    const fnEnv = Object.values(s.stacks.find((t) => t.name === 'Jobs')!.template.findResources('AWS::Lambda::Function')).map(
+      (f) => f.Properties.Environment.Variables,
+    );
     expect(fnEnv.filter((v) => v.P100_BASE_URL).every((v) => v.P100_BASE_URL === 'https://partner-api.p100.io')).toBe(true);
     expect(fnEnv.every((v) => v.STAGE === 'production')).toBe(true);
   });

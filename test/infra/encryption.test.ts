@@ -77,7 +77,8 @@ describe('keys and buckets, staging', () => {
   it('encrypts the upload bucket with its own key (SSE-KMS, bucket key on), not the logs key', () => {
     const uploadKey = logicalIdOf(s, 'AWS::KMS::Key', 'CoreUploadKey');
     const bucket = parentOf(s).json.Resources[logicalIdOf(s, 'AWS::S3::Bucket', 'CoreUploadBucket')]!;
-    const rule = (bucket.Properties!.BucketEncryption as { ServerSideEncryptionConfiguration: Array<Record<string, unknown>> }).ServerSideEncryptionConfiguration[0]!;
+    const rule = (bucket.Properties!.BucketEncryption as { ServerSideEncryptionConfiguration: Array<Record<string, unknown>> })
+      .ServerSideEncryptionConfiguration[0]!;
     expect(rule.BucketKeyEnabled).toBe(true);
     expect(rule.ServerSideEncryptionByDefault).toMatchObject({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [uploadKey, 'Arn'] } });
   });
@@ -105,7 +106,9 @@ describe('keys and buckets, staging', () => {
     for (const b of buckets) expect(b.resource.Properties?.AccessControl, b.logicalId).toBeUndefined();
     const logBucketId = logicalIdOf(s, 'AWS::S3::Bucket', 'CoreAccessLogsBucket');
     expect(parentOf(s).json.Resources[logBucketId]!.Properties?.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
-    const policy = Object.values(parentOf(s).template.findResources('AWS::S3::BucketPolicy')).find((p) => refersTo(p.Properties.Bucket, logBucketId)) as CfnResource | undefined;
+    const policy = Object.values(parentOf(s).template.findResources('AWS::S3::BucketPolicy')).find((p) => refersTo(p.Properties.Bucket, logBucketId)) as
+      | CfnResource
+      | undefined;
     const delivery = JSON.stringify(policy?.Properties?.PolicyDocument);
     expect(delivery).toContain('logging.s3.amazonaws.com');
     expect(delivery).toContain('s3:PutObject');

@@ -110,7 +110,14 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
     rmSync(built.outDir, { recursive: true });
     writeFileSync(path.join(root, 'hooks.mjs'), hooksSource(root));
     writeFileSync(path.join(root, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
-    writeFileSync(path.join(root, 'probe.mjs'), probeSource(root, built.functions.map((f) => f.name), sdkPackages));
+    writeFileSync(
+      path.join(root, 'probe.mjs'),
+      probeSource(
+        root,
+        built.functions.map((f) => f.name),
+        sdkPackages,
+      ),
+    );
     const { stdout } = await run(process.execPath, ['--import', './register.mjs', './probe.mjs'], {
       cwd: root,
       // Nothing inherited: no NODE_PATH, NODE_OPTIONS or real credentials. Fake keys only sign locally.
@@ -137,10 +144,13 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
   it('ships in the SDK layer exactly the @aws-sdk packages the client layer imports, from the metafile', () => {
     expect(sdkPackages).toEqual(sdkPackagesImported(built.metafile!, built.layer!.file));
     // The ones shared/ uses today, statically or through import().
-    expect(sdkPackages).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner']));
+    expect(sdkPackages).toEqual(
+      expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner']),
+    );
     expect(built.esbuildCalls).toBe(2);
     for (const p of built.sdkLayer!.packages) {
-      const version = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', ...p.name.split('/'), 'package.json'), 'utf8')) as { version: string }).version;
+      const version = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', ...p.name.split('/'), 'package.json'), 'utf8')) as { version: string })
+        .version;
       expect(p.version, p.name).toBe(version);
       expect(report.sdk[p.name]!.packageJson).toEqual({ name: p.name, version, type: 'module', exports: './index.mjs' });
       expect(report.sdk[p.name]!.exports, p.name).toBeGreaterThan(0);
@@ -149,7 +159,13 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
 
   it('bundles @smithy/* and SDK helpers into each package but keeps sibling packages external (one client-dynamodb)', () => {
     const meta = built.sdkLayer!.metafile;
-    const outputOf = (name: string) => meta.outputs[path.relative(repoRoot, path.join(sdkPackageDir(built.sdkLayer!.dir, name), 'index.mjs')).split(path.sep).join('/')]!;
+    const outputOf = (name: string) =>
+      meta.outputs[
+        path
+          .relative(repoRoot, path.join(sdkPackageDir(built.sdkLayer!.dir, name), 'index.mjs'))
+          .split(path.sep)
+          .join('/')
+      ]!;
     const lib = outputOf('@aws-sdk/lib-dynamodb');
     expect(lib.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path)).toContain('@aws-sdk/client-dynamodb');
     expect(Object.keys(lib.inputs).some((f) => f.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(false);
@@ -159,7 +175,10 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
       // Only the layer's own packages may stay external (plus the optional CRT signer the SDK probes for in a try/catch).
       const external = out.imports.filter((i) => i.external && !i.path.startsWith('node:') && i.path !== '@aws-sdk/signature-v4-crt');
       for (const i of external) expect(sdkPackages, `${name} imports ${i.path}`).toContain(i.path);
-      expect(Object.keys(out.inputs).some((f) => f.includes('node_modules/@smithy/')), name).toBe(true);
+      expect(
+        Object.keys(out.inputs).some((f) => f.includes('node_modules/@smithy/')),
+        name,
+      ).toBe(true);
     }
   });
 

@@ -13,7 +13,8 @@ const secretsReached = (fn: DeployedFunction): string[] =>
   [...new Set(secretStatements(fn).flatMap((st) => JSON.stringify(st.Resource).match(/ApiKeySecret|WebhookTokenSecret|DataKeySecret/g) ?? []))].sort();
 const touches = (fn: DeployedFunction, logicalName: string): boolean => JSON.stringify(fn.statements).includes(logicalName);
 /** Statements with one of these actions. */
-const withAction = (fn: DeployedFunction, prefix: string) => fn.statements.filter((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]).some((a) => a.startsWith(prefix)));
+const withAction = (fn: DeployedFunction, prefix: string) =>
+  fn.statements.filter((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]).some((a) => a.startsWith(prefix)));
 /** Actions other than the own log group and X-Ray, which every function has. */
 const dataActions = (fn: DeployedFunction): string[] => actionsOf(fn).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
 const everyFunction = () => functionSpecs().map((spec) => ({ spec, fn: functionNamed(s, spec.name)! }));
@@ -24,7 +25,6 @@ beforeAll(() => {
 });
 
 describe('least privilege, read from the IAM policies in the templates', () => {
-
   it('lets operation functions reach the API-key secret and (money and writes) the data key, never the webhook token', () => {
     for (const op of operations) {
       const fn = functionNamed(s, op.operationId)!;
@@ -48,7 +48,9 @@ describe('least privilege, read from the IAM policies in the templates', () => {
     const fn = functionNamed(s, webhookFunctionName(webhooks[0]!.name))!;
     expect(touches(fn, 'InboxTable')).toBe(true);
     expect(actionsOf(fn)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'sqs:SendMessage']));
-    const ledgerActions = fn.statements.filter((st) => JSON.stringify(st.Resource).includes('LedgerTable')).flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+    const ledgerActions = fn.statements
+      .filter((st) => JSON.stringify(st.Resource).includes('LedgerTable'))
+      .flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
     expect(ledgerActions.length).toBeGreaterThan(0);
     expect(ledgerActions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(touches(fn, 'Bus') || touches(fn, 'IdempotencyTable')).toBe(false);
@@ -66,13 +68,20 @@ describe('least privilege, read from the IAM policies in the templates', () => {
     for (const { spec, fn } of everyFunction()) {
       for (const st of fn.statements.filter((x) => x.Resource === '*')) {
         const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
-        expect(actions.every((a) => a.startsWith('xray:')), `${spec.name}: ${actions.join(',')}`).toBe(true);
+        expect(
+          actions.every((a) => a.startsWith('xray:')),
+          `${spec.name}: ${actions.join(',')}`,
+        ).toBe(true);
       }
     }
   });
 
   it('gives no function CloudWatch permissions: metrics are EMF log lines', () => {
-    for (const { spec, fn } of everyFunction()) expect(actionsOf(fn).filter((a) => a.startsWith('cloudwatch:')), spec.name).toEqual([]);
+    for (const { spec, fn } of everyFunction())
+      expect(
+        actionsOf(fn).filter((a) => a.startsWith('cloudwatch:')),
+        spec.name,
+      ).toEqual([]);
   });
 
   it('gives user lifecycle steps the ledger (and, being writes, the idempotency table) but never the inbox', () => {
@@ -91,7 +100,11 @@ describe('least privilege, read from the IAM policies in the templates', () => {
       const fn = functionNamed(s, op.operationId)!;
       const tables = [ENV.ledgerTable, ENV.idempotencyTable, ENV.inboxTable].filter((v) => fn.env[v] !== undefined);
       expect(tables, op.operationId).toEqual(op.kind === 'read' ? [] : [ENV.idempotencyTable]);
-      if (op.kind === 'read') expect(actionsOf(fn).filter((a) => a.startsWith('dynamodb:')), op.operationId).toEqual([]);
+      if (op.kind === 'read')
+        expect(
+          actionsOf(fn).filter((a) => a.startsWith('dynamodb:')),
+          op.operationId,
+        ).toEqual([]);
     }
   });
 
@@ -190,7 +203,9 @@ describe('capabilities of the local operations and jobs (present in the catalog)
     // Besides the inbox and the queue: the Idempotency-Key every write accepts (its table and the data key).
     const own = ['InboxTable', 'WebhookQueue', 'IdempotencyTable', 'DataKeySecret'];
     const other = fn.statements.filter((st) => !own.some((name) => JSON.stringify(st.Resource).includes(name)));
-    expect(other.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+    expect(other.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual(
+      [],
+    );
     expect(actionsOf(fn)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage']));
     expect(Object.keys(fn.env).sort()).toEqual([ENV.inboxTable, ENV.stage, ENV.webhookQueueUrl, ENV.idempotencyTable, ENV.dataKeySecretId].sort());
   });

@@ -7,7 +7,11 @@ import { synthSuite, type Synthesized } from './synth.js';
 const resourceLimit = 500;
 
 interface ValidationReport {
-  pluginReports: Array<{ pluginName: string; conclusion: string; violations: Array<{ ruleName: string; severity?: string; violatingConstructs: Array<{ constructPath: string }> }> }>;
+  pluginReports: Array<{
+    pluginName: string;
+    conclusion: string;
+    violations: Array<{ ruleName: string; severity?: string; violatingConstructs: Array<{ constructPath: string }> }>;
+  }>;
 }
 
 /** Unacknowledged cdk-nag findings: those the packs report directly, and any the synth report recorded. */
@@ -28,7 +32,11 @@ function nagFindings(s: Synthesized): string[] {
 // (build-and-synth.test.ts); cdk-nag runs on both variants.
 describe.each([
   ['staging', {}, false],
-  ['production with static egress and JWT', { stage: 'production', staticEgress: 'true', jwtIssuer: 'https://id.example.com/', jwtAudience: 'suite', alarmEmail: 'ops@example.com' }, true],
+  [
+    'production with static egress and JWT',
+    { stage: 'production', staticEgress: 'true', jwtIssuer: 'https://id.example.com/', jwtAudience: 'suite', alarmEmail: 'ops@example.com' },
+    true,
+  ],
 ])('%s', (_label, context, cfnValidation) => {
   let s: Synthesized;
   beforeAll(() => {
@@ -61,7 +69,11 @@ describe('cdk-nag is a gate, not a report', () => {
     const { createApp } = await import('../../infra/lib/app.js');
     const { placeholderCode } = await import('../../infra/lib/code.js');
     const { placeholderDir } = await import('./synth.js');
-    const { app } = createApp({ code: placeholderCode(placeholderDir), cfnValidation: false, outdir: (await import('node:fs')).mkdtempSync(path.join((await import('node:os')).tmpdir(), 'p100-nag-')) });
+    const { app } = createApp({
+      code: placeholderCode(placeholderDir),
+      cfnValidation: false,
+      outdir: (await import('node:fs')).mkdtempSync(path.join((await import('node:os')).tmpdir(), 'p100-nag-')),
+    });
     // A queue without DLQ, encryption or TLS policy: several AwsSolutions and Serverless errors.
     new sqs.CfnQueue(new Stack(app, 'Unsafe'), 'Queue', {});
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS3[\s\S]*Serverless-SQSRedrivePolicy/);

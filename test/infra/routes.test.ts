@@ -49,7 +49,9 @@ describe('routes and functions come from the catalogs', () => {
     // Both routes are allowed to invoke it.
     const webhooksStack = s.stacks.find((t) => t.name === 'Webhooks')!;
     const healthId = functionNamed(s, webhookFunctionName('health'))!.logicalId;
-    const permissions = Object.values(webhooksStack.template.findResources('AWS::Lambda::Permission')).filter((p) => JSON.stringify(p.Properties.FunctionName).includes(healthId));
+    const permissions = Object.values(webhooksStack.template.findResources('AWS::Lambda::Permission')).filter((p) =>
+      JSON.stringify(p.Properties.FunctionName).includes(healthId),
+    );
     expect(permissions.length).toBeGreaterThanOrEqual(1);
     for (const p of permissions) expect(JSON.stringify(p.Properties.SourceArn)).toContain(`/*/*${webhookHealthPath}`);
   });

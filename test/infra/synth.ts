@@ -77,7 +77,7 @@ export function functionNamed(s: Synthesized, name: string): DeployedFunction | 
     const statements = Object.values(stack.json.Resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]))
       .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: DeployedFunction['statements'] } | undefined)?.Statement ?? []);
-    const env = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+    const env = (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     return { stack, logicalId, props, env, statements };
   }
   return undefined;

@@ -61,7 +61,8 @@ export function readSources(root: string): Map<string, string> {
     for (const name of readdirSync(dir)) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) out.set(path.relative(root, full).split(path.sep).join('/'), readFileSync(full, 'utf8'));
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts'))
+        out.set(path.relative(root, full).split(path.sep).join('/'), readFileSync(full, 'utf8'));
     }
   };
   walk(root);
@@ -116,7 +117,17 @@ export class TableCommandAnalyzer {
     const text = this.#files.get(file);
     if (text === undefined) return undefined;
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-    const m: ModuleInfo = { file, source, decls: new Map(), imports: new Map(), localExports: new Map(), reExports: new Map(), starExports: [], table: undefined, tableNames: [] };
+    const m: ModuleInfo = {
+      file,
+      source,
+      decls: new Map(),
+      imports: new Map(),
+      localExports: new Map(),
+      reExports: new Map(),
+      starExports: [],
+      table: undefined,
+      tableNames: [],
+    };
     const rel = (spec: string): string | undefined => (spec.startsWith('.') ? this.#resolveFile(file, spec) : undefined);
     for (const st of source.statements) {
       if (ts.isFunctionDeclaration(st) && st.name) m.decls.set(st.name.text, st);
@@ -128,7 +139,8 @@ export class TableCommandAnalyzer {
         if (!from) continue;
         const b = st.importClause.namedBindings;
         if (b && ts.isNamespaceImport(b)) m.imports.set(b.name.text, { from, namespace: true });
-        else if (b && ts.isNamedImports(b)) for (const e of b.elements) if (!e.isTypeOnly) m.imports.set(e.name.text, { from, name: (e.propertyName ?? e.name).text });
+        else if (b && ts.isNamedImports(b))
+          for (const e of b.elements) if (!e.isTypeOnly) m.imports.set(e.name.text, { from, name: (e.propertyName ?? e.name).text });
       } else if (ts.isExportDeclaration(st) && !st.isTypeOnly) {
         const from = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? rel(st.moduleSpecifier.text) : undefined;
         if (st.moduleSpecifier && !from) continue;
@@ -153,7 +165,8 @@ export class TableCommandAnalyzer {
 
   #resolveFile(from: string, spec: string): string | undefined {
     const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
-    for (const candidate of [base.replace(/\.js$/, '.ts'), `${base}.ts`, `${base.replace(/\.js$/, '')}/index.ts`]) if (this.#files.has(candidate)) return candidate;
+    for (const candidate of [base.replace(/\.js$/, '.ts'), `${base}.ts`, `${base.replace(/\.js$/, '')}/index.ts`])
+      if (this.#files.has(candidate)) return candidate;
     return undefined;
   }
 
@@ -183,7 +196,10 @@ export class TableCommandAnalyzer {
     const actions = new Set<TableAction>();
     this.#commandsIn(m, m.decls.get(name)!, actions);
     if (actions.size === 0) return undefined;
-    if (!m.table) throw new Error(`${file}#${name} sends DynamoDB commands, but ${file} names ${m.tableNames.length ? `several tables (${m.tableNames.join(', ')})` : 'no table'} (ENV.<x>Table)`);
+    if (!m.table)
+      throw new Error(
+        `${file}#${name} sends DynamoDB commands, but ${file} names ${m.tableNames.length ? `several tables (${m.tableNames.join(', ')})` : 'no table'} (ENV.<x>Table)`,
+      );
     return { table: m.table, actions };
   }
 
@@ -225,7 +241,8 @@ export class TableCommandAnalyzer {
       if (ts.isNewExpression(node)) {
         const e = node.expression;
         const cls = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
-        if (cls && unsupported.test(cls)) throw new Error(`${m.file}: ${cls} has no grant mapping (test/infra/table-commands.ts); decide its IAM actions first`);
+        if (cls && unsupported.test(cls))
+          throw new Error(`${m.file}: ${cls} has no grant mapping (test/infra/table-commands.ts); decide its IAM actions first`);
         const action = cls ? commandActions[cls] : undefined;
         if (action) into.add(action);
       }
@@ -239,7 +256,9 @@ export class TableCommandAnalyzer {
 function isNonReference(id: ts.Identifier): boolean {
   const p = id.parent;
   if (ts.isPropertyAccessExpression(p) && p.name === id) return true;
-  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p)) && p.name === id) return true;
-  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p) || ts.isBindingElement(p)) && p.name === id) return true;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p)) && p.name === id)
+    return true;
+  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p) || ts.isBindingElement(p)) && p.name === id)
+    return true;
   return false;
 }

@@ -41,7 +41,14 @@ describe('the DynamoDB actions of each code path are those its source sends', ()
 
   it('finds a table for every shared/ module that sends DynamoDB commands', () => {
     const modules = analyzer.commandsByModule();
-    expect([...modules.keys()].sort()).toEqual(['idempotency/persistence.ts', 'store/inbox.ts', 'store/ledger-users.ts', 'store/ledger.ts', 'store/reconciliation-ledger.ts', 'store/reconciliation.ts']);
+    expect([...modules.keys()].sort()).toEqual([
+      'idempotency/persistence.ts',
+      'store/inbox.ts',
+      'store/ledger-users.ts',
+      'store/ledger.ts',
+      'store/reconciliation-ledger.ts',
+      'store/reconciliation.ts',
+    ]);
     for (const [file, m] of modules) expect(m.table, `${file} names ${m.tableNames.join(', ')}`).toBeDefined();
   });
 
@@ -50,7 +57,15 @@ describe('the DynamoDB actions of each code path are those its source sends', ()
     const inbox = patched.get('store/inbox.ts')!;
     const marker = 'export async function listInboxEvents(';
     expect(inbox).toContain(marker);
-    patched.set('store/inbox.ts', inbox.replace(marker, `async function sneak() { const { doc, lib } = await dynamo(); await doc.send(new lib.ScanCommand({ TableName: table() })); }\n${marker}`).replace(/(export async function listInboxEvents\([^)]*\)[^{]*\{)/, '$1 await sneak();'));
+    patched.set(
+      'store/inbox.ts',
+      inbox
+        .replace(
+          marker,
+          `async function sneak() { const { doc, lib } = await dynamo(); await doc.send(new lib.ScanCommand({ TableName: table() })); }\n${marker}`,
+        )
+        .replace(/(export async function listInboxEvents\([^)]*\)[^{]*\{)/, '$1 await sneak();'),
+    );
     const after = new TableCommandAnalyzer(patched).actionsOf(dataPaths.listInboxEvents.entry);
     expect(after.inbox).toContain('dynamodb:Scan');
     expect(after).not.toEqual(dataPaths.listInboxEvents.tables);
@@ -58,7 +73,10 @@ describe('the DynamoDB actions of each code path are those its source sends', ()
 
   it('refuses a DynamoDB command it has no grant mapping for (a transaction) instead of ignoring it', () => {
     const patched = new Map(sources);
-    patched.set('store/ledger-users.ts', `${patched.get('store/ledger-users.ts')!}\nexport async function tx() { const { doc, lib } = await dynamo(); await doc.send(new lib.TransactWriteCommand({ TransactItems: [] })); }\n`);
+    patched.set(
+      'store/ledger-users.ts',
+      `${patched.get('store/ledger-users.ts')!}\nexport async function tx() { const { doc, lib } = await dynamo(); await doc.send(new lib.TransactWriteCommand({ TransactItems: [] })); }\n`,
+    );
     expect(() => new TableCommandAnalyzer(patched).commandsByModule()).toThrow(/TransactWriteCommand has no grant mapping/);
   });
 });
@@ -125,7 +143,10 @@ describe('the template grants exactly those actions', () => {
     for (const name of ['getReconciliationReport', 'listInboxEvents']) {
       const grants = Object.values(dynamoGrants(functionNamed(s, name)!)).flat();
       expect(grants.length, name).toBeGreaterThan(0);
-      expect(grants.filter((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a)), name).toEqual([]);
+      expect(
+        grants.filter((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -134,7 +155,11 @@ describe('the template grants exactly those actions', () => {
       for (const st of functionNamed(s, spec.name)!.statements) {
         const resource = JSON.stringify(st.Resource);
         expect(resource, spec.name).not.toContain('index/*');
-        if (resource.includes('/index/gsi1')) expect(actionsOf(st).some((a) => a === 'dynamodb:Query' || a === 'dynamodb:Scan'), spec.name).toBe(true);
+        if (resource.includes('/index/gsi1'))
+          expect(
+            actionsOf(st).some((a) => a === 'dynamodb:Query' || a === 'dynamodb:Scan'),
+            spec.name,
+          ).toBe(true);
       }
     }
   });

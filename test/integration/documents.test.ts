@@ -43,7 +43,9 @@ async function rawUpload(bytes: Buffer, contentType: string, purpose: string): P
 beforeAll(async () => {
   s = await startTestSuite({ settleDelayMs: 600_000 });
   user = `doc-${randomUUID().slice(0, 8)}`;
-  const created = await s.call('POST', '/users', { body: { externalUserId: user, citizenship: 'PL', email: `${user}@example.com`, firstName: 'Anna', lastName: 'Nowak' } });
+  const created = await s.call('POST', '/users', {
+    body: { externalUserId: user, citizenship: 'PL', email: `${user}@example.com`, firstName: 'Anna', lastName: 'Nowak' },
+  });
   expect(created.status, created.text).toBe(201);
 });
 
@@ -66,10 +68,14 @@ describe('createUploadUrl', () => {
   });
 
   it('refuses files over 5 MB, other types and bad purposes before signing anything', async () => {
-    const tooBig = await s.call('POST', `/users/${user}/uploads`, { body: { purpose: 'POA', fileName: 'big.pdf', contentType: 'application/pdf', size: 5 * 1024 * 1024 + 1 } });
+    const tooBig = await s.call('POST', `/users/${user}/uploads`, {
+      body: { purpose: 'POA', fileName: 'big.pdf', contentType: 'application/pdf', size: 5 * 1024 * 1024 + 1 },
+    });
     expect(tooBig.status).toBe(400);
     expect(tooBig.body.errors).toEqual([expect.objectContaining({ in: 'body', field: 'size' })]);
-    const exe = await s.call('POST', `/users/${user}/uploads`, { body: { purpose: 'KYC', fileName: 'x.exe', contentType: 'application/x-msdownload', size: 10 } });
+    const exe = await s.call('POST', `/users/${user}/uploads`, {
+      body: { purpose: 'KYC', fileName: 'x.exe', contentType: 'application/x-msdownload', size: 10 },
+    });
     expect(exe.status).toBe(400);
     expect(exe.body.errors).toEqual([expect.objectContaining({ field: 'contentType' })]);
     const purpose = await s.call('POST', `/users/${user}/uploads`, { body: { purpose: 'ID', fileName: 'a/b.pdf', contentType: 'application/pdf', size: 10 } });
@@ -114,7 +120,7 @@ describe('addPoaFile', () => {
     expect(await poaCalls()).toBe(before);
   });
 
-  it('refuses more than 3 files, duplicates, unknown uploads, other users\' uploads and KYC uploads', async () => {
+  it("refuses more than 3 files, duplicates, unknown uploads, other users' uploads and KYC uploads", async () => {
     const before = await poaCalls();
     const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     expect((await s.call('POST', `/users/${user}/poa-files`, { body: { uploadIds: ids } })).status).toBe(400);
@@ -165,7 +171,9 @@ describe('GET /openapi.json (local gateway)', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('application/json');
     expect(r.body.openapi).toBe('3.1.0');
-    const ids = Object.values(r.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) => Object.values(item).map((o) => o.operationId));
+    const ids = Object.values(r.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) =>
+      Object.values(item).map((o) => o.operationId),
+    );
     expect(ids.sort()).toEqual(operations.map((o) => o.operationId).sort());
     expect(r.body.paths['/users/{externalUserId}/poa-files'].post.operationId).toBe('addPoaFile');
   });

@@ -5,7 +5,11 @@ import type { LocalRoute } from '../../local/gateway/routes.js';
 import { suiteRoutes } from '../../local/gateway/suite-routes.js';
 
 /** Routes whose handler echoes the event it received, so the test can inspect the v2 event. */
-const echo: LocalRoute['load'] = async () => async (event) => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+const echo: LocalRoute['load'] = async () => async (event) => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(event),
+});
 
 describe('local gateway', () => {
   let gw: RunningGateway;
@@ -18,7 +22,13 @@ describe('local gateway', () => {
         { method: 'GET', path: '/cards/{cardId}', load: echo },
         { method: 'POST', path: '/upload', load: echo },
         { method: 'GET', path: '/status', load: async () => async () => ({ statusCode: 418, headers: { 'x-a': 'b' }, body: 'teapot', cookies: ['c=1'] }) },
-        { method: 'GET', path: '/boom', load: async () => async () => { throw new Error('secret-internal-detail'); } },
+        {
+          method: 'GET',
+          path: '/boom',
+          load: async () => async () => {
+            throw new Error('secret-internal-detail');
+          },
+        },
       ],
     });
   });
@@ -44,17 +54,25 @@ describe('local gateway', () => {
   });
 
   it('passes JSON bodies as text and binary bodies base64-encoded', async () => {
-    const jsonRes = (await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).json()) as Record<string, unknown>;
+    const jsonRes = (await (
+      await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })
+    ).json()) as Record<string, unknown>;
     expect(jsonRes).toMatchObject({ body: '{"a":1}', isBase64Encoded: false });
     const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff]);
-    const bin = (await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: bytes })).json()) as { isBase64Encoded: boolean; body: string };
+    const bin = (await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: bytes })).json()) as {
+      isBase64Encoded: boolean;
+      body: string;
+    };
     expect(bin.isBase64Encoded).toBe(true);
     expect(Buffer.from(bin.body, 'base64').equals(bytes)).toBe(true);
   });
 
   it('passes a JSON body with invalid UTF-8 base64-encoded, bytes intact', async () => {
     const bytes = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
-    const res = (await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes })).json()) as { isBase64Encoded: boolean; body: string };
+    const res = (await (await fetch(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes })).json()) as {
+      isBase64Encoded: boolean;
+      body: string;
+    };
     expect(res.isBase64Encoded).toBe(true);
     expect(Buffer.from(res.body, 'base64').equals(bytes)).toBe(true);
   });

@@ -104,7 +104,10 @@ describe('observation 4: KYC rejected, then a new verification approved', () => 
     expect(second.json.verificationId).not.toBe(first.json.verificationId);
     await s.control('POST', '/_sandbox/users/lc-kyc/kyc', { status: 'APPROVED' });
     await quiet();
-    const events = busEvents(s, { webhook: 'kycVerificationStatus', entityId: 'lc-kyc' }).map((e) => [(e.detail.data as Record<string, unknown>).verificationId, e.detail.status]);
+    const events = busEvents(s, { webhook: 'kycVerificationStatus', entityId: 'lc-kyc' }).map((e) => [
+      (e.detail.data as Record<string, unknown>).verificationId,
+      e.detail.status,
+    ]);
     expect(events).toEqual([
       [first.json.verificationId, 'REJECTED'],
       [second.json.verificationId, 'APPROVED'],
@@ -147,7 +150,14 @@ describe('observation 6: kept for the operator, never applied', () => {
 
   it('an entity id too long for a DynamoDB key is parked at once, not retried', async () => {
     const id = 't'.repeat(3000);
-    const r = await deliver(s, '/webhook/card/transaction', { transactionId: id, externalUserId: 'lc-unknown', cardId: 'c', amount: '1.00', currency: 'eur', status: 'AUTHORIZED' });
+    const r = await deliver(s, '/webhook/card/transaction', {
+      transactionId: id,
+      externalUserId: 'lc-unknown',
+      cardId: 'c',
+      amount: '1.00',
+      currency: 'eur',
+      status: 'AUTHORIZED',
+    });
     expect(r.status).toBe(200);
     const item = await inboxItem(r.json.eventId);
     expect(item.state).toBe('DEAD');
@@ -167,7 +177,10 @@ describe('reconciliation repairs every readable lifecycle and publishes the repa
     const errors = [...s.local.reconciliation.invoker.errors.map(String), ...s.local.reconciliation.queue.dlq.map((d) => d.body)];
     expect(res.body.status, `${res.text} ${errors.join('; ')}`).toBe('COMPLETED');
   }
-  const fromRecon = (webhook: string, entityId: string) => busEvents(s, { webhook, entityId }).filter((e) => e.detail.source === 'reconciliation').map((e) => String(e.detail.status));
+  const fromRecon = (webhook: string, entityId: string) =>
+    busEvents(s, { webhook, entityId })
+      .filter((e) => e.detail.source === 'reconciliation')
+      .map((e) => String(e.detail.status));
 
   it('a suspension whose webhook was lost, a refund whose webhook was lost, a POA approval whose webhook was lost', async () => {
     await activeUser(s, 'lc-rec', { eur: '100' });
@@ -216,7 +229,16 @@ describe('reconciliation repairs every readable lifecycle and publishes the repa
 
   it('an event that is no valid transition marks the entity for verification; reconciliation answers the mark', async () => {
     // lc-tx-1 is REVERSED here and at P100 (observation 2); a late AUTHORIZED arrives.
-    const r = await deliver(s, '/webhook/card/transaction', { transactionId: 'lc-tx-1', externalUserId: 'lc-card', cardId: 'c', amount: '12.50', currency: 'eur', merchantName: 'Shop', status: 'AUTHORIZED', createdAt: '2026-01-01T00:00:00.000Z' });
+    const r = await deliver(s, '/webhook/card/transaction', {
+      transactionId: 'lc-tx-1',
+      externalUserId: 'lc-card',
+      cardId: 'c',
+      amount: '12.50',
+      currency: 'eur',
+      merchantName: 'Shop',
+      status: 'AUTHORIZED',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
     const item = await inboxItem(r.json.eventId);
     expect(item.outcome).toMatchObject({ applied: false, reason: 'invalid' });
     const marked = await getLedgerOperation('CARD_TRANSACTION', 'lc-tx-1');

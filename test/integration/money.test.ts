@@ -84,7 +84,15 @@ describe('money operations: idempotency', () => {
     expect(r1.status, r1.text).toBe(202);
     // Same key on createPartnerCryptoWithdrawal: a request of its own, not a 422 conflict with the exchange.
     const r2 = await s.call('POST', '/partner/crypto-withdrawals', {
-      body: { amount: '1', currency: 'usdc', network: 'polygon', walletAddress: '0x2e90f8a2b5c0e9d1e7c3a4b5c6d7e8f9a0b1c2d3', name: 'Jane Doe', walletType: 'CUSTODIAL', receiverType: 'NATURAL' },
+      body: {
+        amount: '1',
+        currency: 'usdc',
+        network: 'polygon',
+        walletAddress: '0x2e90f8a2b5c0e9d1e7c3a4b5c6d7e8f9a0b1c2d3',
+        name: 'Jane Doe',
+        walletType: 'CUSTODIAL',
+        receiverType: 'NATURAL',
+      },
       headers: { 'idempotency-key': key },
     });
     expect(r2.status, r2.text).not.toBe(400);
@@ -199,7 +207,9 @@ describe('money operations: outcome unknown', () => {
 describe('createCard (money): the replay never carries the full card', () => {
   it('returns PAN and CVV once; the stored and replayed copy is masked, without CVV', async () => {
     const user = `card-${randomUUID().slice(0, 8)}`;
-    const created = await s.call('POST', '/users', { body: { externalUserId: user, citizenship: 'PL', email: `${user}@example.com`, firstName: 'Jan', lastName: 'Kowalski' } });
+    const created = await s.call('POST', '/users', {
+      body: { externalUserId: user, citizenship: 'PL', email: `${user}@example.com`, firstName: 'Jan', lastName: 'Kowalski' },
+    });
     expect(created.status, created.text).toBe(201);
     await s.control('POST', `/_sandbox/users/${user}/activate`, { extended: true });
 

@@ -34,7 +34,12 @@ describe('createCard', () => {
     const res = await s.call('POST', `/users/${id}/cards`, { headers: idem(), body: { label: 'Travel', pin: '0000' } });
     expect(res.status, res.text).toBe(201);
     await expectLedger('CARD', res.body.cardId, { externalUserId: id });
-    expect(res.body).toMatchObject({ cardId: expect.any(String), cardNumber: expect.stringMatching(/^\d{16}$/), cvv: expect.stringMatching(/^\d{3}$/), exp: expect.stringMatching(/^\d{2}\/\d{2}$/) });
+    expect(res.body).toMatchObject({
+      cardId: expect.any(String),
+      cardNumber: expect.stringMatching(/^\d{16}$/),
+      cvv: expect.stringMatching(/^\d{3}$/),
+      exp: expect.stringMatching(/^\d{2}\/\d{2}$/),
+    });
   });
 
   it('refuses a 3-digit PIN, and a missing Idempotency-Key, before calling P100', async () => {
@@ -143,7 +148,14 @@ describe('getCardLimits and updateCardLimits', () => {
     expect(res.status, res.text).toBe(200);
     const read = await s.call('GET', cardPath(holder, cardId, '/limits'));
     expect(read.status, read.text).toBe(200);
-    expect(read.body).toEqual({ monthlyTrxAll: '3000', dailyTrxAll: '300', monthlyTrxAtm: '1000', dailyTrxAtm: '100.5', monthlyTrxEcom: '2000', dailyTrxEcom: '0' });
+    expect(read.body).toEqual({
+      monthlyTrxAll: '3000',
+      dailyTrxAll: '300',
+      monthlyTrxAtm: '1000',
+      dailyTrxAtm: '100.5',
+      monthlyTrxEcom: '2000',
+      dailyTrxEcom: '0',
+    });
   });
 
   it('refuses a daily limit above its monthly one, and a numeric limit, before calling P100', async () => {

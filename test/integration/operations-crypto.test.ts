@@ -9,7 +9,14 @@ import { activeKycUser, expectLedger, expectRefused, expectRejectedLocally, idem
 let s: TestSuite;
 const UNKNOWN = 'nobody-here';
 const NO_SUCH_ID = '00000000-0000-0000-0000-000000000000';
-const withdrawal = { currency: 'eth', amount: '0.01', walletAddress: '0x00000000000000000000000000000000000000bb', name: 'Jane Doe', walletType: 'NON_CUSTODIAL', receiverType: 'NATURAL' };
+const withdrawal = {
+  currency: 'eth',
+  amount: '0.01',
+  walletAddress: '0x00000000000000000000000000000000000000bb',
+  name: 'Jane Doe',
+  walletType: 'NON_CUSTODIAL',
+  receiverType: 'NATURAL',
+};
 
 beforeAll(async () => {
   s = await startTestSuite();
@@ -18,7 +25,12 @@ afterAll(async () => s?.close());
 
 /** A crypto deposit held for Travel Rule data (status WAITING_FOR_TR_DATA once detected). */
 async function heldDeposit(user: string): Promise<string> {
-  const d = await s.control<{ cryptoDepositId: string }>('POST', '/_sandbox/deposits/crypto', { externalUserId: user, currency: 'eth', amount: '0.5', travelRule: true });
+  const d = await s.control<{ cryptoDepositId: string }>('POST', '/_sandbox/deposits/crypto', {
+    externalUserId: user,
+    currency: 'eth',
+    amount: '0.5',
+    travelRule: true,
+  });
   await settle(s);
   expect((await sandboxOperation(s, d.cryptoDepositId)).status).toBe('WAITING_FOR_TR_DATA');
   return d.cryptoDepositId;
@@ -40,8 +52,16 @@ describe('updateTravelRule', () => {
   });
 
   it('refuses the withdrawal wallet-type enum and empty details before calling P100', async () => {
-    await expectRejectedLocally(s, () => s.call('PUT', `/crypto-deposits/${NO_SUCH_ID}/travel-rule`, { body: { walletType: 'NON_CUSTODIAL', details: { iAmOwnerOfWallet: true } } }), 'walletType');
-    await expectRejectedLocally(s, () => s.call('PUT', `/crypto-deposits/${NO_SUCH_ID}/travel-rule`, { body: { walletType: 'CUSTODIAL', details: {} } }), 'details');
+    await expectRejectedLocally(
+      s,
+      () => s.call('PUT', `/crypto-deposits/${NO_SUCH_ID}/travel-rule`, { body: { walletType: 'NON_CUSTODIAL', details: { iAmOwnerOfWallet: true } } }),
+      'walletType',
+    );
+    await expectRejectedLocally(
+      s,
+      () => s.call('PUT', `/crypto-deposits/${NO_SUCH_ID}/travel-rule`, { body: { walletType: 'CUSTODIAL', details: {} } }),
+      'details',
+    );
   });
 
   it('maps an unknown deposit (P466) to 404 and a deposit no longer held (P403) to 422', async () => {
@@ -88,12 +108,22 @@ describe('createCryptoWithdrawal and getCryptoWithdrawal', () => {
     const details = await s.call('GET', `/crypto-withdrawals/${res.body.withdrawalId}`);
     expect(details.status, details.text).toBe(200);
     expect(details.body).toMatchObject({
-      id: res.body.withdrawalId, externalUserId: id, currency: 'eth', amount: '0.01000000', fee: '0.00300000', status: 'SUCCESSFUL', transactionHash: expect.stringMatching(/^0x/),
+      id: res.body.withdrawalId,
+      externalUserId: id,
+      currency: 'eth',
+      amount: '0.01000000',
+      fee: '0.00300000',
+      status: 'SUCCESSFUL',
+      transactionHash: expect.stringMatching(/^0x/),
     });
   });
 
   it('refuses a malformed wallet address, and a malformed withdrawalId, before calling P100', async () => {
-    await expectRejectedLocally(s, () => s.call('POST', `/users/${UNKNOWN}/crypto-withdrawals`, { headers: idem(), body: { ...withdrawal, walletAddress: '0x12' } }), 'walletAddress');
+    await expectRejectedLocally(
+      s,
+      () => s.call('POST', `/users/${UNKNOWN}/crypto-withdrawals`, { headers: idem(), body: { ...withdrawal, walletAddress: '0x12' } }),
+      'walletAddress',
+    );
     await expectRejectedLocally(s, () => s.call('GET', '/crypto-withdrawals/bad%20id'), 'withdrawalId');
   });
 

@@ -4,7 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
-import { activeKycUser, expectLedger, expectRefused, expectRejectedLocally, fundPartner, idem, newUserId, sandboxOperation, settle } from './operations-support.js';
+import {
+  activeKycUser,
+  expectLedger,
+  expectRefused,
+  expectRejectedLocally,
+  fundPartner,
+  idem,
+  newUserId,
+  sandboxOperation,
+  settle,
+} from './operations-support.js';
 
 let s: TestSuite;
 const UNKNOWN = 'nobody-here';
@@ -48,7 +58,11 @@ describe('createExchangeLock', () => {
   });
 
   it('refuses an unknown currency before calling P100', async () => {
-    await expectRejectedLocally(s, () => s.call('POST', `/users/${UNKNOWN}/exchange-locks`, { body: { currencyFrom: 'eur', currencyTo: 'xrp', amount: '1' } }), 'currencyTo');
+    await expectRejectedLocally(
+      s,
+      () => s.call('POST', `/users/${UNKNOWN}/exchange-locks`, { body: { currencyFrom: 'eur', currencyTo: 'xrp', amount: '1' } }),
+      'currencyTo',
+    );
   });
 
   it('maps an unknown user (P412) to 404', async () => {
@@ -61,14 +75,23 @@ describe('createExchange and getExchange', () => {
     const id = newUserId('ex');
     await activeKycUser(s, id, { eur: '100' });
     const l = await lock(id, { currencyFrom: 'eur', currencyTo: 'btc', amount: '100' });
-    const ex = await s.call('POST', `/users/${id}/exchanges`, { headers: idem(), body: { amount: '100', currencyFrom: 'eur', currencyTo: 'btc', lockId: l.lockId } });
+    const ex = await s.call('POST', `/users/${id}/exchanges`, {
+      headers: idem(),
+      body: { amount: '100', currencyFrom: 'eur', currencyTo: 'btc', lockId: l.lockId },
+    });
     expect(ex.status, ex.text).toBe(202);
     await expectLedger('EXCHANGE', ex.body.exchangeId, { externalUserId: id, amount: '100', currency: 'eur' });
     await settle(s);
     const details = await s.call('GET', `/exchanges/${ex.body.exchangeId}`);
     expect(details.status, details.text).toBe(200);
     expect(details.body).toMatchObject({
-      id: ex.body.exchangeId, externalUserId: id, currencyFrom: 'eur', currencyTo: 'btc', amount: '100.00', amountTo: l.amountTo, status: 'COMPLETED',
+      id: ex.body.exchangeId,
+      externalUserId: id,
+      currencyFrom: 'eur',
+      currencyTo: 'btc',
+      amount: '100.00',
+      amountTo: l.amountTo,
+      status: 'COMPLETED',
     });
     expect(details.body.fee).toMatch(/^\d+\.\d{8}$/);
   });
@@ -76,13 +99,17 @@ describe('createExchange and getExchange', () => {
   it('refuses a malformed lockId and a malformed exchangeId before calling P100', async () => {
     await expectRejectedLocally(
       s,
-      () => s.call('POST', `/users/${UNKNOWN}/exchanges`, { headers: idem(), body: { amount: '1', currencyFrom: 'eur', currencyTo: 'btc', lockId: 'lock id with spaces' } }),
+      () =>
+        s.call('POST', `/users/${UNKNOWN}/exchanges`, {
+          headers: idem(),
+          body: { amount: '1', currencyFrom: 'eur', currencyTo: 'btc', lockId: 'lock id with spaces' },
+        }),
       'lockId',
     );
     await expectRejectedLocally(s, () => s.call('GET', '/exchanges/bad%20id'), 'exchangeId');
   });
 
-  it('maps a suspended user (P455) to 409, another user\'s lock (P465) to 422, and an unknown exchange (P466) to 404', async () => {
+  it("maps a suspended user (P455) to 409, another user's lock (P465) to 422, and an unknown exchange (P466) to 404", async () => {
     const id = newUserId('ex');
     await activeKycUser(s, id, { eur: '10' });
     const l = await lock(id, { currencyFrom: 'eur', currencyTo: 'eth', amount: '10' });
@@ -101,7 +128,10 @@ describe('createExchange and getExchange', () => {
     const id = newUserId('ex');
     await activeKycUser(s, id, { eur: '1' });
     const l = await lock(id, { currencyFrom: 'eur', currencyTo: 'btc', amount: '50' });
-    const ex = await s.call('POST', `/users/${id}/exchanges`, { headers: idem(), body: { amount: '50', currencyFrom: 'eur', currencyTo: 'btc', lockId: l.lockId } });
+    const ex = await s.call('POST', `/users/${id}/exchanges`, {
+      headers: idem(),
+      body: { amount: '50', currencyFrom: 'eur', currencyTo: 'btc', lockId: l.lockId },
+    });
     expect(ex.status, ex.text).toBe(202);
     await settle(s);
     expect((await s.call('GET', `/exchanges/${ex.body.exchangeId}`)).body.status).toBe('FAILED');
@@ -119,24 +149,48 @@ describe('createTransfer and getTransfer', () => {
     await settle(s);
     const details = await s.call('GET', `/transfers/${funding.body.transferId}`);
     expect(details.status, details.text).toBe(200);
-    expect(details.body).toMatchObject({ id: funding.body.transferId, destinationExternalUserId: id, sourceExternalUserId: null, amount: '25.500000', currency: 'usdc', status: 'SUCCESSFUL' });
+    expect(details.body).toMatchObject({
+      id: funding.body.transferId,
+      destinationExternalUserId: id,
+      sourceExternalUserId: null,
+      amount: '25.500000',
+      currency: 'usdc',
+      status: 'SUCCESSFUL',
+    });
 
     const collection = await s.call('POST', `/users/${id}/transfers`, { headers: idem(), body: { direction: 'COLLECTION', amount: '5', currency: 'usdc' } });
     expect(collection.status, collection.text).toBe(202);
     await settle(s);
-    expect(await sandboxOperation(s, collection.body.transferId)).toMatchObject({ type: 'TRANSFER', status: 'SUCCESSFUL', externalUserId: id, amount: '5.000000' });
+    expect(await sandboxOperation(s, collection.body.transferId)).toMatchObject({
+      type: 'TRANSFER',
+      status: 'SUCCESSFUL',
+      externalUserId: id,
+      amount: '5.000000',
+    });
   });
 
   it('refuses a transfer without direction, and a malformed transferId, before calling P100', async () => {
-    await expectRejectedLocally(s, () => s.call('POST', `/users/${UNKNOWN}/transfers`, { headers: idem(), body: { amount: '1', currency: 'eur' } }), 'direction');
+    await expectRejectedLocally(
+      s,
+      () => s.call('POST', `/users/${UNKNOWN}/transfers`, { headers: idem(), body: { amount: '1', currency: 'eur' } }),
+      'direction',
+    );
     await expectRejectedLocally(s, () => s.call('GET', '/transfers/bad%20id'), 'transferId');
   });
 
   it('maps insufficient funds (P433) to 422, an unknown user (P412) and an unknown transfer (P466) to 404', async () => {
     const id = newUserId('tr');
     await activeKycUser(s, id, { eur: '1' });
-    expectRefused(await s.call('POST', `/users/${id}/transfers`, { headers: idem(), body: { direction: 'COLLECTION', amount: '2', currency: 'eur' } }), 422, 'P433');
-    expectRefused(await s.call('POST', `/users/${UNKNOWN}/transfers`, { headers: idem(), body: { direction: 'FUNDING', amount: '1', currency: 'eur' } }), 404, 'P412');
+    expectRefused(
+      await s.call('POST', `/users/${id}/transfers`, { headers: idem(), body: { direction: 'COLLECTION', amount: '2', currency: 'eur' } }),
+      422,
+      'P433',
+    );
+    expectRefused(
+      await s.call('POST', `/users/${UNKNOWN}/transfers`, { headers: idem(), body: { direction: 'FUNDING', amount: '1', currency: 'eur' } }),
+      404,
+      'P412',
+    );
     expectRefused(await s.call('GET', `/transfers/${NO_SUCH_ID}`), 404, 'P466');
   });
 });

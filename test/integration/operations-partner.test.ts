@@ -89,7 +89,11 @@ describe('createPartnerExchangeLock and createPartnerExchange', () => {
   });
 
   it('refuses a lock between the same currency before calling P100', async () => {
-    await expectRejectedLocally(s, () => s.call('POST', '/partner/exchange-locks', { body: { currencyFrom: 'eur', currencyTo: 'EUR', amount: '1' } }), 'currencyTo');
+    await expectRejectedLocally(
+      s,
+      () => s.call('POST', '/partner/exchange-locks', { body: { currencyFrom: 'eur', currencyTo: 'EUR', amount: '1' } }),
+      'currencyTo',
+    );
   });
 
   it('maps a lock P100 refuses (amount too small to exchange, P403) to 422', async () => {
@@ -104,13 +108,23 @@ describe('createPartnerExchangeLock and createPartnerExchange', () => {
   });
 
   it('maps an unknown lock (P465) to 422', async () => {
-    const res = await s.call('POST', '/partner/exchanges', { headers: idem(), body: { amount: '1', currencyFrom: 'eur', currencyTo: 'btc', lockId: 'no-such-lock' } });
+    const res = await s.call('POST', '/partner/exchanges', {
+      headers: idem(),
+      body: { amount: '1', currencyFrom: 'eur', currencyTo: 'btc', lockId: 'no-such-lock' },
+    });
     expectRefused(res, 422, 'P465');
   });
 });
 
 describe('createPartnerCryptoWithdrawal', () => {
-  const body = { currency: 'eth', amount: '0.01', walletAddress: '0x00000000000000000000000000000000000000aa', name: 'Partner Ltd', walletType: 'CUSTODIAL', receiverType: 'LEGAL' };
+  const body = {
+    currency: 'eth',
+    amount: '0.01',
+    walletAddress: '0x00000000000000000000000000000000000000aa',
+    name: 'Partner Ltd',
+    walletType: 'CUSTODIAL',
+    receiverType: 'LEGAL',
+  };
 
   it('withdraws from the partner balance; it settles SUCCESSFUL at P100', async () => {
     await fundPartner(s, 'eth', '1');
@@ -118,11 +132,20 @@ describe('createPartnerCryptoWithdrawal', () => {
     expect(res.status, res.text).toBe(202);
     await expectLedger('CRYPTO_WITHDRAWAL', res.body.withdrawalId, { amount: '0.01', currency: 'eth' });
     await settle(s);
-    expect(await sandboxOperation(s, res.body.withdrawalId)).toMatchObject({ type: 'CRYPTO_WITHDRAWAL', status: 'SUCCESSFUL', externalUserId: null, amount: '0.01000000' });
+    expect(await sandboxOperation(s, res.body.withdrawalId)).toMatchObject({
+      type: 'CRYPTO_WITHDRAWAL',
+      status: 'SUCCESSFUL',
+      externalUserId: null,
+      amount: '0.01000000',
+    });
   });
 
   it('refuses an unknown wallet type before calling P100', async () => {
-    await expectRejectedLocally(s, () => s.call('POST', '/partner/crypto-withdrawals', { headers: idem(), body: { ...body, walletType: 'SELF_CUSTODY' } }), 'walletType');
+    await expectRejectedLocally(
+      s,
+      () => s.call('POST', '/partner/crypto-withdrawals', { headers: idem(), body: { ...body, walletType: 'SELF_CUSTODY' } }),
+      'walletType',
+    );
   });
 
   it('maps a withdrawal below minWithdrawal (P403) to 422', async () => {
@@ -143,13 +166,24 @@ describe('createPartnerSepaTransfer, getPartnerSepaTransfer', () => {
     await settle(s);
     const details = await s.call('GET', `/partner/sepa-transfers/${res.body.transferId}`);
     expect(details.status, details.text).toBe(200);
-    expect(details.body).toMatchObject({ id: res.body.transferId, amount: '20.00', currency: 'eur', status: 'SUCCESSFUL', fee: '1', destinationIban: PARTNER_IBAN });
+    expect(details.body).toMatchObject({
+      id: res.body.transferId,
+      amount: '20.00',
+      currency: 'eur',
+      status: 'SUCCESSFUL',
+      fee: '1',
+      destinationIban: PARTNER_IBAN,
+    });
   });
 
   it('refuses a malformed IBAN before calling P100', async () => {
     await expectRejectedLocally(
       s,
-      () => s.call('POST', '/partner/sepa-transfers', { headers: idem(), body: { amount: '1', currency: 'eur', destinationIban: 'DE00-not-an-iban', transferTitle: 't' } }),
+      () =>
+        s.call('POST', '/partner/sepa-transfers', {
+          headers: idem(),
+          body: { amount: '1', currency: 'eur', destinationIban: 'DE00-not-an-iban', transferTitle: 't' },
+        }),
       'destinationIban',
     );
   });

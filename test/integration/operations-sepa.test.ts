@@ -61,14 +61,25 @@ describe('createSepaTransfer and getSepaTransfer', () => {
     await settle(s);
     const details = await s.call('GET', `/sepa-transfers/${res.body.transferId}`);
     expect(details.status, details.text).toBe(200);
-    expect(details.body).toMatchObject({ id: res.body.transferId, amount: '10.00', currency: 'eur', fee: '1', status: 'SUCCESSFUL', destinationIban: OWN_IBAN });
+    expect(details.body).toMatchObject({
+      id: res.body.transferId,
+      amount: '10.00',
+      currency: 'eur',
+      fee: '1',
+      status: 'SUCCESSFUL',
+      destinationIban: OWN_IBAN,
+    });
     expect(details.body.user.externalUserId).toBe(id);
     const balances = await s.call('GET', `/users/${id}/balances`);
     expect(balances.body.fiatBalances.find((b: { name: string }) => b.name === 'eur').amount).toBe('89.00');
   });
 
   it('refuses a malformed IBAN, 3 decimals, and incomplete level-2 receiver data before calling P100', async () => {
-    await expectRejectedLocally(s, () => s.call('POST', `/users/${UNKNOWN}/sepa-transfers`, { headers: idem(), body: payout('10.00', 'PL61-1090') }), 'destinationIban');
+    await expectRejectedLocally(
+      s,
+      () => s.call('POST', `/users/${UNKNOWN}/sepa-transfers`, { headers: idem(), body: payout('10.00', 'PL61-1090') }),
+      'destinationIban',
+    );
     await expectRejectedLocally(s, () => s.call('POST', `/users/${UNKNOWN}/sepa-transfers`, { headers: idem(), body: payout('10.001') }), 'amount');
     await expectRejectedLocally(
       s,
@@ -82,7 +93,10 @@ describe('createSepaTransfer and getSepaTransfer', () => {
     const id = await userWithWhitelistedIban();
     expectRefused(await s.call('POST', `/users/${id}/sepa-transfers`, { headers: idem(), body: payout('10.00', 'DE89370400440532013000') }), 422, 'P403');
     expectRefused(
-      await s.call('POST', `/users/${id}/sepa-transfers`, { headers: idem(), body: { ...payout(), receiverType: 'NATURAL', receiverFirstName: 'Jane', receiverLastName: 'Doe' } }),
+      await s.call('POST', `/users/${id}/sepa-transfers`, {
+        headers: idem(),
+        body: { ...payout(), receiverType: 'NATURAL', receiverFirstName: 'Jane', receiverLastName: 'Doe' },
+      }),
       422,
       'P403',
     );

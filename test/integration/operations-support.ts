@@ -67,7 +67,10 @@ export async function settle(s: TestSuite): Promise<void> {
 }
 
 /** The sandbox's own record of an operation (what P100 did). */
-export async function sandboxOperation(s: TestSuite, id: string): Promise<{ type: string; status: string; amount: string; currency: string; externalUserId: string | null }> {
+export async function sandboxOperation(
+  s: TestSuite,
+  id: string,
+): Promise<{ type: string; status: string; amount: string; currency: string; externalUserId: string | null }> {
   return s.control('GET', `/_sandbox/operations/${id}`);
 }
 

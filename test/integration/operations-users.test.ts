@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-const sandboxUser = (id: string) => s.control<{ status: string; extended: boolean; model: string; kyc: { status: string } | null }>('GET', `/_sandbox/users/${id}`);
+const sandboxUser = (id: string) =>
+  s.control<{ status: string; extended: boolean; model: string; kyc: { status: string } | null }>('GET', `/_sandbox/users/${id}`);
 const UNKNOWN = 'nobody-here';
 
 describe('createUser', () => {
@@ -40,14 +41,20 @@ describe('createUser', () => {
 describe('createUserWithoutKyc', () => {
   it('creates a non-KYC user with a flat balance list', async () => {
     const id = newUserId('nk');
-    const res = await s.call('POST', '/users-without-kyc', { body: { externalUserId: id, email: 'a@example.com', documentType: 'PASSPORT', pesel: '12345678901', birthDate: '1990-05-15' } });
+    const res = await s.call('POST', '/users-without-kyc', {
+      body: { externalUserId: id, email: 'a@example.com', documentType: 'PASSPORT', pesel: '12345678901', birthDate: '1990-05-15' },
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.body.balances.map((b: { name: string }) => b.name)).toContain('eth');
     expect((await sandboxUser(id)).model).toBe('NON_KYC');
   });
 
   it('refuses a malformed PESEL and a KYC-only field before calling P100', async () => {
-    const res = await expectRejectedLocally(s, () => s.call('POST', '/users-without-kyc', { body: { externalUserId: newUserId('nk'), pesel: '123', citizenship: 'PL' } }), 'pesel');
+    const res = await expectRejectedLocally(
+      s,
+      () => s.call('POST', '/users-without-kyc', { body: { externalUserId: newUserId('nk'), pesel: '123', citizenship: 'PL' } }),
+      'pesel',
+    );
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('citizenship');
   });
 
@@ -59,15 +66,24 @@ describe('createUserWithoutKyc', () => {
 });
 
 /** A request with the path exactly as given: fetch would resolve `%2E%2E` as a dot segment before sending. */
-function rawCall(method: string, path: string, body?: string): Promise<{ status: number; contentType: string; body: { errors?: { field: string }[] } | undefined }> {
+function rawCall(
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; contentType: string; body: { errors?: { field: string }[] } | undefined }> {
   const url = new URL(s.api);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text ? JSON.parse(text) : undefined }));
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method, path, headers: body === undefined ? {} : { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text ? JSON.parse(text) : undefined }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -86,7 +102,10 @@ describe('strict requests through the gateway (issue 13)', () => {
     const before = await upstreamCounts(s);
     const get = await rawCall('GET', '/transfers/%2E%2E');
     const put = await rawCall('PUT', '/crypto-deposits/%2E%2E/travel-rule', JSON.stringify({ walletType: 'CUSTODIAL', details: { firstName: 'A' } }));
-    for (const [res, field] of [[get, 'transferId'], [put, 'cryptoDepositId']] as const) {
+    for (const [res, field] of [
+      [get, 'transferId'],
+      [put, 'cryptoDepositId'],
+    ] as const) {
       expect(res.status).toBe(400);
       expect(res.contentType).toContain('application/problem+json');
       expect(res.body?.errors?.map((e) => e.field)).toContain(field);
@@ -98,7 +117,11 @@ describe('strict requests through the gateway (issue 13)', () => {
     const id = newUserId('dup');
     await expectRejectedLocally(
       s,
-      () => s.call('POST', `/users/${id}/transfers`, { rawBody: '{"direction":"FUNDING","amount":"1.00","amount":"90.00","currency":"eur"}', headers: { 'content-type': 'application/json', 'idempotency-key': 'dup-key-0001' } }),
+      () =>
+        s.call('POST', `/users/${id}/transfers`, {
+          rawBody: '{"direction":"FUNDING","amount":"1.00","amount":"90.00","currency":"eur"}',
+          headers: { 'content-type': 'application/json', 'idempotency-key': 'dup-key-0001' },
+        }),
       'amount',
     );
     const nul = await s.call('POST', '/operations/inbox/replay-dlq', { rawBody: 'null', headers: { 'content-type': 'application/json' } });
@@ -157,7 +180,10 @@ describe('KYC by P100: createKycVerification, getKycVerificationRedirect, getKyc
     await expectRejectedLocally(s, () => s.call('GET', `/users/${UNKNOWN}/kyc-verification?verbose=1`), 'verbose');
     await expectRejectedLocally(
       s,
-      () => s.call('POST', `/users/${UNKNOWN}/verification`, { body: { documentType: 'ID_CARD', documentNumber: 'X', documentExpiryDate: '31.12.2099', documentIssuingCountry: 'PL' } }),
+      () =>
+        s.call('POST', `/users/${UNKNOWN}/verification`, {
+          body: { documentType: 'ID_CARD', documentNumber: 'X', documentExpiryDate: '31.12.2099', documentIssuingCountry: 'PL' },
+        }),
       'documentExpiryDate',
     );
   });

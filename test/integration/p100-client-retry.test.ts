@@ -25,12 +25,30 @@ const TABLE: Record<Behaviour, Record<Exclude<OperationKind, 'money'>, Expectati
   refused: { read: { hits: 0, attempts: 3, error: 'transport', failure: 'network' }, write: { hits: 0, attempts: 3, error: 'transport', failure: 'network' } },
   reset: { read: { hits: 3, attempts: 3, error: 'transport', failure: 'network' }, write: { hits: 1, attempts: 1, error: 'unknown', failure: 'network' } },
   timeout: { read: { hits: 3, attempts: 3, error: 'transport', failure: 'timeout' }, write: { hits: 1, attempts: 1, error: 'unknown', failure: 'timeout' } },
-  '429-retry-after': { read: { hits: 3, attempts: 3, error: 'transport', failure: 'rate-limited' }, write: { hits: 3, attempts: 3, error: 'transport', failure: 'rate-limited' } },
-  '429': { read: { hits: 3, attempts: 3, error: 'transport', failure: 'rate-limited' }, write: { hits: 3, attempts: 3, error: 'transport', failure: 'rate-limited' } },
-  '500': { read: { hits: 3, attempts: 3, error: 'transport', failure: 'server-error' }, write: { hits: 1, attempts: 1, error: 'unknown', failure: 'server-error' } },
-  '503': { read: { hits: 3, attempts: 3, error: 'transport', failure: 'server-error' }, write: { hits: 1, attempts: 1, error: 'unknown', failure: 'server-error' } },
-  P500: { read: { hits: 3, attempts: 3, error: 'transport', failure: 'server-error' }, write: { hits: 1, attempts: 1, error: 'unknown', failure: 'server-error' } },
-  P501: { read: { hits: 3, attempts: 3, error: 'transport', failure: 'unavailable' }, write: { hits: 3, attempts: 3, error: 'transport', failure: 'unavailable' } },
+  '429-retry-after': {
+    read: { hits: 3, attempts: 3, error: 'transport', failure: 'rate-limited' },
+    write: { hits: 3, attempts: 3, error: 'transport', failure: 'rate-limited' },
+  },
+  '429': {
+    read: { hits: 3, attempts: 3, error: 'transport', failure: 'rate-limited' },
+    write: { hits: 3, attempts: 3, error: 'transport', failure: 'rate-limited' },
+  },
+  '500': {
+    read: { hits: 3, attempts: 3, error: 'transport', failure: 'server-error' },
+    write: { hits: 1, attempts: 1, error: 'unknown', failure: 'server-error' },
+  },
+  '503': {
+    read: { hits: 3, attempts: 3, error: 'transport', failure: 'server-error' },
+    write: { hits: 1, attempts: 1, error: 'unknown', failure: 'server-error' },
+  },
+  P500: {
+    read: { hits: 3, attempts: 3, error: 'transport', failure: 'server-error' },
+    write: { hits: 1, attempts: 1, error: 'unknown', failure: 'server-error' },
+  },
+  P501: {
+    read: { hits: 3, attempts: 3, error: 'transport', failure: 'unavailable' },
+    write: { hits: 3, attempts: 3, error: 'transport', failure: 'unavailable' },
+  },
   P433: { read: { hits: 1, attempts: 1, error: 'business' }, write: { hits: 1, attempts: 1, error: 'business' } },
 };
 
@@ -95,10 +113,12 @@ describe('P100 client retry policy', () => {
         const delays: number[] = [];
         const attempts: AttemptInfo[] = [];
         const c = client(url, delays, attempts);
-        const err = await c.call({ operationId: 'op', kind, method: kind === 'read' ? 'GET' : 'POST', path: '/v1/x', ...(kind === 'write' ? { json: { a: 1 } } : {}) }).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+        const err = await c
+          .call({ operationId: 'op', kind, method: kind === 'read' ? 'GET' : 'POST', path: '/v1/x', ...(kind === 'write' ? { json: { a: 1 } } : {}) })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         expect(server?.hits ?? 0).toBe(exp.hits);
         expect(new Set(attempts.map((a) => a.attempt)).size).toBe(exp.attempts);
         if (exp.error === 'business') {
@@ -144,7 +164,9 @@ describe('P100 client retry policy', () => {
   it('gives up at once when Retry-After is longer than the client will wait', async () => {
     server = await startLoopback((_req, res) => json(res, 429, {}, { 'retry-after': '3600' }));
     const delays: number[] = [];
-    const err = await client(server.url, delays, []).call({ operationId: 'op', kind: 'read', method: 'GET', path: '/v1/x' }).catch((e: unknown) => e);
+    const err = await client(server.url, delays, [])
+      .call({ operationId: 'op', kind: 'read', method: 'GET', path: '/v1/x' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(P100TransportError);
     expect(server.hits).toBe(1);
     expect(delays).toEqual([]);
@@ -152,7 +174,9 @@ describe('P100 client retry policy', () => {
 
   it('never starts an attempt after the deadline', async () => {
     server = await startLoopback((_req, res) => json(res, 503, {}));
-    const err = await client(server.url, [], []).call({ operationId: 'op', kind: 'read', method: 'GET', path: '/v1/x', deadline: Date.now() + 10 }).catch((e: unknown) => e);
+    const err = await client(server.url, [], [])
+      .call({ operationId: 'op', kind: 'read', method: 'GET', path: '/v1/x', deadline: Date.now() + 10 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(P100TransportError);
     expect(server.hits).toBe(0);
   });
@@ -162,7 +186,9 @@ describe('P100 client retry policy', () => {
       res.writeHead(401, { 'content-type': 'text/plain' });
       res.end('Access Denied. xo3');
     });
-    const err = await client(server.url, [], []).call({ operationId: 'op', kind: 'read', method: 'GET', path: '/v1/x' }).catch((e: unknown) => e);
+    const err = await client(server.url, [], [])
+      .call({ operationId: 'op', kind: 'read', method: 'GET', path: '/v1/x' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(P100AuthError);
     expect((err as P100AuthError).reason).toBe('xo3');
     expect(server.hits).toBe(1);

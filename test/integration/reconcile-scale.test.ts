@@ -35,7 +35,15 @@ describe('a crash mid-run', () => {
     // Crash 1: page 5's entries are repaired, its checkpoint is never written.
     const crash = new Error('simulated crash before the checkpoint of page 5');
     await expect(
-      runReconciliation({ trigger: 'local', config: { pageSize: 100 }, hooks: { beforeCheckpoint: (acc, page) => { if (acc === 'partner' && page === 5) throw crash; } } }),
+      runReconciliation({
+        trigger: 'local',
+        config: { pageSize: 100 },
+        hooks: {
+          beforeCheckpoint: (acc, page) => {
+            if (acc === 'partner' && page === 5) throw crash;
+          },
+        },
+      }),
     ).rejects.toBe(crash);
     // The next trigger while the crashed run's lease holds does nothing...
     const busy = await runReconciliation({ trigger: 'schedule', config: { pageSize: 100 } });
@@ -49,7 +57,15 @@ describe('a crash mid-run', () => {
     // Crash 2, on resume: right after page 8's checkpoint.
     const crash2 = new Error('simulated crash after page 8');
     await expect(
-      runReconciliation({ trigger: 'schedule', config: { pageSize: 100 }, hooks: { afterPage: (acc, pages) => { if (acc === 'partner' && pages === 8) throw crash2; } } }),
+      runReconciliation({
+        trigger: 'schedule',
+        config: { pageSize: 100 },
+        hooks: {
+          afterPage: (acc, pages) => {
+            if (acc === 'partner' && pages === 8) throw crash2;
+          },
+        },
+      }),
     ).rejects.toBe(crash2);
     await lapse();
     const resumed = await runReconciliation({ trigger: 'schedule', config: { pageSize: 100 } });
@@ -76,7 +92,15 @@ describe('a long history', () => {
       const samples: number[] = [];
       const before = heapMb();
       const t0 = performance.now();
-      const out = await runReconciliation({ trigger: 'local', config: { pageSize: 100 }, hooks: { afterPage: (_a, pages) => { if (pages % 5 === 0) samples.push(heapMb()); } } });
+      const out = await runReconciliation({
+        trigger: 'local',
+        config: { pageSize: 100 },
+        hooks: {
+          afterPage: (_a, pages) => {
+            if (pages % 5 === 0) samples.push(heapMb());
+          },
+        },
+      });
       await s.local.reconciliation.idle();
       const ms = performance.now() - t0;
       const after = heapMb();
@@ -88,7 +112,13 @@ describe('a long history', () => {
     const second = await measure();
     const r1 = await readReport(first.out.runId, { limit: 1 });
     const r2 = await readReport(second.out.runId, { limit: 1 });
-    console.log(JSON.stringify({ count: COUNT, run1: { ms: Math.round(first.ms), heapBeforeMb: first.before.toFixed(1), heapPeakMb: first.peak.toFixed(1), counts: r1.counts }, run2: { ms: Math.round(second.ms), heapBeforeMb: second.before.toFixed(1), heapPeakMb: second.peak.toFixed(1), counts: r2.counts } }));
+    console.log(
+      JSON.stringify({
+        count: COUNT,
+        run1: { ms: Math.round(first.ms), heapBeforeMb: first.before.toFixed(1), heapPeakMb: first.peak.toFixed(1), counts: r1.counts },
+        run2: { ms: Math.round(second.ms), heapBeforeMb: second.before.toFixed(1), heapPeakMb: second.peak.toFixed(1), counts: r2.counts },
+      }),
+    );
     expect(r1.counts['missing-here']).toBe(COUNT);
     expect(r1.counts['entries']).toBe(COUNT + 1000);
     expect(r2.counts['matched']).toBe(COUNT + 1000);

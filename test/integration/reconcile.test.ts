@@ -71,7 +71,11 @@ async function webhooksSettled(): Promise<void> {
 const sandboxOps = async (externalUserId: string) =>
   (await s.control<{ operations: SandboxOp[] }>('GET', `/_sandbox/operations?externalUserId=${externalUserId}`)).operations;
 
-const classesOf = (r: Report, id: string) => r.discrepancies.filter((d) => d.id === id).map((d) => d.class).sort();
+const classesOf = (r: Report, id: string) =>
+  r.discrepancies
+    .filter((d) => d.id === id)
+    .map((d) => d.class)
+    .sort();
 
 describe('reconciliation after lost webhooks and ambiguous writes', () => {
   it('makes the ledger equal to P100, and reports every repair', async () => {
@@ -162,7 +166,16 @@ describe('seeded mismatches', () => {
     const onlyHere = `ghost-${randomUUID()}`;
     await recordOperation({ type: 'TRANSFER', id: onlyHere, status: 'SUCCESSFUL', source: 'api', externalUserId: user, amount: '5.50', currency: 'eur' });
     const unknownId = `unknown:createTransfer:it-${randomUUID()}`;
-    await recordOperation({ type: 'TRANSFER', id: unknownId, status: 'UNKNOWN', source: 'api', externalUserId: user, amount: '6.60', currency: 'eur', at: new Date(Date.now() - 3_600_000).toISOString() });
+    await recordOperation({
+      type: 'TRANSFER',
+      id: unknownId,
+      status: 'UNKNOWN',
+      source: 'api',
+      externalUserId: user,
+      amount: '6.60',
+      currency: 'eur',
+      at: new Date(Date.now() - 3_600_000).toISOString(),
+    });
     // Users: activation missed here; one P100 does not know.
     await upsertUser({ externalUserId: user });
     await setUserFact({ externalUserId: user, fact: 'status', value: 'WAITING_FOR_VERIFICATION', at: new Date().toISOString(), source: 'test' });
@@ -196,7 +209,15 @@ describe('seeded mismatches', () => {
     expect((await getLedgerOperation('TRANSFER', amountOff))!.amount).toBe('2.20');
 
     // Counts per class agree with the listed discrepancies.
-    for (const cls of ['amount-mismatch', 'status-mismatch', 'missing-here', 'missing-at-p100', 'unknown-failed', 'user-state-mismatch', 'user-missing-at-p100']) {
+    for (const cls of [
+      'amount-mismatch',
+      'status-mismatch',
+      'missing-here',
+      'missing-at-p100',
+      'unknown-failed',
+      'user-state-mismatch',
+      'user-missing-at-p100',
+    ]) {
       expect(report.counts[cls], cls).toBe(report.discrepancies.filter((d) => d.class === cls).length);
     }
     expect(report.counts['matched']).toBeGreaterThan(0);

@@ -94,7 +94,9 @@ describe('forced refresh on a P100 401 (key rotated)', () => {
     });
     const { state, client } = fakeSecrets('bad-key-1');
     const cache = new SecretCache({ client, ttlSeconds: 3600 });
-    const err = await clientWith(cache, server.url).call({ operationId: 'getPartnerBalances', kind: 'read', method: 'GET', path: '/v1/partner/balances' }).catch((e: unknown) => e);
+    const err = await clientWith(cache, server.url)
+      .call({ operationId: 'getPartnerBalances', kind: 'read', method: 'GET', path: '/v1/partner/balances' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(P100AuthError);
     expect((err as P100AuthError).reason).toBe('xo2');
     expect(server.hits).toBe(2);

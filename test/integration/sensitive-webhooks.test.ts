@@ -48,7 +48,14 @@ function busText(webhook: string, entityId: string): string {
 
 describe('webhook bodies are classified at the receiver and at the publish', () => {
   it('3DS code with extra cardNumber and cvv: neither in the inbox view, the inbox table nor on the bus; the code only on its event', async () => {
-    const r = await deliver(s, '/webhook/card/3ds-code', { externalUserId: 'sens-user', cardId: 'card-sens-1', code: CODE, expiresAt: '2030-01-01T00:00:00Z', cardNumber: PAN, cvv: '917' });
+    const r = await deliver(s, '/webhook/card/3ds-code', {
+      externalUserId: 'sens-user',
+      cardId: 'card-sens-1',
+      code: CODE,
+      expiresAt: '2030-01-01T00:00:00Z',
+      cardNumber: PAN,
+      cvv: '917',
+    });
     expect(r.status).toBe(200);
     const e = await busEvent(s, 'card3dsCode', 'card-sens-1');
     // By design the company app gets the code (EVENTS.md); nothing else secret travels with it.
@@ -65,7 +72,16 @@ describe('webhook bodies are classified at the receiver and at the publish', () 
   });
 
   it('card transaction with a pan field and a PAN inside merchantName', async () => {
-    await deliver(s, '/webhook/card/transaction', { transactionId: 'tx-sens-1', externalUserId: 'sens-user', cardId: 'card-sens-1', amount: '12.00', currency: 'eur', merchantName: `SHOP ${PAN2} WARSAW`, status: 'AUTHORIZED', pan: PAN });
+    await deliver(s, '/webhook/card/transaction', {
+      transactionId: 'tx-sens-1',
+      externalUserId: 'sens-user',
+      cardId: 'card-sens-1',
+      amount: '12.00',
+      currency: 'eur',
+      merchantName: `SHOP ${PAN2} WARSAW`,
+      status: 'AUTHORIZED',
+      pan: PAN,
+    });
     await busEvent(s, 'cardTransaction', 'tx-sens-1');
     for (const text of [await inboxText(), await tableText(), busText('cardTransaction', 'tx-sens-1')]) {
       expect(text).not.toContain(PAN);
@@ -76,8 +92,17 @@ describe('webhook bodies are classified at the receiver and at the publish', () 
 
   it('SEPA transfer: senderIban and destinationIban, an IBAN inside the title, names', async () => {
     await deliver(s, '/webhook/sepa-transfer/status', {
-      id: 'sepa-sens-1', type: 'external', amount: '10.00', currency: 'eur', status: 'SUCCESSFUL', transferTitle: `rent to ${IBAN3}`,
-      destinationIban: IBAN, senderIban: IBAN2, receiverFirstName: 'Zbigniewa', receiverLastName: 'Brzęczyszczykiewicz', fee: 0.5,
+      id: 'sepa-sens-1',
+      type: 'external',
+      amount: '10.00',
+      currency: 'eur',
+      status: 'SUCCESSFUL',
+      transferTitle: `rent to ${IBAN3}`,
+      destinationIban: IBAN,
+      senderIban: IBAN2,
+      receiverFirstName: 'Zbigniewa',
+      receiverLastName: 'Brzęczyszczykiewicz',
+      fee: 0.5,
     });
     await busEvent(s, 'sepaTransfer', 'sepa-sens-1');
     for (const text of [await inboxText(), await tableText(), busText('sepaTransfer', 'sepa-sens-1')]) {
@@ -99,7 +124,17 @@ describe('webhook bodies are classified at the receiver and at the publish', () 
   });
 
   it('SEPA deposit: senderIban and an IBAN inside the title, unknown extra field holding a PAN', async () => {
-    await deliver(s, '/webhook/sepa-deposit/status', { id: 'dep-sens-1', externalUserId: 'sens-user', amount: '5.00', currency: 'eur', senderName: 'Jan Kowalski', senderIban: IBAN2, title: `from ${IBAN}`, status: 'SUCCESSFUL', extra: { card: PAN } });
+    await deliver(s, '/webhook/sepa-deposit/status', {
+      id: 'dep-sens-1',
+      externalUserId: 'sens-user',
+      amount: '5.00',
+      currency: 'eur',
+      senderName: 'Jan Kowalski',
+      senderIban: IBAN2,
+      title: `from ${IBAN}`,
+      status: 'SUCCESSFUL',
+      extra: { card: PAN },
+    });
     await busEvent(s, 'sepaDeposit', 'dep-sens-1');
     await waitFor('processed', async () => !(await inboxText()).includes('"RECEIVED"') || undefined);
     for (const text of [await inboxText(), await tableText(), busText('sepaDeposit', 'dep-sens-1')]) {

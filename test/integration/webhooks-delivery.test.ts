@@ -29,7 +29,15 @@ afterEach(() => {
 
 const TX = '/webhook/card/transaction';
 const tx = (id: string, status: string, extra: Obj = {}) => ({
-  transactionId: id, externalUserId: 'du1', cardId: 'card-1', amount: '9.99', currency: 'eur', merchantName: 'Shop', status, createdAt: '2026-01-01T00:00:00.000Z', ...extra,
+  transactionId: id,
+  externalUserId: 'du1',
+  cardId: 'card-1',
+  amount: '9.99',
+  currency: 'eur',
+  merchantName: 'Shop',
+  status,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  ...extra,
 });
 
 async function inboxCount(): Promise<number> {
@@ -107,7 +115,10 @@ describe('redelivery and ordering', () => {
     expect(item.outcome).toMatchObject({ applied: false, reason: 'invalid' });
     const op = await getLedgerOperation('CARD_TRANSACTION', 'dtx-o');
     expect(op?.status).toBe('SETTLED');
-    expect(op?.history.map((h) => [h.status, h.applied])).toEqual([['SETTLED', true], ['AUTHORIZED', false]]);
+    expect(op?.history.map((h) => [h.status, h.applied])).toEqual([
+      ['SETTLED', true],
+      ['AUTHORIZED', false],
+    ]);
     expect(busEvents(s, { entityId: 'dtx-o' }).map((e) => e.detail.status)).toEqual(['SETTLED']);
   });
 
@@ -179,12 +190,18 @@ describe('authentication', () => {
     const old = s.webhookToken;
     const next = 'rotated-webhook-token-9876543210';
     setWebhookTokenVerifier(undefined);
-    s.local.secrets.put(LOCAL_SECRET_IDS.webhookToken, JSON.stringify({ token: next, previous: old, previousValidUntil: new Date(Date.now() + 3_600_000).toISOString() }));
+    s.local.secrets.put(
+      LOCAL_SECRET_IDS.webhookToken,
+      JSON.stringify({ token: next, previous: old, previousValidUntil: new Date(Date.now() + 3_600_000).toISOString() }),
+    );
     // The cached value still holds the old token only: the first delivery with the new one forces a refresh.
     expect((await deliver(s, TX, tx('dtx-rot-1', 'AUTHORIZED'), next)).status).toBe(200);
     expect((await deliver(s, TX, tx('dtx-rot-2', 'AUTHORIZED'), old)).status).toBe(200);
     // Overlap over: the secret says so, and the container's cache has picked it up (TTL expiry).
-    s.local.secrets.put(LOCAL_SECRET_IDS.webhookToken, JSON.stringify({ token: next, previous: old, previousValidUntil: new Date(Date.now() - 1000).toISOString() }));
+    s.local.secrets.put(
+      LOCAL_SECRET_IDS.webhookToken,
+      JSON.stringify({ token: next, previous: old, previousValidUntil: new Date(Date.now() - 1000).toISOString() }),
+    );
     await secretCache().refresh(LOCAL_SECRET_IDS.webhookToken);
     const before = await inboxCount();
     expect((await deliver(s, TX, tx('dtx-rot-3', 'AUTHORIZED'), old)).status).toBe(401);
@@ -205,7 +222,7 @@ describe('bodies', () => {
     expect(a.status).toBe(200);
     const e = await busEvent(s, 'cardTransaction', 'dtx-env', 'AUTHORIZED');
     expect(e.detail.data).toMatchObject({ loyaltyPoints: 7, merchantName: 'Shop' });
-    expect((await getInboxEvent(String(a.json.eventId)))).toMatchObject({ envelope: 'wrapped', eventType: 'card.transaction' });
+    expect(await getInboxEvent(String(a.json.eventId))).toMatchObject({ envelope: 'wrapped', eventType: 'card.transaction' });
     const b = await deliver(s, TX, flat);
     expect(b.json).toMatchObject({ duplicate: true, eventId: a.json.eventId });
     await settled();
@@ -289,7 +306,15 @@ describe('processor failures, DLQ and replay', () => {
   it('a processor that died after the ledger write resumes: the change counts as applied and is published once', async () => {
     const eventId = 'a'.repeat(64);
     const stored = await storeInboxEvent(
-      { webhook: 'cardTransaction', entityId: 'dtx-resume', status: 'AUTHORIZED', externalUserId: 'du1', envelope: 'flat', payload: JSON.stringify(tx('dtx-resume', 'AUTHORIZED')), receivedAt: new Date().toISOString() },
+      {
+        webhook: 'cardTransaction',
+        entityId: 'dtx-resume',
+        status: 'AUTHORIZED',
+        externalUserId: 'du1',
+        envelope: 'flat',
+        payload: JSON.stringify(tx('dtx-resume', 'AUTHORIZED')),
+        receivedAt: new Date().toISOString(),
+      },
       () => eventId,
       async () => true,
     );
@@ -306,7 +331,15 @@ describe('processor failures, DLQ and replay', () => {
   it('two processors on the same event at once (SQS at-least-once): one applies and publishes, the other backs off', async () => {
     const eventId = 'b'.repeat(64);
     await storeInboxEvent(
-      { webhook: 'cardTransaction', entityId: 'dtx-race', status: 'AUTHORIZED', externalUserId: 'du1', envelope: 'flat', payload: JSON.stringify(tx('dtx-race', 'AUTHORIZED')), receivedAt: new Date().toISOString() },
+      {
+        webhook: 'cardTransaction',
+        entityId: 'dtx-race',
+        status: 'AUTHORIZED',
+        externalUserId: 'du1',
+        envelope: 'flat',
+        payload: JSON.stringify(tx('dtx-race', 'AUTHORIZED')),
+        receivedAt: new Date().toISOString(),
+      },
       () => eventId,
       async () => true,
     );
@@ -357,8 +390,17 @@ describe('secrets', () => {
     const code = '90817263';
     const iban = 'DE89370400440532013000';
     const output = await captureOutput(async () => {
-      expect((await deliver(s, '/webhook/card/3ds-code', { externalUserId: 'du1', cardId: 'card-sec', code, expiresAt: '2026-01-01T00:05:00Z' })).status).toBe(200);
-      expect((await deliver(s, '/webhook/card/activation-code', { event_type: 'card.activation', data: { externalUserId: 'du1', cardId: 'card-sec', code: '55119' } })).status).toBe(200);
+      expect((await deliver(s, '/webhook/card/3ds-code', { externalUserId: 'du1', cardId: 'card-sec', code, expiresAt: '2026-01-01T00:05:00Z' })).status).toBe(
+        200,
+      );
+      expect(
+        (
+          await deliver(s, '/webhook/card/activation-code', {
+            event_type: 'card.activation',
+            data: { externalUserId: 'du1', cardId: 'card-sec', code: '55119' },
+          })
+        ).status,
+      ).toBe(200);
       expect((await deliver(s, '/webhook/iban/status', { externalUserId: 'du1', iban, depositId: 'dep-sec', status: 'PENDING' })).status).toBe(200);
       await busEvent(s, 'card3dsCode', 'card-sec');
       await busEvent(s, 'cardActivationCode', 'card-sec');

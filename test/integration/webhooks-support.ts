@@ -42,12 +42,16 @@ export function busEvents(s: TestSuite, filter: BusFilter = {}): LocalBusEvent[]
 
 /** Waits for a bus event of `webhook` about `entityId` with `status` (or any status when omitted). */
 export function busEvent(s: TestSuite, webhook: string, entityId: string, status?: string): Promise<LocalBusEvent> {
-  return waitFor(`bus event ${webhook} ${entityId} ${status ?? ''}`, () => busEvents(s, { webhook, entityId }).find((e) => status === undefined || e.detail.status === status));
+  return waitFor(`bus event ${webhook} ${entityId} ${status ?? ''}`, () =>
+    busEvents(s, { webhook, entityId }).find((e) => status === undefined || e.detail.status === status),
+  );
 }
 
 /** Creates a KYC user through our API (so the ledger knows it), without activating it. */
 export async function createdUser(s: TestSuite, id: string): Promise<void> {
-  const c = await s.call('POST', '/users', { body: { externalUserId: id, citizenship: 'PL', firstName: 'Jan', lastName: 'Kowalski', email: `${id}@example.com` } });
+  const c = await s.call('POST', '/users', {
+    body: { externalUserId: id, citizenship: 'PL', firstName: 'Jan', lastName: 'Kowalski', email: `${id}@example.com` },
+  });
   if (c.status !== 201) throw new Error(`create ${id}: ${c.status} ${c.text}`);
 }
 
@@ -62,7 +66,13 @@ export async function activeUser(s: TestSuite, id: string, funds: Record<string,
 }
 
 /** POSTs a webhook body straight to a receiver through the gateway (as P100 would). */
-export async function deliver(s: TestSuite, path: string, body: unknown, auth: string | null = s.webhookToken, raw?: string): Promise<{ status: number; json: Obj }> {
+export async function deliver(
+  s: TestSuite,
+  path: string,
+  body: unknown,
+  auth: string | null = s.webhookToken,
+  raw?: string,
+): Promise<{ status: number; json: Obj }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (auth !== null) headers.authorization = auth;
   const res = await fetch(`${s.api}${path}`, { method: 'POST', headers, body: raw ?? JSON.stringify(body) });

@@ -34,7 +34,14 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
   it('userStatus: ACTIVE lands as the user status fact and one bus event with the documented detail', async () => {
     const e = await busEvent(s, 'userStatus', 'wu1', 'ACTIVE');
     expect(e).toMatchObject({ source: 'p100.partner-suite', detailType: 'p100.user.status-changed' });
-    expect(e.detail).toMatchObject({ version: '1', webhook: 'userStatus', entityId: 'wu1', status: 'ACTIVE', externalUserId: 'wu1', data: { externalUserId: 'wu1', status: 'ACTIVE' } });
+    expect(e.detail).toMatchObject({
+      version: '1',
+      webhook: 'userStatus',
+      entityId: 'wu1',
+      status: 'ACTIVE',
+      externalUserId: 'wu1',
+      data: { externalUserId: 'wu1', status: 'ACTIVE' },
+    });
     expect(typeof e.detail.occurredAt).toBe('string');
     expect(str(e.detail.eventId)).toMatch(/^[0-9a-f]{64}$/);
     expect((await getLedgerUser('wu1'))?.facts.status?.value).toBe('ACTIVE');
@@ -82,7 +89,13 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
 
   it('SEPA deposit with IBAN status: PENDING → APPROVED (processing) → SUCCESSFUL; the IBAN stays out of the bus and the ledger', async () => {
     const iban = 'PL61109010140000071219812874';
-    await s.control('POST', '/_sandbox/deposits/sepa', { depositId: 'wsd-1', externalUserId: 'wu1', amount: '250.00', senderName: 'Jan Kowalski', senderIban: iban });
+    await s.control('POST', '/_sandbox/deposits/sepa', {
+      depositId: 'wsd-1',
+      externalUserId: 'wu1',
+      amount: '250.00',
+      senderName: 'Jan Kowalski',
+      senderIban: iban,
+    });
     const deposited = await busEvent(s, 'sepaDeposit', 'wsd-1', 'SUCCESSFUL');
     expect(deposited.detailType).toBe('p100.sepa-deposit.status-changed');
     // The three webhooks arrive nearly together and in any order: whatever lands after a higher status
@@ -106,7 +119,13 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
 
   it('sepaTransfer to the now whitelisted IBAN: SUCCESSFUL, destination IBAN left out of the onward event', async () => {
     const iban = 'PL61109010140000071219812874';
-    const t = await p100(s, 'POST', '/v1/sepa-transfer', { sourceExternalUserId: 'wu1', amount: '10.00', currency: 'eur', destinationIban: iban, transferTitle: 'payout' });
+    const t = await p100(s, 'POST', '/v1/sepa-transfer', {
+      sourceExternalUserId: 'wu1',
+      amount: '10.00',
+      currency: 'eur',
+      destinationIban: iban,
+      transferTitle: 'payout',
+    });
     expect(t.status).toBe(200);
     const id = str(t.json.transferId);
     const e = await busEvent(s, 'sepaTransfer', id, 'SUCCESSFUL');
@@ -127,7 +146,14 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
 
   it('cryptoWithdrawal: PROCESSING then SUCCESSFUL', async () => {
     const w = await p100(s, 'POST', '/v1/crypto-withdrawal', {
-      sourceExternalUserId: 'wu1', currency: 'usdc', amount: '20', walletAddress: '0xdest', network: 'POLYGON', name: 'Jan Kowalski', walletType: 'NON_CUSTODIAL', receiverType: 'NATURAL',
+      sourceExternalUserId: 'wu1',
+      currency: 'usdc',
+      amount: '20',
+      walletAddress: '0xdest',
+      network: 'POLYGON',
+      name: 'Jan Kowalski',
+      walletType: 'NON_CUSTODIAL',
+      receiverType: 'NATURAL',
     });
     const id = str(w.json.withdrawalId);
     await busEvent(s, 'cryptoWithdrawal', id, 'SUCCESSFUL');

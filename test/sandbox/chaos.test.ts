@@ -26,14 +26,24 @@ describe('auth and routing', () => {
     expect((await fetch(`${h.sb.url}/_sandbox/health`)).status).toBe(200);
     expect((await h.api('GET', '/v1/nothing/here')).status).toBe(404);
     expect((await h.api('PUT', '/v1/partner/balances')).status).toBe(405);
-    const bad = await fetch(`${h.sb.url}/v1/transfer`, { method: 'POST', headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' }, body: '{oops' });
+    const bad = await fetch(`${h.sb.url}/v1/transfer`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+      body: '{oops',
+    });
     expect(await bad.json()).toMatchObject({ errorCode: 'P403' });
   });
 
   it('serves every endpoint of ASSUMPTIONS table B', async () => {
     const routes = (await h.ctl('GET', '/_sandbox/routes')).json['routes'];
     expect(Array.isArray(routes) && new Set(routes).size).toBe(44);
-    for (const r of ['GET /v1/partner/exchange/lock', 'PATCH /v1/crypto-deposit/update-travel-rule/{cryptoDepositId}', 'DELETE /v1/card', 'POST /v1/user/balances/extended', 'GET /v1/user/sepa-deposit/info/{externalUserId}']) {
+    for (const r of [
+      'GET /v1/partner/exchange/lock',
+      'PATCH /v1/crypto-deposit/update-travel-rule/{cryptoDepositId}',
+      'DELETE /v1/card',
+      'POST /v1/user/balances/extended',
+      'GET /v1/user/sepa-deposit/info/{externalUserId}',
+    ]) {
       expect(routes).toContain(r);
     }
   });
@@ -44,10 +54,20 @@ function rawPost(path: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
     const u = new URL(h.sb.url + path);
     const payload = JSON.stringify(body);
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent: false, headers: { 'x-api-key': API_KEY, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent: false,
+        headers: { 'x-api-key': API_KEY, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -207,7 +227,10 @@ describe('webhook delivery', () => {
       await h.ctl('POST', '/_sandbox/webhooks/faults', { dropRate: 0, duplicateRate: 1 });
       await h.api('PATCH', '/v1/user/suspend/x1');
       await waitFor(() => hook.received.length === 2);
-      expect(hook.received.map((r) => r.body)).toEqual([{ externalUserId: 'x1', status: 'SUSPENDED' }, { externalUserId: 'x1', status: 'SUSPENDED' }]);
+      expect(hook.received.map((r) => r.body)).toEqual([
+        { externalUserId: 'x1', status: 'SUSPENDED' },
+        { externalUserId: 'x1', status: 'SUSPENDED' },
+      ]);
 
       hook.received.length = 0;
       await h.ctl('POST', '/_sandbox/webhooks/faults', { duplicateRate: 0, reorderRate: 1, reorderDelayMs: 100 });

@@ -64,7 +64,14 @@ export async function harness(opts: StartSandboxOptions = {}): Promise<Harness> 
       await call('POST', '/_sandbox/settle');
     },
     async activeUser(id, funds = {}, profile = {}) {
-      const c = await call('POST', '/v1/user/balances/crypto-and-fiat', { externalUserId: id, citizenship: 'PL', firstName: 'Jan', lastName: 'Kowalski', email: `${id}@example.com`, ...profile });
+      const c = await call('POST', '/v1/user/balances/crypto-and-fiat', {
+        externalUserId: id,
+        citizenship: 'PL',
+        firstName: 'Jan',
+        lastName: 'Kowalski',
+        email: `${id}@example.com`,
+        ...profile,
+      });
       if (c.status !== 201) throw new Error(`create ${id}: ${c.status} ${c.text}`);
       await call('POST', `/_sandbox/users/${id}/activate`, { extended: true });
       for (const [currency, amount] of Object.entries(funds)) await call('POST', `/_sandbox/users/${id}/fund`, { currency, amount });
@@ -89,7 +96,9 @@ export interface Received {
 }
 
 /** A tiny webhook receiver: answers `status(path, n)` for the n-th hit on a path (default 200). */
-export async function receiver(status: (path: string, n: number) => number = () => 200): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+export async function receiver(
+  status: (path: string, n: number) => number = () => 200,
+): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const counts = new Map<string, number>();
   const server: Server = createServer((req: IncomingMessage, res) => {
@@ -99,7 +108,12 @@ export async function receiver(status: (path: string, n: number) => number = () 
       const path = req.url ?? '/';
       const n = (counts.get(path) ?? 0) + 1;
       counts.set(path, n);
-      received.push({ path, auth: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>, at: Date.now() });
+      received.push({
+        path,
+        auth: req.headers.authorization,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+        at: Date.now(),
+      });
       res.writeHead(status(path, n), { 'content-type': 'application/json' });
       res.end('{}');
     });
@@ -109,7 +123,11 @@ export async function receiver(status: (path: string, n: number) => number = () 
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -27,7 +27,11 @@ describe('transaction history', () => {
     const p1 = (await h.api('GET', '/v1/user/transactions/h1?page=1&pageSize=3')).json;
     expect(p1).toMatchObject({ page: 1, pageSize: 3, totalItems: 7, totalPages: 3 });
     const p3 = (await h.api('GET', '/v1/user/transactions/h1?page=3&pageSize=3')).json;
-    const all = [...list(p1['transactions']), ...list((await h.api('GET', '/v1/user/transactions/h1?page=2&pageSize=3')).json['transactions']), ...list(p3['transactions'])];
+    const all = [
+      ...list(p1['transactions']),
+      ...list((await h.api('GET', '/v1/user/transactions/h1?page=2&pageSize=3')).json['transactions']),
+      ...list(p3['transactions']),
+    ];
     expect(all.map((e) => e['referenceId'])).toEqual(ids);
     expect(all.every((e) => e['status'] === 'SUCCESSFUL' && e['direction'] === 'IN' && e['type'] === 'TRANSFER')).toBe(true);
     const created = all.map((e) => Date.parse(str(e['createdAt'])));
@@ -56,7 +60,10 @@ describe('transaction history', () => {
       ...list((await h.api('GET', '/v1/user/transactions/h2')).json['transactions']),
       ...list((await h.api('GET', '/v1/partner/transactions')).json['transactions']),
     ];
-    expect(entries.map((e) => [e['status'], e['amount']])).toEqual([['FAILED', '9.99'], ['FAILED', '9.99']]);
+    expect(entries.map((e) => [e['status'], e['amount']])).toEqual([
+      ['FAILED', '9.99'],
+      ['FAILED', '9.99'],
+    ]);
     expect((await h.ctl('PATCH', `/_sandbox/operations/${t}`, { status: 'COMPLETED' })).status).toBe(400);
     expect((await h.ctl('PATCH', '/_sandbox/operations/nope', { status: 'FAILED' })).status).toBe(404);
   });

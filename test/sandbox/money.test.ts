@@ -44,7 +44,13 @@ describe('exchange', () => {
     const wh = await waitFor(() => hooks('/webhook/exchange/status')[0]);
     expect(wh.body).toMatchObject({ exchangeId: id, externalUserId: 'e1', status: 'COMPLETED', amountTo: '50000.00' });
     // A lock is single use.
-    const again = await h.api('POST', '/v1/exchange', { externalUserId: 'e1', amount: '0.5', currencyFrom: 'btc', currencyTo: 'eur', lockId: lock.json['lockId'] });
+    const again = await h.api('POST', '/v1/exchange', {
+      externalUserId: 'e1',
+      amount: '0.5',
+      currencyFrom: 'btc',
+      currencyTo: 'eur',
+      lockId: lock.json['lockId'],
+    });
     expect(again.json).toMatchObject({ errorCode: 'P465' });
   });
 
@@ -118,7 +124,9 @@ describe('crypto deposits', () => {
     });
     expect(statuses).toEqual(['WAITING_FOR_VERIFICATION', 'WAITING_FOR_TR_DATA', 'SUCCESSFUL']);
     const history = (await h.api('GET', '/v1/user/transactions/d1')).json;
-    expect(list(history['transactions'])).toMatchObject([{ type: 'CRYPTO_DEPOSIT', referenceId: 'dep-1', status: 'SUCCESSFUL', direction: 'IN', amount: '0.50000000' }]);
+    expect(list(history['transactions'])).toMatchObject([
+      { type: 'CRYPTO_DEPOSIT', referenceId: 'dep-1', status: 'SUCCESSFUL', direction: 'IN', amount: '0.50000000' },
+    ]);
   });
 
   it('deposit below minDeposit is UNSUCCESSFUL and credits nothing', async () => {
@@ -132,7 +140,15 @@ describe('crypto deposits', () => {
 
 describe('crypto withdrawals', () => {
   const wd = (extra: Record<string, unknown> = {}) => ({
-    sourceExternalUserId: 'w1', currency: 'usdc', amount: '20', walletAddress: '0xdest', network: 'POLYGON', name: 'Jan Kowalski', walletType: 'NON_CUSTODIAL', receiverType: 'NATURAL', ...extra,
+    sourceExternalUserId: 'w1',
+    currency: 'usdc',
+    amount: '20',
+    walletAddress: '0xdest',
+    network: 'POLYGON',
+    name: 'Jan Kowalski',
+    walletType: 'NON_CUSTODIAL',
+    receiverType: 'NATURAL',
+    ...extra,
   });
 
   it('network fee, service fee and amount are all debited; PROCESSING then SUCCESSFUL with a hash', async () => {
@@ -176,7 +192,10 @@ describe('crypto withdrawals', () => {
     const { sourceExternalUserId: _s, ...body } = wd({ currency: 'btc', amount: '0.001', network: undefined });
     const r = await h.api('POST', '/v1/partner/crypto-withdrawal', body);
     await h.settle();
-    expect((await h.api('GET', `/v1/crypto-withdrawal/details/${str(r.json['withdrawalId'])}`)).json).toMatchObject({ externalUserId: null, status: 'SUCCESSFUL' });
+    expect((await h.api('GET', `/v1/crypto-withdrawal/details/${str(r.json['withdrawalId'])}`)).json).toMatchObject({
+      externalUserId: null,
+      status: 'SUCCESSFUL',
+    });
     expect(balanceOf((await h.api('GET', '/v1/partner/balances')).json, 'btc')).toBe('0.99868000');
   });
 });
@@ -185,16 +204,29 @@ describe('internal transfers', () => {
   it('funding and collection settle asynchronously with the p2p webhook; P424, P433 and both-sides are refused', async () => {
     await h.activeUser('t1');
     await h.ctl('POST', '/_sandbox/partner/fund', { currency: 'eur', amount: '100' });
-    expect((await h.api('POST', '/v1/transfer', { amount: '1', currency: 'eur' })).json).toMatchObject({ errorCode: 'P424', errorName: 'source-or-destination-required' });
-    expect((await h.api('POST', '/v1/transfer', { sourceExternalUserId: 't1', destinationExternalUserId: 't1', amount: '1', currency: 'eur' })).json).toMatchObject({ errorCode: 'P403' });
-    expect((await h.api('POST', '/v1/transfer', { destinationExternalUserId: 't1', amount: '101', currency: 'eur' })).json).toMatchObject({ errorCode: 'P433' });
+    expect((await h.api('POST', '/v1/transfer', { amount: '1', currency: 'eur' })).json).toMatchObject({
+      errorCode: 'P424',
+      errorName: 'source-or-destination-required',
+    });
+    expect(
+      (await h.api('POST', '/v1/transfer', { sourceExternalUserId: 't1', destinationExternalUserId: 't1', amount: '1', currency: 'eur' })).json,
+    ).toMatchObject({ errorCode: 'P403' });
+    expect((await h.api('POST', '/v1/transfer', { destinationExternalUserId: 't1', amount: '101', currency: 'eur' })).json).toMatchObject({
+      errorCode: 'P433',
+    });
     const f = await h.api('POST', '/v1/transfer', { destinationExternalUserId: 't1', amount: 25, currency: 'EUR' });
     expect(f.status).toBe(201);
     const fid = str(f.json['transferId']);
     expect((await h.api('GET', `/v1/transfer/details/${fid}`)).json).toMatchObject({ status: 'PENDING' });
     await h.settle();
     expect((await h.api('GET', `/v1/transfer/details/${fid}`)).json).toMatchObject({
-      id: fid, sourceExternalUserId: null, destinationExternalUserId: 't1', destinationEmail: 't1@example.com', amount: '25.00', currency: 'eur', status: 'SUCCESSFUL',
+      id: fid,
+      sourceExternalUserId: null,
+      destinationExternalUserId: 't1',
+      destinationEmail: 't1@example.com',
+      amount: '25.00',
+      currency: 'eur',
+      status: 'SUCCESSFUL',
     });
     expect(await bal('t1', 'eur')).toBe('25.00');
     const c = await h.api('POST', '/v1/transfer', { sourceExternalUserId: 't1', amount: '5.50', currency: 'eur' });
@@ -205,7 +237,10 @@ describe('internal transfers', () => {
     expect(p2p[0]?.body).toMatchObject({ id: fid, destinationExternalUserId: 't1', status: 'SUCCESSFUL' });
     // Both sides of a transfer show in history.
     const ph = list((await h.api('GET', '/v1/partner/transactions')).json['transactions']);
-    expect(ph.map((e) => [e['referenceId'], e['direction'], e['externalUserId']])).toEqual([[fid, 'OUT', null], [c.json['transferId'], 'IN', null]]);
+    expect(ph.map((e) => [e['referenceId'], e['direction'], e['externalUserId']])).toEqual([
+      [fid, 'OUT', null],
+      [c.json['transferId'], 'IN', null],
+    ]);
     expect((await h.api('GET', '/v1/transfer/details/missing')).status).toBe(404);
   });
 

@@ -53,7 +53,15 @@ describe('SEPA', () => {
     const failed = (await h.api('GET', `/v1/sepa-transfer/details/${str(t.json['transferId'])}`)).json;
     expect(failed).toMatchObject({ status: 'FAILED', fee: 1.5, error: { description: 'Insufficient funds' } });
     const done = (await h.api('GET', `/v1/sepa-transfer/details/${str(ok.json['transferId'])}`)).json;
-    expect(done).toMatchObject({ type: 'external', amount: '10.00', fee: 1, status: 'SUCCESSFUL', currency: 'eur', destinationIban: OWN_IBAN, user: { externalUserId: 's1' } });
+    expect(done).toMatchObject({
+      type: 'external',
+      amount: '10.00',
+      fee: 1,
+      status: 'SUCCESSFUL',
+      currency: 'eur',
+      destinationIban: OWN_IBAN,
+      user: { externalUserId: 's1' },
+    });
     expect(balanceOf((await h.api('GET', '/v1/user/balances/s1')).json, 'eur')).toBe('489.00');
     const st = await waitFor(() => (hooks('/webhook/sepa-transfer/status').length === 2 ? hooks('/webhook/sepa-transfer/status') : undefined));
     expect(st.map((x) => x.body['status']).sort()).toEqual(['FAILED', 'SUCCESSFUL']);
@@ -67,7 +75,10 @@ describe('SEPA', () => {
     await h.settle();
     expect((await h.ctl('GET', '/_sandbox/operations/sd-2')).json).toMatchObject({ status: 'REJECTED' });
     expect(balanceOf((await h.api('GET', '/v1/user/balances/s2')).json, 'eur')).toBe('0.00');
-    expect((await h.api('POST', '/v1/sepa-transfer', { sourceExternalUserId: 's2', amount: '1', currency: 'eur', destinationIban: OWN_IBAN, transferTitle: 'x' })).json).toMatchObject({ errorCode: 'P403' });
+    expect(
+      (await h.api('POST', '/v1/sepa-transfer', { sourceExternalUserId: 's2', amount: '1', currency: 'eur', destinationIban: OWN_IBAN, transferTitle: 'x' }))
+        .json,
+    ).toMatchObject({ errorCode: 'P403' });
   });
 
   it('level 2 requires receiver fields by receiverType; partner transfers debit the partner', async () => {
@@ -75,14 +86,24 @@ describe('SEPA', () => {
     await h.ctl('POST', '/_sandbox/partner/fund', { currency: 'eur', amount: '3000' });
     const base = { amount: '2000', currency: 'eur', destinationIban: 'DE89370400440532013000', transferTitle: 'Invoice 7' };
     expect((await h.api('POST', '/v1/partner/sepa-transfer', base)).json).toMatchObject({ errorCode: 'P403' });
-    expect((await h.api('POST', '/v1/partner/sepa-transfer', { ...base, receiverType: 'NATURAL', receiverFirstName: 'A' })).json).toMatchObject({ errorCode: 'P403' });
+    expect((await h.api('POST', '/v1/partner/sepa-transfer', { ...base, receiverType: 'NATURAL', receiverFirstName: 'A' })).json).toMatchObject({
+      errorCode: 'P403',
+    });
     expect((await h.api('POST', '/v1/partner/sepa-transfer', { ...base, receiverType: 'LEGAL' })).json).toMatchObject({ errorCode: 'P403' });
-    expect((await h.api('POST', '/v1/partner/sepa-transfer', { ...base, currency: 'btc', receiverType: 'LEGAL', companyName: 'ACME' })).json).toMatchObject({ errorCode: 'P403' });
-    expect((await h.api('POST', '/v1/partner/sepa-transfer', { ...base, destinationIban: 'nope', receiverType: 'LEGAL', companyName: 'ACME' })).json).toMatchObject({ errorCode: 'P403' });
+    expect((await h.api('POST', '/v1/partner/sepa-transfer', { ...base, currency: 'btc', receiverType: 'LEGAL', companyName: 'ACME' })).json).toMatchObject({
+      errorCode: 'P403',
+    });
+    expect(
+      (await h.api('POST', '/v1/partner/sepa-transfer', { ...base, destinationIban: 'nope', receiverType: 'LEGAL', companyName: 'ACME' })).json,
+    ).toMatchObject({ errorCode: 'P403' });
     const r = await h.api('POST', '/v1/partner/sepa-transfer', { ...base, receiverType: 'NATURAL', receiverFirstName: 'Ann', receiverLastName: 'Lee' });
     expect(r.status).toBe(200);
     await h.settle();
-    expect((await h.api('GET', `/v1/sepa-transfer/details/${str(r.json['transferId'])}`)).json).toMatchObject({ status: 'SUCCESSFUL', fee: 2, receiverFirstName: 'Ann' });
+    expect((await h.api('GET', `/v1/sepa-transfer/details/${str(r.json['transferId'])}`)).json).toMatchObject({
+      status: 'SUCCESSFUL',
+      fee: 2,
+      receiverFirstName: 'Ann',
+    });
     expect(balanceOf((await h.api('GET', '/v1/partner/balances')).json, 'eur')).toBe('998.00');
   });
 });
@@ -97,8 +118,15 @@ describe('virtual cards', () => {
     expect(str(c.json['cvv'])).toMatch(/^\d{3}$/);
     expect(str(c.json['exp'])).toMatch(/^\d{2}\/\d{2}$/);
     const id = str(c.json['cardId']);
-    expect((await h.api('GET', '/v1/card/all/c1')).json).toEqual({ cards: [{ cardId: id, status: 'ACTIVE', label: 'Shopping', cardLastDigits: str(c.json['cardNumber']).slice(-4) }] });
-    expect((await h.api('GET', `/v1/card/details/c1/${id}`)).json).toEqual({ status: 'ACTIVE', cardNumber: c.json['cardNumber'], cvv: c.json['cvv'], exp: c.json['exp'] });
+    expect((await h.api('GET', '/v1/card/all/c1')).json).toEqual({
+      cards: [{ cardId: id, status: 'ACTIVE', label: 'Shopping', cardLastDigits: str(c.json['cardNumber']).slice(-4) }],
+    });
+    expect((await h.api('GET', `/v1/card/details/c1/${id}`)).json).toEqual({
+      status: 'ACTIVE',
+      cardNumber: c.json['cardNumber'],
+      cvv: c.json['cvv'],
+      exp: c.json['exp'],
+    });
     expect((await h.api('GET', '/v1/card/details/c1/nope')).json).toMatchObject({ errorCode: 'P434' });
     expect((await h.api('PATCH', '/v1/card/pin', { externalUserId: 'c1', cardId: id, pin: '9999' })).status).toBe(200);
     expect((await h.api('PATCH', '/v1/card/pin', { externalUserId: 'c1', cardId: id, pin: '99999' })).json).toMatchObject({ errorCode: 'P403' });
@@ -108,7 +136,9 @@ describe('virtual cards', () => {
     const limits = (await h.api('GET', `/v1/card/limits/c1/${id}`)).json;
     expect(Object.keys(limits).sort()).toEqual(['dailyTrxAll', 'dailyTrxAtm', 'dailyTrxEcom', 'monthlyTrxAll', 'monthlyTrxAtm', 'monthlyTrxEcom']);
     const next = { monthlyTrxAll: 500, dailyTrxAll: 100, monthlyTrxAtm: 0, dailyTrxAtm: 0, monthlyTrxEcom: 300, dailyTrxEcom: 50 };
-    expect((await h.api('PATCH', '/v1/card/limits', { externalUserId: 'c1', cardId: id, ...next, dailyTrxAll: 600 })).json).toMatchObject({ errorCode: 'P403' });
+    expect((await h.api('PATCH', '/v1/card/limits', { externalUserId: 'c1', cardId: id, ...next, dailyTrxAll: 600 })).json).toMatchObject({
+      errorCode: 'P403',
+    });
     expect((await h.api('PATCH', '/v1/card/limits', { externalUserId: 'c1', cardId: id, monthlyTrxAll: 1 })).json).toMatchObject({ errorCode: 'P403' });
     expect((await h.api('PATCH', '/v1/card/limits', { externalUserId: 'c1', cardId: id, ...next })).status).toBe(200);
     expect((await h.api('GET', `/v1/card/limits/c1/${id}`)).json).toEqual(next);
@@ -121,7 +151,10 @@ describe('virtual cards', () => {
     await h.api('POST', '/v1/user/balances/crypto-and-fiat', { externalUserId: 'c2', citizenship: 'PL' });
     expect((await h.api('POST', '/v1/card/virtual', { externalUserId: 'c2', label: 'x', pin: '1234' })).json).toMatchObject({ errorCode: 'P459' });
     await h.ctl('POST', '/_sandbox/users/c2/activate', { extended: false });
-    expect((await h.api('POST', '/v1/card/virtual', { externalUserId: 'c2', label: 'x', pin: '1234' })).json).toEqual({ errorCode: 'P461', errorName: 'user-not-extended' });
+    expect((await h.api('POST', '/v1/card/virtual', { externalUserId: 'c2', label: 'x', pin: '1234' })).json).toEqual({
+      errorCode: 'P461',
+      errorName: 'user-not-extended',
+    });
     expect((await h.api('POST', '/v1/card/virtual', { externalUserId: 'ghost', label: 'x', pin: '1234' })).json).toMatchObject({ errorCode: 'P412' });
   });
 

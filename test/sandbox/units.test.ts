@@ -33,8 +33,16 @@ describe('decimal', () => {
 
 describe('history index', () => {
   const entry = (id: string, t: number): HistoryEntry => ({
-    id, type: 'TRANSFER', status: 'SUCCESSFUL', amount: '1.00', currency: 'eur', externalUserId: null,
-    referenceId: id, direction: 'IN', createdAt: t, updatedAt: t,
+    id,
+    type: 'TRANSFER',
+    status: 'SUCCESSFUL',
+    amount: '1.00',
+    currency: 'eur',
+    externalUserId: null,
+    referenceId: id,
+    direction: 'IN',
+    createdAt: t,
+    updatedAt: t,
   });
 
   it('keeps (createdAt, id) order for out-of-order inserts and bulk merges', () => {

@@ -18,8 +18,19 @@ beforeEach(async () => {
 });
 
 const kycBody = (id: string, extra: Record<string, unknown> = {}) => ({
-  externalUserId: id, email: 'john@example.com', phone: '48123123123', firstName: 'John', lastName: 'Doe',
-  address: 'Example 321', city: 'Warsaw', postCode: '00-001', country: 'PL', citizenship: 'PL', documentType: 'ID_CARD', documentNumber: 'CEV12630', ...extra,
+  externalUserId: id,
+  email: 'john@example.com',
+  phone: '48123123123',
+  firstName: 'John',
+  lastName: 'Doe',
+  address: 'Example 321',
+  city: 'Warsaw',
+  postCode: '00-001',
+  country: 'PL',
+  citizenship: 'PL',
+  documentType: 'ID_CARD',
+  documentNumber: 'CEV12630',
+  ...extra,
 });
 
 const upload = (fileType: string | null, blobs: Blob[]) => {
@@ -38,7 +49,13 @@ describe('KYC user lifecycle', () => {
     expect(fiat).toMatchObject({ name: 'eur', amount: '0.00', iban: null, status: 'WAITING_TO_BE_ACTIVATED' });
 
     // Verification before documents: refused.
-    const verify = { externalUserId: 'u1', documentType: 'ID_CARD', documentNumber: 'CEV12630', documentExpiryDate: '2099-01-01', documentIssuingCountry: 'PL' };
+    const verify = {
+      externalUserId: 'u1',
+      documentType: 'ID_CARD',
+      documentNumber: 'CEV12630',
+      documentExpiryDate: '2099-01-01',
+      documentIssuingCountry: 'PL',
+    };
     expect((await h.api('POST', '/v1/user/verification', verify)).json).toMatchObject({ errorCode: 'P403' });
 
     for (const t of ['DOCUMENT_FRONT', 'DOCUMENT_BACK', 'SELFIE']) {
@@ -89,7 +106,13 @@ describe('KYC user lifecycle', () => {
       return all.length === 2 ? all : undefined;
     });
     expect(kv.map((x) => x.body['status']).sort()).toEqual(['APPROVED', 'PENDING']);
-    const v = await h.api('POST', '/v1/user/verification', { externalUserId: 'u2', documentType: 'PASSPORT', documentNumber: 'X1', documentExpiryDate: '2099-01-01', documentIssuingCountry: 'PL' });
+    const v = await h.api('POST', '/v1/user/verification', {
+      externalUserId: 'u2',
+      documentType: 'PASSPORT',
+      documentNumber: 'X1',
+      documentExpiryDate: '2099-01-01',
+      documentIssuingCountry: 'PL',
+    });
     expect(v.status).toBe(200);
     await h.settle();
     expect((await h.ctl('GET', '/_sandbox/users/u2')).json).toMatchObject({ status: 'ACTIVE' });
@@ -100,18 +123,41 @@ describe('KYC user lifecycle', () => {
     await h.api('POST', '/v1/kyc', { externalUserId: 'u3' });
     await h.ctl('POST', '/_sandbox/users/u3/kyc', { status: 'REJECTED' });
     expect((await h.api('GET', '/v1/kyc/status/u3')).json).toMatchObject({ status: 'REJECTED' });
-    const v = await h.api('POST', '/v1/user/verification', { externalUserId: 'u3', documentType: 'PASSPORT', documentNumber: 'X1', documentExpiryDate: '2099-01-01', documentIssuingCountry: 'PL' });
+    const v = await h.api('POST', '/v1/user/verification', {
+      externalUserId: 'u3',
+      documentType: 'PASSPORT',
+      documentNumber: 'X1',
+      documentExpiryDate: '2099-01-01',
+      documentIssuingCountry: 'PL',
+    });
     expect(v.json).toMatchObject({ errorCode: 'P403' });
   });
 
   it('create validation: required fields, enums, both revisions, duplicates', async () => {
-    expect((await h.api('POST', '/v1/user/balances/crypto-and-fiat', { externalUserId: 'x' })).json).toMatchObject({ errorCode: 'P403', errorName: 'validation-error' });
+    expect((await h.api('POST', '/v1/user/balances/crypto-and-fiat', { externalUserId: 'x' })).json).toMatchObject({
+      errorCode: 'P403',
+      errorName: 'validation-error',
+    });
     expect((await h.api('POST', '/v1/user/balances/crypto-and-fiat', kycBody('x', { documentType: 'DRIVING' }))).json).toMatchObject({ errorCode: 'P403' });
     expect((await h.api('POST', '/v1/user/balances/crypto-and-fiat', kycBody('x', { hasAcceptedP100Tc: false }))).json).toMatchObject({ errorCode: 'P403' });
     expect((await h.api('POST', '/v1/user/balances/crypto-and-fiat', kycBody('x', { country: 'Poland' }))).json).toMatchObject({ errorCode: 'P403' });
     const revC = await h.api('POST', '/v1/user/balances/crypto-and-fiat', {
-      externalUserId: 'revc', email: 'a@b.c', phone: '48123123123', firstName: 'A', lastName: 'B', street: 'S', number: '1', city: 'C',
-      postCode: '1', country: 'UA', citizenship: 'UA', nationality: 'UA', birthCountry: 'UA', birthDate: '1990-05-15', userIdentificationNumber: '1', hasAcceptedP100Tc: true,
+      externalUserId: 'revc',
+      email: 'a@b.c',
+      phone: '48123123123',
+      firstName: 'A',
+      lastName: 'B',
+      street: 'S',
+      number: '1',
+      city: 'C',
+      postCode: '1',
+      country: 'UA',
+      citizenship: 'UA',
+      nationality: 'UA',
+      birthCountry: 'UA',
+      birthDate: '1990-05-15',
+      userIdentificationNumber: '1',
+      hasAcceptedP100Tc: true,
     });
     expect(revC.status).toBe(201);
     expect(revC.json).toMatchObject({ poaRequired: true, poaRequiredForExtended: true });
@@ -121,7 +167,13 @@ describe('KYC user lifecycle', () => {
   });
 
   it('non-KYC users: flat balances, automatic activation, KYC-only calls refused with P467', async () => {
-    const c = await h.api('POST', '/v1/user/balances/crypto', { externalUserId: 'n1', email: 'n@x.io', documentType: 'PASSPORT', pesel: '12345678901', birthDate: '1990-01-01' });
+    const c = await h.api('POST', '/v1/user/balances/crypto', {
+      externalUserId: 'n1',
+      email: 'n@x.io',
+      documentType: 'PASSPORT',
+      pesel: '12345678901',
+      birthDate: '1990-01-01',
+    });
     expect(c.status).toBe(201);
     const eur = list(c.json['balances']).find((b) => b['name'] === 'eur');
     expect(eur).toEqual({ id: eur?.['id'], amount: '0.00', name: 'eur', wallet: null, rate: 1 });
@@ -141,10 +193,16 @@ describe('KYC user lifecycle', () => {
     expect((await h.api('POST', '/v1/user/poa-files/p1', upload(null, four))).json).toMatchObject({ errorCode: 'P403' });
     expect((await h.api('POST', '/v1/user/poa-files/p1', upload(null, []))).json).toMatchObject({ errorCode: 'P403' });
     expect((await h.api('POST', '/v1/user/poa-files/p1', upload(null, [file(10, 'text/plain', 'a.txt')]))).json).toMatchObject({ errorCode: 'P426' });
-    expect((await h.api('POST', '/v1/user/poa-files/p1', upload(null, [file(5 * 1024 * 1024 + 1, 'image/png', 'big.png')]))).json).toMatchObject({ errorCode: 'P440' });
+    expect((await h.api('POST', '/v1/user/poa-files/p1', upload(null, [file(5 * 1024 * 1024 + 1, 'image/png', 'big.png')]))).json).toMatchObject({
+      errorCode: 'P440',
+    });
     const json = await h.api('POST', '/v1/user/poa-files/p1', { files: [] });
     expect(json.json).toMatchObject({ errorCode: 'P403' });
-    const ok = await h.api('POST', '/v1/user/poa-files/p1', upload(null, [file(5 * 1024 * 1024, 'image/jpg', 'a.jpg'), file(100, 'image/png', 'b.png'), file(100, 'application/pdf')]));
+    const ok = await h.api(
+      'POST',
+      '/v1/user/poa-files/p1',
+      upload(null, [file(5 * 1024 * 1024, 'image/jpg', 'a.jpg'), file(100, 'image/png', 'b.png'), file(100, 'application/pdf')]),
+    );
     expect(ok.status).toBe(201);
     const pending = await h.api('POST', '/v1/user/poa-files/p1', upload(null, [file(10, 'application/pdf')]));
     expect(pending.status).toBe(202);
@@ -171,7 +229,19 @@ describe('KYC user lifecycle', () => {
     expect(lock.status).toBe(400);
     expect(lock.json).toEqual({ errorCode: 'P455', errorName: 'user-suspended' });
     expect((await h.api('POST', '/v1/transfer', { sourceExternalUserId: 's1', amount: '1.00', currency: 'eur' })).json).toMatchObject({ errorCode: 'P455' });
-    expect((await h.api('POST', '/v1/crypto-withdrawal', { sourceExternalUserId: 's1', currency: 'eth', amount: '1', walletAddress: '0xabc', name: 'J', walletType: 'OTHER', receiverType: 'NATURAL' })).json).toMatchObject({ errorCode: 'P455' });
+    expect(
+      (
+        await h.api('POST', '/v1/crypto-withdrawal', {
+          sourceExternalUserId: 's1',
+          currency: 'eth',
+          amount: '1',
+          walletAddress: '0xabc',
+          name: 'J',
+          walletType: 'OTHER',
+          receiverType: 'NATURAL',
+        })
+      ).json,
+    ).toMatchObject({ errorCode: 'P455' });
     expect((await h.api('POST', '/v1/card/virtual', { externalUserId: 's1', label: 'x', pin: '1234' })).json).toMatchObject({ errorCode: 'P455' });
     expect((await h.ctl('GET', '/_sandbox/users/s1')).json).toMatchObject({ status: 'SUSPENDED' });
 

@@ -82,7 +82,8 @@ export class SchemaValidator {
           if (typeof value === 'number' && value >= (v as number)) out.push(`${path}: not below ${v as number}`);
           break;
         case 'properties':
-          if (isObject(value)) for (const [k, ps] of Object.entries(v as Record<string, Schema>)) if (k in value) out.push(...this.errors(ps, value[k], `${path}.${k}`));
+          if (isObject(value))
+            for (const [k, ps] of Object.entries(v as Record<string, Schema>)) if (k in value) out.push(...this.errors(ps, value[k], `${path}.${k}`));
           break;
         case 'required':
           if (isObject(value)) for (const k of v as string[]) if (!(k in value)) out.push(`${path}: ${k} is required`);
@@ -90,7 +91,9 @@ export class SchemaValidator {
         case 'additionalProperties':
           if (isObject(value)) {
             const known = new Set(Object.keys((s.properties ?? {}) as object));
-            for (const k of Object.keys(value)) if (!known.has(k)) out.push(...this.errors(v as Schema, value[k], `${path}.${k}`).map((e) => (v === false ? `${path}: unknown property ${k}` : e)));
+            for (const k of Object.keys(value))
+              if (!known.has(k))
+                out.push(...this.errors(v as Schema, value[k], `${path}.${k}`).map((e) => (v === false ? `${path}: unknown property ${k}` : e)));
           }
           break;
         case 'propertyNames':
@@ -109,7 +112,8 @@ export class SchemaValidator {
           if (Array.isArray(value) && value.length > (v as number)) out.push(`${path}: more than ${v as number} items`);
           break;
         case 'uniqueItems':
-          if (v === true && Array.isArray(value) && new Set(value.map((x) => JSON.stringify(x))).size !== value.length) out.push(`${path}: items are not unique`);
+          if (v === true && Array.isArray(value) && new Set(value.map((x) => JSON.stringify(x))).size !== value.length)
+            out.push(`${path}: items are not unique`);
           break;
         case 'allOf':
           for (const sub of v as Schema[]) out.push(...this.errors(sub, value, path));
@@ -118,7 +122,8 @@ export class SchemaValidator {
           if (!(v as Schema[]).some((sub) => this.errors(sub, value, path).length === 0)) out.push(`${path}: matches no anyOf branch`);
           break;
         case 'oneOf':
-          if ((v as Schema[]).filter((sub) => this.errors(sub, value, path).length === 0).length !== 1) out.push(`${path}: does not match exactly one oneOf branch`);
+          if ((v as Schema[]).filter((sub) => this.errors(sub, value, path).length === 0).length !== 1)
+            out.push(`${path}: does not match exactly one oneOf branch`);
           break;
         case 'not':
           if (this.errors(v as Schema, value, path).length === 0) out.push(`${path}: matches a schema it must not`);

@@ -40,7 +40,9 @@ export function specOperations(doc: Obj): SpecOperation[] {
   for (const [path, item] of Object.entries(doc.paths as Obj)) {
     for (const [method, op] of Object.entries(item as Record<string, Obj>)) {
       const params = ((op.parameters ?? []) as Obj[]).map((p) => (p.$ref ? (v.resolve(p.$ref as string) as Obj) : p));
-      const queryParams = params.filter((p) => p.in === 'query').map((p) => ({ name: p.name as string, schema: p.schema as Obj, required: p.required === true }));
+      const queryParams = params
+        .filter((p) => p.in === 'query')
+        .map((p) => ({ name: p.name as string, schema: p.schema as Obj, required: p.required === true }));
       out.push({
         operationId: op.operationId as string,
         method: method.toUpperCase(),
@@ -53,8 +55,17 @@ export function specOperations(doc: Obj): SpecOperation[] {
           required: queryParams.filter((p) => p.required).map((p) => p.name),
           ...((op['x-p100-query-rules'] ?? {}) as Obj),
         },
-        headerParams: params.filter((p) => p.in === 'header').map((p) => ({ name: (p.name as string).toLowerCase(), schema: p.schema as Obj, required: p.required === true })),
-        ...(op.requestBody ? { body: { schema: (op.requestBody as { content: Record<string, { schema: Obj }> }).content['application/json']!.schema, required: (op.requestBody as Obj).required === true } } : {}),
+        headerParams: params
+          .filter((p) => p.in === 'header')
+          .map((p) => ({ name: (p.name as string).toLowerCase(), schema: p.schema as Obj, required: p.required === true })),
+        ...(op.requestBody
+          ? {
+              body: {
+                schema: (op.requestBody as { content: Record<string, { schema: Obj }> }).content['application/json']!.schema,
+                required: (op.requestBody as Obj).required === true,
+              },
+            }
+          : {}),
       });
     }
   }
@@ -170,7 +181,9 @@ export class SpecOracle {
   private objectArb(s: Obj): fc.Arbitrary<unknown> {
     const props = (s.properties ?? {}) as Record<string, Schema>;
     const required = (s.required ?? []) as string[];
-    let arb: fc.Arbitrary<Obj> = fc.record(Object.fromEntries(Object.entries(props).map(([k, p]) => [k, this.arb(p)])), { requiredKeys: required as never[] }) as fc.Arbitrary<Obj>;
+    let arb: fc.Arbitrary<Obj> = fc.record(Object.fromEntries(Object.entries(props).map(([k, p]) => [k, this.arb(p)])), {
+      requiredKeys: required as never[],
+    }) as fc.Arbitrary<Obj>;
     // Cross-field rules: where an `if` holds, draw the `then` fields again from the stricter schema.
     for (const rule of conditionals(s)) {
       arb = arb.chain((cur) => {
@@ -189,7 +202,8 @@ export class SpecOracle {
       .map((o) => {
         const out = { ...o };
         for (const [small, large] of lessOrEqual) {
-          if (typeof out[small] === 'string' && typeof out[large] === 'string' && compareDecimal(out[small], out[large]) > 0) [out[small], out[large]] = [out[large], out[small]];
+          if (typeof out[small] === 'string' && typeof out[large] === 'string' && compareDecimal(out[small], out[large]) > 0)
+            [out[small], out[large]] = [out[large], out[small]];
         }
         return out;
       })

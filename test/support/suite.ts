@@ -31,7 +31,15 @@ export interface ApiResponse {
 export async function startTestSuite(opts: { seed?: number; timeScale?: number; settleDelayMs?: number } = {}): Promise<TestSuite> {
   const apiKey = 'test-api-key-0123456789';
   const webhookToken = 'test-webhook-token-0123456789';
-  const sandbox = await startSandbox({ port: 0, apiKey, webhookToken, seed: opts.seed ?? 42, timeScale: opts.timeScale ?? 0.001, settleDelayMs: opts.settleDelayMs ?? 20, quiet: true });
+  const sandbox = await startSandbox({
+    port: 0,
+    apiKey,
+    webhookToken,
+    seed: opts.seed ?? 42,
+    timeScale: opts.timeScale ?? 0.001,
+    settleDelayMs: opts.settleDelayMs ?? 20,
+    quiet: true,
+  });
   const local = await startLocalSuite({ port: 0, p100BaseUrl: sandbox.url, apiKey, webhookToken });
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${sandbox.url}${path}`, {
@@ -44,9 +52,17 @@ export async function startTestSuite(opts: { seed?: number; timeScale?: number; 
     return (text ? JSON.parse(text) : undefined) as T;
   };
   await control('POST', '/_sandbox/config', { webhookBaseUrl: local.gateway.url, webhookToken });
-  const call = async (method: string, path: string, o: { body?: unknown; headers?: Record<string, string>; rawBody?: string | Buffer } = {}): Promise<ApiResponse> => {
+  const call = async (
+    method: string,
+    path: string,
+    o: { body?: unknown; headers?: Record<string, string>; rawBody?: string | Buffer } = {},
+  ): Promise<ApiResponse> => {
     const headers: Record<string, string> = { ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers };
-    const res = await fetch(`${local.gateway.url}${path}`, { method, headers, ...(o.rawBody !== undefined ? { body: o.rawBody } : o.body !== undefined ? { body: JSON.stringify(o.body) } : {}) });
+    const res = await fetch(`${local.gateway.url}${path}`, {
+      method,
+      headers,
+      ...(o.rawBody !== undefined ? { body: o.rawBody } : o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+    });
     const text = await res.text();
     let body: unknown = text;
     try {

@@ -15,12 +15,29 @@ const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
  */
 const ARCHITECTURE_TABLE: Record<string, readonly string[]> = {
   partner: [
-    'getPartnerBalances', 'getPartnerTransactions', 'createPartnerExchangeLock', 'createPartnerExchange',
-    'createPartnerCryptoWithdrawal', 'createPartnerSepaTransfer', 'getPartnerSepaTransfer', 'getPartnerSepaDepositInfo',
+    'getPartnerBalances',
+    'getPartnerTransactions',
+    'createPartnerExchangeLock',
+    'createPartnerExchange',
+    'createPartnerCryptoWithdrawal',
+    'createPartnerSepaTransfer',
+    'getPartnerSepaTransfer',
+    'getPartnerSepaDepositInfo',
   ],
   users: [
-    'createUser', 'createUserWithoutKyc', 'addKycFile', 'addPoaFile', 'addUserVerification', 'extendUser', 'updateUser',
-    'deleteUser', 'suspendUser', 'unsuspendUser', 'getUserBalances', 'getUserTransactions', 'createUploadUrl',
+    'createUser',
+    'createUserWithoutKyc',
+    'addKycFile',
+    'addPoaFile',
+    'addUserVerification',
+    'extendUser',
+    'updateUser',
+    'deleteUser',
+    'suspendUser',
+    'unsuspendUser',
+    'getUserBalances',
+    'getUserTransactions',
+    'createUploadUrl',
   ],
   kyc: ['createKycVerification', 'getKycVerificationRedirect', 'getKycStatus'],
   exchange: ['getExchangeRate', 'createExchangeLock', 'createExchange', 'getExchange'],
@@ -39,8 +56,14 @@ const REQUIRED = Object.values(ARCHITECTURE_TABLE)
 
 /** The money operations of the task: every one of them moves funds or issues a card. */
 const MONEY = [
-  'createPartnerExchange', 'createExchange', 'createCryptoWithdrawal', 'createPartnerCryptoWithdrawal',
-  'createTransfer', 'createSepaTransfer', 'createPartnerSepaTransfer', 'createCard',
+  'createPartnerExchange',
+  'createExchange',
+  'createCryptoWithdrawal',
+  'createPartnerCryptoWithdrawal',
+  'createTransfer',
+  'createSepaTransfer',
+  'createPartnerSepaTransfer',
+  'createCard',
 ];
 
 const segments = (path: string) => path.split('/').filter(Boolean);
@@ -127,7 +150,8 @@ describe('catalog as data', () => {
   it('has no two route templates that can match the same path (a literal segment against a parameter)', () => {
     const paths = [...new Set(operations.map((o) => o.route.path))];
     const collisions: string[] = [];
-    for (let i = 0; i < paths.length; i++) for (let j = i + 1; j < paths.length; j++) if (templatesCollide(paths[i] ?? '', paths[j] ?? '')) collisions.push(`${paths[i]} / ${paths[j]}`);
+    for (let i = 0; i < paths.length; i++)
+      for (let j = i + 1; j < paths.length; j++) if (templatesCollide(paths[i] ?? '', paths[j] ?? '')) collisions.push(`${paths[i]} / ${paths[j]}`);
     expect(collisions).toEqual([]);
   });
 
@@ -146,7 +170,9 @@ describe('catalog as data', () => {
 
   it('gives every route parameter a params schema field, and the upstream path only parameters it can fill', () => {
     for (const op of operations) {
-      const names = segments(op.route.path).filter(isParam).map((s) => s.slice(1, -1));
+      const names = segments(op.route.path)
+        .filter(isParam)
+        .map((s) => s.slice(1, -1));
       if (names.length === 0) continue;
       const schema = op.request.params;
       expect(schema, `${op.operationId} has path parameters but no params schema`).toBeDefined();
@@ -160,7 +186,10 @@ describe('catalog as data', () => {
   });
 
   it('marks exactly the money operations as money, and gives each a ledger mapping', () => {
-    const money = operations.filter((o) => o.kind === 'money').map((o) => o.operationId).sort();
+    const money = operations
+      .filter((o) => o.kind === 'money')
+      .map((o) => o.operationId)
+      .sort();
     expect(money).toEqual([...MONEY].sort());
     for (const op of operations.filter((o) => o.kind === 'money')) {
       expect(op.ledger, op.operationId).toBeDefined();
@@ -207,9 +236,17 @@ describe('catalog as data', () => {
 });
 
 /** Runs the catalog's default implementation with a recording client: the exact P100 request, no network. */
-async function upstreamRequest(op: Operation, input: { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown }): Promise<P100Request> {
+async function upstreamRequest(
+  op: Operation,
+  input: { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown },
+): Promise<P100Request> {
   const calls: P100Request[] = [];
-  const client = { call: async (r: P100Request) => { calls.push(r); return { status: 200, body: {}, attempts: 1 }; } } as unknown as P100Client;
+  const client = {
+    call: async (r: P100Request) => {
+      calls.push(r);
+      return { status: 200, body: {}, attempts: 1 };
+    },
+  } as unknown as P100Client;
   const ctx: OperationContext = { op, requestId: 'r', deadline: Date.now() + 5_000, client: () => client, headers: {}, lambda: lambdaContext() };
   // The answer `{}` may not fit the response schema (a read then fails with 502): only the request matters here.
   await callUpstream({ params: input.params ?? {}, query: input.query ?? {}, body: input.body }, ctx).catch(() => undefined);
@@ -233,17 +270,40 @@ describe('upstream request shaping (ASSUMPTIONS table B)', () => {
   it('puts the path user into P100 bodies under the name P100 wants', async () => {
     const w = await upstreamRequest(getOperation('createCryptoWithdrawal'), {
       params: user,
-      body: parsed('createCryptoWithdrawal', 'body', { currency: 'USDC', amount: '20', network: 'POLYGON', walletAddress: '0xabcdef0123456789abcdef', name: 'Jane', walletType: 'OTHER', receiverType: 'NATURAL' }),
+      body: parsed('createCryptoWithdrawal', 'body', {
+        currency: 'USDC',
+        amount: '20',
+        network: 'POLYGON',
+        walletAddress: '0xabcdef0123456789abcdef',
+        name: 'Jane',
+        walletType: 'OTHER',
+        receiverType: 'NATURAL',
+      }),
     });
     expect(w).toMatchObject({ method: 'POST', path: '/v1/crypto-withdrawal', kind: 'money' });
-    expect(w.json).toEqual({ sourceExternalUserId: 'user-1', currency: 'usdc', amount: '20', network: 'polygon', walletAddress: '0xabcdef0123456789abcdef', name: 'Jane', walletType: 'OTHER', receiverType: 'NATURAL' });
+    expect(w.json).toEqual({
+      sourceExternalUserId: 'user-1',
+      currency: 'usdc',
+      amount: '20',
+      network: 'polygon',
+      walletAddress: '0xabcdef0123456789abcdef',
+      name: 'Jane',
+      walletType: 'OTHER',
+      receiverType: 'NATURAL',
+    });
 
     const s = await upstreamRequest(getOperation('createSepaTransfer'), {
       params: user,
       body: parsed('createSepaTransfer', 'body', { amount: '10.00', currency: 'EUR', destinationIban: 'lt12 1000 0111 0100 1000', transferTitle: 'Payout' }),
     });
     expect(s).toMatchObject({ method: 'POST', path: '/v1/sepa-transfer' });
-    expect(s.json).toEqual({ sourceExternalUserId: 'user-1', amount: '10.00', currency: 'eur', destinationIban: 'LT121000011101001000', transferTitle: 'Payout' });
+    expect(s.json).toEqual({
+      sourceExternalUserId: 'user-1',
+      amount: '10.00',
+      currency: 'eur',
+      destinationIban: 'LT121000011101001000',
+      transferTitle: 'Payout',
+    });
 
     const e = await upstreamRequest(getOperation('createExchange'), {
       params: user,
@@ -254,35 +314,58 @@ describe('upstream request shaping (ASSUMPTIONS table B)', () => {
 
     const v = await upstreamRequest(getOperation('addUserVerification'), {
       params: user,
-      body: parsed('addUserVerification', 'body', { documentType: 'PASSPORT', documentNumber: 'X1', documentExpiryDate: '2031-01-01', documentIssuingCountry: 'PL' }),
+      body: parsed('addUserVerification', 'body', {
+        documentType: 'PASSPORT',
+        documentNumber: 'X1',
+        documentExpiryDate: '2031-01-01',
+        documentIssuingCountry: 'PL',
+      }),
     });
     expect(v).toMatchObject({ method: 'POST', path: '/v1/user/verification' });
     expect(v.json).toMatchObject({ externalUserId: 'user-1', documentType: 'PASSPORT' });
 
-    for (const [id, path] of [['extendUser', '/v1/user/balances/extended'], ['createKycVerification', '/v1/kyc']] as const) {
+    for (const [id, path] of [
+      ['extendUser', '/v1/user/balances/extended'],
+      ['createKycVerification', '/v1/kyc'],
+    ] as const) {
       const r = await upstreamRequest(getOperation(id), { params: user });
       expect(r).toMatchObject({ method: 'POST', path, json: { externalUserId: 'user-1' } });
     }
   });
 
   it('maps a transfer direction to the one user field P100 reads', async () => {
-    const funding = await upstreamRequest(getOperation('createTransfer'), { params: user, body: parsed('createTransfer', 'body', { direction: 'FUNDING', amount: '5', currency: 'eur' }) });
+    const funding = await upstreamRequest(getOperation('createTransfer'), {
+      params: user,
+      body: parsed('createTransfer', 'body', { direction: 'FUNDING', amount: '5', currency: 'eur' }),
+    });
     expect(funding).toMatchObject({ method: 'POST', path: '/v1/transfer' });
     expect(funding.json).toEqual({ destinationExternalUserId: 'user-1', amount: '5', currency: 'eur' });
-    const collection = await upstreamRequest(getOperation('createTransfer'), { params: user, body: parsed('createTransfer', 'body', { direction: 'COLLECTION', amount: '5', currency: 'BTC' }) });
+    const collection = await upstreamRequest(getOperation('createTransfer'), {
+      params: user,
+      body: parsed('createTransfer', 'body', { direction: 'COLLECTION', amount: '5', currency: 'BTC' }),
+    });
     expect(collection.json).toEqual({ sourceExternalUserId: 'user-1', amount: '5', currency: 'btc' });
   });
 
   it('sends lock requests as GET query strings, the user lock with its user', async () => {
-    const r = await upstreamRequest(getOperation('createExchangeLock'), { params: user, body: parsed('createExchangeLock', 'body', { currencyFrom: 'EUR', currencyTo: 'btc', amount: '100' }) });
+    const r = await upstreamRequest(getOperation('createExchangeLock'), {
+      params: user,
+      body: parsed('createExchangeLock', 'body', { currencyFrom: 'EUR', currencyTo: 'btc', amount: '100' }),
+    });
     expect(r).toMatchObject({ method: 'GET', path: '/v1/exchange/lock', json: undefined });
     expect(r.query).toEqual({ externalUserId: 'user-1', currencyFrom: 'eur', currencyTo: 'btc', amount: '100' });
-    const rate = await upstreamRequest(getOperation('getExchangeRate'), { query: parsed('getExchangeRate', 'query', { currencyFrom: 'eth', currencyTo: 'eur', amount: '2' }) as Record<string, unknown> });
+    const rate = await upstreamRequest(getOperation('getExchangeRate'), {
+      query: parsed('getExchangeRate', 'query', { currencyFrom: 'eth', currencyTo: 'eur', amount: '2' }) as Record<string, unknown>,
+    });
     expect(rate).toMatchObject({ method: 'GET', path: '/v1/exchange/rate', query: { currencyFrom: 'eth', currencyTo: 'eur', amount: '2' } });
   });
 
   it('addresses card calls by JSON body, with limits as exact JSON numbers', async () => {
-    for (const [id, method, path] of [['blockCard', 'PATCH', '/v1/card/block'], ['unblockCard', 'PATCH', '/v1/card/unblock'], ['deleteCard', 'DELETE', '/v1/card']] as const) {
+    for (const [id, method, path] of [
+      ['blockCard', 'PATCH', '/v1/card/block'],
+      ['unblockCard', 'PATCH', '/v1/card/unblock'],
+      ['deleteCard', 'DELETE', '/v1/card'],
+    ] as const) {
       const r = await upstreamRequest(getOperation(id), { params: card });
       expect(r, id).toMatchObject({ method, path, json: { externalUserId: 'user-1', cardId: 'card-9' } });
     }
@@ -290,9 +373,25 @@ describe('upstream request shaping (ASSUMPTIONS table B)', () => {
     expect(pin).toMatchObject({ method: 'PATCH', path: '/v1/card/pin', json: { externalUserId: 'user-1', cardId: 'card-9', pin: '0042' } });
     const limits = await upstreamRequest(getOperation('updateCardLimits'), {
       params: card,
-      body: parsed('updateCardLimits', 'body', { monthlyTrxAll: '999999999.99', dailyTrxAll: '0.10', monthlyTrxAtm: '2000', dailyTrxAtm: '500.5', monthlyTrxEcom: '0', dailyTrxEcom: '0' }),
+      body: parsed('updateCardLimits', 'body', {
+        monthlyTrxAll: '999999999.99',
+        dailyTrxAll: '0.10',
+        monthlyTrxAtm: '2000',
+        dailyTrxAtm: '500.5',
+        monthlyTrxEcom: '0',
+        dailyTrxEcom: '0',
+      }),
     });
-    expect(limits.json).toEqual({ externalUserId: 'user-1', cardId: 'card-9', monthlyTrxAll: 999999999.99, dailyTrxAll: 0.1, monthlyTrxAtm: 2000, dailyTrxAtm: 500.5, monthlyTrxEcom: 0, dailyTrxEcom: 0 });
+    expect(limits.json).toEqual({
+      externalUserId: 'user-1',
+      cardId: 'card-9',
+      monthlyTrxAll: 999999999.99,
+      dailyTrxAll: 0.1,
+      monthlyTrxAtm: 2000,
+      dailyTrxAtm: 500.5,
+      monthlyTrxEcom: 0,
+      dailyTrxEcom: 0,
+    });
     const details = await upstreamRequest(getOperation('getCard'), { params: card });
     expect(details).toMatchObject({ method: 'GET', path: '/v1/card/details/user-1/card-9', json: undefined });
   });

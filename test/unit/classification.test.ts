@@ -46,7 +46,10 @@ describe('the data classification', () => {
       const known = WEBHOOK_FIELDS[w.name] ?? [];
       expect(known, w.name).toContain(w.entityIdField);
       if (w.statusField) expect(known, w.name).toContain(w.statusField);
-      expect(known.filter((f) => !classify(f)), w.name).toEqual([]);
+      expect(
+        known.filter((f) => !classify(f)),
+        w.name,
+      ).toEqual([]);
     }
   });
 
@@ -56,7 +59,8 @@ describe('the data classification', () => {
 
   it("every catalog entry's redact field is secret or personal (or log-only plumbing), so it never rests in clear", () => {
     const wrong: string[] = [];
-    for (const op of operations) for (const f of op.redact) if (classOf(f) === 'public' && !LOG_ONLY_SENSITIVE_KEYS.includes(f)) wrong.push(`${op.operationId}: ${f}`);
+    for (const op of operations)
+      for (const f of op.redact) if (classOf(f) === 'public' && !LOG_ONLY_SENSITIVE_KEYS.includes(f)) wrong.push(`${op.operationId}: ${f}`);
     expect(wrong).toEqual([]);
   });
 
@@ -78,7 +82,20 @@ describe('the data classification', () => {
 
   it('has the classes of the issue: PIN, CVV, PAN, codes, API key, webhook token secret; IBAN, documents, PESEL, birth date, names, e-mail, phone, address personal', () => {
     for (const f of ['pin', 'cvv', 'cardNumber', 'pan', 'code', 'apiKey', 'webhookToken', 'authorization']) expect(classOf(f), f).toBe('secret');
-    for (const f of ['iban', 'senderIban', 'documentNumber', 'pesel', 'userIdentificationNumber', 'birthDate', 'firstName', 'lastName', 'email', 'phone', 'address', 'street'])
+    for (const f of [
+      'iban',
+      'senderIban',
+      'documentNumber',
+      'pesel',
+      'userIdentificationNumber',
+      'birthDate',
+      'firstName',
+      'lastName',
+      'email',
+      'phone',
+      'address',
+      'street',
+    ])
       expect(classOf(f), f).toBe('personal');
     for (const f of ['amount', 'currency', 'status', 'externalUserId', 'title', 'merchantName']) expect(classOf(f), f).toBe('public');
     expect(fieldsOfClass('secret').length + fieldsOfClass('personal').length + fieldsOfClass('public').length).toBe(FIELD_CLASSIFICATION.length);
@@ -98,20 +115,53 @@ describe('value detectors', () => {
 describe('rules at rest', () => {
   it('restView drops secrets, masks a PAN 6+4 and personal data, and scans every other string, at any depth', () => {
     const out = restView({
-      pin: '1234', cvv: '913', code: '846201', exp: '12/29', cardNumber: '5412751234123452',
-      firstName: 'Zbigniewa', email: 'zb@example.com', senderIban: 'PL61109010140000071219812874', pesel: '90051512345', birthDate: '1990-05-15',
-      title: 'for 4539578763621486', nested: [{ weird: 'DE89370400440532013000', documentNumber: 'ZX9184736' }], amount: '10.00',
+      pin: '1234',
+      cvv: '913',
+      code: '846201',
+      exp: '12/29',
+      cardNumber: '5412751234123452',
+      firstName: 'Zbigniewa',
+      email: 'zb@example.com',
+      senderIban: 'PL61109010140000071219812874',
+      pesel: '90051512345',
+      birthDate: '1990-05-15',
+      title: 'for 4539578763621486',
+      nested: [{ weird: 'DE89370400440532013000', documentNumber: 'ZX9184736' }],
+      amount: '10.00',
     });
     const text = JSON.stringify(out);
-    for (const v of ['1234', '913', '846201', '12/29', '5412751234123452', 'Zbigniewa', 'zb@example.com', 'PL61109010140000071219812874', '90051512345', '1990-05-15', '4539578763621486', 'DE89370400440532013000', 'ZX9184736'])
+    for (const v of [
+      '1234',
+      '913',
+      '846201',
+      '12/29',
+      '5412751234123452',
+      'Zbigniewa',
+      'zb@example.com',
+      'PL61109010140000071219812874',
+      '90051512345',
+      '1990-05-15',
+      '4539578763621486',
+      'DE89370400440532013000',
+      'ZX9184736',
+    ])
       expect(text, v).not.toContain(v);
-    expect(out).toMatchObject({ cardNumber: '541275******3452', firstName: 'Z***', email: 'z***@example.com', senderIban: 'PL61********************2874', amount: '10.00' });
+    expect(out).toMatchObject({
+      cardNumber: '541275******3452',
+      firstName: 'Z***',
+      email: 'z***@example.com',
+      senderIban: 'PL61********************2874',
+      amount: '10.00',
+    });
     // Masking twice is masking once (stored copies are shown again).
     expect(restView(out)).toEqual(out);
   });
 
   it('protectWebhookEntity seals personal values and delivered codes, drops other secrets, masks in clear', () => {
-    const p = protectWebhookEntity({ cardId: 'c1', code: '846201', cvv: '917', cardNumber: '4539578763621486', senderIban: 'DE89370400440532013000', note: 'x DE89370400440532013000' }, ['code']);
+    const p = protectWebhookEntity(
+      { cardId: 'c1', code: '846201', cvv: '917', cardNumber: '4539578763621486', senderIban: 'DE89370400440532013000', note: 'x DE89370400440532013000' },
+      ['code'],
+    );
     expect(p.toSeal).toEqual({ code: '846201', senderIban: 'DE89370400440532013000' });
     expect(p.clear).toEqual({ cardId: 'c1', cardNumber: '453957******1486', senderIban: 'DE89**************3000', note: 'x DE89**************3000' });
     expect(p.dropped.sort()).toEqual(['cardNumber', 'cvv']);

@@ -16,7 +16,12 @@ type Res = { statusCode: number; headers: Record<string, string>; body: string }
 
 function recordingClient() {
   const calls: P100Request[] = [];
-  const c = { call: async (r: P100Request) => { calls.push(r); return { status: 200, body: { userId: 'u-1', lockId: 'l-1', rate: '1' }, attempts: 1 }; } } as unknown as P100Client;
+  const c = {
+    call: async (r: P100Request) => {
+      calls.push(r);
+      return { status: 200, body: { userId: 'u-1', lockId: 'l-1', rate: '1' }, attempts: 1 };
+    },
+  } as unknown as P100Client;
   return { calls, c };
 }
 
@@ -96,14 +101,17 @@ describe('ids never change an upstream path', () => {
     expect(idRoutes.map((r) => r.op.operationId)).toEqual(expect.arrayContaining(['getTransfer', 'updateTravelRule', 'getExchange', 'getCard']));
   });
 
-  it.each(idRoutes.map((r) => [r.op.operationId, r.name] as const))('%s refuses dot segments, separators and control characters in {%s}', async (operationId, name) => {
-    const op = getOperation(operationId);
-    const others = Object.fromEntries([...op.route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1] ?? '', m[1] === 'externalUserId' ? 'u-1' : 'ok-1']));
-    for (const bad of BAD) {
-      const body = op.request.body ? (operationId === 'updateTravelRule' ? { walletType: 'CUSTODIAL', details: { firstName: 'A' } } : {}) : undefined;
-      expectRefused(await call(operationId, { pathParameters: { ...others, [name]: bad }, body, headers: KEY }), name);
-    }
-  });
+  it.each(idRoutes.map((r) => [r.op.operationId, r.name] as const))(
+    '%s refuses dot segments, separators and control characters in {%s}',
+    async (operationId, name) => {
+      const op = getOperation(operationId);
+      const others = Object.fromEntries([...op.route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1] ?? '', m[1] === 'externalUserId' ? 'u-1' : 'ok-1']));
+      for (const bad of BAD) {
+        const body = op.request.body ? (operationId === 'updateTravelRule' ? { walletType: 'CUSTODIAL', details: { firstName: 'A' } } : {}) : undefined;
+        expectRefused(await call(operationId, { pathParameters: { ...others, [name]: bad }, body, headers: KEY }), name);
+      }
+    },
+  );
 
   it('GET /transfers/%2E%2E and PUT /crypto-deposits/%2E%2E/travel-rule through the local route table never reach P100', async () => {
     const routes: LocalRoute[] = operations.map((op) => ({ method: op.route.method, path: op.route.path, load: async () => operationHandler(op) as never }));
@@ -116,7 +124,11 @@ describe('ids never change an upstream path', () => {
     ] as const) {
       const m = table.match(method, path);
       expect(m.route, path).toBeDefined();
-      const res = await call(id, { path, pathParameters: m.route ? m.pathParameters : {}, body: method === 'PUT' ? { walletType: 'CUSTODIAL', details: { firstName: 'A' } } : undefined });
+      const res = await call(id, {
+        path,
+        pathParameters: m.route ? m.pathParameters : {},
+        body: method === 'PUT' ? { walletType: 'CUSTODIAL', details: { firstName: 'A' } } : undefined,
+      });
       expectRefused(res);
     }
   });
@@ -158,7 +170,10 @@ describe('strict bodies', () => {
   });
 
   it('duplicate JSON keys are refused with a 400 naming the key, at any depth', async () => {
-    const res = await call('createExchangeLock', { pathParameters: user, rawBody: '{"currencyFrom":"eur","currencyTo":"btc","amount":"1.00","amount":"90.00"}' });
+    const res = await call('createExchangeLock', {
+      pathParameters: user,
+      rawBody: '{"currencyFrom":"eur","currencyTo":"btc","amount":"1.00","amount":"90.00"}',
+    });
     expect(res.statusCode).toBe(400);
     expectRefused(res, 'amount');
     expect(JSON.parse(res.body).detail).toMatch(/amount/);
@@ -168,7 +183,10 @@ describe('strict bodies', () => {
     });
     expectRefused(nested, 'details.firstName');
     // The same key in two sibling objects is not a duplicate.
-    const siblings = await call('updateTravelRule', { pathParameters: { cryptoDepositId: 'd-1' }, rawBody: '{"walletType":"CUSTODIAL","details":{"firstName":"A"},"externalUserId":"firstName"}' });
+    const siblings = await call('updateTravelRule', {
+      pathParameters: { cryptoDepositId: 'd-1' },
+      rawBody: '{"walletType":"CUSTODIAL","details":{"firstName":"A"},"externalUserId":"firstName"}',
+    });
     expect(siblings.statusCode, siblings.body).toBe(200);
   });
 

@@ -72,7 +72,9 @@ function validRequestArb(op: SpecOperation): fc.Arbitrary<SpecRequest> {
     requiredKeys: op.headerParams.filter((h) => h.required).map((h) => h.name) as never[],
   }) as fc.Arbitrary<Record<string, string>>;
   const body = op.body ? oracle.arb(op.body.schema) : fc.constant(undefined);
-  return fc.record({ pathParameters: path, query, headers, body }).map((r) => (r.body === undefined ? { pathParameters: r.pathParameters, query: r.query, headers: r.headers } : r));
+  return fc
+    .record({ pathParameters: path, query, headers, body })
+    .map((r) => (r.body === undefined ? { pathParameters: r.pathParameters, query: r.query, headers: r.headers } : r));
 }
 
 function sample(op: SpecOperation, n: number, seed: number): SpecRequest[] {
@@ -93,7 +95,27 @@ function badValues(schema: Schema, seed: number): unknown[] {
   if ('const' in s) c.push(!s.const, String(s.const));
   switch (s.type) {
     case 'string':
-      c.push(123, true, '', ' ', '.', '..', '0', '00', '-1', '1e3', '0.00', '10.001', '0.000000001', '100000000000000000000', 'a/b', 'a%2Fb', 'a\\b', 'x y', 'a\u0000b');
+      c.push(
+        123,
+        true,
+        '',
+        ' ',
+        '.',
+        '..',
+        '0',
+        '00',
+        '-1',
+        '1e3',
+        '0.00',
+        '10.001',
+        '0.000000001',
+        '100000000000000000000',
+        'a/b',
+        'a%2Fb',
+        'a\\b',
+        'x y',
+        'a\u0000b',
+      );
       c.push('1990-02-30', '1990-14-01', 'a@b-.example.com', 'Eur', '<script>', 'x'.repeat(((s.maxLength as number | undefined) ?? 300) + 1));
       if (typeof s.pattern === 'string') {
         const good = fc.sample(fc.stringMatching(new RegExp(s.pattern as string)), { numRuns: 3, seed });
@@ -129,7 +151,13 @@ const setBody = (r: SpecRequest, patch: (b: Obj) => Obj): SpecRequest | undefine
   r.body && typeof r.body === 'object' && !Array.isArray(r.body) ? { ...r, body: patch({ ...(r.body as Obj) }) } : undefined;
 
 /** Mutations that break the rules of an object schema (body or query), applied through `set`. */
-function objectMutations(where: string, schema: Obj, get: (r: SpecRequest) => Obj | undefined, set: (r: SpecRequest, o: Obj) => SpecRequest, seed: number): Mutation[] {
+function objectMutations(
+  where: string,
+  schema: Obj,
+  get: (r: SpecRequest) => Obj | undefined,
+  set: (r: SpecRequest, o: Obj) => SpecRequest,
+  seed: number,
+): Mutation[] {
   const s = oracle.deref(schema) as Obj;
   const props = (s.properties ?? {}) as Record<string, Schema>;
   const out: Mutation[] = [];
@@ -142,7 +170,11 @@ function objectMutations(where: string, schema: Obj, get: (r: SpecRequest) => Ob
         return next ? set(r, next) : undefined;
       },
     });
-  for (const k of (s.required ?? []) as string[]) patch(`${k} missing`, (o) => { delete o[k]; return o; });
+  for (const k of (s.required ?? []) as string[])
+    patch(`${k} missing`, (o) => {
+      delete o[k];
+      return o;
+    });
   if (s.additionalProperties === false) patch('unknown property', (o) => ({ ...o, zzUnknown: 'x' }));
   if (typeof s.minProperties === 'number') patch('fewer than minProperties', () => ({}));
   for (const [k, p] of Object.entries(props)) {
@@ -152,21 +184,32 @@ function objectMutations(where: string, schema: Obj, get: (r: SpecRequest) => Ob
   conditionals(s).forEach((rule, i) => {
     for (const [k, p] of Object.entries(((rule.then as Obj).properties ?? {}) as Record<string, Schema>)) {
       if (p === true || !props[k]) continue;
-      const candidates = [...fc.sample(oracle.arb(props[k]), { numRuns: 40, seed: seed + i }), ...badValues(props[k], seed).filter((x) => typeof x === 'string')];
+      const candidates = [
+        ...fc.sample(oracle.arb(props[k]), { numRuns: 40, seed: seed + i }),
+        ...badValues(props[k], seed).filter((x) => typeof x === 'string'),
+      ];
       patch(`rule ${i}: ${k} breaks its condition`, (o) => {
         if (!oracle.v.valid(rule.if, o)) return undefined;
         const bad = candidates.find((x) => oracle.valid(props[k] ?? true, x) && !oracle.v.valid(p, x));
         return bad === undefined ? undefined : { ...o, [k]: bad };
       });
     }
-    for (const k of ((rule.then as Obj).required ?? []) as string[]) patch(`rule ${i}: ${k} required by its condition`, (o) => { if (!oracle.v.valid(rule.if, o)) return undefined; delete o[k]; return o; });
+    for (const k of ((rule.then as Obj).required ?? []) as string[])
+      patch(`rule ${i}: ${k} required by its condition`, (o) => {
+        if (!oracle.v.valid(rule.if, o)) return undefined;
+        delete o[k];
+        return o;
+      });
   });
   // `not: { anyOf: [...] }` (currencyTo ≠ currencyFrom): make one branch hold.
   for (const not of negations(s)) {
     for (const branch of (not.anyOf ?? [not]) as Obj[]) {
       const forced = Object.entries((branch.properties ?? {}) as Record<string, Schema>).filter(([, p]) => p !== true && Array.isArray((p as Obj).enum));
       if (forced.length === 0) continue;
-      patch(`not: ${forced.map(([k, p]) => `${k}=${(p as { enum: unknown[] }).enum[0]}`).join(' ')}`, (o) => ({ ...o, ...Object.fromEntries(forced.map(([k, p]) => [k, (p as { enum: unknown[] }).enum[0]])) }));
+      patch(`not: ${forced.map(([k, p]) => `${k}=${(p as { enum: unknown[] }).enum[0]}`).join(' ')}`, (o) => ({
+        ...o,
+        ...Object.fromEntries(forced.map(([k, p]) => [k, (p as { enum: unknown[] }).enum[0]])),
+      }));
       break;
     }
   }
@@ -182,32 +225,70 @@ function mutations(op: SpecOperation, seed: number): Mutation[] {
   const out: Mutation[] = [];
   for (const p of op.pathParams) {
     for (const bad of [...badValues(p.schema, seed), '%2E%2E', '%2e', 'a%5Cb', '\u007f'].filter((x) => typeof x === 'string' && !oracle.valid(p.schema, x))) {
-      out.push({ rule: `path ${p.name} = ${JSON.stringify(bad).slice(0, 40)}`, apply: (r) => ({ ...r, pathParameters: { ...r.pathParameters, [p.name]: bad as string } }) });
+      out.push({
+        rule: `path ${p.name} = ${JSON.stringify(bad).slice(0, 40)}`,
+        apply: (r) => ({ ...r, pathParameters: { ...r.pathParameters, [p.name]: bad as string } }),
+      });
     }
   }
   for (const h of op.headerParams) {
-    if (h.required) out.push({ rule: `header ${h.name} missing`, apply: (r) => ({ ...r, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => k !== h.name)) }) });
-    for (const bad of badValues(h.schema, seed).filter((x) => typeof x === 'string')) out.push({ rule: `header ${h.name} = ${JSON.stringify(bad).slice(0, 30)}`, apply: (r) => ({ ...r, headers: { ...r.headers, [h.name]: bad as string } }) });
+    if (h.required)
+      out.push({
+        rule: `header ${h.name} missing`,
+        apply: (r) => ({ ...r, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => k !== h.name)) }),
+      });
+    for (const bad of badValues(h.schema, seed).filter((x) => typeof x === 'string'))
+      out.push({
+        rule: `header ${h.name} = ${JSON.stringify(bad).slice(0, 30)}`,
+        apply: (r) => ({ ...r, headers: { ...r.headers, [h.name]: bad as string } }),
+      });
   }
   if (op.queryParams.length) {
     // Query values travel as strings: a bad value that has no string form (null, objects) cannot be sent.
-    const sendable = (m: Mutation): Mutation => ({ rule: m.rule, apply: (r) => {
-      const next = m.apply(r);
-      return next && Object.values(next.query).every((x) => ['string', 'number', 'boolean'].includes(typeof x)) ? next : undefined;
-    } });
-    out.push(...objectMutations('query', op.querySchema, (r) => r.query, (r, q) => ({ ...r, query: q }), seed).filter((m) => !m.rule.endsWith('unknown property')).map(sendable));
+    const sendable = (m: Mutation): Mutation => ({
+      rule: m.rule,
+      apply: (r) => {
+        const next = m.apply(r);
+        return next && Object.values(next.query).every((x) => ['string', 'number', 'boolean'].includes(typeof x)) ? next : undefined;
+      },
+    });
+    out.push(
+      ...objectMutations(
+        'query',
+        op.querySchema,
+        (r) => r.query,
+        (r, q) => ({ ...r, query: q }),
+        seed,
+      )
+        .filter((m) => !m.rule.endsWith('unknown property'))
+        .map(sendable),
+    );
   }
   if (op.body) {
     if (op.body.required) out.push({ rule: 'body missing', apply: (r) => ({ pathParameters: r.pathParameters, query: r.query, headers: r.headers }) });
     for (const raw of ['null', '[]', '"x"', '1', 'true']) out.push({ rule: `body ${raw}`, apply: (r) => ({ ...r, rawBody: raw }) });
-    out.push(...objectMutations('body', op.body.schema, (r) => (r.body && typeof r.body === 'object' ? (r.body as Obj) : undefined), (r, b) => ({ ...r, body: b }), seed));
+    out.push(
+      ...objectMutations(
+        'body',
+        op.body.schema,
+        (r) => (r.body && typeof r.body === 'object' ? (r.body as Obj) : undefined),
+        (r, b) => ({ ...r, body: b }),
+        seed,
+      ),
+    );
     // Nested objects (travel-rule details): their own rules, one at a time.
     const props = ((oracle.deref(op.body.schema) as Obj).properties ?? {}) as Record<string, Schema>;
     for (const [k, p] of Object.entries(props)) {
       const ps = oracle.deref(p) as Obj;
       if (ps.type !== 'object' || !ps.properties) continue;
       out.push(
-        ...objectMutations(`body.${k}`, ps, (r) => ((r.body as Obj | undefined)?.[k] as Obj | undefined), (r, o) => setBody(r, (b) => ({ ...b, [k]: o })) ?? r, seed),
+        ...objectMutations(
+          `body.${k}`,
+          ps,
+          (r) => (r.body as Obj | undefined)?.[k] as Obj | undefined,
+          (r, o) => setBody(r, (b) => ({ ...b, [k]: o })) ?? r,
+          seed,
+        ),
       );
     }
   }
@@ -244,31 +325,34 @@ describe('openapi.json against the handlers (property test)', () => {
     expect(refused).toEqual([]);
   });
 
-  it.each(ops.map((op) => [op.operationId, op] as const))('%s: every spec-invalid request is refused with 4xx problem+json before anything runs', async (_id, op) => {
-    const bases = sample(op, BASES_PER_MUTATION, SEED + 1);
-    const escaped: string[] = [];
-    let tried = 0;
-    const all = mutations(op, SEED);
-    for (const m of all) {
-      for (const base of bases) {
-        const r = m.apply(base);
-        if (!r) continue;
-        if (oracle.requestValid(op, r)) {
-          counts.mutationsSkipped++;
-          continue;
+  it.each(ops.map((op) => [op.operationId, op] as const))(
+    '%s: every spec-invalid request is refused with 4xx problem+json before anything runs',
+    async (_id, op) => {
+      const bases = sample(op, BASES_PER_MUTATION, SEED + 1);
+      const escaped: string[] = [];
+      let tried = 0;
+      const all = mutations(op, SEED);
+      for (const m of all) {
+        for (const base of bases) {
+          const r = m.apply(base);
+          if (!r) continue;
+          if (oracle.requestValid(op, r)) {
+            counts.mutationsSkipped++;
+            continue;
+          }
+          tried++;
+          counts.invalid++;
+          const { res, reached } = await run(op, r);
+          const ok = res.statusCode >= 400 && res.statusCode < 500 && res.headers?.['content-type'] === 'application/problem+json' && !reached;
+          if (ok) counts.refused++;
+          else escaped.push(`${m.rule}: ${res.statusCode} reached=${reached}`);
         }
-        tried++;
-        counts.invalid++;
-        const { res, reached } = await run(op, r);
-        const ok = res.statusCode >= 400 && res.statusCode < 500 && res.headers?.['content-type'] === 'application/problem+json' && !reached;
-        if (ok) counts.refused++;
-        else escaped.push(`${m.rule}: ${res.statusCode} reached=${reached}`);
       }
-    }
-    expect(escaped).toEqual([]);
-    // An operation with no parameters and no body has no rule to break.
-    if (all.length) expect(tried).toBeGreaterThan(0);
-  });
+      expect(escaped).toEqual([]);
+      // An operation with no parameters and no body has no rule to break.
+      if (all.length) expect(tried).toBeGreaterThan(0);
+    },
+  );
 
   it('has teeth: a document weaker than the handlers (no per-currency rule, "0" allowed) is caught', async () => {
     const weak = structuredClone(doc) as Obj;
@@ -279,7 +363,12 @@ describe('openapi.json against the handlers (property test)', () => {
     const op = specOperations(weak).find((o) => o.operationId === 'createTransfer');
     if (!op) throw new Error('createTransfer is missing');
     const reqs = fc.sample(
-      fc.record({ pathParameters: fc.record({ externalUserId: weakOracle.arb(op.pathParams[0]?.schema ?? true) }), query: fc.constant({}), headers: fc.constant({ 'idempotency-key': 'key-12345678' }), body: weakOracle.arb(op.body?.schema ?? true) }),
+      fc.record({
+        pathParameters: fc.record({ externalUserId: weakOracle.arb(op.pathParams[0]?.schema ?? true) }),
+        query: fc.constant({}),
+        headers: fc.constant({ 'idempotency-key': 'key-12345678' }),
+        body: weakOracle.arb(op.body?.schema ?? true),
+      }),
       { numRuns: 40, seed: SEED },
     ) as SpecRequest[];
     let refused = 0;

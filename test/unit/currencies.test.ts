@@ -18,7 +18,17 @@ function reference(s: string, rule: CurrencyRule): boolean {
 
 describe('currency table', () => {
   it('has the precisions of the reference (part 1 §1.5) and the chosen ones for doge and eurt', () => {
-    expect(Object.fromEntries(Object.entries(CURRENCY_RULES).map(([c, r]) => [c, r.decimals]))).toEqual({ eur: 2, btc: 8, eth: 8, ltc: 8, doge: 8, pol: 8, usdc: 6, usdt: 6, eurt: 6 });
+    expect(Object.fromEntries(Object.entries(CURRENCY_RULES).map(([c, r]) => [c, r.decimals]))).toEqual({
+      eur: 2,
+      btc: 8,
+      eth: 8,
+      ltc: 8,
+      doge: 8,
+      pol: 8,
+      usdc: 6,
+      usdt: 6,
+      eurt: 6,
+    });
   });
 
   it('amountPattern accepts exactly what the rule says, for any rule', () => {

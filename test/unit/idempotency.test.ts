@@ -35,7 +35,18 @@ class MemoryStore implements IdempotencyPersistence {
     if (existing && !isExpired(existing, this.now)) return { acquired: false, record: existing };
     const lockToken = `t${Math.random()}`;
     const at = new Date(this.now).toISOString();
-    this.records.set(pk, { pk, operationId: i.operationId, idempotencyKey: i.key, fingerprint: i.fingerprint, status: 'IN_PROGRESS', lockToken, lockExpiresAt: i.lockExpiresAt, expiresAt: Math.floor(this.now / 1000) + 86_400, createdAt: at, updatedAt: at });
+    this.records.set(pk, {
+      pk,
+      operationId: i.operationId,
+      idempotencyKey: i.key,
+      fingerprint: i.fingerprint,
+      status: 'IN_PROGRESS',
+      lockToken,
+      lockExpiresAt: i.lockExpiresAt,
+      expiresAt: Math.floor(this.now / 1000) + 86_400,
+      createdAt: at,
+      updatedAt: at,
+    });
     return { acquired: true, pk, lockToken };
   }
   async get(pk: string) {
@@ -158,7 +169,13 @@ describe('payload fingerprint', () => {
 
 describe('storableBody', () => {
   it('masks card numbers to 6 + 4 and drops CVV and PIN at any depth', () => {
-    const stored = storableBody({ cardId: 'c1', cardNumber: '4111 1111 1111 1111', cvv: '123', exp: '12/29', cards: [{ pan: '5500000000000004', pin: '1234' }] });
+    const stored = storableBody({
+      cardId: 'c1',
+      cardNumber: '4111 1111 1111 1111',
+      cvv: '123',
+      exp: '12/29',
+      cards: [{ pan: '5500000000000004', pin: '1234' }],
+    });
     // The expiry is card data too (classified secret): it is not stored either (ASSUMPTIONS.md H5).
     expect(stored).toEqual({ cardId: 'c1', cardNumber: '411111******1111', cards: [{ pan: '550000******0004' }] });
   });
@@ -184,7 +201,14 @@ describe('withIdempotency', () => {
     const rec = store.records.get(idempotencyPk('unitMoney', 'key-12345678'))!;
     expect(rec).toMatchObject({ status: 'COMPLETED', outcome: 'ACCEPTED', ledgerRef: { type: 'TRANSFER', id: 'p100-1' } });
     expect(ledgerPuts).toHaveLength(1);
-    expect(ledgerPuts[0]).toMatchObject({ id: 'p100-1', status: 'PENDING', amount: '10.00', currency: 'eur', externalUserId: 'u-1', idempotencyKey: 'key-12345678' });
+    expect(ledgerPuts[0]).toMatchObject({
+      id: 'p100-1',
+      status: 'PENDING',
+      amount: '10.00',
+      currency: 'eur',
+      externalUserId: 'u-1',
+      idempotencyKey: 'key-12345678',
+    });
     // The ledger's request summary is redacted (IBAN).
     expect(JSON.stringify(ledgerPuts[0])).not.toContain('DE89370400440532013000');
   });
@@ -199,10 +223,12 @@ describe('withIdempotency', () => {
   it('answers 409 with a short Retry-After while the first request runs', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const h = wrap(impl(async (call) => {
-      await gate;
-      return call();
-    }));
+    const h = wrap(
+      impl(async (call) => {
+        await gate;
+        return call();
+      }),
+    );
     const first = h(input(), ctx());
     const err = await h(input(), ctx()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpProblem);
@@ -216,10 +242,12 @@ describe('withIdempotency', () => {
   });
 
   it('stores a P100 refusal and replays it without calling again', async () => {
-    const h = wrap(impl(async () => {
-      upstreamCalls++;
-      throw new P100BusinessError(400, 'P433', 'insufficient-funds');
-    }));
+    const h = wrap(
+      impl(async () => {
+        upstreamCalls++;
+        throw new P100BusinessError(400, 'P433', 'insufficient-funds');
+      }),
+    );
     await expect(h(input(), ctx())).rejects.toBeInstanceOf(P100BusinessError);
     const replay = await h(input(), ctx());
     expect(replay.status).toBe(422);
@@ -230,10 +258,12 @@ describe('withIdempotency', () => {
   });
 
   it('records UNKNOWN after an ambiguous failure and never runs that key again', async () => {
-    const h = wrap(impl(async () => {
-      upstreamCalls++;
-      throw new P100OutcomeUnknownError('timeout', 1, 'unitMoney: reset after sending');
-    }));
+    const h = wrap(
+      impl(async () => {
+        upstreamCalls++;
+        throw new P100OutcomeUnknownError('timeout', 1, 'unitMoney: reset after sending');
+      }),
+    );
     const err = await h(input(), ctx()).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 504, slug: 'outcome-unknown' });
     const details = (err as HttpProblem).toDetails('req-1');
@@ -246,23 +276,27 @@ describe('withIdempotency', () => {
   });
 
   it('treats a failure after P100 answered as UNKNOWN (the effect may exist)', async () => {
-    const h = wrap(impl(async (call) => {
-      await call();
-      throw new Error('bug after the upstream call');
-    }));
+    const h = wrap(
+      impl(async (call) => {
+        await call();
+        throw new Error('bug after the upstream call');
+      }),
+    );
     await expect(h(input(), ctx())).rejects.toMatchObject({ status: 502, slug: 'outcome-unknown' });
     expect(store.records.get(idempotencyPk('unitMoney', 'key-12345678'))?.outcome).toBe('UNKNOWN');
   });
 
   it('frees the key after a provable non-effect, so the same key runs again', async () => {
     let fail = true;
-    const h = wrap(impl(async (call) => {
-      if (fail) {
-        fail = false;
-        throw new P100TransportError('rate-limited', 4, 'unitMoney: 429', 1);
-      }
-      return call();
-    }));
+    const h = wrap(
+      impl(async (call) => {
+        if (fail) {
+          fail = false;
+          throw new P100TransportError('rate-limited', 4, 'unitMoney: 429', 1);
+        }
+        return call();
+      }),
+    );
     await expect(h(input(), ctx())).rejects.toBeInstanceOf(P100TransportError);
     expect(store.records.size).toBe(0);
     const ok = await h(input(), ctx());
@@ -281,10 +315,12 @@ describe('withIdempotency', () => {
 
   it('closes an abandoned IN_PROGRESS record (holder timed out) as UNKNOWN instead of re-running', async () => {
     const never = new Promise<never>(() => undefined);
-    const h = wrap(impl(async (call) => {
-      await never;
-      return call();
-    }));
+    const h = wrap(
+      impl(async (call) => {
+        await never;
+        return call();
+      }),
+    );
     void h(input(), ctx());
     // Let the first request claim the key (its keyed fingerprint takes a few microtasks).
     await new Promise((r) => setImmediate(r));

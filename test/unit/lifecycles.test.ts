@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { webhookProcessing, webhooks } from '../../shared/webhooks/catalog.js';
 import { dedupKey, jsonDepth, MAX_WEBHOOK_DEPTH, parseWebhookBody, repairEventId } from '../../shared/webhooks/event.js';
-import { checkTransition, isFinalState, isValidPath, lifecycleOfOperation, lifecycles, operationLifecycle, predecessors } from '../../shared/webhooks/lifecycles.js';
+import {
+  checkTransition,
+  isFinalState,
+  isValidPath,
+  lifecycleOfOperation,
+  lifecycles,
+  operationLifecycle,
+  predecessors,
+} from '../../shared/webhooks/lifecycles.js';
 import { HttpProblem } from '../../shared/http/problem.js';
 import { sha256Hex } from '../../shared/webhooks/digest.js';
 
@@ -22,7 +30,8 @@ describe('lifecycle transition tables (shared/webhooks/lifecycles.ts)', () => {
 
   it('every webhook with a status names a lifecycle, and every ledger operation type has one', () => {
     for (const w of webhooks) if (w.statusField) expect(w.lifecycle, w.name).toBeDefined();
-    for (const [name, p] of Object.entries(webhookProcessing)) if (p.ledger.kind === 'operation') expect(() => lifecycleOfOperation(p.ledger.kind === 'operation' ? p.ledger.type : ''), name).not.toThrow();
+    for (const [name, p] of Object.entries(webhookProcessing))
+      if (p.ledger.kind === 'operation') expect(() => lifecycleOfOperation(p.ledger.kind === 'operation' ? p.ledger.type : ''), name).not.toThrow();
     expect(Object.keys(operationLifecycle)).toContain('CARD');
   });
 
@@ -74,16 +83,23 @@ describe('bounded webhook parser', () => {
 
   it('never throws anything but a 4xx problem on arbitrary text, at any depth up to the limit and beyond (fuzz)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json({ depthSize: 'large' }), fc.integer({ min: 1, max: 3 * MAX_WEBHOOK_DEPTH }).map((n) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`)), (text) => {
-        try {
-          const p = parseWebhookBody(def, text);
-          dedupKey(def, p.entity, (v) => v);
-        } catch (e) {
-          expect(e).toBeInstanceOf(HttpProblem);
-          expect((e as HttpProblem).status).toBeGreaterThanOrEqual(400);
-          expect((e as HttpProblem).status).toBeLessThan(500);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json({ depthSize: 'large' }),
+          fc.integer({ min: 1, max: 3 * MAX_WEBHOOK_DEPTH }).map((n) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`),
+        ),
+        (text) => {
+          try {
+            const p = parseWebhookBody(def, text);
+            dedupKey(def, p.entity, (v) => v);
+          } catch (e) {
+            expect(e).toBeInstanceOf(HttpProblem);
+            expect((e as HttpProblem).status).toBeGreaterThanOrEqual(400);
+            expect((e as HttpProblem).status).toBeLessThan(500);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -15,13 +15,40 @@ import { SchemaValidator, type Schema } from '../support/json-schema.js';
 
 type Obj = Record<string, unknown>;
 // The parts of openapi.json this file reads. Asserted, not checked: a node the document lacks makes the test fail.
-interface SchemaNode extends Obj { properties: Record<string, Obj>; description?: string; minProperties?: number }
-interface Media { schema: Obj; example?: unknown }
-interface Link { operationId: string; parameters: Record<string, string> }
-interface ResponseNode { content: { 'application/json': Media }; links?: Record<string, Link> }
-interface ParamNode extends Obj { in: string; name: string; schema: Obj; required?: boolean }
-interface OperationNode { parameters: ParamNode[]; requestBody: { content: { 'application/json': Media } }; responses: Record<string, ResponseNode>; 'x-p100-query-rules': { allOf: unknown[] } }
-interface Doc extends Obj { paths: Record<string, Record<string, OperationNode>>; components: { schemas: Record<string, Obj>; responses: Record<string, ResponseNode> & { Forbidden: ResponseNode; TooManyRequests: ResponseNode } }; servers: { url: string }[] }
+interface SchemaNode extends Obj {
+  properties: Record<string, Obj>;
+  description?: string;
+  minProperties?: number;
+}
+interface Media {
+  schema: Obj;
+  example?: unknown;
+}
+interface Link {
+  operationId: string;
+  parameters: Record<string, string>;
+}
+interface ResponseNode {
+  content: { 'application/json': Media };
+  links?: Record<string, Link>;
+}
+interface ParamNode extends Obj {
+  in: string;
+  name: string;
+  schema: Obj;
+  required?: boolean;
+}
+interface OperationNode {
+  parameters: ParamNode[];
+  requestBody: { content: { 'application/json': Media } };
+  responses: Record<string, ResponseNode>;
+  'x-p100-query-rules': { allOf: unknown[] };
+}
+interface Doc extends Obj {
+  paths: Record<string, Record<string, OperationNode>>;
+  components: { schemas: Record<string, Obj>; responses: Record<string, ResponseNode> & { Forbidden: ResponseNode; TooManyRequests: ResponseNode } };
+  servers: { url: string }[];
+}
 const doc = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as Doc;
 const v = new SchemaValidator(doc);
 const opOf = (operationId: string): OperationNode => {
@@ -49,7 +76,8 @@ function properties(schema: Obj, path: string, seen = new Set<string>()): [strin
   }
   if (schema.items && typeof schema.items === 'object') out.push([`${path}[]`, schema.items], ...properties(schema.items as Obj, `${path}[]`, seen));
   for (const k of ['anyOf', 'oneOf', 'allOf'] as const) for (const s of (schema[k] ?? []) as Obj[]) out.push(...properties(s, path, seen));
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') out.push(...properties(schema.additionalProperties as Obj, `${path}{}`, seen));
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+    out.push(...properties(schema.additionalProperties as Obj, `${path}{}`, seen));
   return out;
 }
 
@@ -72,9 +100,15 @@ describe('openapi.json: every response field has a real type', () => {
 
 describe('openapi.json: the spec says every rule the handlers check', () => {
   const amountFields: [string, string][] = [
-    ['createTransfer', 'amount'], ['createExchangeLock', 'amount'], ['createPartnerExchangeLock', 'amount'], ['createExchange', 'amount'],
-    ['createPartnerExchange', 'amount'], ['createCryptoWithdrawal', 'amount'], ['createPartnerCryptoWithdrawal', 'amount'],
-    ['createSepaTransfer', 'amount'], ['createPartnerSepaTransfer', 'amount'],
+    ['createTransfer', 'amount'],
+    ['createExchangeLock', 'amount'],
+    ['createPartnerExchangeLock', 'amount'],
+    ['createExchange', 'amount'],
+    ['createPartnerExchange', 'amount'],
+    ['createCryptoWithdrawal', 'amount'],
+    ['createPartnerCryptoWithdrawal', 'amount'],
+    ['createSepaTransfer', 'amount'],
+    ['createPartnerSepaTransfer', 'amount'],
   ];
 
   it.each(amountFields)('%s: %s refuses "0", "0.00", "-1", "1e3" and 21 integer digits', (id, field) => {
@@ -143,7 +177,15 @@ describe('openapi.json: the spec says every rule the handlers check', () => {
   it('daily ≤ monthly card limits, which JSON Schema cannot compare, are in the description and in x-p100-rules', () => {
     const limits = deref(bodySchema('updateCardLimits'));
     expect(limits.description).toMatch(/`dailyTrxAll` ≤ `monthlyTrxAll`/);
-    expect(limits['x-p100-rules']).toEqual([{ lessOrEqual: [['dailyTrxAll', 'monthlyTrxAll'], ['dailyTrxAtm', 'monthlyTrxAtm'], ['dailyTrxEcom', 'monthlyTrxEcom']] }]);
+    expect(limits['x-p100-rules']).toEqual([
+      {
+        lessOrEqual: [
+          ['dailyTrxAll', 'monthlyTrxAll'],
+          ['dailyTrxAtm', 'monthlyTrxAtm'],
+          ['dailyTrxEcom', 'monthlyTrxEcom'],
+        ],
+      },
+    ]);
   });
 
   it('query parameters carry their cross-parameter rules in x-p100-query-rules', () => {
@@ -154,7 +196,8 @@ describe('openapi.json: the spec says every rule the handlers check', () => {
   it('path ids refuse dot segments and separators', () => {
     for (const op of operations) {
       for (const p of opOf(op.operationId).parameters.filter((x) => x.in === 'path')) {
-        for (const bad of ['.', '..', 'a/b', 'a%2Fb', 'a\\b', '', 'a\nb']) expect(v.valid(p.schema, bad), `${op.operationId} ${p.name} ${JSON.stringify(bad)}`).toBe(false);
+        for (const bad of ['.', '..', 'a/b', 'a%2Fb', 'a\\b', '', 'a\nb'])
+          expect(v.valid(p.schema, bad), `${op.operationId} ${p.name} ${JSON.stringify(bad)}`).toBe(false);
       }
     }
   });
@@ -195,7 +238,20 @@ describe('openapi.json: no rule of a request schema is invisible', () => {
 describe('openapi.json: readable and generatable', () => {
   it('names the schemas apps handle', () => {
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Balance', 'Balances', 'User', 'Exchange', 'ExchangeLock', 'Transfer', 'Withdrawal', 'SepaTransfer', 'Card', 'CardLimits', 'Transaction', 'ProblemDetails']),
+      expect.arrayContaining([
+        'Balance',
+        'Balances',
+        'User',
+        'Exchange',
+        'ExchangeLock',
+        'Transfer',
+        'Withdrawal',
+        'SepaTransfer',
+        'Card',
+        'CardLimits',
+        'Transaction',
+        'ProblemDetails',
+      ]),
     );
     expect(successOf('getTransfer').content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Transfer' });
   });
@@ -231,7 +287,9 @@ describe('openapi.json: readable and generatable', () => {
 
   it('describes every parameter', () => {
     const undescribed = operations.flatMap((op) =>
-      (opOf(op.operationId).parameters as Obj[]).filter((p) => !p.$ref && !(typeof p.description === 'string' && p.description.length > 10)).map((p) => `${op.operationId} ${p.name}`),
+      (opOf(op.operationId).parameters as Obj[])
+        .filter((p) => !p.$ref && !(typeof p.description === 'string' && p.description.length > 10))
+        .map((p) => `${op.operationId} ${p.name}`),
     );
     expect(undescribed).toEqual([]);
   });
@@ -248,7 +306,10 @@ describe('openapi.json: readable and generatable', () => {
       }
     }
     expect(links).toBeGreaterThanOrEqual(12);
-    expect(successOf('createTransfer').links?.GetTransfer).toMatchObject({ operationId: 'getTransfer', parameters: { transferId: '$response.body#/transferId' } });
+    expect(successOf('createTransfer').links?.GetTransfer).toMatchObject({
+      operationId: 'getTransfer',
+      parameters: { transferId: '$response.body#/transferId' },
+    });
   });
 
   it("documents API Gateway's own 403 and 429 on every operation, and a local server", () => {

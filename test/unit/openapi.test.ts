@@ -22,10 +22,28 @@ const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // The parts of the document these tests read. Asserted, not checked: a node the document lacks makes the test fail.
-interface ParamNode { $ref?: string; in?: string; name?: string; schema?: unknown }
-interface ResponseNode { content: Record<string, { schema?: unknown } | undefined> }
-interface Op extends Record<string, unknown> { operationId: string; parameters: ParamNode[]; requestBody?: unknown; responses: Record<string, ResponseNode | undefined>; security?: unknown }
-interface Components { parameters: Record<string, unknown>; responses: Record<string, ResponseNode>; schemas: Record<string, { required?: unknown } | undefined>; securitySchemes: Record<string, unknown> }
+interface ParamNode {
+  $ref?: string;
+  in?: string;
+  name?: string;
+  schema?: unknown;
+}
+interface ResponseNode {
+  content: Record<string, { schema?: unknown } | undefined>;
+}
+interface Op extends Record<string, unknown> {
+  operationId: string;
+  parameters: ParamNode[];
+  requestBody?: unknown;
+  responses: Record<string, ResponseNode | undefined>;
+  security?: unknown;
+}
+interface Components {
+  parameters: Record<string, unknown>;
+  responses: Record<string, ResponseNode>;
+  schemas: Record<string, { required?: unknown } | undefined>;
+  securitySchemes: Record<string, unknown>;
+}
 function allOperations(d: OpenApiDocument): Op[] {
   return Object.values(d.paths).flatMap((item) => Object.values(item) as Op[]);
 }
@@ -105,7 +123,12 @@ describe('OpenAPI document', () => {
   });
 
   it('secures every operation with the SigV4 scheme', () => {
-    expect((doc.components as Components).securitySchemes.sigv4).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization', 'x-amazon-apigateway-authtype': 'awsSigv4' });
+    expect((doc.components as Components).securitySchemes.sigv4).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    });
     for (const o of allOperations(doc)) expect(o.security).toEqual([{ sigv4: [] }]);
   });
 

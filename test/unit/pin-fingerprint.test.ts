@@ -21,7 +21,18 @@ class MemoryStore implements IdempotencyPersistence {
   async begin(i: { operationId: string; key: string; fingerprint: string; lockExpiresAt: number }): Promise<BeginResult> {
     const pk = idempotencyPk(i.operationId, i.key);
     const at = new Date().toISOString();
-    this.records.set(pk, { pk, operationId: i.operationId, idempotencyKey: i.key, fingerprint: i.fingerprint, status: 'IN_PROGRESS', lockToken: 't', lockExpiresAt: i.lockExpiresAt, expiresAt: 4_000_000_000, createdAt: at, updatedAt: at });
+    this.records.set(pk, {
+      pk,
+      operationId: i.operationId,
+      idempotencyKey: i.key,
+      fingerprint: i.fingerprint,
+      status: 'IN_PROGRESS',
+      lockToken: 't',
+      lockExpiresAt: i.lockExpiresAt,
+      expiresAt: 4_000_000_000,
+      createdAt: at,
+      updatedAt: at,
+    });
     return { acquired: true, pk, lockToken: 't' };
   }
   async get(pk: string) {
@@ -42,7 +53,11 @@ class MemoryStore implements IdempotencyPersistence {
 function bruteForce(operationId: string, fingerprint: string, payload: (pin: string) => unknown): string | undefined {
   for (let n = 0; n < 10_000; n++) {
     const pin = String(n).padStart(4, '0');
-    const guess = createHash('sha256').update(operationId).update('\n').update(canonicalJson(payload(pin))).digest('hex');
+    const guess = createHash('sha256')
+      .update(operationId)
+      .update('\n')
+      .update(canonicalJson(payload(pin)))
+      .digest('hex');
     if (guess === fingerprint) return pin;
   }
   return undefined;
@@ -64,8 +79,14 @@ describe('idempotency fingerprints of requests that carry a PIN', () => {
   it('do not give the PIN back to someone who reads the table and knows the rest of the payload', async () => {
     const op = getOperation('createCard');
     const store = new MemoryStore();
-    const client = { call: async () => ({ status: 201, body: { cardId: 'c-1', cardNumber: '5412751234123452', cvv: '913' }, attempts: 1 }) } as unknown as P100Client;
-    const wrapped = withIdempotency(op, async (_i, c) => ({ status: 201, body: (await c.client().call({ operationId: op.operationId, kind: 'money', method: 'POST', path: '/x' })).body }), { store });
+    const client = {
+      call: async () => ({ status: 201, body: { cardId: 'c-1', cardNumber: '5412751234123452', cvv: '913' }, attempts: 1 }),
+    } as unknown as P100Client;
+    const wrapped = withIdempotency(
+      op,
+      async (_i, c) => ({ status: 201, body: (await c.client().call({ operationId: op.operationId, kind: 'money', method: 'POST', path: '/x' })).body }),
+      { store },
+    );
     const pins = ['7391', '0000', '4821'];
     for (const [i, pin] of pins.entries()) {
       const input = { params: { externalUserId: `u-${i}` }, query: {}, body: { label: 'travel', pin } };

@@ -25,8 +25,17 @@ class FakeP100 extends P100Client {
 }
 
 const entry = (i: number, extra: Record<string, unknown> = {}) => ({
-  id: `e${String(i).padStart(5, '0')}`, type: 'transfer', status: 'successful', amount: 10 + i, currency: 'EUR', externalUserId: null,
-  referenceId: `r${i}`, direction: 'OUT', createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), updatedAt: '2026-01-01T00:00:00.000Z', ...extra,
+  id: `e${String(i).padStart(5, '0')}`,
+  type: 'transfer',
+  status: 'successful',
+  amount: 10 + i,
+  currency: 'EUR',
+  externalUserId: null,
+  referenceId: `r${i}`,
+  direction: 'OUT',
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...extra,
 });
 
 /** A history of `total` entries served A7-style (page, pageSize, totalPages, inclusive from). */
@@ -73,7 +82,8 @@ describe('historyPages', () => {
     const fake = new FakeP100(historyServer(250));
     setP100Client(fake);
     const seen: string[] = [];
-    for await (const page of historyPages({ kind: 'partner' }, { to: '2027-01-01T00:00:00.000Z' }, { pageSize: 100 })) seen.push(...page.entries.map((e) => e.id));
+    for await (const page of historyPages({ kind: 'partner' }, { to: '2027-01-01T00:00:00.000Z' }, { pageSize: 100 }))
+      seen.push(...page.entries.map((e) => e.id));
     expect(seen).toHaveLength(250);
     expect(new Set(seen).size).toBe(250);
     expect(fake.requests.map((r) => r.query?.['page'])).toEqual(['1', '2', '3']);
@@ -88,7 +98,11 @@ describe('historyPages', () => {
     };
     setP100Client(new FakeP100(sameInstant));
     const ids: string[] = [];
-    for await (const page of historyPages({ kind: 'user', externalUserId: 'u-1' }, { to: '2027-01-01T00:00:00.000Z' }, { pageSize: 4, cursor: { createdAt: '2026-01-01T00:00:00.000Z', id: 'e00002' } })) {
+    for await (const page of historyPages(
+      { kind: 'user', externalUserId: 'u-1' },
+      { to: '2027-01-01T00:00:00.000Z' },
+      { pageSize: 4, cursor: { createdAt: '2026-01-01T00:00:00.000Z', id: 'e00002' } },
+    )) {
       ids.push(...page.entries.map((e) => e.id));
     }
     expect(ids).toEqual(['e00003', 'e00004', 'e00005']);
@@ -126,7 +140,14 @@ describe('P100 reads', () => {
   });
 
   it('reads activation from balances: a KYC user whose fiat balance is ACTIVE, a non-KYC user with balances', async () => {
-    setP100Client(new FakeP100(() => ({ userId: 'x', poaRequired: false, fiatBalances: [{ id: '1', amount: 0, name: 'eur', status: 'WAITING_TO_BE_ACTIVATED' }], cryptoBalances: [] })));
+    setP100Client(
+      new FakeP100(() => ({
+        userId: 'x',
+        poaRequired: false,
+        fiatBalances: [{ id: '1', amount: 0, name: 'eur', status: 'WAITING_TO_BE_ACTIVATED' }],
+        cryptoBalances: [],
+      })),
+    );
     expect(await fetchUserAtP100('u')).toEqual({ exists: true, active: false, poaRequired: false });
     setP100Client(new FakeP100(() => ({ userId: 'x', balances: [{ id: '1', amount: '0', name: 'btc' }] })));
     expect(await fetchUserAtP100('u')).toEqual({ exists: true, active: true });
@@ -142,7 +163,10 @@ describe('P100 reads', () => {
 
   it('follows upstream path overrides', () => {
     const before = process.env.P100_UPSTREAM_OVERRIDES;
-    process.env.P100_UPSTREAM_OVERRIDES = JSON.stringify({ getPartnerTransactions: { path: '/v2/partner/history' }, getKycStatus: { path: '/v1/kyc/{externalUserId}/status' } });
+    process.env.P100_UPSTREAM_OVERRIDES = JSON.stringify({
+      getPartnerTransactions: { path: '/v2/partner/history' },
+      getKycStatus: { path: '/v1/kyc/{externalUserId}/status' },
+    });
     try {
       expect(upstreamOf('getPartnerTransactions').path).toBe('/v2/partner/history');
       expect(upstreamOf('getKycStatus').path).toBe('/v1/kyc/{externalUserId}/status');
@@ -166,12 +190,16 @@ describe('helpers', () => {
   it('bounds concurrency', async () => {
     let running = 0;
     let peak = 0;
-    await forEachLimit(Array.from({ length: 20 }, (_, i) => i), 3, async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setImmediate(r));
-      running--;
-    });
+    await forEachLimit(
+      Array.from({ length: 20 }, (_, i) => i),
+      3,
+      async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setImmediate(r));
+        running--;
+      },
+    );
     expect(peak).toBe(3);
   });
 });

@@ -66,15 +66,24 @@ describe('redaction', () => {
   };
 
   const scenarios: [string, (body: unknown) => unknown][] = [
-    ['an upstream refusal that echoes the request', () => {
-      throw new P100BusinessError(400, 'P403', 'validation-error', `bad ${SECRETS.iban} ${SECRETS.pan} key=${SECRETS.apiKey}`);
-    }],
-    ['an ambiguous failure', () => {
-      throw new P100OutcomeUnknownError('network', 1, `reset while sending ${SECRETS.pan}`);
-    }],
-    ['an internal error carrying secrets in its message', () => {
-      throw new Error(`boom ${SECRETS.apiKey} ${SECRETS.webhookToken} ${SECRETS.pan} ${SECRETS.iban}`);
-    }],
+    [
+      'an upstream refusal that echoes the request',
+      () => {
+        throw new P100BusinessError(400, 'P403', 'validation-error', `bad ${SECRETS.iban} ${SECRETS.pan} key=${SECRETS.apiKey}`);
+      },
+    ],
+    [
+      'an ambiguous failure',
+      () => {
+        throw new P100OutcomeUnknownError('network', 1, `reset while sending ${SECRETS.pan}`);
+      },
+    ],
+    [
+      'an internal error carrying secrets in its message',
+      () => {
+        throw new Error(`boom ${SECRETS.apiKey} ${SECRETS.webhookToken} ${SECRETS.pan} ${SECRETS.iban}`);
+      },
+    ],
     ['a success whose answer carries card data', () => ({ status: 200, attempts: 1, body: { cardNumber: SECRETS.pan, cvv: SECRETS.cvv, exp: '12/28' } })],
   ];
 
@@ -105,7 +114,11 @@ describe('redaction', () => {
 
   it('leaves ids and timestamps alone: UUIDs with leading digits, epoch ms, non-Luhn digit runs', () => {
     const id = '12345678-1234-4234-8234-123456789012';
-    expect(redactDeep({ requestId: id, at: 'epoch 1732400000000', ref: 'order 1234567890123' })).toEqual({ requestId: id, at: 'epoch 1732400000000', ref: 'order 1234567890123' });
+    expect(redactDeep({ requestId: id, at: 'epoch 1732400000000', ref: 'order 1234567890123' })).toEqual({
+      requestId: id,
+      at: 'epoch 1732400000000',
+      ref: 'order 1234567890123',
+    });
     expect(redactDeep({ note: `uuid ${id} then card ${SECRETS.pan}` })).toEqual({ note: `uuid ${id} then card [REDACTED]` });
   });
 

@@ -70,7 +70,10 @@ const CURRENCIES = ['eur', 'btc', 'eth', 'usdc'] as const;
 const amountIn = (currency: (typeof CURRENCIES)[number]) => {
   const { decimals, maxIntegerDigits } = CURRENCY_RULES[currency];
   return fc
-    .tuple(fc.nat({ max: Math.min(10 ** maxIntegerDigits - 1, 10_000_000) }), fc.option(fc.stringMatching(new RegExp(`^\\d{1,${decimals}}$`)), { nil: undefined }))
+    .tuple(
+      fc.nat({ max: Math.min(10 ** maxIntegerDigits - 1, 10_000_000) }),
+      fc.option(fc.stringMatching(new RegExp(`^\\d{1,${decimals}}$`)), { nil: undefined }),
+    )
     .map(([whole, frac]) => (frac === undefined ? String(whole) : `${whole}.${frac}`))
     .filter((s) => /[1-9]/.test(s));
 };

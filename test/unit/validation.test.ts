@@ -7,7 +7,12 @@ import { lambdaContext, v2Event } from '../support/events.js';
 /** A P100 client double that records calls: validation failures must make none. */
 function recordingClient(answer: unknown = { ok: true }) {
   const calls: P100Request[] = [];
-  const c = { call: async (r: P100Request) => { calls.push(r); return { status: 200, body: answer, attempts: 1 }; } } as unknown as P100Client;
+  const c = {
+    call: async (r: P100Request) => {
+      calls.push(r);
+      return { status: 200, body: answer, attempts: 1 };
+    },
+  } as unknown as P100Client;
   return { calls, c };
 }
 
@@ -44,7 +49,10 @@ describe('request validation (before any upstream call)', () => {
     const malformed = (await createUser(v2Event({ method: 'POST', path: '/users', rawBody: '{"externalUserId":' }), lambdaContext())) as Res;
     expect(malformed.statusCode).toBe(400);
     expect(JSON.parse(malformed.body).detail).toMatch(/not valid JSON/);
-    const wrongType = (await createUser(v2Event({ method: 'POST', path: '/users', rawBody: 'a=b', headers: { 'content-type': 'text/plain' } }), lambdaContext())) as Res;
+    const wrongType = (await createUser(
+      v2Event({ method: 'POST', path: '/users', rawBody: 'a=b', headers: { 'content-type': 'text/plain' } }),
+      lambdaContext(),
+    )) as Res;
     expect(wrongType.statusCode).toBe(415);
     const badUtf8 = (await createUser(
       v2Event({ method: 'POST', path: '/users', rawBody: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64'), isBase64Encoded: true }),
@@ -53,15 +61,23 @@ describe('request validation (before any upstream call)', () => {
     expect(badUtf8.statusCode).toBe(400);
     expect(JSON.parse(badUtf8.body).detail).toMatch(/UTF-8/);
     // The same bytes after a lenient decode upstream of us (U+FFFD in their place) are refused too.
-    const replaced = (await createUser(v2Event({ method: 'POST', path: '/users', rawBody: '{"externalUserId":"u-1","citizenship":"PL","firstName":"J\uFFFDn"}' }), lambdaContext())) as Res;
+    const replaced = (await createUser(
+      v2Event({ method: 'POST', path: '/users', rawBody: '{"externalUserId":"u-1","citizenship":"PL","firstName":"J\uFFFDn"}' }),
+      lambdaContext(),
+    )) as Res;
     expect(replaced.statusCode).toBe(400);
     expect(rec.calls).toHaveLength(0);
   });
 
   it('validates path parameters and unknown query parameters', async () => {
-    const res = (await getUserBalances(v2Event({ path: '/users/x/balances', pathParameters: { externalUserId: '../etc' }, query: { debug: '1' } }), lambdaContext())) as Res;
+    const res = (await getUserBalances(
+      v2Event({ path: '/users/x/balances', pathParameters: { externalUserId: '../etc' }, query: { debug: '1' } }),
+      lambdaContext(),
+    )) as Res;
     expect(res.statusCode).toBe(400);
-    const fields = JSON.parse(res.body).errors.map((e: { in: string; field: string }) => `${e.in}:${e.field}`).sort();
+    const fields = JSON.parse(res.body)
+      .errors.map((e: { in: string; field: string }) => `${e.in}:${e.field}`)
+      .sort();
     expect(fields).toEqual(['path:externalUserId', 'query:debug']);
     expect(rec.calls).toHaveLength(0);
   });
@@ -72,10 +88,17 @@ describe('request validation (before any upstream call)', () => {
       lambdaContext(),
     )) as Res;
     expect(res.statusCode).toBe(400);
-    const fields = JSON.parse(res.body).errors.map((e: { in: string; field: string }) => `${e.in}:${e.field}`).sort();
+    const fields = JSON.parse(res.body)
+      .errors.map((e: { in: string; field: string }) => `${e.in}:${e.field}`)
+      .sort();
     expect(fields).toEqual(['body:amount', 'header:Idempotency-Key']);
     const same = (await createPartnerExchange(
-      v2Event({ method: 'POST', path: '/partner/exchanges', headers: { 'idempotency-key': 'key-12345678' }, body: { amount: '10.5', currencyFrom: 'eth', currencyTo: 'ETH', lockId: 'l-1' } }),
+      v2Event({
+        method: 'POST',
+        path: '/partner/exchanges',
+        headers: { 'idempotency-key': 'key-12345678' },
+        body: { amount: '10.5', currencyFrom: 'eth', currencyTo: 'ETH', lockId: 'l-1' },
+      }),
       lambdaContext(),
     )) as Res;
     expect(same.statusCode).toBe(400);
@@ -85,13 +108,22 @@ describe('request validation (before any upstream call)', () => {
 
   it('answers 400, not 500, when a field fails and an object-level refinement looks at it (card limits)', async () => {
     const updateCardLimits = operationHandler(getOperation('updateCardLimits'));
-    const limits = { monthlyTrxAll: '<script>', dailyTrxAll: '100.00', monthlyTrxAtm: '500', dailyTrxAtm: "' OR 1=1 --", monthlyTrxEcom: '900', dailyTrxEcom: '950' };
+    const limits = {
+      monthlyTrxAll: '<script>',
+      dailyTrxAll: '100.00',
+      monthlyTrxAtm: '500',
+      dailyTrxAtm: "' OR 1=1 --",
+      monthlyTrxEcom: '900',
+      dailyTrxEcom: '950',
+    };
     const res = (await updateCardLimits(
       v2Event({ method: 'PUT', path: '/users/u-1/cards/c-1/limits', pathParameters: { externalUserId: 'u-1', cardId: 'c-1' }, body: limits }),
       lambdaContext(),
     )) as Res;
     expect(res.statusCode).toBe(400);
-    const fields = JSON.parse(res.body).errors.map((e: { field: string }) => e.field).sort();
+    const fields = JSON.parse(res.body)
+      .errors.map((e: { field: string }) => e.field)
+      .sort();
     // The two malformed limits, and the one valid pair whose daily exceeds its monthly (the refinement still runs for it).
     expect(fields).toEqual(['dailyTrxAtm', 'dailyTrxEcom', 'monthlyTrxAll']);
     expect(rec.calls).toHaveLength(0);

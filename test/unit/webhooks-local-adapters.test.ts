@@ -39,7 +39,10 @@ describe('LocalQueue', () => {
       }
       return { batchItemFailures: failures };
     });
-    q.send([{ id: '1', body: 'ok' }, { id: '2', body: 'flaky' }]);
+    q.send([
+      { id: '1', body: 'ok' },
+      { id: '2', body: 'flaky' },
+    ]);
     await q.idle();
     expect(receives).toEqual({ ok: ['1'], flaky: ['1', '2', '3'] });
     expect(q.dlq).toHaveLength(0);
@@ -82,7 +85,10 @@ describe('LocalEventBus', () => {
     await bus.publish([{ detailType: 'p100.exchange.status-changed', detail: { webhook: 'exchange', entityId: 'e2' } }]);
     stop();
     expect(bus.refused).toBe(1);
-    expect(bus.list().map((e) => [e.source, e.detail.entityId])).toEqual([['p100.partner-suite', 'e1'], ['p100.partner-suite', 'e2']]);
+    expect(bus.list().map((e) => [e.source, e.detail.entityId])).toEqual([
+      ['p100.partner-suite', 'e1'],
+      ['p100.partner-suite', 'e2'],
+    ]);
     expect(bus.list({ entityId: 'e1' })).toHaveLength(1);
     expect(bus.list({ eventId: 'a' })).toHaveLength(1);
     expect(bus.list({ detailType: 'other' })).toHaveLength(0);

@@ -131,7 +131,10 @@ describe('webhook bodies', () => {
     expect(flat.entity.extra).toEqual({ x: 1 });
     const wrapped = parseWebhookBody(deposit, '{"event_type":"crypto_deposit.status_changed","data":{"cryptoDepositId":"d1","status":"SUCCESSFUL"}}');
     expect(wrapped).toMatchObject({ envelope: 'wrapped', eventType: 'crypto_deposit.status_changed', entityId: 'd1', status: 'SUCCESSFUL' });
-    const code = parseWebhookBody(getWebhook('cardActivationCode'), '{"event_type":"card.activation","data":{"external_user_id":"u9","card_id":42,"code":"1234"}}');
+    const code = parseWebhookBody(
+      getWebhook('cardActivationCode'),
+      '{"event_type":"card.activation","data":{"external_user_id":"u9","card_id":42,"code":"1234"}}',
+    );
     expect(code).toMatchObject({ entityId: '42', externalUserId: 'u9' });
     expect(code.status).toBeUndefined();
     // `event_type` without an object `data` is not an envelope: the body is the entity.

@@ -7,18 +7,20 @@ import type { FaultRule } from '../faults/faults.js';
 /** Fault injection on P100 routes and on webhook delivery, and the delivery log. */
 
 const rate = z.number().min(0).max(1);
-const faultSchema = z.object({
-  route: z.string().optional(),
-  errorRate: rate.optional(),
-  latencyMs: z.number().int().min(0).max(120_000).optional(),
-  rate429: rate.optional(),
-  retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
-  rate500: rate.optional(),
-  rateP501: rate.optional(),
-  resetBeforeRate: rate.optional(),
-  resetAfterRate: rate.optional(),
-  times: z.number().int().min(1).optional(),
-}).strict();
+const faultSchema = z
+  .object({
+    route: z.string().optional(),
+    errorRate: rate.optional(),
+    latencyMs: z.number().int().min(0).max(120_000).optional(),
+    rate429: rate.optional(),
+    retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+    rate500: rate.optional(),
+    rateP501: rate.optional(),
+    resetBeforeRate: rate.optional(),
+    resetAfterRate: rate.optional(),
+    times: z.number().int().min(1).optional(),
+  })
+  .strict();
 
 function showRule(r: FaultRule): Record<string, unknown> {
   const { method: _m, segments: _s, ...rest } = r;
@@ -39,10 +41,17 @@ export function registerChaosControl(r: Router): void {
   });
   r.add('GET', '/_sandbox/webhooks/faults', (ctx) => ok(ctx.sb.webhooks.faults));
   r.add('POST', '/_sandbox/webhooks/faults', (ctx) => {
-    const f = parseControl(z.object({
-      dropRate: rate.optional(), duplicateRate: rate.optional(), reorderRate: rate.optional(),
-      reorderDelayMs: z.number().int().min(0).max(600_000).optional(),
-    }).strict(), ctx);
+    const f = parseControl(
+      z
+        .object({
+          dropRate: rate.optional(),
+          duplicateRate: rate.optional(),
+          reorderRate: rate.optional(),
+          reorderDelayMs: z.number().int().min(0).max(600_000).optional(),
+        })
+        .strict(),
+      ctx,
+    );
     Object.assign(ctx.sb.webhooks.faults, f);
     return ok(ctx.sb.webhooks.faults);
   });

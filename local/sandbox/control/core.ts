@@ -17,7 +17,19 @@ export function registerCoreControl(r: Router, apiRoutes: () => string[]): void 
   r.add('GET', '/_sandbox/health', (ctx) => ok({ status: 'ok', now: ctx.sb.nowIso(), pendingSettlements: ctx.sb.scheduler.pending }));
 
   r.add('POST', '/_sandbox/reset', (ctx) => {
-    const { seed } = parseControl(z.object({ seed: z.number().int().min(0).max(2 ** 32 - 1).optional() }).strict(), ctx);
+    const { seed } = parseControl(
+      z
+        .object({
+          seed: z
+            .number()
+            .int()
+            .min(0)
+            .max(2 ** 32 - 1)
+            .optional(),
+        })
+        .strict(),
+      ctx,
+    );
     ctx.sb.reset(seed);
     return ok({ reset: true, seed: ctx.sb.seed });
   });
@@ -33,7 +45,18 @@ export function registerCoreControl(r: Router, apiRoutes: () => string[]): void 
 
   r.add('GET', '/_sandbox/clock', (ctx) => ok({ now: ctx.sb.nowIso(), offsetMs: ctx.sb.clock.offsetMs }));
   r.add('POST', '/_sandbox/clock/advance', (ctx) => {
-    const { ms } = parseControl(z.object({ ms: z.number().int().min(0).max(10 * 365 * 24 * 3600 * 1000) }).strict(), ctx);
+    const { ms } = parseControl(
+      z
+        .object({
+          ms: z
+            .number()
+            .int()
+            .min(0)
+            .max(10 * 365 * 24 * 3600 * 1000),
+        })
+        .strict(),
+      ctx,
+    );
     const now = ctx.sb.clock.advance(ms);
     const settled = ctx.sb.scheduler.runDue();
     return ok({ now: iso(now), offsetMs: ctx.sb.clock.offsetMs, settled });

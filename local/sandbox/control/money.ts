@@ -35,15 +35,22 @@ function controlUser(sb: Sandbox, id: string | undefined): User {
 
 export function registerMoneyControl(r: Router): void {
   r.add('POST', '/_sandbox/partner/fund', (ctx) => ok(fund(ctx.sb.state.partner, parseControl(fundSchema, ctx))));
-  r.add('POST', '/_sandbox/users/{externalUserId}/fund', (ctx) =>
-    ok(fund(controlUser(ctx.sb, ctx.params['externalUserId']), parseControl(fundSchema, ctx))));
+  r.add('POST', '/_sandbox/users/{externalUserId}/fund', (ctx) => ok(fund(controlUser(ctx.sb, ctx.params['externalUserId']), parseControl(fundSchema, ctx))));
 
   r.add('GET', '/_sandbox/users/{externalUserId}', (ctx) => {
     const u = controlUser(ctx.sb, ctx.params['externalUserId']);
     return ok({
-      externalUserId: u.externalUserId, userId: u.userId, model: u.model, status: u.status, extended: u.extended,
-      poaRequired: u.poaRequired, poaStatus: u.poaStatus, kycFiles: [...u.kycFiles], kyc: u.kyc,
-      whitelistedIbanCount: u.whitelistedIbans.size, cardCreations: u.cardCreations.length,
+      externalUserId: u.externalUserId,
+      userId: u.userId,
+      model: u.model,
+      status: u.status,
+      extended: u.extended,
+      poaRequired: u.poaRequired,
+      poaStatus: u.poaStatus,
+      kycFiles: [...u.kycFiles],
+      kyc: u.kyc,
+      whitelistedIbanCount: u.whitelistedIbans.size,
+      cardCreations: u.cardCreations.length,
     });
   });
 
@@ -72,34 +79,67 @@ export function registerMoneyControl(r: Router): void {
   });
 
   r.add('POST', '/_sandbox/deposits/crypto', (ctx) => {
-    const input = parseControl(z.object({
-      depositId: z.string().min(1).max(128).optional(), externalUserId: z.string().nullable().optional(), currency: z.string(),
-      amount, network: z.string().optional(), travelRule: z.boolean().optional(),
-    }).strict(), ctx);
+    const input = parseControl(
+      z
+        .object({
+          depositId: z.string().min(1).max(128).optional(),
+          externalUserId: z.string().nullable().optional(),
+          currency: z.string(),
+          amount,
+          network: z.string().optional(),
+          travelRule: z.boolean().optional(),
+        })
+        .strict(),
+      ctx,
+    );
     const { op, replayed } = startCryptoDeposit(ctx.sb, input);
     return ok({ ...cryptoDepositDetails(op), replayed }, replayed ? 200 : 201);
   });
 
   r.add('POST', '/_sandbox/deposits/sepa', (ctx) => {
-    const input = parseControl(z.object({
-      depositId: z.string().min(1).max(128).optional(), externalUserId: z.string().nullable().optional(), amount,
-      senderName: z.string(), senderIban: z.string(), title: z.string().optional(),
-    }).strict(), ctx);
+    const input = parseControl(
+      z
+        .object({
+          depositId: z.string().min(1).max(128).optional(),
+          externalUserId: z.string().nullable().optional(),
+          amount,
+          senderName: z.string(),
+          senderIban: z.string(),
+          title: z.string().optional(),
+        })
+        .strict(),
+      ctx,
+    );
     const { op, replayed } = startSepaDeposit(ctx.sb, input);
     return ok({ ...sepaDepositDetails(op), ibanStatus: op.ibanStatus, replayed }, replayed ? 200 : 201);
   });
 
   r.add('POST', '/_sandbox/cards/{cardId}/transactions', (ctx) => {
-    const input = parseControl(z.object({
-      transactionId: z.string().min(1).max(128).optional(), amount, merchantName: z.string(),
-      status: z.enum(['AUTHORIZED', 'SETTLED', 'DECLINED', 'REVERSED']).optional(),
-    }).strict(), ctx);
+    const input = parseControl(
+      z
+        .object({
+          transactionId: z.string().min(1).max(128).optional(),
+          amount,
+          merchantName: z.string(),
+          status: z.enum(['AUTHORIZED', 'SETTLED', 'DECLINED', 'REVERSED']).optional(),
+        })
+        .strict(),
+      ctx,
+    );
     const card = getCardForControl(ctx.sb, ctx.params['cardId']);
     const { op, replayed } = playCardTransaction(ctx.sb, card, input);
-    return ok({
-      transactionId: op.id, cardId: op.cardId, externalUserId: op.externalUserId, amount: formatUnits(op.amount, op.currency.scale),
-      merchantName: op.merchantName, status: op.status, replayed,
-    }, replayed ? 200 : 201);
+    return ok(
+      {
+        transactionId: op.id,
+        cardId: op.cardId,
+        externalUserId: op.externalUserId,
+        amount: formatUnits(op.amount, op.currency.scale),
+        merchantName: op.merchantName,
+        status: op.status,
+        replayed,
+      },
+      replayed ? 200 : 201,
+    );
   });
 
   r.add('POST', '/_sandbox/cards/{cardId}/3ds', (ctx) => {

@@ -26,14 +26,25 @@ const STATUSES: Record<OperationType, readonly string[]> = {
 
 /** Final status per type, used for seeded history entries. */
 const FINAL: Record<OperationType, string> = {
-  EXCHANGE: 'COMPLETED', CRYPTO_WITHDRAWAL: 'SUCCESSFUL', CRYPTO_DEPOSIT: 'SUCCESSFUL', TRANSFER: 'SUCCESSFUL',
-  SEPA_TRANSFER: 'SUCCESSFUL', SEPA_DEPOSIT: 'SUCCESSFUL', CARD_TRANSACTION: 'SETTLED',
+  EXCHANGE: 'COMPLETED',
+  CRYPTO_WITHDRAWAL: 'SUCCESSFUL',
+  CRYPTO_DEPOSIT: 'SUCCESSFUL',
+  TRANSFER: 'SUCCESSFUL',
+  SEPA_TRANSFER: 'SUCCESSFUL',
+  SEPA_DEPOSIT: 'SUCCESSFUL',
+  CARD_TRANSACTION: 'SETTLED',
 };
 
 export function serializeOperation(op: Operation): Record<string, unknown> {
   return {
-    type: op.type, id: op.id, status: op.status, amount: formatUnits(op.amount, op.currency.scale), currency: op.currency.slug,
-    externalUserId: op.externalUserId, createdAt: iso(op.createdAt), updatedAt: iso(op.updatedAt),
+    type: op.type,
+    id: op.id,
+    status: op.status,
+    amount: formatUnits(op.amount, op.currency.scale),
+    currency: op.currency.slug,
+    externalUserId: op.externalUserId,
+    createdAt: iso(op.createdAt),
+    updatedAt: iso(op.updatedAt),
   };
 }
 
@@ -42,9 +53,7 @@ export function registerOperationsControl(r: Router): void {
     const type = ctx.query.get('type')?.toUpperCase();
     const ext = ctx.query.get('externalUserId');
     const status = ctx.query.get('status')?.toUpperCase();
-    const list = ctx.sb.state.opOrder.filter(
-      (op) => (!type || op.type === type) && (!ext || op.externalUserId === ext) && (!status || op.status === status),
-    );
+    const list = ctx.sb.state.opOrder.filter((op) => (!type || op.type === type) && (!ext || op.externalUserId === ext) && (!status || op.status === status));
     return ok({ total: list.length, operations: list.map(serializeOperation) });
   });
 
@@ -82,9 +91,16 @@ export function registerOperationsControl(r: Router): void {
   });
 
   r.add('POST', '/_sandbox/seed/history', (ctx) => {
-    const { externalUserId, count, spacingMs } = parseControl(z.object({
-      externalUserId: z.string().optional(), count: z.number().int().min(1).max(1_000_000), spacingMs: z.number().int().min(1).optional(),
-    }).strict(), ctx);
+    const { externalUserId, count, spacingMs } = parseControl(
+      z
+        .object({
+          externalUserId: z.string().optional(),
+          count: z.number().int().min(1).max(1_000_000),
+          spacingMs: z.number().int().min(1).optional(),
+        })
+        .strict(),
+      ctx,
+    );
     const { sb } = ctx;
     const account = accountOf(sb, externalUserId ?? null);
     if (!account) throw new ControlError(404, 'unknown externalUserId');
@@ -96,8 +112,16 @@ export function registerOperationsControl(r: Router): void {
       const type = OPERATION_TYPES[i % OPERATION_TYPES.length] as OperationType;
       const t = start + i * step;
       batch[i] = {
-        id: sb.ids.uuid(), type, status: FINAL[type], amount: `${1 + (i % 997)}.${String(i % 100).padStart(2, '0')}`, currency: 'eur',
-        externalUserId: account.externalUserId, referenceId: sb.ids.uuid(), direction: i % 2 === 0 ? 'IN' : 'OUT', createdAt: t, updatedAt: t,
+        id: sb.ids.uuid(),
+        type,
+        status: FINAL[type],
+        amount: `${1 + (i % 997)}.${String(i % 100).padStart(2, '0')}`,
+        currency: 'eur',
+        externalUserId: account.externalUserId,
+        referenceId: sb.ids.uuid(),
+        direction: i % 2 === 0 ? 'IN' : 'OUT',
+        createdAt: t,
+        updatedAt: t,
       };
     }
     account.history.insertMany(batch);

@@ -25,10 +25,14 @@ export function activateBalances(sb: Sandbox, account: Account): void {
 
 export function walletAddress(sb: Sandbox, cur: CurrencyDef): string {
   switch (cur.slug) {
-    case 'btc': return `tb1q${sb.ids.hex(38)}`;
-    case 'ltc': return `tltc1q${sb.ids.hex(38)}`;
-    case 'doge': return `n${sb.ids.hex(33)}`;
-    default: return `0x${sb.ids.hex(40)}`;
+    case 'btc':
+      return `tb1q${sb.ids.hex(38)}`;
+    case 'ltc':
+      return `tltc1q${sb.ids.hex(38)}`;
+    case 'doge':
+      return `n${sb.ids.hex(33)}`;
+    default:
+      return `0x${sb.ids.hex(40)}`;
   }
 }
 
@@ -110,7 +114,11 @@ export function flatBalances(sb: Sandbox, account: Account): unknown[] {
 }
 
 /** Registers an accepted operation and writes its history entry into each account it touches. */
-export function recordOperation(sb: Sandbox, op: Operation, sides: ReadonlyArray<{ account: Account; direction: 'IN' | 'OUT'; amount?: bigint; currency?: CurrencyDef }>): void {
+export function recordOperation(
+  sb: Sandbox,
+  op: Operation,
+  sides: ReadonlyArray<{ account: Account; direction: 'IN' | 'OUT'; amount?: bigint; currency?: CurrencyDef }>,
+): void {
   sb.state.addOperation(op);
   for (const side of sides) {
     const cur = side.currency ?? op.currency;

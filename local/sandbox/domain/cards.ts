@@ -50,8 +50,14 @@ const TX_STATUSES = ['AUTHORIZED', 'SETTLED', 'DECLINED', 'REVERSED'] as const;
 
 function emitTx(sb: Sandbox, op: CardTransactionOp): void {
   sb.emit(WebhookPaths.cardTransaction, {
-    transactionId: op.id, externalUserId: op.externalUserId, cardId: op.cardId, amount: formatUnits(op.amount, op.currency.scale),
-    currency: op.currency.slug, merchantName: op.merchantName, status: op.status, createdAt: iso(op.createdAt),
+    transactionId: op.id,
+    externalUserId: op.externalUserId,
+    cardId: op.cardId,
+    amount: formatUnits(op.amount, op.currency.scale),
+    currency: op.currency.slug,
+    merchantName: op.merchantName,
+    status: op.status,
+    createdAt: iso(op.createdAt),
   });
 }
 
@@ -82,9 +88,18 @@ export function playCardTransaction(sb: Sandbox, card: Card, input: CardTransact
   if (!user || user.deleted) throw new ControlError(404, 'card owner is gone');
   const now = sb.now();
   const op: CardTransactionOp = {
-    id: input.transactionId ?? sb.ids.uuid(), type: 'CARD_TRANSACTION', status: 'DECLINED', amount, currency: eur,
-    externalUserId: card.externalUserId, createdAt: now, updatedAt: now, entries: [], cardId: card.cardId,
-    merchantName: input.merchantName, debited: 0n,
+    id: input.transactionId ?? sb.ids.uuid(),
+    type: 'CARD_TRANSACTION',
+    status: 'DECLINED',
+    amount,
+    currency: eur,
+    externalUserId: card.externalUserId,
+    createdAt: now,
+    updatedAt: now,
+    entries: [],
+    cardId: card.cardId,
+    merchantName: input.merchantName,
+    debited: 0n,
   };
   const wanted = status ?? 'AUTHORIZED';
   if (wanted !== 'DECLINED' && card.status === 'ACTIVE' && debit(user, eur, amount)) {
@@ -97,8 +112,7 @@ export function playCardTransaction(sb: Sandbox, card: Card, input: CardTransact
 }
 
 function transition(sb: Sandbox, op: CardTransactionOp, to: CardTransactionOp['status']): void {
-  const allowed =
-    (op.status === 'AUTHORIZED' && (to === 'SETTLED' || to === 'REVERSED')) || (op.status === 'SETTLED' && to === 'REVERSED');
+  const allowed = (op.status === 'AUTHORIZED' && (to === 'SETTLED' || to === 'REVERSED')) || (op.status === 'SETTLED' && to === 'REVERSED');
   if (!allowed) throw new ControlError(409, `cannot move a ${op.status} transaction to ${to}`);
   if (to === 'REVERSED' && op.debited > 0n) {
     const user = sb.state.users.get(op.externalUserId ?? '');

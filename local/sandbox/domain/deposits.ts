@@ -24,8 +24,13 @@ export interface CryptoDepositInput {
 
 function emitCryptoDeposit(sb: Sandbox, op: CryptoDepositOp): void {
   sb.emit(WebhookPaths.cryptoDeposit, {
-    externalUserId: op.externalUserId, cryptoDepositId: op.id, amount: formatUnits(op.amount, op.currency.scale),
-    currency: op.currency.slug, status: op.status, transactionHash: op.transactionHash, createdAt: iso(op.createdAt),
+    externalUserId: op.externalUserId,
+    cryptoDepositId: op.id,
+    amount: formatUnits(op.amount, op.currency.scale),
+    currency: op.currency.slug,
+    status: op.status,
+    transactionHash: op.transactionHash,
+    createdAt: iso(op.createdAt),
   });
 }
 
@@ -48,9 +53,19 @@ export function startCryptoDeposit(sb: Sandbox, input: CryptoDepositInput): { op
   if (externalUserId !== null && (account as User).status === 'WAITING_FOR_VERIFICATION') throw new ControlError(400, 'user has no wallets yet');
   const now = sb.now();
   const op: CryptoDepositOp = {
-    id: input.depositId ?? sb.ids.uuid(), type: 'CRYPTO_DEPOSIT', status: 'WAITING_FOR_VERIFICATION', amount, currency: cur,
-    externalUserId, createdAt: now, updatedAt: now, entries: [], network, transactionHash: `0x${sb.ids.hex(64)}`,
-    travelRule: input.travelRule === true, travelRuleData: null,
+    id: input.depositId ?? sb.ids.uuid(),
+    type: 'CRYPTO_DEPOSIT',
+    status: 'WAITING_FOR_VERIFICATION',
+    amount,
+    currency: cur,
+    externalUserId,
+    createdAt: now,
+    updatedAt: now,
+    entries: [],
+    network,
+    transactionHash: `0x${sb.ids.hex(64)}`,
+    travelRule: input.travelRule === true,
+    travelRuleData: null,
   };
   recordOperation(sb, op, [{ account, direction: 'IN' }]);
   emitCryptoDeposit(sb, op);
@@ -84,8 +99,14 @@ export function completeCryptoDeposit(sb: Sandbox, op: CryptoDepositOp): void {
 
 export function cryptoDepositDetails(op: CryptoDepositOp): Record<string, unknown> {
   return {
-    cryptoDepositId: op.id, externalUserId: op.externalUserId, currency: op.currency.slug, network: op.network.key,
-    amount: formatUnits(op.amount, op.currency.scale), status: op.status, transactionHash: op.transactionHash, createdAt: iso(op.createdAt),
+    cryptoDepositId: op.id,
+    externalUserId: op.externalUserId,
+    currency: op.currency.slug,
+    network: op.network.key,
+    amount: formatUnits(op.amount, op.currency.scale),
+    status: op.status,
+    transactionHash: op.transactionHash,
+    createdAt: iso(op.createdAt),
   };
 }
 
@@ -99,7 +120,11 @@ export interface SepaDepositInput {
 }
 
 function nameMatches(profile: Record<string, string>, senderName: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
   const first = profile['firstName'];
   const last = profile['lastName'];
   // A user without names on file cannot be matched against; P100 would send it to manual review,
@@ -133,9 +158,19 @@ export function startSepaDeposit(sb: Sandbox, input: SepaDepositInput): { op: Se
   if (externalUserId !== null && (account as User).model !== 'KYC') throw new ControlError(400, 'SEPA deposits need a KYC user');
   const now = sb.now();
   const op: SepaDepositOp = {
-    id: input.depositId ?? sb.ids.uuid(), type: 'SEPA_DEPOSIT', status: 'PENDING', amount, currency: eur, externalUserId,
-    createdAt: now, updatedAt: now, entries: [], senderName: input.senderName, senderIban: normaliseIban(input.senderIban),
-    title: input.title ?? account.depositReference, ibanStatus: 'PENDING',
+    id: input.depositId ?? sb.ids.uuid(),
+    type: 'SEPA_DEPOSIT',
+    status: 'PENDING',
+    amount,
+    currency: eur,
+    externalUserId,
+    createdAt: now,
+    updatedAt: now,
+    entries: [],
+    senderName: input.senderName,
+    senderIban: normaliseIban(input.senderIban),
+    title: input.title ?? account.depositReference,
+    ibanStatus: 'PENDING',
   };
   recordOperation(sb, op, [{ account, direction: 'IN' }]);
   const ibanEvent = () => ({ externalUserId: op.externalUserId, iban: op.senderIban, depositId: op.id, status: op.ibanStatus });
@@ -159,7 +194,14 @@ export function startSepaDeposit(sb: Sandbox, input: SepaDepositInput): { op: Se
 
 export function sepaDepositDetails(op: SepaDepositOp): Record<string, unknown> {
   return {
-    id: op.id, externalUserId: op.externalUserId, amount: formatUnits(op.amount, op.currency.scale), currency: op.currency.slug,
-    senderName: op.senderName, senderIban: op.senderIban, title: op.title, status: op.status, createdAt: iso(op.createdAt),
+    id: op.id,
+    externalUserId: op.externalUserId,
+    amount: formatUnits(op.amount, op.currency.scale),
+    currency: op.currency.slug,
+    senderName: op.senderName,
+    senderIban: op.senderIban,
+    title: op.title,
+    status: op.status,
+    createdAt: iso(op.createdAt),
   };
 }

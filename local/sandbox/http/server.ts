@@ -63,7 +63,7 @@ function errorReply(err: unknown, sb: Sandbox): Reply {
   if (err instanceof P100Error) return { status: err.httpStatus, body: err.toBody() };
   if (err instanceof ControlError) return { status: err.status, body: { error: err.message } };
   if (err instanceof BodyTooLarge) return { status: 400, body: Errors.fileTooLarge().toBody() };
-  sb.log(`unhandled error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  sb.log(`unhandled error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return { status: 400, body: Errors.unknownException().toBody() };
 }
 
@@ -132,9 +132,7 @@ export function createSandboxServer(sb: Sandbox, api: Router, control: Router): 
 
     let reply: Reply;
     if (!m) {
-      reply = api.hasPath(segments)
-        ? { status: 405, body: { message: 'Method Not Allowed' } }
-        : { status: 404, body: { message: 'Not Found' } };
+      reply = api.hasPath(segments) ? { status: 405, body: { message: 'Method Not Allowed' } } : { status: 404, body: { message: 'Not Found' } };
     } else {
       try {
         const raw = await readBody(req);

@@ -10,7 +10,12 @@ import type { Card, CardLimits, User } from '../state/model.js';
 
 const LIMIT_FIELDS = ['monthlyTrxAll', 'dailyTrxAll', 'monthlyTrxAtm', 'dailyTrxAtm', 'monthlyTrxEcom', 'dailyTrxEcom'] as const;
 const DEFAULT_LIMITS: CardLimits = {
-  monthlyTrxAll: 10000, dailyTrxAll: 2000, monthlyTrxAtm: 2000, dailyTrxAtm: 500, monthlyTrxEcom: 5000, dailyTrxEcom: 1000,
+  monthlyTrxAll: 10000,
+  dailyTrxAll: 2000,
+  monthlyTrxAtm: 2000,
+  dailyTrxAtm: 500,
+  monthlyTrxEcom: 5000,
+  dailyTrxEcom: 1000,
 };
 
 function reqPin(body: Record<string, unknown>): string {
@@ -56,9 +61,17 @@ export function registerCardRoutes(r: Router): void {
     }
     const expDate = new Date(now);
     const card: Card = {
-      cardId: sb.ids.uuid(), externalUserId: u.externalUserId, label, pin, cardNumber: cardNumber(sb), cvv: sb.ids.digits(3),
+      cardId: sb.ids.uuid(),
+      externalUserId: u.externalUserId,
+      label,
+      pin,
+      cardNumber: cardNumber(sb),
+      cvv: sb.ids.digits(3),
       exp: `${String(expDate.getUTCMonth() + 1).padStart(2, '0')}/${String((expDate.getUTCFullYear() + 3) % 100).padStart(2, '0')}`,
-      status: 'ACTIVE', statusBeforeSuspend: null, limits: { ...DEFAULT_LIMITS }, createdAt: now,
+      status: 'ACTIVE',
+      statusBeforeSuspend: null,
+      limits: { ...DEFAULT_LIMITS },
+      createdAt: now,
     };
     sb.state.cards.set(card.cardId, card);
     u.cardCreations.push(now);

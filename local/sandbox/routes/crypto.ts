@@ -43,8 +43,14 @@ export function networkFeeUnits(sb: Sandbox, cur: CurrencyDef, net: NetworkConfi
 
 function emitWithdrawal(sb: Sandbox, op: WithdrawalOp): void {
   sb.emit(WebhookPaths.cryptoWithdrawal, {
-    withdrawalId: op.id, externalUserId: op.externalUserId, currency: op.currency.slug, network: op.network.key,
-    amount: formatUnits(op.amount, op.currency.scale), status: op.status, transactionHash: op.transactionHash, createdAt: iso(op.createdAt),
+    withdrawalId: op.id,
+    externalUserId: op.externalUserId,
+    currency: op.currency.slug,
+    network: op.network.key,
+    amount: formatUnits(op.amount, op.currency.scale),
+    status: op.status,
+    transactionHash: op.transactionHash,
+    createdAt: iso(op.createdAt),
   });
 }
 
@@ -64,9 +70,22 @@ function createWithdrawal(ctx: Ctx, externalUserId: string | null): Record<strin
   if (!account) throw Errors.invalidUser();
   const now = sb.now();
   const op: WithdrawalOp = {
-    id: sb.ids.uuid(), type: 'CRYPTO_WITHDRAWAL', status: 'PENDING', amount, currency: cur, externalUserId,
-    createdAt: now, updatedAt: now, entries: [], network: net, walletAddress, memo,
-    fee: units(net.feeWithdrawal, cur), networkFee: networkFeeUnits(sb, cur, net), transactionHash: null, errorCode: null,
+    id: sb.ids.uuid(),
+    type: 'CRYPTO_WITHDRAWAL',
+    status: 'PENDING',
+    amount,
+    currency: cur,
+    externalUserId,
+    createdAt: now,
+    updatedAt: now,
+    entries: [],
+    network: net,
+    walletAddress,
+    memo,
+    fee: units(net.feeWithdrawal, cur),
+    networkFee: networkFeeUnits(sb, cur, net),
+    transactionHash: null,
+    errorCode: null,
   };
   recordOperation(sb, op, [{ account, direction: 'OUT' }]);
   // Step 1: funds (amount + service fee + network fee) leave when processing starts, or it fails.
@@ -95,10 +114,18 @@ function createWithdrawal(ctx: Ctx, externalUserId: string | null): Record<strin
 export function withdrawalDetails(op: WithdrawalOp): Record<string, unknown> {
   const s = op.currency.scale;
   return {
-    id: op.id, externalUserId: op.externalUserId, currency: op.currency.slug, network: op.network.key,
-    amount: formatUnits(op.amount, s), walletAddress: op.walletAddress, fee: formatUnits(op.fee, s),
-    networkFee: formatUnits(op.networkFee, s), status: op.status, transactionHash: op.transactionHash,
-    error: op.errorCode ? { errorCode: op.errorCode, errorName: 'insufficient-funds' } : null, createdAt: iso(op.createdAt),
+    id: op.id,
+    externalUserId: op.externalUserId,
+    currency: op.currency.slug,
+    network: op.network.key,
+    amount: formatUnits(op.amount, s),
+    walletAddress: op.walletAddress,
+    fee: formatUnits(op.fee, s),
+    networkFee: formatUnits(op.networkFee, s),
+    status: op.status,
+    transactionHash: op.transactionHash,
+    error: op.errorCode ? { errorCode: op.errorCode, errorName: 'insufficient-funds' } : null,
+    createdAt: iso(op.createdAt),
   };
 }
 

@@ -38,8 +38,11 @@ function quote(sb: Sandbox, params: Record<string, unknown>): Quote {
 
 function quoteBody(q: Quote): Record<string, unknown> {
   return {
-    currencyFrom: q.currencyFrom.slug, currencyTo: q.currencyTo.slug, rate: q.rate,
-    amount: formatUnits(q.amount, q.currencyFrom.scale), amountTo: formatUnits(q.amountTo, q.currencyTo.scale),
+    currencyFrom: q.currencyFrom.slug,
+    currencyTo: q.currencyTo.slug,
+    rate: q.rate,
+    amount: formatUnits(q.amount, q.currencyFrom.scale),
+    amountTo: formatUnits(q.amountTo, q.currencyTo.scale),
   };
 }
 
@@ -69,8 +72,18 @@ function createExchange(ctx: Ctx, externalUserId: string | null): Record<string,
   lock.used = true;
   const now = sb.now();
   const op: ExchangeOp = {
-    id: sb.ids.uuid(), type: 'EXCHANGE', status: 'PENDING', amount, currency: currencyFrom, externalUserId,
-    createdAt: now, updatedAt: now, entries: [], currencyTo, amountTo: lock.amountTo, rate: lock.rate,
+    id: sb.ids.uuid(),
+    type: 'EXCHANGE',
+    status: 'PENDING',
+    amount,
+    currency: currencyFrom,
+    externalUserId,
+    createdAt: now,
+    updatedAt: now,
+    entries: [],
+    currencyTo,
+    amountTo: lock.amountTo,
+    rate: lock.rate,
     fee: percentCeil(lock.amountTo, EXCHANGE_FEE_PPM),
   };
   const account = accountOf(sb, externalUserId);
@@ -91,17 +104,30 @@ function settleExchange(sb: Sandbox, op: ExchangeOp): void {
     setStatus(sb, op, 'FAILED');
   }
   sb.emit(WebhookPaths.exchange, {
-    exchangeId: op.id, externalUserId: op.externalUserId, currencyFrom: op.currency.slug, currencyTo: op.currencyTo.slug,
-    amount: formatUnits(op.amount, op.currency.scale), amountTo: formatUnits(op.amountTo, op.currencyTo.scale),
-    rate: op.rate, status: op.status, createdAt: iso(op.createdAt),
+    exchangeId: op.id,
+    externalUserId: op.externalUserId,
+    currencyFrom: op.currency.slug,
+    currencyTo: op.currencyTo.slug,
+    amount: formatUnits(op.amount, op.currency.scale),
+    amountTo: formatUnits(op.amountTo, op.currencyTo.scale),
+    rate: op.rate,
+    status: op.status,
+    createdAt: iso(op.createdAt),
   });
 }
 
 export function exchangeDetails(op: ExchangeOp): Record<string, unknown> {
   return {
-    id: op.id, externalUserId: op.externalUserId, currencyFrom: op.currency.slug, currencyTo: op.currencyTo.slug,
-    amount: formatUnits(op.amount, op.currency.scale), amountTo: formatUnits(op.amountTo, op.currencyTo.scale),
-    rate: op.rate, fee: formatUnits(op.fee, op.currencyTo.scale), status: op.status, createdAt: iso(op.createdAt),
+    id: op.id,
+    externalUserId: op.externalUserId,
+    currencyFrom: op.currency.slug,
+    currencyTo: op.currencyTo.slug,
+    amount: formatUnits(op.amount, op.currency.scale),
+    amountTo: formatUnits(op.amountTo, op.currencyTo.scale),
+    rate: op.rate,
+    fee: formatUnits(op.fee, op.currencyTo.scale),
+    status: op.status,
+    createdAt: iso(op.createdAt),
   };
 }
 

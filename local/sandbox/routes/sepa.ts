@@ -53,9 +53,23 @@ function createSepaTransfer(ctx: Ctx, user: User | null): Record<string, unknown
   const pct = percentCeil(amount, SEPA_FEE_PPM);
   const now = sb.now();
   const op: SepaTransferOp = {
-    id: sb.ids.uuid(), type: 'SEPA_TRANSFER', status: 'PENDING', amount, currency: cur, externalUserId: user?.externalUserId ?? null,
-    createdAt: now, updatedAt: now, entries: [], fee: pct > SEPA_MIN_FEE_CENTS ? pct : SEPA_MIN_FEE_CENTS,
-    destinationIban, transferTitle, receiverType, receiverFirstName, receiverLastName, companyName, error: null,
+    id: sb.ids.uuid(),
+    type: 'SEPA_TRANSFER',
+    status: 'PENDING',
+    amount,
+    currency: cur,
+    externalUserId: user?.externalUserId ?? null,
+    createdAt: now,
+    updatedAt: now,
+    entries: [],
+    fee: pct > SEPA_MIN_FEE_CENTS ? pct : SEPA_MIN_FEE_CENTS,
+    destinationIban,
+    transferTitle,
+    receiverType,
+    receiverFirstName,
+    receiverLastName,
+    companyName,
+    error: null,
   };
   recordOperation(sb, op, [{ account, direction: 'OUT' }]);
   sb.scheduler.schedule(`sepa-transfer ${op.id}`, () => settleSepaTransfer(sb, op));
@@ -78,9 +92,17 @@ function settleSepaTransfer(sb: Sandbox, op: SepaTransferOp): void {
 
 function sepaTransferBody(op: SepaTransferOp): Record<string, unknown> {
   return {
-    id: op.id, type: 'external', amount: formatUnits(op.amount, op.currency.scale), transferTitle: op.transferTitle,
-    destinationIban: op.destinationIban, receiverFirstName: op.receiverFirstName, receiverLastName: op.receiverLastName,
-    status: op.status, currency: op.currency.slug, fee: toNumber(op.fee, op.currency.scale), createdAt: iso(op.createdAt),
+    id: op.id,
+    type: 'external',
+    amount: formatUnits(op.amount, op.currency.scale),
+    transferTitle: op.transferTitle,
+    destinationIban: op.destinationIban,
+    receiverFirstName: op.receiverFirstName,
+    receiverLastName: op.receiverLastName,
+    status: op.status,
+    currency: op.currency.slug,
+    fee: toNumber(op.fee, op.currency.scale),
+    createdAt: iso(op.createdAt),
   };
 }
 
@@ -92,8 +114,13 @@ export function sepaTransferDetails(sb: Sandbox, op: SepaTransferOp): Record<str
   if (u) {
     const p = u.profile;
     out['user'] = {
-      externalUserId: u.externalUserId, email: p['email'] ?? null, firstName: p['firstName'] ?? null, lastName: p['lastName'] ?? null,
-      address: p['address'] ?? p['street'] ?? null, city: p['city'] ?? null, country: p['country'] ?? null,
+      externalUserId: u.externalUserId,
+      email: p['email'] ?? null,
+      firstName: p['firstName'] ?? null,
+      lastName: p['lastName'] ?? null,
+      address: p['address'] ?? p['street'] ?? null,
+      city: p['city'] ?? null,
+      country: p['country'] ?? null,
     };
   }
   return out;

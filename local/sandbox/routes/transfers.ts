@@ -28,8 +28,13 @@ function settleTransfer(sb: Sandbox, op: TransferOp): void {
     setStatus(sb, op, 'FAILED');
   }
   sb.emit(WebhookPaths.p2pTransfer, {
-    id: op.id, sourceExternalUserId: op.sourceExternalUserId, destinationExternalUserId: op.destinationExternalUserId,
-    amount: formatUnits(op.amount, op.currency.scale), currency: op.currency.slug, status: op.status, createdAt: iso(op.createdAt),
+    id: op.id,
+    sourceExternalUserId: op.sourceExternalUserId,
+    destinationExternalUserId: op.destinationExternalUserId,
+    amount: formatUnits(op.amount, op.currency.scale),
+    currency: op.currency.slug,
+    status: op.status,
+    createdAt: iso(op.createdAt),
   });
 }
 
@@ -40,10 +45,16 @@ function emailOf(sb: Sandbox, externalUserId: string | null): string | null {
 
 export function transferDetails(sb: Sandbox, op: TransferOp): Record<string, unknown> {
   return {
-    id: op.id, sourceExternalUserId: op.sourceExternalUserId, destinationExternalUserId: op.destinationExternalUserId,
-    sourceEmail: emailOf(sb, op.sourceExternalUserId), destinationEmail: emailOf(sb, op.destinationExternalUserId),
-    amount: formatUnits(op.amount, op.currency.scale), currency: op.currency.slug, status: op.status,
-    error: op.errorCode ? { errorCode: op.errorCode } : null, createdAt: iso(op.createdAt),
+    id: op.id,
+    sourceExternalUserId: op.sourceExternalUserId,
+    destinationExternalUserId: op.destinationExternalUserId,
+    sourceEmail: emailOf(sb, op.sourceExternalUserId),
+    destinationEmail: emailOf(sb, op.destinationExternalUserId),
+    amount: formatUnits(op.amount, op.currency.scale),
+    currency: op.currency.slug,
+    status: op.status,
+    error: op.errorCode ? { errorCode: op.errorCode } : null,
+    createdAt: iso(op.createdAt),
   };
 }
 
@@ -62,8 +73,18 @@ export function registerTransferRoutes(r: Router): void {
     if (balanceOf(src, cur).units < amount) throw Errors.insufficientFunds();
     const now = sb.now();
     const op: TransferOp = {
-      id: sb.ids.uuid(), type: 'TRANSFER', status: 'PENDING', amount, currency: cur, externalUserId: user.externalUserId,
-      createdAt: now, updatedAt: now, entries: [], sourceExternalUserId: source, destinationExternalUserId: destination, errorCode: null,
+      id: sb.ids.uuid(),
+      type: 'TRANSFER',
+      status: 'PENDING',
+      amount,
+      currency: cur,
+      externalUserId: user.externalUserId,
+      createdAt: now,
+      updatedAt: now,
+      entries: [],
+      sourceExternalUserId: source,
+      destinationExternalUserId: destination,
+      errorCode: null,
     };
     recordOperation(sb, op, [
       { account: source === null ? sb.state.partner : user, direction: 'OUT' },

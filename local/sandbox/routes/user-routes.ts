@@ -15,8 +15,18 @@ import { decidePoa } from '../domain/reviews.js';
 const DOCUMENT_TYPES = ['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT'] as const;
 const KYC_FILE_TYPES = ['DOCUMENT_FRONT', 'DOCUMENT_BACK', 'SELFIE'] as const;
 const PROFILE_STRINGS = [
-  'email', 'phone', 'firstName', 'lastName', 'address', 'street', 'number', 'city', 'postCode',
-  'documentNumber', 'userIdentificationNumber', 'pesel',
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'address',
+  'street',
+  'number',
+  'city',
+  'postCode',
+  'documentNumber',
+  'userIdentificationNumber',
+  'pesel',
 ] as const;
 const UPDATABLE = ['email', 'phone', 'firstName', 'lastName', 'address', 'street', 'number', 'city', 'postCode', 'country'] as const;
 
@@ -106,7 +116,10 @@ export function registerUserRoutes(r: Router): void {
     ctx.sb.scheduler.schedule(`kyc-file ${u.externalUserId}`, () => {
       if (!empty) u.kycFiles.add(fileType as KycFileType);
       ctx.sb.emit(WebhookPaths.kycFileAdded, {
-        externalUserId: u.externalUserId, fileType, status: empty ? 'ERROR' : 'ADDED', ...(empty ? { error: 'file is empty' } : {}),
+        externalUserId: u.externalUserId,
+        fileType,
+        status: empty ? 'ERROR' : 'ADDED',
+        ...(empty ? { error: 'file is empty' } : {}),
       });
     });
     return message('File added', 201);

@@ -24,8 +24,14 @@ export interface CurrencyDef {
   networks: NetworkConfig[];
 }
 
-const net = (key: string, name: string, feeWithdrawal: string, minWithdrawal: string, minDeposit: string, networkFee: string): NetworkConfig =>
-  ({ key, name, feeWithdrawal, minWithdrawal, minDeposit, networkFee });
+const net = (key: string, name: string, feeWithdrawal: string, minWithdrawal: string, minDeposit: string, networkFee: string): NetworkConfig => ({
+  key,
+  name,
+  feeWithdrawal,
+  minWithdrawal,
+  minDeposit,
+  networkFee,
+});
 
 export const CURRENCIES: readonly CurrencyDef[] = [
   { slug: 'eur', kind: 'fiat', scale: 2, eurRate: '1', networks: [] },
@@ -35,11 +41,17 @@ export const CURRENCIES: readonly CurrencyDef[] = [
   { slug: 'doge', kind: 'crypto', scale: 8, eurRate: '0.21', networks: [net('doge', 'test', '5', '20', '1', '1')] },
   { slug: 'pol', kind: 'crypto', scale: 8, eurRate: '0.19598695', networks: [net('polygon', 'amoy', '0.5', '1', '0', '0.01')] },
   {
-    slug: 'usdc', kind: 'crypto', scale: 6, eurRate: '0.963728',
+    slug: 'usdc',
+    kind: 'crypto',
+    scale: 6,
+    eurRate: '0.963728',
     networks: [net('ethereum', 'sepolia', '10', '15', '5', '1.2'), net('polygon', 'amoy', '0.5', '15', '5', '0.000469')],
   },
   {
-    slug: 'usdt', kind: 'crypto', scale: 6, eurRate: '0.961234',
+    slug: 'usdt',
+    kind: 'crypto',
+    scale: 6,
+    eurRate: '0.961234',
     networks: [net('ethereum', 'sepolia', '10', '15', '5', '1.2'), net('polygon', 'amoy', '10', '15', '5', '0.000469')],
   },
   { slug: 'eurt', kind: 'crypto', scale: 6, eurRate: '0.998', networks: [net('ethereum', 'sepolia', '10', '15', '5', '1.2')] },

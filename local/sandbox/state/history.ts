@@ -14,24 +14,30 @@ export interface HistoryEntry {
   updatedAt: number;
 }
 
-export type OperationType =
-  | 'EXCHANGE'
-  | 'CRYPTO_WITHDRAWAL'
-  | 'CRYPTO_DEPOSIT'
-  | 'TRANSFER'
-  | 'SEPA_TRANSFER'
-  | 'SEPA_DEPOSIT'
-  | 'CARD_TRANSACTION';
+export type OperationType = 'EXCHANGE' | 'CRYPTO_WITHDRAWAL' | 'CRYPTO_DEPOSIT' | 'TRANSFER' | 'SEPA_TRANSFER' | 'SEPA_DEPOSIT' | 'CARD_TRANSACTION';
 
 export const OPERATION_TYPES: readonly OperationType[] = [
-  'EXCHANGE', 'CRYPTO_WITHDRAWAL', 'CRYPTO_DEPOSIT', 'TRANSFER', 'SEPA_TRANSFER', 'SEPA_DEPOSIT', 'CARD_TRANSACTION',
+  'EXCHANGE',
+  'CRYPTO_WITHDRAWAL',
+  'CRYPTO_DEPOSIT',
+  'TRANSFER',
+  'SEPA_TRANSFER',
+  'SEPA_DEPOSIT',
+  'CARD_TRANSACTION',
 ];
 
 export function serializeEntry(e: HistoryEntry): Record<string, unknown> {
   return {
-    id: e.id, type: e.type, status: e.status, amount: e.amount, currency: e.currency,
-    externalUserId: e.externalUserId, referenceId: e.referenceId, direction: e.direction,
-    createdAt: iso(e.createdAt), updatedAt: iso(e.updatedAt),
+    id: e.id,
+    type: e.type,
+    status: e.status,
+    amount: e.amount,
+    currency: e.currency,
+    externalUserId: e.externalUserId,
+    referenceId: e.referenceId,
+    direction: e.direction,
+    createdAt: iso(e.createdAt),
+    updatedAt: iso(e.updatedAt),
   };
 }
 
@@ -83,7 +89,13 @@ export class HistoryIndex {
     while (i < old.length && j < batch.length) {
       const a = old[i] as HistoryEntry;
       const b = batch[j] as HistoryEntry;
-      if (before(b, a)) { merged[k++] = b; j++; } else { merged[k++] = a; i++; }
+      if (before(b, a)) {
+        merged[k++] = b;
+        j++;
+      } else {
+        merged[k++] = a;
+        i++;
+      }
     }
     while (i < old.length) merged[k++] = old[i++] as HistoryEntry;
     while (j < batch.length) merged[k++] = batch[j++] as HistoryEntry;

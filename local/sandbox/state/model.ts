@@ -181,11 +181,4 @@ export interface CardTransactionOp extends OpBase {
   debited: bigint;
 }
 
-export type Operation =
-  | ExchangeOp
-  | WithdrawalOp
-  | TransferOp
-  | SepaTransferOp
-  | CryptoDepositOp
-  | SepaDepositOp
-  | CardTransactionOp;
+export type Operation = ExchangeOp | WithdrawalOp | TransferOp | SepaTransferOp | CryptoDepositOp | SepaDepositOp | CardTransactionOp;

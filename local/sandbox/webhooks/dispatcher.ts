@@ -138,9 +138,7 @@ export class WebhookDispatcher {
   }
 
   list(filter: { path?: string | null; status?: string | null } = {}): Delivery[] {
-    return this.#deliveries.filter(
-      (d) => (!filter.path || d.path === filter.path) && (!filter.status || d.status === filter.status.toUpperCase()),
-    );
+    return this.#deliveries.filter((d) => (!filter.path || d.path === filter.path) && (!filter.status || d.status === filter.status.toUpperCase()));
   }
 
   /** Forgets every delivery and cancels pending retries and in-flight attempts. */
