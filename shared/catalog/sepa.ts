@@ -47,14 +47,17 @@ const receiverRule: CrossFieldRule<Record<string, unknown>> = {
     allOf: [
       {
         if: { anyOf: [{ required: ['receiverFirstName'] }, { required: ['receiverLastName'] }, { required: ['companyName'] }] },
+        // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then keyword, not a thenable
         then: { required: ['receiverType'] },
       },
       {
         if: { properties: { receiverType: { const: 'NATURAL' } }, required: ['receiverType'] },
+        // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then keyword, not a thenable
         then: { required: ['receiverFirstName', 'receiverLastName'], not: { required: ['companyName'] } },
       },
       {
         if: { properties: { receiverType: { const: 'LEGAL' } }, required: ['receiverType'] },
+        // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then keyword, not a thenable
         then: { required: ['companyName'], not: { anyOf: [{ required: ['receiverFirstName'] }, { required: ['receiverLastName'] }] } },
       },
     ],

@@ -101,6 +101,7 @@ export interface Operation {
    * Optional: shapes the P100 request from the validated input when it is not simply
    * "path params into the path, query into the query string, body as the JSON body".
    */
+  // biome-ignore lint/suspicious/noExplicitAny: each implementation narrows its own input type; parameters are contravariant, so the shared type must accept every input shape
   toUpstream?: (input: OperationInput<Record<string, string>, Record<string, unknown>, any>) => UpstreamRequestParts;
 }
 

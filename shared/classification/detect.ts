@@ -73,7 +73,10 @@ export function detectSensitiveValues(s: string): ('pan' | 'iban')[] {
   const found: ('pan' | 'iban')[] = [];
   if (new RegExp(IBAN_RE.source).test(s)) found.push('iban');
   let pan = false;
-  eachPan(s, (m) => ((pan = true), m));
+  eachPan(s, (m) => {
+    pan = true;
+    return m;
+  });
   if (pan) found.push('pan');
   return found;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { ENV, readEnv, requireEnv } from '../config/env.js';
 import type { OperationImpl } from '../http/operation-impl.js';
 import { HttpProblem, validationProblem, type FieldProblem } from '../http/problem.js';
@@ -108,7 +108,7 @@ type LoadResult = { ok: true; doc: LoadedDocument } | { ok: false; problem: Fiel
 /** Reads one upload back and checks it; a missing, oversized or mistyped file is the caller's problem (4xx). */
 async function loadUpload(externalUserId: string, uploadId: string, purpose: UploadPurpose, field: string): Promise<LoadResult> {
   const [{ GetObjectCommand }, client] = await Promise.all([import('@aws-sdk/client-s3'), s3Client()]);
-  let out;
+  let out: GetObjectCommandOutput;
   try {
     out = await client.send(new GetObjectCommand({ Bucket: bucket(), Key: uploadKey(externalUserId, uploadId) }));
   } catch (e) {

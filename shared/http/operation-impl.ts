@@ -25,4 +25,5 @@ export interface OperationResult {
   headers?: Record<string, string>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each implementation narrows its own input type; parameters are contravariant, so the shared type must accept every input shape
 export type OperationImpl = (input: OperationInput<any, any, any>, ctx: OperationContext) => Promise<OperationResult>;

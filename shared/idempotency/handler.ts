@@ -46,6 +46,12 @@ export interface IdempotencyOptions {
 
 let defaultStore: IdempotencyPersistence | undefined;
 
+/** The container's store, built on first use (no DynamoDB client for a function that never sees a key). */
+function defaultIdempotencyStore(): IdempotencyPersistence {
+  defaultStore ??= new IdempotencyStore();
+  return defaultStore;
+}
+
 /**
  * Wraps a money operation's implementation with idempotency and ledger recording.
  *
@@ -59,7 +65,7 @@ export function withIdempotency(op: Operation, impl: OperationImpl, options: Ide
   const now = options.now ?? Date.now;
 
   return async (input, ctx) => {
-    const store = options.store ?? (defaultStore ??= new IdempotencyStore());
+    const store = options.store ?? defaultIdempotencyStore();
     const key = ctx.headers['idempotency-key'];
     // A write without the header: no record, as before issue 13 (the header is optional there).
     if (!key && op.kind === 'write') return impl(input, ctx);

@@ -190,7 +190,8 @@ export function openApiDocument(ops: readonly Operation[] = catalogOperations): 
   const paths: OpenApiDocument['paths'] = {};
   const collector = new SchemaCollector();
   for (const op of ops) {
-    const item = (paths[op.route.path] ??= {});
+    const item = paths[op.route.path] ?? {};
+    paths[op.route.path] = item;
     item[op.route.method.toLowerCase()] = operationObject(op, collector);
   }
   const areas = [...new Set(ops.map((o) => o.area))];

@@ -40,6 +40,7 @@ export function resolveUpstream(op: Pick<Operation, 'operationId' | 'upstream'>,
  * A value that could change the shape of a path once a server or proxy normalises it: empty, a dot segment,
  * a separator (raw or percent-encoded: `%` itself is refused), a query or fragment delimiter, a control character.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is what this pattern is for
 const UNSAFE_SEGMENT = /^\.{0,2}$|[/\\?#%\u0000-\u001f\u007f]/;
 
 /**

@@ -153,7 +153,8 @@ export async function* operationsNotSeen(
     );
     const items = (out.Items ?? []) as LedgerOperation[];
     if (items.length) {
-      const known = (seen ??= await seenInRun(runId));
+      seen ??= await seenInRun(runId);
+      const known = seen;
       const notSeen = items.filter((o) => !known.has(opRef(o.type, o.id)) && !(o.type === 'P2P_TRANSFER' && known.has(opRef('TRANSFER', o.id))));
       if (notSeen.length) yield notSeen;
     }
