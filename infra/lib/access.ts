@@ -11,7 +11,7 @@ import type { FunctionSpec } from './inventory.js';
  * Derived from what the shared/ code each function runs actually reads (`ENV.*` per module):
  * | module | reads |
  * |---|---|
- * | http/runtime.ts (P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
+ * | p100/container-client.ts (the container's P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
  * | idempotency/handler.ts + ledger-recording/money-operations.ts (money operations) | idempotency table, ledger, data key (keyed fingerprints) |
  * | idempotency/persistence.ts (Idempotency-Key on every write operation) | idempotency table, data key |
  * | ledger-recording/user-steps.ts (entries with `userLedger`: user lifecycle steps; with `cardLedger`: card block/unblock/delete) | ledger |

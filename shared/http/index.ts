@@ -1,3 +1,2 @@
 export { operationHandler, callUpstream, requestStack } from './operation-handler.js';
 export type { OperationContext } from './operation-impl.js';
-export { setP100Client } from './runtime.js';

@@ -9,7 +9,7 @@ import { withUserLedger } from '../ledger-recording/index.js';
 import { jsonBody, problemErrors, requestContext, requestState } from './middlewares.js';
 import type { OperationContext, OperationImpl } from './operation-impl.js';
 import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
-import { p100Client, prefetchApiKey } from './runtime.js';
+import { p100Client, prefetchApiKey } from '../p100/container-client.js';
 import { prefetchDataKey } from '../secrets/data-key.js';
 import { check } from './validation.js';
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { getOperation } from '../catalog/index.js';
 import { historyEntry } from '../catalog/schemas.js';
 import type { UpstreamCall } from '../catalog/types.js';
-import { p100Client } from '../http/runtime.js';
+import { p100Client } from './container-client.js';
 import { logger } from '../log/logger.js';
 import type { OperationType } from '../store/ledger.js';
 import { P100BusinessError } from './errors.js';

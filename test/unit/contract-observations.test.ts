@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getOperation, operations } from '../../shared/catalog/index.js';
-import { operationHandler, setP100Client } from '../../shared/http/index.js';
+import { operationHandler } from '../../shared/http/index.js';
+import { setP100Client } from '../../shared/p100/index.js';
 import type { P100Client, P100Request } from '../../shared/p100/index.js';
 import { fillPath } from '../../shared/p100/upstream.js';
 import { RouteTable, type LocalRoute } from '../../local/gateway/routes.js';

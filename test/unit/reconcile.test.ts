@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { P100Client, type P100Request, type P100Response } from '../../shared/p100/client.js';
 import { P100BusinessError } from '../../shared/p100/errors.js';
 import { catalog } from '../../shared/catalog/index.js';
-import { setP100Client } from '../../shared/http/runtime.js';
+import { setP100Client } from '../../shared/p100/index.js';
 import { normalizeDecimal, sameDecimal } from '../../shared/decimal.js';
 import { reconcileConfig, ReconcileConfigError, RECONCILE_DEFAULTS } from '../../shared/reconcile/config.js';
 import { compareCursor, fetchDetails, fetchUserAtP100, historyPages, ledgerTypeOf, RECONCILIATION_READS, upstreamOf } from '../../shared/p100/reads.js';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineOperation } from '../../shared/catalog/types.js';
-import { operationHandler, setP100Client } from '../../shared/http/index.js';
+import { operationHandler } from '../../shared/http/index.js';
+import { setP100Client } from '../../shared/p100/index.js';
 import { logger, maskPan, redactDeep, registerSecretValue } from '../../shared/log/index.js';
 import { P100BusinessError, P100OutcomeUnknownError, type P100Client } from '../../shared/p100/index.js';
 import { captureOutput, lambdaContext, v2Event } from '../support/events.js';

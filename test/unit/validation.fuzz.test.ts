@@ -10,7 +10,8 @@ import { CURRENCY_RULES } from '../../shared/catalog/currencies.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOperation } from '../../shared/catalog/index.js';
-import { operationHandler, setP100Client } from '../../shared/http/index.js';
+import { operationHandler } from '../../shared/http/index.js';
+import { setP100Client } from '../../shared/p100/index.js';
 import type { P100Client, P100Request } from '../../shared/p100/index.js';
 import { lambdaContext, v2Event } from '../support/events.js';
 

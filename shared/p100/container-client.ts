@@ -1,5 +1,5 @@
 import { ENV, p100BaseUrl, readEnv } from '../config/env.js';
-import { P100Client } from '../p100/client.js';
+import { P100Client } from './client.js';
 import { apiKeyFromSecret, secretCache } from '../secrets/index.js';
 
 let client: P100Client | undefined;
