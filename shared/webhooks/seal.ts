@@ -60,7 +60,12 @@ export function unseal(tokens: WebhookTokenSet, sealed: string, aad: string): Re
   if (v !== 'v1' || !kid || !iv || !tag || ct === undefined) throw new UnsealError('not a v1 sealed value');
   const token = [tokens.token, tokens.previous].find((t): t is string => t !== undefined && keyId(t) === kid);
   if (!token) throw new UnsealError('sealed under a token that is no longer in the secret (rotated out)');
-  const decipher = createDecipheriv('aes-256-gcm', derive(token, 'seal'), Buffer.from(iv, 'base64url'));
+  return openSealed(derive(token, 'seal'), iv, tag, ct, aad);
+}
+
+/** AES-256-GCM open of the three base64url parts of a sealed value (v1 and v2 differ only in the key). */
+function openSealed(key: Buffer, iv: string, tag: string, ct: string, aad: string): Record<string, unknown> {
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   try {
@@ -88,15 +93,7 @@ export function unsealWithDataKey(ring: DataKeyRing, sealed: string, aad: string
   if (v !== 'v2' || !kid || !iv || !tag || ct === undefined) throw new UnsealError('not a v2 sealed value');
   const master = [ring.current, ring.previous].find((k): k is Buffer => k !== undefined && dataKeyId(k) === kid);
   if (!master) throw new UnsealError('sealed under a data key that is no longer in the secret (rotated out)');
-  const decipher = createDecipheriv('aes-256-gcm', deriveKey(master, 'seal-personal'), Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(aad, 'utf8'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  try {
-    const clear = Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
-    return JSON.parse(clear) as Record<string, unknown>;
-  } catch {
-    throw new UnsealError('sealed value does not authenticate');
-  }
+  return openSealed(deriveKey(master, 'seal-personal'), iv, tag, ct, aad);
 }
 
 /** Which scheme sealed a value: v2 (data key) or v1 (webhook token, legacy). */
