@@ -65,9 +65,25 @@ export function parseDataKey(secret: string): DataKeyRing {
   return { current: decodeKey(o.current, '"current"'), ...(o.previous !== undefined ? { previous: decodeKey(o.previous, '"previous"') } : {}) };
 }
 
-/** The 32-byte key for one purpose, derived from a master key. */
+/**
+ * Purpose keys already derived, per master key buffer: HKDF costs more than the HMAC it keys, and the receiver
+ * derives the dedup key for every delivery (bench B3). Weak, so a rotated-out master is not kept alive.
+ */
+const derived = new WeakMap<Buffer, Map<DataKeyPurpose, Buffer>>();
+
+/** The 32-byte key for one purpose, derived from a master key (once per master and purpose). */
 export function deriveKey(master: Buffer, purpose: DataKeyPurpose): Buffer {
-  return Buffer.from(hkdfSync('sha256', master, SALT, Buffer.from(purpose), 32));
+  let keys = derived.get(master);
+  if (!keys) {
+    keys = new Map();
+    derived.set(master, keys);
+  }
+  let key = keys.get(purpose);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', master, SALT, Buffer.from(purpose), 32));
+    keys.set(purpose, key);
+  }
+  return key;
 }
 
 /** A public 16-hex id of a master key (names the key in sealed values without revealing it). */
