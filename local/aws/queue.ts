@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { MessageQueue, QueueMessage, QueueName } from '../../shared/events/index.js';
+import { QUEUE_MAX_RECEIVE_COUNT } from '../../shared/config/constants.js';
 import { lambdaContext } from '../gateway/events.js';
 
 /**
@@ -67,7 +68,7 @@ export class LocalQueue {
   readonly stats = { batches: 0, receives: 0, deleted: 0, deadLettered: 0 };
 
   constructor(options: LocalQueueOptions) {
-    const o = { batchSize: 10, visibilityTimeoutMs: 50, maxReceiveCount: 5, timeoutMs: 60_000, ...options };
+    const o = { batchSize: 10, visibilityTimeoutMs: 50, maxReceiveCount: QUEUE_MAX_RECEIVE_COUNT, timeoutMs: 60_000, ...options };
     if (o.batchSize < 1 || o.batchSize > 10) throw new Error(`LocalQueue ${o.name}: batchSize must be 1..10 (the SQS limit)`);
     if (o.maxReceiveCount < 1) throw new Error(`LocalQueue ${o.name}: maxReceiveCount must be >= 1`);
     this.name = o.name;
