@@ -86,13 +86,18 @@ async function serverFor(b: Behaviour): Promise<string> {
   return server.url;
 }
 
-function client(baseUrl: string, delays: number[], attempts: AttemptInfo[]): P100Client {
+/**
+ * Only the 'timeout' server never answers, so only it needs a short attempt timeout; every other answer gets a
+ * generous one, or a loaded machine (a slow loopback answer past 150 ms) turns a 429 into a timeout and the
+ * table row being tested into another (seen under load average 8-11).
+ */
+function client(baseUrl: string, delays: number[], attempts: AttemptInfo[], attemptTimeoutMs = 2_000): P100Client {
   return new P100Client({
     baseUrl,
     apiKey: async () => 'k-123456',
     refreshApiKey: async () => 'k-123456',
     maxAttempts: MAX,
-    attemptTimeoutMs: 150,
+    attemptTimeoutMs,
     totalTimeoutMs: 10_000,
     baseDelayMs: 100,
     maxDelayMs: 1_000,
@@ -112,7 +117,7 @@ describe('P100 client retry policy', () => {
         const url = await serverFor(behaviour);
         const delays: number[] = [];
         const attempts: AttemptInfo[] = [];
-        const c = client(url, delays, attempts);
+        const c = client(url, delays, attempts, behaviour === 'timeout' ? 150 : 2_000);
         const err = await c
           .call({ operationId: 'op', kind, method: kind === 'read' ? 'GET' : 'POST', path: '/v1/x', ...(kind === 'write' ? { json: { a: 1 } } : {}) })
           .then(
