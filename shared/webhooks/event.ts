@@ -123,16 +123,6 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** Splits the entity into what may be stored in clear and the secret fields (sealed before storing). */
-export function splitSecrets(def: WebhookDefinition, entity: Record<string, unknown>): { clear: Record<string, unknown>; secrets: Record<string, unknown> } {
-  const clear: Record<string, unknown> = {};
-  const secrets: Record<string, unknown> = {};
-  const secretNames = new Set(def.secretFields.flatMap((f) => [f, snake(f)]));
-  for (const [k, v] of Object.entries(entity)) (secretNames.has(k) ? secrets : clear)[k] = v;
-  return { clear, secrets };
-}
-
-/**
 /**
  * The dedup key of a delivery, and the ONLY place one is computed: a keyed HMAC (`hmac`, the data key's
  * `webhook-dedup` key; see shared/secrets/data-key.ts `digest`) of the webhook name, the canonical entity

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { dataKeyId, deriveKey, type DataKeyRing } from '../secrets/data-key.js';
 import type { WebhookTokenSet } from './token.js';
 
@@ -21,7 +21,7 @@ import type { WebhookTokenSet } from './token.js';
  * sealed under the previous token during a rotation.
  *
  * Dedup keys must not leak the code either: a plain SHA-256 over a 6-digit code is reversed by trying a
- * million values, so secret values enter the dedup hash only as an HMAC under another derived key.
+ * million values, so the whole dedup key is a keyed HMAC under the data key (shared/webhooks/event.ts `dedupKey`).
  */
 
 const SALT = Buffer.from('p100-suite/webhook-inbox/v1');
@@ -32,11 +32,6 @@ function derive(token: string, info: string): Buffer {
 
 export function keyId(token: string): string {
   return derive(token, 'key-id').subarray(0, 8).toString('hex');
-}
-
-/** HMAC of a secret value for dedup hashing (stable while the token is). */
-export function secretFingerprint(token: string, value: string): string {
-  return createHmac('sha256', derive(token, 'dedup')).update(value, 'utf8').digest('hex');
 }
 
 const b64 = (b: Buffer) => b.toString('base64url');

@@ -162,11 +162,9 @@ describe('webhook body parser (fuzz)', () => {
     );
   });
 
-  // KNOWN DEFECT found by the round-trip property below (reported with issue 14, not fixed here: the webhook
-  // parser is being rewritten on another branch). Splitting clear from secret fields assigns `clear[k] = v`,
-  // so a field named `__proto__` (legal JSON, kept by JSON.parse as an own property) is silently dropped from
-  // the stored event, or replaces the prototype of the stored object when its value is an object. Flip
-  // `it.fails` to `it` once the split copies fields with Object.defineProperty / a null-prototype object.
+  // Found by the round-trip property below: copying fields with `out[k] = v` dropped a field named `__proto__`
+  // (legal JSON, an own property after JSON.parse) or replaced the stored object's prototype. The classification's
+  // rest view now defines own properties (shared/classification/rules.ts `setOwn`).
   it('a field named __proto__ is stored like any other field', async () => {
     const d = webhooks.find((w) => w.name === 'userStatus') as WebhookDefinition;
     const res = await deliver(d, '{"externalUserId":"u-proto","status":"ACTIVE","__proto__":{"polluted":true}}');
