@@ -59,7 +59,8 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
     city: 'Szczebrzeszyn',
     birthDate: '1987-06-21',
   };
-  const r1 = await call('POST', '/users', {
+  // Sent twice under one key: the second answer is a replay from the idempotency record.
+  const createUser = {
     headers: { 'idempotency-key': `${tag}-user-0001` },
     body: {
       externalUserId: user,
@@ -71,7 +72,8 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
       documentNumber: doc,
       userIdentificationNumber: pesel,
     },
-  });
+  };
+  const r1 = await call('POST', '/users', createUser);
   ok('createUser', r1.status, r1.text, [201]);
   values.push(personal('document number', doc), personal('PESEL', pesel), personal('first name', person.firstName), personal('last name', person.lastName));
   values.push(
@@ -82,19 +84,7 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
     personal('birth date', person.birthDate),
   );
   // The same key again: a replay from the idempotency record (which must hold no clear personal value).
-  await call('POST', '/users', {
-    headers: { 'idempotency-key': `${tag}-user-0001` },
-    body: {
-      externalUserId: user,
-      citizenship: 'PL',
-      country: 'PL',
-      ...person,
-      number: '17',
-      postCode: '22-460',
-      documentNumber: doc,
-      userIdentificationNumber: pesel,
-    },
-  });
+  await call('POST', '/users', createUser);
   // A document number on a refusal path too (the user is not at that stage: P100 refuses, we log the refusal).
   const doc2 = 'QK5521093';
   await call('POST', `/users/${user}/verification`, {
