@@ -1,20 +1,8 @@
 import type { OperationInput } from '../catalog/types.js';
+import { canonicalJson } from '../canonical-json.js';
 import { digests, hmacWith } from '../secrets/data-key.js';
 
 /** The payload fingerprint that tells "same key, same request" from "same key, other request". */
-
-/**
- * JSON with object keys sorted at every depth and `undefined` members dropped, so two payloads that
- * mean the same thing serialise to the same text whatever their key order.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 /** The text a fingerprint covers: the operationId and the canonical JSON of the validated input. */
 function fingerprintText(operationId: string, input: OperationInput<unknown, unknown, unknown>): string {

@@ -7,5 +7,5 @@
 export { withIdempotency } from './handler.js';
 export { IdempotencyStore, idempotencyPk, isExpired } from './persistence.js';
 export type { BeginResult, IdempotencyOutcome, IdempotencyPersistence, IdempotencyRecord, StoredResponse } from './persistence.js';
-export { canonicalJson, payloadFingerprint } from './fingerprint.js';
+export { payloadFingerprint } from './fingerprint.js';
 export { storableBody } from './stored-response.js';

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../canonical-json.js';
 import { HttpProblem } from '../http/problem.js';
 import type { WebhookDefinition } from './catalog.js';
 import { sha256Hex as sha256Digest, type Digest } from './digest.js';
@@ -111,16 +112,6 @@ export function parseWebhookBody(def: WebhookDefinition, text: string): ParsedWe
     ...(status !== undefined ? { status } : {}),
     ...(externalUserId !== undefined ? { externalUserId } : {}),
   };
-}
-
-/** JSON with object keys sorted at every level: the same event always prints the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /**

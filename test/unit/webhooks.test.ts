@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../../shared/http/problem.js';
 import { getWebhook, webhookPath, webhookProcessing, webhooks } from '../../shared/webhooks/catalog.js';
-import { canonicalJson, decodeWebhookBody, dedupKey, MAX_WEBHOOK_BODY_BYTES, parseWebhookBody } from '../../shared/webhooks/event.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
+import { decodeWebhookBody, dedupKey, MAX_WEBHOOK_BODY_BYTES, parseWebhookBody } from '../../shared/webhooks/event.js';
 import { hmacWith } from '../../shared/secrets/index.js';
 import { keyId, seal, unseal, UnsealError } from '../../shared/webhooks/seal.js';
 import { authorizationMatches, parseWebhookTokenSecret, WebhookTokenSecretError, WebhookTokenVerifier } from '../../shared/webhooks/token.js';
