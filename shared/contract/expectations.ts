@@ -107,3 +107,6 @@ export const ABSENT_SEPA_TRANSFER: ErrorProbe = { httpStatus: 404, errorCode: 'P
 export const KYC_MODEL_REQUIRED: ErrorProbe = { httpStatus: 400, errorCode: 'P467', assumption: 'D/P467' };
 /** createUser with an `externalUserId` already used (§D P411): the answer of every re-run's create. */
 export const USER_EXISTS: ErrorProbe = { httpStatus: 400, errorCode: 'P411', assumption: 'D/P411' };
+
+/** The expected answer of one call: a success (status per ASSUMPTIONS F1), or a P100 error code (§D). */
+export type Expectation = { success: true; alsoAccept?: ErrorProbe } | { error: ErrorProbe };

@@ -2,7 +2,8 @@
  * Contract verification (issue 16): `npm run verify-p100` (tools/verify-p100.ts) and the scheduled canary
  * (./canary.ts) hold P100's answers against the catalog and shared/p100/ASSUMPTIONS.md.
  */
-export { verifyContract, testUserIdFor, ContractRunError, type VerifyOptions, type Expectation } from './verify.js';
+export { verifyContract, testUserIdFor, ContractRunError, type VerifyOptions } from './verify.js';
+export type { Expectation } from './expectations.js';
 export { httpTransport, ContractTransportError, type Transport, type ProbeAnswer } from './transport.js';
 export { checkStrict } from './schema-walk.js';
 export { checkWebhookPayloads, type ObservedWebhook } from './webhooks.js';

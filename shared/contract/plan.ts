@@ -1,8 +1,7 @@
 import { CURRENCY_RULES, type Currency } from '../catalog/currencies.js';
-import { ABSENT_ENTITY, ABSENT_SEPA_TRANSFER, ABSENT_USER, KYC_MODEL_REQUIRED, USER_EXISTS } from './expectations.js';
+import { ABSENT_ENTITY, ABSENT_SEPA_TRANSFER, ABSENT_USER, KYC_MODEL_REQUIRED, USER_EXISTS, type Expectation } from './expectations.js';
 import type { RequestInput } from './request.js';
 import type { ProbeAnswer } from './transport.js';
-import type { Expectation } from './verify.js';
 
 /**
  * The order a contract run calls P100 in (issue 16 item 1). Read-only first and always: the partner's own

@@ -4,7 +4,7 @@ import type { HttpMethod, Operation } from '../catalog/types.js';
 import { ENV } from '../config/env.js';
 import { parseOverrides } from '../p100/upstream.js';
 import { restView } from '../classification/index.js';
-import { ALTERNATIVE_PATHS, allowedStatusValues, expectedSuccessStatus, type ErrorProbe } from './expectations.js';
+import { ALTERNATIVE_PATHS, allowedStatusValues, expectedSuccessStatus, type ErrorProbe, type Expectation } from './expectations.js';
 import { buildReport } from './report.js';
 import { requestLine, upstreamRequestOf, type ProbeRequest, type RequestInput } from './request.js';
 import { checkStrict } from './schema-walk.js';
@@ -30,9 +30,6 @@ export interface VerifyOptions {
   /** How long `--writes` waits for the test user to become ACTIVE (default 60 s). */
   activationTimeoutMs?: number;
 }
-
-/** The expected answer of one call: a success (status per ASSUMPTIONS F1), or a P100 error code (§D). */
-export type Expectation = { success: true; alsoAccept?: ErrorProbe } | { error: ErrorProbe };
 
 /** The run could not judge anything: P100 refused our credentials (401). Exit code 2. */
 export class ContractRunError extends Error {
