@@ -4,6 +4,7 @@
  * webhook check reads the unknown status from the inbox the real receivers filled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractCanaryHandler } from '../../shared/contract/canary.js';
 import { recentInboxWebhooks } from '../../shared/contract/inbox.js';
 import {
   checkWebhookPayloads,
@@ -52,6 +53,12 @@ async function inboxChecksAfter(webhook: string, count: number) {
 
 describe('against the faithful sandbox', () => {
   let first: ContractReport;
+
+  it('GET /operations/contract/reports/latest answers 404 before the canary first ran', async () => {
+    const res = await s.call('GET', '/operations/contract/reports/latest');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
 
   it('every operation the run reaches is confirmed: 0 drift, exit code 0', async () => {
     first = await run('p100-contract-faithful');
@@ -161,6 +168,19 @@ describe('against the sandbox in drift mode (one drift of each kind)', () => {
     for (const kind of DRIFT_KINDS) expect(report.summary.drifts[kind], kind).toBeGreaterThan(0);
     expect(exitCodeOf(report)).toBe(1);
     expect(report.assumptions.find((a) => a.id === 'U10')?.status).toBe('drift');
+  });
+
+  it('the canary (read-only) sees the drifts too, stores its report and serves it at /operations/contract/reports/latest', async () => {
+    const transfersBefore = await stat('POST /v1/transfer');
+    const out = await contractCanaryHandler();
+    expect(out.drifts).toBeGreaterThan(0);
+    expect(await stat('POST /v1/transfer')).toBe(transfersBefore);
+    const res = await s.call('GET', '/operations/contract/reports/latest');
+    expect(res.status).toBe(200);
+    expect(res.body.mode).toBe('read-only');
+    expect(res.body.startedAt).toBe(out.startedAt);
+    expect(res.body.suggestedOverrides).toEqual({ getUserBalances: { method: 'GET', path: '/v1/user/{externalUserId}/balances' } });
+    expect(res.body.webhooks.find((w: { webhook: string }) => w.webhook === 'userStatus').status).toBe('drift');
   });
 
   it('a reset turns drift mode off', async () => {
