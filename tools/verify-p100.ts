@@ -47,21 +47,23 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+function parse() {
+  return parseArgs({
+    options: {
+      'base-url': { type: 'string' },
+      'secret-id': { type: 'string' },
+      writes: { type: 'boolean', default: false },
+      'test-user-id': { type: 'string' },
+      report: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+}
+
 async function main(): Promise<void> {
   let args: ReturnType<typeof parse>;
-  const parse = () =>
-    parseArgs({
-      options: {
-        'base-url': { type: 'string' },
-        'secret-id': { type: 'string' },
-        writes: { type: 'boolean', default: false },
-        'test-user-id': { type: 'string' },
-        report: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    });
   try {
     args = parse();
   } catch (err) {
