@@ -17,6 +17,7 @@ import {
   testUserIdFor,
   verifyContract,
 } from '../shared/contract/index.js';
+import { apiKeyFromSecret } from '../shared/secrets/index.js';
 
 const HELP = `Usage: npm run verify-p100 -- --base-url <url> [options]
 
@@ -39,7 +40,8 @@ Production is partner-api.p100.io and any host in P100_PRODUCTION_HOSTS (comma-s
 async function apiKeyFrom(secretId: string | undefined): Promise<string | undefined> {
   if (!secretId) return process.env.P100_API_KEY || undefined;
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId }));
-  return out.SecretString?.trim() || undefined;
+  // The stack's secret holds the plain key or JSON `{"apiKey": "..."}` (README "Configuration"): read it as the functions do.
+  return out.SecretString ? apiKeyFromSecret(out.SecretString) || undefined : undefined;
 }
 
 function fail(message: string): never {
