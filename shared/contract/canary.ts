@@ -32,7 +32,12 @@ export interface CanaryOutcome {
  * `GET /operations/contract/reports/latest`, and the `ContractDrift` metric its alarm watches. Read-only by
  * construction: the canary never runs the `--writes` steps, whatever the stage.
  */
-export async function contractCanaryHandler(_event?: unknown, deps: { transport?: Transport } = {}): Promise<CanaryOutcome> {
+export async function contractCanaryHandler(): Promise<CanaryOutcome> {
+  return runContractCanary();
+}
+
+/** One canary run; `transport` replaces HTTP to P100 (tests). */
+export async function runContractCanary(deps: { transport?: Transport } = {}): Promise<CanaryOutcome> {
   const baseUrl = p100BaseUrl();
   const transport = deps.transport ?? httpTransport({ baseUrl, apiKey: apiKeyFromSecret(await secretCache().get(apiKeySecretId())) });
   const webhooks = checkWebhookPayloads(await recentInboxWebhooks(INBOX_SAMPLE));

@@ -167,7 +167,6 @@ function walkObject(
       add(out, { kind: 'field-unknown', field: join(path, key), detail: `${join(path, key)}: not in the catalog schema (${jsonType(v)})` });
       continue;
     }
-    // An optional field P100 sends as null is read as absent by no schema of ours: `null` must be allowed.
     walk(child, v, join(path, key), defs, o, out);
   }
 }
