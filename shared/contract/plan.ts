@@ -120,4 +120,11 @@ export async function writeSteps(c: PlanContext): Promise<void> {
     c.leftBehind.push(`transfer ${transferId} of an earlier run (found in ${c.testUserId}'s history; not sent again)`);
   }
   if (transferId !== undefined) await c.check('getTransfer', { params: { transferId } }, success, 'test transfer read');
+
+  // Reversible steps on the test user, each leaving it as it was: an update to the same value every run, then
+  // suspend and unsuspend (C5). A run that stops in between leaves it suspended; the next run unsuspends it.
+  await c.check('updateUser', { params: user, body: { city: 'Contract Verifier City' } }, success, 'test user update (same value every run)');
+  const suspended = await c.check('suspendUser', { params: user }, success, 'test user suspend (undone next)');
+  await c.check('unsuspendUser', { params: user }, success, 'test user unsuspend');
+  if (suspended) c.leftBehind.push(`${c.testUserId} suspended and unsuspended again (ACTIVE); its city set to "Contract Verifier City"`);
 }
