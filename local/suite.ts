@@ -57,7 +57,12 @@ export type LocalJobs = Readonly<Record<JobDefinition['trigger'], Extract<Functi
  * the function list gives it (throws if a trigger has none or several).
  */
 export function localJobs(): LocalJobs {
-  return { 'webhook-queue': jobTriggeredBy('webhook-queue'), 'reconcile-queue': jobTriggeredBy('reconcile-queue'), schedule: jobTriggeredBy('schedule') };
+  return {
+    'webhook-queue': jobTriggeredBy('webhook-queue'),
+    'reconcile-queue': jobTriggeredBy('reconcile-queue'),
+    schedule: jobTriggeredBy('schedule'),
+    'contract-schedule': jobTriggeredBy('contract-schedule'),
+  };
 }
 
 export const LOCAL_SECRET_IDS = { apiKey: 'p100/local/api-key', webhookToken: 'p100/local/webhook-token', dataKey: 'p100/local/data-key' } as const;

@@ -7,7 +7,7 @@ import type { Resources } from './config/resources.js';
 export interface JobDefinition {
   name: string;
   entry: string;
-  trigger: 'webhook-queue' | 'reconcile-queue' | 'schedule';
+  trigger: 'webhook-queue' | 'reconcile-queue' | 'schedule' | 'contract-schedule';
   summary: string;
   /** Everything the job's code touches (infra/lib/access.ts grants exactly this). */
   resources: Resources;
@@ -37,5 +37,13 @@ export const jobs: readonly JobDefinition[] = [
     summary: 'Reconciles one batch of users (history and state) from the reconcile queue.',
     // The worker finishing the last batch finalizes the run (discrepancy events on the bus).
     resources: { apiKey: true, data: ['reconcileUsers'], putEvents: true },
+  },
+  {
+    name: 'contractCanary',
+    entry: 'functions/jobs/contract-canary.ts',
+    trigger: 'contract-schedule',
+    summary: 'Hourly read-only contract check of P100 (issue 16): report for /operations/contract/reports/latest, ContractDrift metric.',
+    // Calls P100 read-only (API key), reads the inbox's newest events, writes the one latest-report item.
+    resources: { apiKey: true, data: ['contractCanary'] },
   },
 ];

@@ -82,6 +82,9 @@ export const dataPaths = {
   getReconciliationReport: { entry: 'reconcile/handlers.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
   reconcile: { entry: 'reconcile/handlers.ts#reconcileHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
   reconcileUsers: { entry: 'reconcile/handlers.ts#reconcileUsersHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
+  /** The contract canary: the inbox's newest events (passive webhook check), the latest report written (issue 16). */
+  contractCanary: { entry: 'contract/canary.ts#contractCanaryHandler', tables: { inbox: [query], ledger: [put] } },
+  getContractReport: { entry: 'contract/canary.ts#getContractReportImpl', tables: { ledger: [get] } },
 } as const satisfies Record<DataPathName, DataPath>;
 
 export type { DataPathName };
@@ -185,6 +188,9 @@ export function reservedConcurrencyFor(spec: FunctionSpec, c: ReservedConcurrenc
             return c.reconcile;
           case 'reconcile-queue':
             return c.reconcileUsers;
+          // One read-only run an hour: it needs no reservation.
+          case 'contract-schedule':
+            return 0;
         }
     }
   })();
@@ -217,6 +223,9 @@ export function sizingFor(spec: FunctionSpec): Sizing {
           return { memoryMb: 1024, timeoutSeconds: 900 };
         case 'reconcile-queue':
           return { memoryMb: 1024, timeoutSeconds: 300 };
+        // About 20 P100 reads of at most 10 s each, and one inbox page per 100 events.
+        case 'contract-schedule':
+          return { memoryMb: 512, timeoutSeconds: 300 };
       }
   }
 }

@@ -10,6 +10,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import type { SuiteApi } from './api.js';
 import type { SuiteConfig } from './config.js';
+import { ContractCanary } from './contract-canary.js';
 import type { SuiteCore } from './core.js';
 import { functionRoutes, type FunctionSpec } from './inventory.js';
 import { SuiteFunction } from './suite-function.js';
@@ -133,6 +134,13 @@ export class FunctionGroupStack extends NestedStack {
             });
             return;
           }
+          case 'contract-schedule':
+            new ContractCanary(f, 'ContractCanary', {
+              fn: f.fn,
+              core: props.core,
+              fnLogicalId: this.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction),
+            });
+            return;
         }
     }
   }

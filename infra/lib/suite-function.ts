@@ -78,7 +78,7 @@ export class SuiteFunction extends Construct {
     // Instead of AWSLambdaBasicExecutionRole (logs on every group): write to its own group only.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
 
-    const asyncInvoked = spec.kind === 'job' && spec.job.trigger === 'schedule';
+    const asyncInvoked = spec.kind === 'job' && (spec.job.trigger === 'schedule' || spec.job.trigger === 'contract-schedule');
     this.fn = new lambda.Function(this, 'Function', {
       functionName,
       description: describe(spec),

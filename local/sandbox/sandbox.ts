@@ -6,6 +6,7 @@ import { Scheduler } from './state/scheduler.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { FaultInjector } from './faults/faults.js';
 import { RateLimiter } from './faults/rate-limit.js';
+import { DriftRules } from './drift.js';
 import { createPartnerBalances } from './domain/accounts.js';
 
 /**
@@ -20,6 +21,8 @@ export class Sandbox {
   readonly webhooks: WebhookDispatcher;
   readonly faults = new FaultInjector();
   readonly limiter = new RateLimiter();
+  /** Drift mode (`/_sandbox/drift`): answers and webhooks changed on purpose; empty unless asked. */
+  readonly drift = new DriftRules();
   /** Request counts per route template (`GET /v1/user/balances/{externalUserId}`). */
   readonly stats = new Map<string, number>();
   seed: number;
@@ -62,6 +65,7 @@ export class Sandbox {
     this.scheduler.clear();
     this.webhooks.reset();
     this.faults.clear();
+    this.drift.clear();
     this.stats.clear();
     this.clock.reset();
     this.state = this.#freshState();
@@ -77,7 +81,7 @@ export class Sandbox {
   }
 
   emit(path: string, body: Record<string, unknown>): void {
-    this.webhooks.emit(path, body);
+    this.webhooks.emit(path, this.drift.webhook(path, body));
   }
 
   log(msg: string): void {

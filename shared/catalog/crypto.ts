@@ -17,6 +17,7 @@ import {
   upstreamAmount,
   upstreamCurrency,
   upstreamStatus,
+  failureReason,
   userPathParams,
   withRules,
 } from './schemas.js';
@@ -70,6 +71,7 @@ export const cryptoWithdrawalDetails = z
     status: upstreamStatus,
     transactionHash: z.string().nullable().optional(),
     createdAt: z.string().optional(),
+    error: failureReason,
   })
   .meta({ id: 'Withdrawal', description: 'A crypto withdrawal (user or partner): amount, fees, status and, once sent, the transaction hash.' });
 

@@ -282,6 +282,43 @@ export const examples: Readonly<Record<string, OperationExample>> = {
   },
   replayInboxEvent: { params: { eventId: EVENT_ID }, response: { eventId: EVENT_ID, state: 'ENQUEUED', enqueued: true } },
   replayDeadInboxEvents: { body: { limit: 20 }, response: { replayed: 1, eventIds: [EVENT_ID], more: false } },
+  getContractReport: {
+    response: {
+      baseUrl: 'https://partner-api-stage.p100.io',
+      startedAt: AT,
+      finishedAt: '2026-01-24T10:15:04Z',
+      mode: 'read-only',
+      operations: [
+        {
+          operationId: 'getUserBalances',
+          status: 'drift',
+          drifts: [
+            {
+              kind: 'path',
+              detail:
+                'GET /v1/user/balances/p100-contract-absent-1a2b3c4d -> 404 without a P100 error code: nothing is served there; GET /v1/user/{externalUserId}/balances (reference README contradiction 1) answers 400',
+              evidence: 'GET /v1/user/balances/p100-contract-absent-1a2b3c4d -> 404',
+            },
+          ],
+          requests: ['GET /v1/user/balances/p100-contract-absent-1a2b3c4d -> 404 (error probe: a user P100 never issued)'],
+          assumptions: ['D/P412'],
+        },
+        { operationId: 'getPartnerBalances', status: 'confirmed', drifts: [], assumptions: ['F1', 'P1'] },
+        { operationId: 'createCard', status: 'untested', drifts: [], reason: 'a money operation: run with --writes (never against production)' },
+      ],
+      assumptions: [
+        { id: 'P1', status: 'confirmed', evidence: ['getPartnerBalances: confirmed'] },
+        { id: 'U10', status: 'drift', evidence: ['getUserBalances: drift'] },
+      ],
+      suggestedOverrides: { getUserBalances: { method: 'GET', path: '/v1/user/{externalUserId}/balances' } },
+      webhooks: [{ webhook: 'userStatus', events: 3, status: 'confirmed', drifts: [] }],
+      summary: {
+        operations: { confirmed: 1, drift: 1, untested: 1 },
+        drifts: { path: 1, status: 0, 'error-code': 0, 'field-missing': 0, 'field-unknown': 0, 'field-type': 0, 'enum-value': 0 },
+        webhookDrifts: 0,
+      },
+    },
+  },
   getReconciliationReport: {
     params: { runId: RUN_ID },
     query: { limit: 100 },

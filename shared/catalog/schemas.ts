@@ -126,6 +126,12 @@ export const upstreamStatus = z
   .string()
   .transform((s) => s.toUpperCase())
   .pipe(z.string().describe('A status in upper case.'));
+/** Why a withdrawal or transfer FAILED (ASSUMPTIONS F13): `{ errorCode }`, `null` while it has not failed. */
+export const failureReason = z
+  .looseObject({ errorCode: z.string().optional() })
+  .nullable()
+  .optional()
+  .describe('Why it FAILED (`{ errorCode }`), null otherwise (ASSUMPTIONS F13).');
 export const boundedText = (max: number) => z.string().min(1).max(max);
 export const emptyObject = z.object({}).strict();
 

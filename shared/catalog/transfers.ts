@@ -1,7 +1,18 @@
 import * as z from 'zod';
 import { pathParam } from './mapping.js';
 import { defineOperation } from './types.js';
-import { amountInCurrency, currency, decimalAmount, p100IdOf, upstreamAmount, upstreamCurrency, upstreamStatus, userPathParams, withRules } from './schemas.js';
+import {
+  amountInCurrency,
+  currency,
+  decimalAmount,
+  failureReason,
+  p100IdOf,
+  upstreamAmount,
+  upstreamCurrency,
+  upstreamStatus,
+  userPathParams,
+  withRules,
+} from './schemas.js';
 
 /**
  * Internal transfers between the partner's master balance and one user (reference part 2 §3). P100 tells
@@ -32,6 +43,7 @@ export const transferDetails = z
     currency: upstreamCurrency,
     status: upstreamStatus,
     createdAt: z.string().optional(),
+    error: failureReason,
   })
   .meta({ id: 'Transfer', description: 'An internal transfer: the two sides, amount, currency and status.' });
 

@@ -13,6 +13,7 @@ import {
   isoDate,
   messageResponse,
   notEmpty,
+  upstreamStatus,
   userPathParams,
   withRules,
 } from './schemas.js';
@@ -95,7 +96,13 @@ export const getUserBalances = defineOperation({
   kind: 'read',
   confidence: 'M',
   request: { params: userPathParams },
-  response: balances.extend({ userId: z.string().optional(), poaRequired: z.boolean().optional() }),
+  // `status` and `poaStatus` per ASSUMPTIONS F16 (issue 16: the contract check found them missing here).
+  response: balances.extend({
+    userId: z.string().optional(),
+    poaRequired: z.boolean().optional(),
+    status: upstreamStatus.optional(),
+    poaStatus: upstreamStatus.optional(),
+  }),
   redact: ['iban'],
 });
 

@@ -220,7 +220,29 @@ export const FIELD_CLASSIFICATION: readonly FieldClassification[] = [
     'account',
     // the KYC provider's redirect (P100 hands it out for the user to open; no credential of ours)
     'redirectUrl',
+    // P100's state of a user's POA (ASSUMPTIONS F16) and the code of a failure (F13)
+    'poaStatus',
+    'errorCode',
+    // contract reports (issue 16): ids, field paths and request lines, already masked by value (shared/contract/)
+    'operationId',
+    'operations',
+    'assumptions',
+    'baseUrl',
+    'mode',
+    'startedAt',
+    'kind',
+    'field',
+    'path',
+    'drifts',
+    'webhookDrifts',
+    'webhooks',
+    'events',
+    'summary',
+    'suggestedOverrides',
+    'leftBehind',
   ),
+  // contract reports: sentences and request lines built from masked parts (scanned by value again)
+  ...pub('text', 'detail', 'evidence', 'requests'),
 ];
 
 /** Field names that only ever occur in log context (request plumbing), redacted there as secrets are. */

@@ -21,7 +21,9 @@ export type DataPathName =
   | 'startReconciliation'
   | 'getReconciliationReport'
   | 'reconcile'
-  | 'reconcileUsers';
+  | 'reconcileUsers'
+  | 'contractCanary'
+  | 'getContractReport';
 
 /** Everything a function may be granted. Absent means "no". */
 export interface Resources {

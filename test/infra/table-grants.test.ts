@@ -43,6 +43,7 @@ describe('the DynamoDB actions of each code path are those its source sends', ()
     const modules = analyzer.commandsByModule();
     expect([...modules.keys()].sort()).toEqual([
       'idempotency/persistence.ts',
+      'store/contract-reports.ts',
       'store/inbox.ts',
       'store/ledger-users.ts',
       'store/ledger.ts',

@@ -3,6 +3,7 @@ import { registerCoreControl } from './core.js';
 import { registerMoneyControl } from './money.js';
 import { registerOperationsControl } from './operations.js';
 import { registerChaosControl } from './chaos.js';
+import { registerDriftControl } from './drift.js';
 
 /** Every `/_sandbox/...` route (documented in README.md). No API key, no faults, no rate limit. */
 export function createControlRouter(apiRoutes: () => string[]): Router {
@@ -11,5 +12,6 @@ export function createControlRouter(apiRoutes: () => string[]): Router {
   registerMoneyControl(r);
   registerOperationsControl(r);
   registerChaosControl(r);
+  registerDriftControl(r, apiRoutes);
   return r;
 }

@@ -53,8 +53,8 @@ export class Router {
   }
 
   /** True when some route has this path under another method (for a 405 instead of a 404). */
-  hasPath(segments: readonly string[]): boolean {
-    return this.routes.some((r) => r.segments.length === segments.length && r.segments.every((t, i) => t.startsWith('{') || t === segments[i]));
+  hasPath(segments: readonly string[], except?: (r: Route) => boolean): boolean {
+    return this.routes.some((r) => !except?.(r) && r.segments.length === segments.length && r.segments.every((t, i) => t.startsWith('{') || t === segments[i]));
   }
 }
 

@@ -101,7 +101,10 @@ export function createSandboxServer(sb: Sandbox, api: Router, control: Router): 
       }
     }
 
-    const m = api.match(method, segments);
+    // Drift mode: a moved route is not served at its old path, and is served at its new one.
+    let m = api.match(method, segments);
+    if (m && sb.drift.movedAway(m.route)) m = null;
+    m ??= sb.drift.matchMoved(method, segments, api);
     const key = m ? m.route.key : 'UNMATCHED';
     sb.stats.set(key, (sb.stats.get(key) ?? 0) + 1);
 
@@ -132,7 +135,9 @@ export function createSandboxServer(sb: Sandbox, api: Router, control: Router): 
 
     let reply: Reply;
     if (!m) {
-      reply = api.hasPath(segments) ? { status: 405, body: { message: 'Method Not Allowed' } } : { status: 404, body: { message: 'Not Found' } };
+      reply = api.hasPath(segments, (r) => sb.drift.movedAway(r))
+        ? { status: 405, body: { message: 'Method Not Allowed' } }
+        : { status: 404, body: { message: 'Not Found' } };
     } else {
       try {
         const raw = await readBody(req);
@@ -141,6 +146,7 @@ export function createSandboxServer(sb: Sandbox, api: Router, control: Router): 
       } catch (err) {
         reply = errorReply(err, sb);
       }
+      reply = sb.drift.reply(m.route.key, reply);
     }
     // The dangerous case: the effect happened, the caller never hears about it.
     if (fault.resetAfter) {

@@ -1,0 +1,3 @@
+import { contractCanaryHandler } from '../../shared/index.js';
+
+export const handler = contractCanaryHandler;
