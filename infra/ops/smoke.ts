@@ -212,7 +212,7 @@ async function checkSmokeWebhook(t: SmokeTarget, token: string | undefined, data
       const fix =
         a.status === 401
           ? 'the receiver does not accept the token in the secret: the function may cache an older value for up to 5 minutes after a change; retry, or check the secret'
-          : 'see the function log of the receiver (/aws/lambda/<prefix>-webhook-' + def.name + ')';
+          : `see the function log of the receiver (/aws/lambda/<prefix>-webhook-${def.name})`;
       return { name, ok: false, detail: `delivery answered ${problemOf(a)}`, fix };
     }
     eventId = String(parse(a.text).eventId ?? '');
