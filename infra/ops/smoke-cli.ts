@@ -4,6 +4,7 @@
  *
  * Exit code 0 when every step passed, 1 when one failed, 2 for a usage or setup error.
  */
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -109,6 +110,6 @@ function parse(argv: string[]) {
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await smokeMain(process.argv.slice(2), (l) => console.log(l));
 }
