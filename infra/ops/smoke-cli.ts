@@ -1,5 +1,5 @@
 /**
- * `npm run smoke -- --stage <staging|production> [--region eu-central-1] [--json]`
+ * `npm run smoke -- --stage <staging|production> [--region eu-central-1] [--webhook exchange] [--json]`
  * `npm run smoke -- --local http://localhost:3000 --secrets-endpoint http://127.0.0.1:<port>` (what `npm start` prints)
  *
  * Exit code 0 when every step passed, 1 when one failed, 2 for a usage or setup error.
@@ -10,6 +10,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { LOCAL_SECRET_IDS } from '../../local/suite.js';
+import { webhooks } from '../../shared/webhooks/catalog.js';
 import { suiteStackName } from '../lib/app.js';
 import { cloudFormationStacks, plainHttp, secretsManagerReader, sigv4Http, type StackReader } from './aws.js';
 import { formatResults } from './report.js';
@@ -50,7 +51,7 @@ export function localTarget(apiUrl: string, secrets: SecretReader): SmokeTarget 
   return { apiUrl: apiUrl.replace(/\/$/, ''), secretIds: { ...LOCAL_SECRET_IDS }, secrets, http: plainHttp, label: 'local' };
 }
 
-const usage = `usage: npm run smoke -- --stage <staging|production> [--region <region>] [--json]
+const usage = `usage: npm run smoke -- --stage <staging|production> [--region <region>] [--webhook <name>] [--json]
        npm run smoke -- --local <gateway URL> --secrets-endpoint <URL printed by npm start> [--json]`;
 
 export async function smokeMain(argv: string[], out: (line: string) => void, options: SmokeOptions = {}): Promise<number> {
@@ -65,6 +66,8 @@ export async function smokeMain(argv: string[], out: (line: string) => void, opt
   const secretsEndpoint = args.values['secrets-endpoint'];
   let target: SmokeTarget;
   try {
+    if (args.values.webhook && !webhooks.some((w) => w.name === args.values.webhook))
+      throw new SmokeSetupError(`--webhook ${args.values.webhook}: not a webhook of the catalog (${webhooks.map((w) => w.name).join(', ')})`);
     if (local) {
       if (!secretsEndpoint) throw new SmokeSetupError('--local needs --secrets-endpoint (npm start prints it)');
       const client = new SecretsManagerClient({
@@ -90,7 +93,7 @@ export async function smokeMain(argv: string[], out: (line: string) => void, opt
     return 2;
   }
   out(`smoke test of ${target.label} (${target.apiUrl})`);
-  const results = await runSmoke(target, options);
+  const results = await runSmoke(target, { ...options, ...(args.values.webhook ? { webhook: args.values.webhook } : {}) });
   if (json) out(JSON.stringify({ target: target.label, apiUrl: target.apiUrl, results }, null, 2));
   else for (const line of formatResults(results)) out(line);
   return results.every((r) => r.ok) ? 0 : 1;
@@ -104,6 +107,7 @@ function parse(argv: string[]) {
       local: { type: 'string' },
       'secrets-endpoint': { type: 'string' },
       region: { type: 'string' },
+      webhook: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     strict: true,

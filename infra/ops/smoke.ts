@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { getWebhook } from '../../shared/webhooks/catalog.js';
+import { getWebhook, webhookPath } from '../../shared/webhooks/catalog.js';
 import { parseDataKey } from '../../shared/secrets/data-key.js';
 import { SMOKE_HEADER, smokeMarker } from '../../shared/webhooks/smoke.js';
 import { parseWebhookTokenSecret } from '../../shared/webhooks/token.js';
@@ -195,6 +195,8 @@ async function checkSmokeWebhook(t: SmokeTarget, token: string | undefined, data
   const name = 'smoke webhook received and processed';
   if (!token || !dataKey) return { name, ok: false, detail: 'skipped: needs the webhook token and the data key', fix: 'fix the secrets step first' };
   const def = getWebhook(o.webhook);
+  // The route as deployed: a stage with webhookPathOverrides is smoke-tested with the same JSON in WEBHOOK_PATH_OVERRIDES.
+  const path = webhookPath(def);
   const id = `smoke-${randomUUID()}`;
   const body = JSON.stringify({ [def.entityIdField]: id, ...(def.statusField ? { [def.statusField]: 'COMPLETED' } : {}), smoke: true });
   let eventId: string;
@@ -202,7 +204,7 @@ async function checkSmokeWebhook(t: SmokeTarget, token: string | undefined, data
     const a = await t.http(
       {
         method: 'POST',
-        url: `${t.apiUrl}${def.path}`,
+        url: `${t.apiUrl}${path}`,
         headers: { 'content-type': 'application/json', authorization: token, [SMOKE_HEADER]: smokeMarker(dataKey, def.name, body) },
         body,
       },
@@ -217,7 +219,12 @@ async function checkSmokeWebhook(t: SmokeTarget, token: string | undefined, data
     }
     eventId = String(parse(a.text).eventId ?? '');
   } catch (e) {
-    return { name, ok: false, detail: `delivery got no answer: ${e instanceof Error ? e.message : String(e)}`, fix: `check that ${def.path} is routed` };
+    return {
+      name,
+      ok: false,
+      detail: `delivery got no answer: ${e instanceof Error ? e.message : String(e)}`,
+      fix: `check that ${path} is routed (with webhookPathOverrides, set WEBHOOK_PATH_OVERRIDES to the same JSON)`,
+    };
   }
   const end = Date.now() + o.waitMs;
   let last = 'not listed yet';

@@ -72,6 +72,16 @@ describe('npm run smoke against the local suite', () => {
     expect(results[1]!.detail).toMatch(/no answer/);
   });
 
+  it('goes through another webhook when asked (--webhook), and refuses one the catalog does not have', async () => {
+    const lines: string[] = [];
+    const local = ['--local', s.api, '--secrets-endpoint', s.local.secrets.endpoint];
+    expect(await smokeMain([...local, '--webhook', 'p2pTransfer', '--json'], (l) => lines.push(l))).toBe(0);
+    const report = JSON.parse(lines.slice(1).join('\n')) as { results: Array<{ ok: boolean }> };
+    expect(report.results.map((r) => r.ok)).toEqual([true, true, true, true, true]);
+    expect(await smokeMain([...local, '--webhook', 'nope'], (l) => lines.push(l))).toBe(2);
+    expect(lines.join('\n')).toContain('not a webhook of the catalog');
+  });
+
   it('usage errors exit 2 and say what to pass', async () => {
     const lines: string[] = [];
     expect(await smokeMain([], (l) => lines.push(l))).toBe(2);
