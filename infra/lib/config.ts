@@ -121,7 +121,9 @@ function jsonObject(node: ContextReader, key: string): Record<string, unknown> |
 /** `runbookUrl`: an https:// URL of docs/runbook.md (the repository's web view, a wiki), or the default relative path. */
 function runbookUrlOf(node: ContextReader): string {
   const url = str(node, 'runbookUrl') ?? defaultRunbookUrl;
-  if (url !== defaultRunbookUrl && !/^https:\/\/[^\s#]+$/.test(url)) throw new InvalidContextError('runbookUrl', 'must be an https:// URL without a #fragment');
+  // Bounded so that the link always fits CloudWatch's 1024-character alarm description.
+  if (url !== defaultRunbookUrl && !/^https:\/\/[^\s#]{1,500}$/.test(url))
+    throw new InvalidContextError('runbookUrl', 'must be an https:// URL without a #fragment, at most 508 characters');
   return url;
 }
 

@@ -54,7 +54,7 @@ export interface SmokeTarget {
 }
 
 export interface SmokeOptions {
-  /** Bound of each wait (processing, reconciliation): a hang guard, not a speed claim. */
+  /** Bound of each of the two waits (processing, reconciliation; 25 s): the whole run stays under a minute. */
   waitMs?: number;
   pollMs?: number;
   /** The webhook the smoke event goes through (default `exchange`). */
@@ -301,7 +301,7 @@ async function checkReconciliation(t: SmokeTarget, o: Required<SmokeOptions>): P
 
 /** Runs the five steps in order (each runs even when an earlier one failed, so one run shows every problem). */
 export async function runSmoke(t: SmokeTarget, options: SmokeOptions = {}): Promise<CheckResult[]> {
-  const o: Required<SmokeOptions> = { waitMs: options.waitMs ?? 40_000, pollMs: options.pollMs ?? 500, webhook: options.webhook ?? 'exchange' };
+  const o: Required<SmokeOptions> = { waitMs: options.waitMs ?? 25_000, pollMs: options.pollMs ?? 500, webhook: options.webhook ?? 'exchange' };
   const secrets = await checkSecrets(t);
   const results = [secrets.result, await checkSignedRead(t), await checkHealth(t)];
   results.push(await checkSmokeWebhook(t, secrets.webhookToken, secrets.dataKey, o));

@@ -119,6 +119,13 @@ describe('every alarm has a runbook entry, every entry a real alarm', () => {
     for (const a of alarmsOf(s)) expect(a.description).toMatch(/ Runbook: https:\/\/git\.example\.com\/acme\/p100\/blob\/main\/docs\/runbook\.md#[a-z0-9]+$/);
     expect(() => synthSuite({ runbookUrl: 'http://wiki/runbook' })).toThrow(InvalidContextError);
     expect(() => synthSuite({ runbookUrl: 'https://wiki/runbook#x' })).toThrow(InvalidContextError);
+    expect(() => synthSuite({ runbookUrl: `https://wiki/${'x'.repeat(600)}` })).toThrow(InvalidContextError);
+    // The longest URL allowed still leaves every description within CloudWatch's 1024 characters, link intact.
+    const longest = `https://${'w'.repeat(500)}`;
+    for (const a of alarmsOf(synthSuite({ runbookUrl: longest }))) {
+      expect(a.description.length).toBeLessThanOrEqual(1024);
+      expect(a.description).toContain(`Runbook: ${longest}#`);
+    }
   });
 });
 
