@@ -45,6 +45,7 @@ Try:
   curl -s ${g}/operations/reconciliation/reports/latest
   curl -s ${g}/_local/events          (what would go to EventBridge)
   curl -s ${g}/openapi.json           (the whole API, OpenAPI 3.1)
+  npm run smoke -- --local ${g} --secrets-endpoint ${suite.secrets.endpoint}    (end-to-end check)
 `);
 
 const stop = async () => {

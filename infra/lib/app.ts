@@ -32,6 +32,11 @@ function envFrom(app: App): Environment | undefined {
   return account || region ? { account, region } : undefined;
 }
 
+/** The stack of a stage: `P100Suite-Staging`, `P100Suite-Production` (npm run deploy and smoke find it by this name). */
+export function suiteStackName(stage: string): string {
+  return `P100Suite-${stage.charAt(0).toUpperCase()}${stage.slice(1)}`;
+}
+
 /** Builds the suite app: one stack `P100Suite-<stage>`, checked by cdk-nag (AwsSolutions + Serverless). */
 export function createApp(options: CreateAppOptions): SuiteApp {
   const app = new App({
@@ -40,7 +45,7 @@ export function createApp(options: CreateAppOptions): SuiteApp {
     context: { ...featureFlags, ...(options.context ?? {}) },
   });
   const config = readConfig(app.node);
-  const stack = new SuiteStack(app, `P100Suite-${config.stage[0]!.toUpperCase()}${config.stage.slice(1)}`, {
+  const stack = new SuiteStack(app, suiteStackName(config.stage), {
     config,
     code: options.code,
     env: envFrom(app),

@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { P100_BASE_URLS } from '../../shared/config/env.js';
+import { defaultRunbookUrl } from './runbook.js';
 
 export type DeployStage = 'staging' | 'production';
 
@@ -19,6 +20,8 @@ export interface SuiteConfig {
   jwt: { issuer: string; audience: string[] } | undefined;
   /** Optional e-mail subscribed to the alarm topic (production). */
   alarmEmail: string | undefined;
+  /** Where each alarm's description links to (its runbook entry is `#<anchor>` of it); default docs/runbook.md. */
+  runbookUrl: string;
   /** Default route throttling of the stage: every company route (operations, `/openapi.json`). */
   apiThrottle: Throttle;
   /**
@@ -115,6 +118,15 @@ function jsonObject(node: ContextReader, key: string): Record<string, unknown> |
   return parsed as Record<string, unknown>;
 }
 
+/** `runbookUrl`: an https:// URL of docs/runbook.md (the repository's web view, a wiki), or the default relative path. */
+function runbookUrlOf(node: ContextReader): string {
+  const url = str(node, 'runbookUrl') ?? defaultRunbookUrl;
+  // Bounded so that the link always fits CloudWatch's 1024-character alarm description.
+  if (url !== defaultRunbookUrl && !/^https:\/\/[^\s#]{1,500}$/.test(url))
+    throw new InvalidContextError('runbookUrl', 'must be an https:// URL without a #fragment, at most 508 characters');
+  return url;
+}
+
 export function readConfig(node: ContextReader): SuiteConfig {
   const stageRaw = str(node, 'stage') ?? 'staging';
   if (stageRaw !== 'staging' && stageRaw !== 'production') throw new InvalidContextError('stage', `must be staging or production, not "${stageRaw}"`);
@@ -170,6 +182,7 @@ export function readConfig(node: ContextReader): SuiteConfig {
           }
         : undefined,
     alarmEmail: str(node, 'alarmEmail'),
+    runbookUrl: runbookUrlOf(node),
     apiThrottle,
     webhookThrottle,
     reservedConcurrency: {

@@ -9,6 +9,7 @@ import { Construct, type Node } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/config/constants.js';
 import { InvalidContextError } from './config.js';
 import type { SuiteCore } from './core.js';
+import { alarmDescription, alarmName } from './runbook.js';
 
 /** The metric the canary emits (shared/contract/canary.ts: EMF, dimension service=contract). */
 const CONTRACT_DRIFT_METRIC = 'ContractDrift';
@@ -52,6 +53,8 @@ export interface ContractCanaryProps {
   core: Pick<SuiteCore, 'alarmTopic'>;
   /** Logical id of the function in its stack (for the scoped cdk-nag acknowledgement of the invoke grant). */
   fnLogicalId: string;
+  /** The stage's resource name prefix and runbook location (infra/lib/runbook.ts names and links the alarm). */
+  config: { prefix: string; runbookUrl: string };
 }
 
 export class ContractCanary extends Construct {
@@ -86,8 +89,12 @@ export class ContractCanary extends Construct {
       statistic: 'Maximum',
       period: interval,
     }).createAlarm(this, 'DriftAlarm', {
-      alarmDescription:
+      alarmName: alarmName(props.config.prefix, 'ContractDrift'),
+      alarmDescription: alarmDescription(
+        props.config.runbookUrl,
+        'ContractDrift',
         'P100 answered differently from the catalog or ASSUMPTIONS.md (a moved path, a status, an error code, a field or a status value): read GET /operations/contract/reports/latest, apply the proposed P100_UPSTREAM_OVERRIDES or fix the catalog.',
+      ),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -139,6 +139,7 @@ export class FunctionGroupStack extends NestedStack {
               fn: f.fn,
               core: props.core,
               fnLogicalId: this.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction),
+              config: props.config,
             });
             return;
         }

@@ -6,11 +6,14 @@ import type { SuiteApi } from './api.js';
 import type { SuiteConfig } from './config.js';
 import type { SuiteCore } from './core.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
+import { SuiteDashboards } from './dashboards.js';
+import { alarmDescription, alarmName } from './runbook.js';
 import { metricsNamespace } from './suite-function.js';
 
 /**
- * Suite-wide alarms (DLQ depth, reconciliation discrepancies, webhook 401 spikes, API 5xx) and one
- * dashboard. Per-function error/throttle alarms live next to their functions.
+ * Suite-wide alarms (DLQ depth, reconciliation discrepancies, webhook 401 spikes, API 5xx), an overview
+ * dashboard and one dashboard per concern (dashboards.ts). Per-function error/throttle alarms live next to
+ * their functions. Every alarm is named and described for its runbook entry (runbook.ts, docs/runbook.md).
  * Lambda widgets use SEARCH over the stage's name prefix, so new functions appear without a change here.
  */
 export class SuiteMonitoring extends Construct {
@@ -45,14 +48,26 @@ export class SuiteMonitoring extends Construct {
       usingMetrics: {},
     });
 
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string): void => {
+    /**
+     * `alarmId` minus `Alarm` is the runbook entry (`## <RunbookId>` in docs/runbook.md) unless `runbook.id`
+     * names a family (one entry for the alarm of every webhook); `subject` ends the alarm's name.
+     */
+    const alarm = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      description: string,
+      runbook: { id?: string; subject?: string } = {},
+    ): void => {
+      const runbookId = runbook.id ?? alarmId.replace(/Alarm$/, '');
       const a = new cloudwatch.Alarm(this, alarmId, {
+        alarmName: alarmName(config.prefix, runbookId, runbook.subject),
         metric,
         threshold,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
+        alarmDescription: alarmDescription(config.runbookUrl, runbookId, description),
       });
       if (core.alarmTopic) a.addAlarmAction(new cwActions.SnsAction(core.alarmTopic));
       this.alarms.push(a);
@@ -63,10 +78,10 @@ export class SuiteMonitoring extends Construct {
         `${name}DepthAlarm`,
         q.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
         1,
-        `${name} holds messages: inspect and replay them`,
+        `${name} holds messages: inspect and replay them.`,
       );
     }
-    alarm('ReconciliationDiscrepanciesAlarm', discrepancies, 1, 'Reconciliation found ledger/P100 discrepancies: see the latest report');
+    alarm('ReconciliationDiscrepanciesAlarm', discrepancies, 1, 'Reconciliation found ledger/P100 discrepancies: see the latest report.');
     // One alarm per receiver: an alarm's metric math may combine at most 10 metrics, and the
     // receiver's name says where to look.
     for (const w of webhooks) {
@@ -74,10 +89,11 @@ export class SuiteMonitoring extends Construct {
         `WebhookUnauthorized${w.name.charAt(0).toUpperCase()}${w.name.slice(1)}Alarm`,
         unauthorizedOf(w.name),
         5,
-        `Webhook ${w.name}: 5+ deliveries with a wrong or missing token in 5 minutes (token rotated at P100 but not here, or probing)`,
+        `Webhook ${w.name}: 5+ deliveries with a wrong or missing token in 5 minutes (token rotated at P100 but not here, or probing).`,
+        { id: 'WebhookUnauthorized', subject: w.name },
       );
     }
-    alarm('Api5xxAlarm', api.httpApi.metricServerError({ period, statistic: 'Sum' }), 5, 'The API answered 5xx repeatedly');
+    alarm('Api5xxAlarm', api.httpApi.metricServerError({ period, statistic: 'Sum' }), 5, 'The API answered 5xx repeatedly.');
 
     const lambdaSearch = (metricName: string, stat: string, label: string): cloudwatch.MathExpression =>
       new cloudwatch.MathExpression({
@@ -118,5 +134,6 @@ export class SuiteMonitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({ title: 'Reconciliation discrepancies / webhook 401s', left: [discrepancies], right: [unauthorizedAll], width: 12 }),
     );
+    new SuiteDashboards(this, 'Concerns', { config, core, api });
   }
 }

@@ -15,6 +15,7 @@ import type { SuiteConfig } from './config.js';
 import type { SuiteCore } from './core.js';
 import type { FunctionSpec } from './inventory.js';
 import { nodeRuntime } from './runtime.js';
+import { alarmDescription, alarmName, functionAlarmFamily } from './runbook.js';
 
 /** Custom metrics namespace of the suite (reconciliation discrepancies, webhook 401s): EMF log lines, no IAM. */
 export const metricsNamespace = METRICS_NAMESPACE;
@@ -105,7 +106,7 @@ export class SuiteFunction extends Construct {
     });
 
     this.#grant();
-    this.#alarms();
+    this.#alarms(functionName);
     this.#acknowledge(asyncInvoked);
   }
 
@@ -186,18 +187,28 @@ export class SuiteFunction extends Construct {
     }
   }
 
-  #alarms(): void {
+  /**
+   * Errors and throttles, named `<prefix>-<Family>Errors-<function>` and linked to the runbook entry of
+   * their family (infra/lib/runbook.ts): the paged person reads the function and what to do in the e-mail.
+   */
+  #alarms(functionName: string): void {
     const topic = this.#core.alarmTopic;
+    const config = this.#config;
     const period = Duration.minutes(5);
+    const family = functionAlarmFamily(this.spec);
+    const errors = `${family}Errors`;
+    const throttles = `${family}Throttles`;
     const alarms = [
       this.fn.metricErrors({ period, statistic: 'Sum' }).createAlarm(this, 'ErrorsAlarm', {
-        alarmDescription: `${this.fn.functionName} failed (unhandled error or timeout)`,
+        alarmName: alarmName(config.prefix, errors, this.spec.name),
+        alarmDescription: alarmDescription(config.runbookUrl, errors, `${functionName} failed (unhandled error or timeout).`),
         threshold: 1,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       this.fn.metricThrottles({ period, statistic: 'Sum' }).createAlarm(this, 'ThrottlesAlarm', {
-        alarmDescription: `${this.fn.functionName} was throttled (account or reserved concurrency exhausted)`,
+        alarmName: alarmName(config.prefix, throttles, this.spec.name),
+        alarmDescription: alarmDescription(config.runbookUrl, throttles, `${functionName} was throttled (account or reserved concurrency exhausted).`),
         threshold: 1,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -24,7 +24,9 @@ export type DataKeyPurpose =
   /** AES-256-GCM seal of personal data and card codes at rest (shared/webhooks/seal.ts). */
   | 'seal-personal'
   /** A short public id naming which master key sealed a value (reveals nothing about the key). */
-  | 'key-id';
+  | 'key-id'
+  /** Smoke-event markers and their inbox ids (shared/webhooks/smoke.ts): kept apart from real dedup keys. */
+  | 'webhook-smoke';
 
 export interface DataKeyRing {
   current: Buffer;

@@ -72,6 +72,8 @@ export interface InboxEvent {
   occurrence?: number;
   /** Why the operator should look at it although it was stored: unknown-status, unknown-user, oversized-id. */
   flag?: string;
+  /** A smoke event (shared/webhooks/smoke.ts): processed as `{applied: false, reason: "smoke"}`, never applied or published. */
+  smoke?: true;
   expiresAt: number;
   gsi1pk: string;
   gsi1sk: string;

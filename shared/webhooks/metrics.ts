@@ -8,7 +8,14 @@ import { METRICS_NAMESPACE } from '../config/constants.js';
  */
 export { METRICS_NAMESPACE };
 
-export type WebhookMetricName = 'WebhookUnauthorized' | 'WebhookReceived' | 'WebhookDuplicate' | 'WebhookProcessed' | 'WebhookDead' | 'WebhookStale';
+export type WebhookMetricName =
+  | 'WebhookUnauthorized'
+  | 'WebhookReceived'
+  | 'WebhookDuplicate'
+  | 'WebhookProcessed'
+  | 'WebhookDead'
+  | 'WebhookStale'
+  | 'WebhookSmoke';
 
 /**
  * One single-metric instance for the container, not one per call: `singleMetric()` builds a new Metrics

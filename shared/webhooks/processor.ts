@@ -230,6 +230,8 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
   }
   const def = getWebhook(item.webhook);
   try {
+    // Before anything reads the ledger: a smoke event is acknowledged, never applied nor published (smoke.ts).
+    if (item.smoke) return await acknowledgeSmoke(item, def);
     const reason = unroutable(item, def);
     if (reason) {
       if (reason.startsWith('oversized-id')) await flagInboxEvent(eventId, 'oversized-id');
@@ -292,6 +294,15 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
     logger.error('webhook processing failed', { eventId, webhook: def.name, receiveCount: opts.receiveCount, last, error });
     throw e;
   }
+}
+
+/** A smoke event: the outcome says so, the item is PROCESSED; no ledger write, no onward event (smoke.ts). */
+async function acknowledgeSmoke(item: InboxEvent, def: WebhookDefinition): Promise<ProcessResult> {
+  if (!item.outcome) await recordInboxOutcome(item.eventId, { applied: false, reason: 'smoke', at: new Date().toISOString() });
+  await markInboxProcessed(item.eventId, new Date().toISOString());
+  countWebhookMetric('WebhookSmoke', def.name);
+  logger.info('webhook smoke event processed (not applied, not published)', { eventId: item.eventId, webhook: def.name });
+  return 'processed';
 }
 
 function eventIdOf(record: SQSRecord): string {

@@ -14,6 +14,7 @@ import { decodeWebhookBody, dedupKey, parseWebhookBody } from './event.js';
 import { entityRef, entityVersion } from './entity.js';
 import { countWebhookMetric } from './metrics.js';
 import { sealVersion, sealWithDataKey, unseal, unsealWithDataKey, UnsealError } from './seal.js';
+import { SMOKE_HEADER, smokeEventKey, verifySmokeMarker } from './smoke.js';
 import { WebhookTokenVerifier, type WebhookTokenSet } from './token.js';
 
 type Event = APIGatewayProxyEventV2;
@@ -58,14 +59,24 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
     logger.warn('WebhookUnauthorized', { webhook: def.name, reason: header ? 'token mismatch' : 'no Authorization header' });
     throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'missing or wrong Authorization header');
   }
-  const parsed = parseWebhookBody(def, decodeWebhookBody(event.body, event.isBase64Encoded));
+  const text = decodeWebhookBody(event.body, event.isBase64Encoded);
+  const parsed = parseWebhookBody(def, text);
+  const ring = await dataKeyRing();
+  // A smoke event (npm run smoke; smoke.ts says why only the data key's holder can mark one): a marker that
+  // does not verify is refused, never read as "no marker", so it can neither pass nor hide anything.
+  const marker = event.headers?.[SMOKE_HEADER];
+  const smoke = marker !== undefined;
+  if (smoke && !verifySmokeMarker(ring, def.name, text, marker)) {
+    logger.warn('webhook smoke marker does not verify; refused', { webhook: def.name });
+    throw new HttpProblem(400, 'smoke-marker', 'Invalid smoke marker', `the ${SMOKE_HEADER} header does not match this body (P100 never sends it)`);
+  }
   // The classification, before anything rests (issue 12): secrets dropped (a PAN as 6+4) unless this webhook
   // must deliver them (card codes: sealed), personal fields sealed with a masked copy in clear, and every other
   // value scanned for PANs and IBANs. The dedup key is a keyed HMAC of the whole entity and its occurrence (E9).
-  const ring = await dataKeyRing();
   const { clear, toSeal, dropped } = protectWebhookEntity(parsed.entity, webhookProcessingOf(def.name).deliverSecretFields);
   if (dropped.length) logger.warn('webhook carried secret fields; dropped before storing', { webhook: def.name, fields: dropped });
-  const keyOf = (occurrence: number) => dedupKey(def, parsed.entity, (d) => hmacWith(ring.current, 'webhook-dedup', d), occurrence);
+  const hmac = smoke ? smokeEventKey(ring.current) : (d: string) => hmacWith(ring.current, 'webhook-dedup', d);
+  const keyOf = (occurrence: number) => dedupKey(def, parsed.entity, hmac, occurrence);
   const stored = await storeInboxEvent(
     {
       webhook: def.name,
@@ -77,12 +88,14 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
       payload: JSON.stringify(clear),
       ...(Object.keys(toSeal).length ? { sealed: sealWithDataKey(ring, toSeal, sealAad(def.name, parsed.entityId)) } : {}),
       receivedAt: new Date().toISOString(),
+      ...(smoke ? { smoke: true as const } : {}),
     },
     keyOf,
-    (existing) => stillCurrent(def, existing, parsed.entity),
+    // The same smoke body again is a redelivery of it: no ledger to consult.
+    (existing) => (smoke ? Promise.resolve(true) : stillCurrent(def, existing, parsed.entity)),
   );
   const { eventId, state } = stored.event;
-  const fields = { webhook: def.name, eventId, entityId: parsed.entityId, status: parsed.status, envelope: parsed.envelope };
+  const fields = { webhook: def.name, eventId, entityId: parsed.entityId, status: parsed.status, envelope: parsed.envelope, ...(smoke ? { smoke } : {}) };
   if (!stored.created && state !== 'RECEIVED') {
     countWebhookMetric('WebhookDuplicate', def.name);
     logger.info('webhook duplicate', { ...fields, state, deliveries: stored.event.deliveries });

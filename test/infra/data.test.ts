@@ -116,7 +116,8 @@ describe('stateful resources, staging defaults', () => {
       });
     }
     expect(Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' } }))).toHaveLength(3);
-    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    // The suite overview and one per concern (money operations, webhooks, reconciliation; runbook.test.ts).
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 4);
   });
 
   it('alarms on errors and throttles of every function', () => {
