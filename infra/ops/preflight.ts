@@ -182,7 +182,7 @@ export async function preflight(input: PreflightInput, deps: PreflightDeps): Pro
 
 /**
  * The bootstrap version the assembly needs: the highest `requiresBootstrapStackVersion` of its stacks and
- * asset manifests (cdk.out/manifest.json; ASSUMPTIONS.md S4).
+ * asset manifests (cdk.out/manifest.json; ASSUMPTIONS.md L4).
  */
 export function requiredBootstrapVersion(manifest: unknown): number {
   const artifacts = (manifest as { artifacts?: Record<string, { properties?: { requiresBootstrapStackVersion?: unknown } }> } | null)?.artifacts ?? {};

@@ -75,7 +75,7 @@ export async function smokeMain(argv: string[], out: (line: string) => void, opt
         region: 'eu-central-1',
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       });
-      // The stand-in has no version history: only "holds a value" is checked locally (ASSUMPTIONS S2).
+      // The stand-in has no version history: only "holds a value" is checked locally (ASSUMPTIONS L2).
       target = localTarget(local, { value: secretsManagerReader(client).value });
     } else if (stage) {
       const r = region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;

@@ -7,7 +7,7 @@ import type { CheckResult } from './report.js';
 
 /**
  * `npm run smoke`: proves in under a minute that a suite (a deployed stage, or `npm start`) is alive end to
- * end. Five steps, each a pass or a fail with the fix (ASSUMPTIONS.md S1-S3):
+ * end. Five steps, each a pass or a fail with the fix (ASSUMPTIONS.md L1-L3):
  *
  * 1. secrets: the API key and the webhook token hold a value that is not the deploy's placeholder, the data
  *    key parses. Values are read into memory, never printed.

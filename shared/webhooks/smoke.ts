@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { hmacWith, type DataKeyRing } from '../secrets/data-key.js';
 
 /**
- * Smoke events (issue 19, ASSUMPTIONS.md S1): `npm run smoke` proves a deployed suite receives and
+ * Smoke events (issue 19, ASSUMPTIONS.md L1): `npm run smoke` proves a deployed suite receives and
  * processes a webhook by sending one itself, with the real token, through the real receiver, queue and
  * processor. So that it never reaches the ledger or the company's consumers, the delivery carries a marker
  * the processor recognises: it records the outcome `{applied: false, reason: "smoke"}`, marks the event

@@ -2,7 +2,7 @@
  * Issue 19: `npm run smoke` sends a webhook itself, with the real token, marked as a smoke event so that it
  * never reaches the ledger or the consumers. The marker must be impossible to abuse: only the data key's
  * holder can make one (P100 and a token thief cannot), a bad marker is refused, and a smoke event can never
- * suppress a real event (shared/webhooks/smoke.ts, ASSUMPTIONS.md S1).
+ * suppress a real event (shared/webhooks/smoke.ts, ASSUMPTIONS.md L1).
  */
 import { createHmac } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
