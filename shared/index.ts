@@ -8,6 +8,7 @@
  * infra/ and bench/ import from a package's own index (shared/<package>/index.ts).
  */
 export { getOperation } from './catalog/index.js';
+export { getInboxEventImpl, getOperationsOverviewImpl, getTimelineImpl, listReconciliationRunsImpl } from './console/index.js';
 export { addKycFileImpl, addPoaFileImpl, createUploadUrlImpl } from './documents/index.js';
 export { operationHandler } from './http/index.js';
 export { openApiHandler } from './openapi/index.js';

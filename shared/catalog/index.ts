@@ -1,4 +1,5 @@
 import * as cards from './cards.js';
+import * as operatorConsole from './console.js';
 import * as crypto from './crypto.js';
 import * as documents from './documents.js';
 import * as exchange from './exchange.js';
@@ -32,7 +33,20 @@ function isOperation(v: unknown): v is Operation {
 }
 
 /** Every company-facing operation, in catalog order. */
-export const operations: readonly Operation[] = collect(partner, users, documents, kyc, exchange, crypto, transfers, cards, sepa, inbox, reconciliation);
+export const operations: readonly Operation[] = collect(
+  partner,
+  users,
+  documents,
+  kyc,
+  exchange,
+  crypto,
+  transfers,
+  cards,
+  sepa,
+  inbox,
+  reconciliation,
+  operatorConsole,
+);
 
 /** The catalog keyed by operationId. */
 /** operationIds are unique: a duplicate is a programming error caught at load. */

@@ -20,6 +20,10 @@ export type DataPathName =
   | 'replayDeadInboxEvents'
   | 'startReconciliation'
   | 'getReconciliationReport'
+  | 'listReconciliationRuns'
+  | 'getOperationsOverview'
+  | 'getInboxEvent'
+  | 'getTimeline'
   | 'reconcile'
   | 'reconcileUsers';
 

@@ -1,0 +1,26 @@
+import { restView } from '../classification/rules.js';
+import type { OperationImpl } from '../http/operation-impl.js';
+import { getRun, listRunIds, type RunItem } from '../store/reconciliation.js';
+
+/** A run as a list row: no discrepancies, no lease or fan-out bookkeeping. */
+export function runSummary(run: RunItem): Record<string, unknown> {
+  return {
+    runId: run.runId,
+    status: run.status,
+    phase: run.phase,
+    trigger: run.trigger,
+    requestedAt: run.requestedAt,
+    ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+    ...(run.counts ? { counts: run.counts } : {}),
+    ...(run.discrepancyCount !== undefined ? { discrepancyCount: run.discrepancyCount } : {}),
+  };
+}
+
+/** `GET /operations/reconciliation/runs`: the run list, newest first (one query, then one read per run). */
+export const listReconciliationRunsImpl: OperationImpl = async (input) => {
+  const q = input.query as { limit?: number; before?: string };
+  const { runIds, more } = await listRunIds(q.limit ?? 20, q.before);
+  const runs = await Promise.all(runIds.map((id) => getRun(id)));
+  const items = runs.filter((r): r is RunItem => r !== undefined).map(runSummary);
+  return { body: restView({ items, more }) };
+};
