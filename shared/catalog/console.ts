@@ -127,7 +127,10 @@ export const getTimeline = defineOperation({
           .string()
           .min(1)
           .max(160)
-          .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/, 'an externalUserId, an operation id or an Idempotency-Key: letters, digits and . _ : @ -, starting with a letter or digit')
+          .regex(
+            /^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/,
+            'an externalUserId, an operation id or an Idempotency-Key: letters, digits and . _ : @ -, starting with a letter or digit',
+          )
           .describe('The externalUserId, the operation id (exchangeId, transferId, ..., or `unknown:<Idempotency-Key>`) or the Idempotency-Key.'),
       })
       .strict(),
