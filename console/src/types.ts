@@ -81,7 +81,7 @@ export interface Timeline {
   truncated: boolean;
 }
 
-/** The discrepancy classes of shared/store/reconciliation.ts, in the order the chart stacks them. */
+/** The discrepancy classes of shared/store/reconciliation.ts, in the order the chart stacks them (kept equal by test/unit/console-lists.test.ts). */
 export const DISCREPANCY_CLASSES = [
   'missing-here',
   'missing-at-p100',
@@ -95,3 +95,24 @@ export const DISCREPANCY_CLASSES = [
 ] as const;
 
 export const INBOX_STATES = ['RECEIVED', 'ENQUEUED', 'PROCESSED', 'DEAD'] as const;
+
+/**
+ * The P100 webhooks (shared/webhooks/catalog.ts), the inbox filter's choices: a copy, because the catalog
+ * module brings its schemas into the bundle; test/unit/console-lists.test.ts keeps the two equal.
+ */
+export const WEBHOOKS = [
+  'userStatus',
+  'kycFileAdded',
+  'poaVerificationStatus',
+  'kycVerificationStatus',
+  'p2pTransfer',
+  'sepaTransfer',
+  'sepaDeposit',
+  'cryptoWithdrawal',
+  'cryptoDeposit',
+  'exchange',
+  'cardTransaction',
+  'card3dsCode',
+  'cardActivationCode',
+  'ibanStatus',
+] as const;

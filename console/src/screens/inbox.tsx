@@ -2,30 +2,12 @@ import { useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { href } from '../router.js';
 import { Badge, Failure, Loading, time, useLoad } from '../ui.js';
-import { INBOX_STATES, type InboxEvent } from '../types.js';
+import { INBOX_STATES, type InboxEvent, WEBHOOKS } from '../types.js';
 
 interface Page {
   items: InboxEvent[];
   cursor?: string;
 }
-
-/** The P100 webhooks (shared/webhooks/catalog.ts): the filter's choices. */
-const WEBHOOKS = [
-  'userStatus',
-  'kycFileAdded',
-  'poaVerificationStatus',
-  'kycVerificationStatus',
-  'p2pTransfer',
-  'sepaTransfer',
-  'sepaDeposit',
-  'cryptoWithdrawal',
-  'cryptoDeposit',
-  'exchange',
-  'cardTransaction',
-  'card3dsCode',
-  'cardActivationCode',
-  'ibanStatus',
-];
 
 export function InboxTable({ items, onReplay }: { items: InboxEvent[]; onReplay?: (e: InboxEvent) => void }) {
   return (
