@@ -14,7 +14,7 @@ import { send, sendConditional, updateExpression } from './dynamo.js';
  * | `RECON#ACTIVE` | `LOCK` | the run in progress (one at a time) |
  * | `RECON#LATEST` | `LATEST` | the last finished run |
  * | `RECON#CHECKPOINT` | `CHECKPOINT` | where the next run's history window starts |
- * | `RECON#RUNS` | `RUN#<runId>` | the run list, newest first by sk (operator console) |
+ * | `RECON#RUNS` | `RUN#<requestedAt>#<runId>` | the run list, newest first by sk (operator console) |
  */
 
 const table = () => tableName(ENV.ledgerTable);
@@ -124,21 +124,30 @@ export async function putRun(run: Omit<RunItem, 'pk' | 'sk'>): Promise<boolean> 
   const created = await sendConditional(
     (lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(run.runId), sk: 'RUN', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }),
   );
-  // The run list (operator console): one partition, sk = runId, which sorts by start time. A plain put:
-  // the same item again is harmless, and without it the run still works; only the list would miss it.
+  // The run list (operator console): one partition, sk = start time (ms) then runId, newest last. The runId
+  // alone does not sort: it has whole seconds and a random suffix. A plain put: the same item again is
+  // harmless, and without it the run still works; only the list would miss it.
   if (created)
-    await send((lib) => new lib.PutCommand({ TableName: table(), Item: { ...RUNS, sk: `RUN#${run.runId}`, runId: run.runId, requestedAt: run.requestedAt } }));
+    await send(
+      (lib) =>
+        new lib.PutCommand({
+          TableName: table(),
+          Item: { ...RUNS, sk: runListSk(run.requestedAt, run.runId), runId: run.runId, requestedAt: run.requestedAt },
+        }),
+    );
   return created;
 }
 
-/** The runIds of the most recent runs, newest first (items written by {@link putRun}); `before` pages on. */
-export async function listRunIds(limit: number, before?: string): Promise<{ runIds: string[]; more: boolean }> {
+const runListSk = (requestedAt: string, runId: string) => `RUN#${requestedAt}#${runId}`;
+
+/** The runIds of the most recent runs, newest first (items written by {@link putRun}); `before` (a run) pages on. */
+export async function listRunIds(limit: number, before?: Pick<RunItem, 'requestedAt' | 'runId'>): Promise<{ runIds: string[]; more: boolean }> {
   const out = await send(
     (lib) =>
       new lib.QueryCommand({
         TableName: table(),
         KeyConditionExpression: before ? 'pk = :pk AND sk < :b' : 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': RUNS.pk, ...(before ? { ':b': `RUN#${before}` } : {}) },
+        ExpressionAttributeValues: { ':pk': RUNS.pk, ...(before ? { ':b': runListSk(before.requestedAt, before.runId) } : {}) },
         ScanIndexForward: false,
         Limit: limit,
       }),

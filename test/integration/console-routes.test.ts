@@ -117,6 +117,7 @@ describe('bad input: a 4xx problem+json, never a 5xx', () => {
     ['GET', `/operations/inbox-events/${'0'.repeat(64)}`, 404],
     ['GET', '/operations/reconciliation/runs?limit=0', 400],
     ['GET', '/operations/reconciliation/runs?before=yesterday', 400],
+    ['GET', '/operations/reconciliation/runs?before=20200101T000000Z-00000000', 400],
     ['GET', '/operations/reconciliation/runs?color=red', 400],
     ['GET', '/operations/timeline/account/x', 400],
     ['GET', '/operations/timeline/user/.hidden', 400],
