@@ -122,21 +122,21 @@ async function gather(subject: Subject): Promise<Gathered & { requests: Idempote
   }
 }
 
-function requestEntries(r: IdempotencyRecord): TimelineEntry[] {
+export function requestEntries(r: IdempotencyRecord): TimelineEntry[] {
   const ref = { operationId: r.operationId, idempotencyKey: r.idempotencyKey, ...(r.ledgerRef ? { operation: `${r.ledgerRef.type}:${r.ledgerRef.id}` } : {}) };
   const entries: TimelineEntry[] = [{ at: r.createdAt, kind: 'request', title: `${r.operationId} requested (Idempotency-Key ${r.idempotencyKey})`, ref }];
   if (r.status === 'COMPLETED')
     entries.push({
       at: r.updatedAt,
       kind: 'request',
-      title: `${r.operationId} answered ${r.response?.statusCode ?? ''} (${r.outcome ?? 'no outcome'})`.replace('  ', ' '),
+      title: `${r.operationId} answered${r.response ? ` ${r.response.statusCode}` : ''} (${r.outcome ?? 'no outcome'})`,
       detail: { outcome: r.outcome, statusCode: r.response?.statusCode },
       ref,
     });
   return entries;
 }
 
-function ledgerEntries(o: LedgerOperation): TimelineEntry[] {
+export function ledgerEntries(o: LedgerOperation): TimelineEntry[] {
   const ref = { operation: `${o.type}:${o.id}` };
   return o.history.map((h) => ({
     at: h.at,
@@ -153,13 +153,13 @@ function ledgerEntries(o: LedgerOperation): TimelineEntry[] {
   }));
 }
 
-function webhookEntries(e: InboxEvent): TimelineEntry[] {
+export function webhookEntries(e: InboxEvent): TimelineEntry[] {
   const ref = { eventId: e.eventId };
   const entries: TimelineEntry[] = [
     {
       at: e.receivedAt,
       kind: 'webhook',
-      title: `${e.webhook} ${e.status ?? ''} received`.replace('  ', ' '),
+      title: `${e.webhook}${e.status ? ` ${e.status}` : ''} received`,
       detail: {
         state: e.state,
         deliveries: e.deliveries,
@@ -180,7 +180,7 @@ function webhookEntries(e: InboxEvent): TimelineEntry[] {
   return entries;
 }
 
-function repairEntries(d: DiscrepancyItem & { runId: string }): TimelineEntry[] {
+export function repairEntries(d: DiscrepancyItem & { runId: string }): TimelineEntry[] {
   const ref = { runId: d.runId };
   const entries: TimelineEntry[] = [
     {

@@ -104,6 +104,18 @@ describe('after webhooks and two runs', () => {
     expect([...at].sort()).toEqual(at);
   });
 
+  it('timeline of an operation whose outcome was never known (`unknown:<key>`): looks under its key too, finds nothing', async () => {
+    const r = await s.call('GET', '/operations/timeline/operation/unknown:never-used-key-2');
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.entries).toEqual([]);
+  });
+
+  it('timeline of a user: its operations, found by the bounded ledger scan', async () => {
+    const r = await s.call('GET', '/operations/timeline/user/cr-user');
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.entries.filter((e: { kind: string }) => e.kind === 'ledger').length).toBeGreaterThan(0);
+  });
+
   it('timeline of something unknown: empty, not an error', async () => {
     const r = await s.call('GET', '/operations/timeline/idempotency-key/never-used-key-1');
     expect(r.status, r.text).toBe(200);
