@@ -28,6 +28,7 @@ import path from 'node:path';
 import { isBuiltin } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as esbuild, type Metafile, type Plugin } from 'esbuild';
+import { buildConsole } from '../local/console-site.js';
 import { functionSpecs, layerEntry, type FunctionSpec } from './lib/inventory.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -328,6 +329,11 @@ async function main(): Promise<void> {
         `into ${path.relative(repoRoot, r.outDir)}/ with ${r.esbuildCalls} esbuild calls in ${r.millis} ms`,
     );
     for (const p of r.sdkLayer?.packages ?? []) console.log(`  sdk-layer ${p.name}@${p.version} ${kb(p.bytes)}`);
+    // The operator console (deployed with -c console=true): Vite output, never committed.
+    const site = await buildConsole(path.join(r.outDir, 'console'));
+    console.log(
+      `Built the operator console into ${path.relative(repoRoot, site.outDir)}/ (${site.files.map((f) => `${f.file} gzip ${kb(f.gzipBytes)}`).join(', ')})`,
+    );
     for (const f of over)
       console.warn(`warning: ${f.name} is ${kb(f.bytes)} (budget ${kb(handlerSizeBudgetBytes)}): does it bundle what the layer already has?`);
   } catch (e) {

@@ -4,6 +4,7 @@
  * prints where everything is.
  */
 import { startSandbox } from './sandbox/index.js';
+import { buildConsole, consoleRoutes } from './console-site.js';
 import { startLocalSuite } from './suite.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -13,7 +14,18 @@ const webhookToken = process.env.WEBHOOK_TOKEN ?? 'sandbox-webhook-token';
 const p100BaseUrl = process.env.P100_BASE_URL;
 
 const sandbox = p100BaseUrl ? undefined : await startSandbox({ port: sandboxPort, apiKey, webhookToken, quiet: true });
-const suite = await startLocalSuite({ port, p100BaseUrl: p100BaseUrl ?? sandbox!.url, apiKey, webhookToken });
+// The operator console (console/, Vite + Preact) is built at start: its output is never committed.
+const site = await buildConsole().catch((e: unknown) => {
+  console.error(`operator console not built (${e instanceof Error ? e.message : String(e)}); the API runs without it`);
+  return undefined;
+});
+const suite = await startLocalSuite({
+  port,
+  p100BaseUrl: p100BaseUrl ?? sandbox!.url,
+  apiKey,
+  webhookToken,
+  extraRoutes: site ? consoleRoutes(site.outDir) : [],
+});
 
 if (sandbox) {
   // Deliver the sandbox's webhooks to our receivers through the local gateway, with the real token.
@@ -32,6 +44,7 @@ if (reconcileEvery > 0) suite.reconciliation.schedule(reconcileEvery);
 const g = suite.gateway.url;
 console.log(`P100 partner suite running locally
   gateway      ${g}   (${suite.gateway.table.routes.length} routes)
+  console      ${site ? `${g}/console   (operator console; sign-in bypassed locally)` : 'not built'}
   P100         ${p100BaseUrl ?? `${sandbox!.url}   (sandbox; control routes under /_sandbox/)`}
   dynamodb     ${suite.dynamo.endpoint}   (dynalite, in memory)
   secrets      ${suite.secrets.endpoint}   (Secrets Manager stand-in)

@@ -9,6 +9,7 @@
  */
 export { getOperation } from './catalog/index.js';
 export { contractCanaryHandler, getContractReportImpl } from './contract/canary.js';
+export { getInboxEventImpl, getOperationsOverviewImpl, getTimelineImpl, listReconciliationRunsImpl } from './console/index.js';
 export { addKycFileImpl, addPoaFileImpl, createUploadUrlImpl } from './documents/index.js';
 export { operationHandler } from './http/index.js';
 export { openApiHandler } from './openapi/index.js';

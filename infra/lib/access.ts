@@ -80,6 +80,10 @@ export const dataPaths = {
   replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] } },
   startReconciliation: { entry: 'reconcile/handlers.ts#startReconciliationImpl', tables: { ledger: [get, put] } },
   getReconciliationReport: { entry: 'reconcile/handlers.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
+  listReconciliationRuns: { entry: 'console/runs.ts#listReconciliationRunsImpl', tables: { ledger: [get, query] } },
+  getOperationsOverview: { entry: 'console/overview.ts#getOperationsOverviewImpl', tables: { inbox: [query], ledger: [get, query] } },
+  getInboxEvent: { entry: 'console/inbox-event.ts#getInboxEventImpl', tables: { inbox: [get] } },
+  getTimeline: { entry: 'console/timeline.ts#getTimelineImpl', tables: { idempotency: [batchGet], inbox: [query], ledger: [batchGet, get, query, scan] } },
   reconcile: { entry: 'reconcile/handlers.ts#reconcileHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
   reconcileUsers: { entry: 'reconcile/handlers.ts#reconcileUsersHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
   /** The contract canary: the inbox's newest events (passive webhook check), the latest report written (issue 16). */

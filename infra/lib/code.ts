@@ -34,6 +34,12 @@ export function distCode(distDir: string, options: { names?: readonly string[]; 
       if (options.placeholderForMissing) return options.placeholderForMissing();
       throw new MissingBundleError(distDir, ['layer (shared/index.ts)']);
     },
+    consoleSiteDir() {
+      // infra/build.ts builds it (Vite) into dist/console; only a stack with the console asks for it.
+      const dir = path.join(distDir, 'console');
+      if (existsSync(path.join(dir, 'index.html'))) return dir;
+      throw new MissingBundleError(distDir, ['console (the operator console, console/)']);
+    },
     sdkLayerCode() {
       const dir = path.join(distDir, 'sdk-layer');
       if (existsSync(path.join(dir, 'nodejs', 'node_modules', '@aws-sdk'))) return lambda.Code.fromAsset(dir);
@@ -46,5 +52,10 @@ export function distCode(distDir: string, options: { names?: readonly string[]; 
 /** One tiny directory for every function and the layer: fast synths in tests, no build needed. */
 export function placeholderCode(dir: string): CodeSource {
   // A Code asset binds to one stack, so each function gets its own (same content: staged once).
-  return { functionCode: () => lambda.Code.fromAsset(dir), layerCode: () => lambda.Code.fromAsset(dir), sdkLayerCode: () => lambda.Code.fromAsset(dir) };
+  return {
+    functionCode: () => lambda.Code.fromAsset(dir),
+    layerCode: () => lambda.Code.fromAsset(dir),
+    sdkLayerCode: () => lambda.Code.fromAsset(dir),
+    consoleSiteDir: () => dir,
+  };
 }

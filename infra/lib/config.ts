@@ -18,6 +18,13 @@ export interface SuiteConfig {
   reconcileIntervalMinutes: number;
   /** JWT authorizer instead of IAM on operation routes, when both are given. */
   jwt: { issuer: string; audience: string[] } | undefined;
+  /**
+   * The operator console (`-c console=true`, infra/lib/console.ts): site bucket + CloudFront, Cognito user
+   * pool, JWT routes for the operator functions. Off by default.
+   */
+  console: boolean;
+  /** Cognito domain prefix of the console's sign-in (`-c consoleDomainPrefix=...`; default `<prefix>-console-<account>`). */
+  consoleDomainPrefix: string | undefined;
   /** Optional e-mail subscribed to the alarm topic (production). */
   alarmEmail: string | undefined;
   /** Where each alarm's description links to (its runbook entry is `#<anchor>` of it); default docs/runbook.md. */
@@ -183,6 +190,8 @@ export function readConfig(node: ContextReader): SuiteConfig {
         : undefined,
     alarmEmail: str(node, 'alarmEmail'),
     runbookUrl: runbookUrlOf(node),
+    console: bool(node, 'console', false),
+    consoleDomainPrefix: consolePrefix(node),
     apiThrottle,
     webhookThrottle,
     reservedConcurrency: {
@@ -198,4 +207,16 @@ export function readConfig(node: ContextReader): SuiteConfig {
     retainData: production,
     logRetentionDays: production ? 365 : 30,
   };
+}
+
+/** Cognito domain prefixes: lower-case letters, digits and hyphens, 1 to 63, not starting or ending with a hyphen, no "aws"/"amazon"/"cognito". */
+function consolePrefix(node: ContextReader): string | undefined {
+  const v = str(node, 'consoleDomainPrefix');
+  if (v === undefined) return undefined;
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(v) || /aws|amazon|cognito/.test(v))
+    throw new InvalidContextError(
+      'consoleDomainPrefix',
+      `must be 1-63 lower-case letters, digits and hyphens without "aws", "amazon" or "cognito", not "${v}"`,
+    );
+  return v;
 }

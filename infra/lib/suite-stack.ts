@@ -9,6 +9,7 @@ import { SuiteCore } from './core.js';
 import { FunctionGroupStack } from './function-group-stack.js';
 import { functionSpecs, type FunctionSpec } from './inventory.js';
 import { SuiteMonitoring } from './monitoring.js';
+import { OperatorConsole } from './console.js';
 
 /** Where function and layer code comes from: the prebuilt `dist/` for real synths, placeholders in tests. */
 export interface CodeSource {
@@ -16,6 +17,8 @@ export interface CodeSource {
   layerCode(): lambda.Code;
   /** The AWS SDK layer (`nodejs/node_modules/@aws-sdk/*`) the client layer's bare imports resolve to. */
   sdkLayerCode(): lambda.Code;
+  /** The built operator console (a directory with index.html), for stacks with `-c console=true`. */
+  consoleSiteDir?(): string;
 }
 
 export interface SuiteStackProps extends StackProps {
@@ -46,6 +49,7 @@ export class SuiteStack extends Stack {
   readonly core: SuiteCore;
   readonly api: SuiteApi;
   readonly groups: FunctionGroupStack[] = [];
+  readonly console: OperatorConsole | undefined;
 
   constructor(scope: Construct, id: string, props: SuiteStackProps) {
     super(scope, id, props);
@@ -76,6 +80,11 @@ export class SuiteStack extends Stack {
 
     // The stage's route settings name the webhook routes, which must exist first.
     for (const g of this.groups.filter((x) => x.node.id === 'Webhooks')) this.api.stage.node.addDependency(g);
+    if (config.console) {
+      if (!code.consoleSiteDir) throw new Error('-c console=true needs the built console: run `npm run build` (it builds console/ into dist/console)');
+      const functions = this.groups.flatMap((g) => g.functions);
+      this.console = new OperatorConsole(this, 'Console', { config, api: this.api, functions, siteDir: code.consoleSiteDir() });
+    }
     if (this.api.authorizationType === 'AWS_IAM') new CallerPolicies(this, 'CallerPolicies', { config, httpApi: this.api.httpApi });
 
     new CfnOutput(this, 'ApiKeySecretName', { value: this.core.apiKeySecret.secretName, description: 'Store the P100 API key here after the first deploy' });

@@ -338,4 +338,65 @@ export const examples: Readonly<Record<string, OperationExample>> = {
   startReconciliation: {
     response: { runId: RUN_ID, status: 'RUNNING', phase: 'pending', alreadyRunning: false, report: `/operations/reconciliation/reports/${RUN_ID}` },
   },
+  // The operator console's reads (shared/catalog/console.ts).
+  listReconciliationRuns: {
+    query: { limit: 20 },
+    response: {
+      items: [
+        {
+          runId: RUN_ID,
+          status: 'COMPLETED',
+          phase: 'done',
+          trigger: 'schedule',
+          requestedAt: AT,
+          finishedAt: '2026-01-24T10:16:10Z',
+          counts: { matched: 42, 'missing-here': 1 },
+          discrepancyCount: 1,
+        },
+      ],
+      more: false,
+    },
+  },
+  getOperationsOverview: {
+    response: {
+      generatedAt: AT,
+      lastRun: { runId: RUN_ID, status: 'COMPLETED', finishedAt: AT, matched: 42, repaired: 1, discrepancyCount: 1, byClass: { 'missing-here': 1 } },
+      intake: { since: '2026-01-23T10:15:00Z', received: 120, processed: 118, dead: 1, pending: 1 },
+    },
+  },
+  getInboxEvent: {
+    params: { eventId: EVENT_ID },
+    response: {
+      eventId: EVENT_ID,
+      webhook: 'p2pTransfer',
+      entityId: UUID(4),
+      status: 'SUCCESSFUL',
+      state: 'PROCESSED',
+      receivedAt: AT,
+      deliveries: 2,
+      envelope: 'flat',
+      hasSealedFields: false,
+      outcome: { applied: true, previousStatus: 'PENDING', at: AT },
+      published: true,
+      processedAt: AT,
+      payload: { id: UUID(4), status: 'SUCCESSFUL' },
+    },
+  },
+  getTimeline: {
+    params: { subject: 'operation', id: UUID(4) },
+    response: {
+      subject: { kind: 'operation', id: UUID(4) },
+      entries: [
+        {
+          at: AT,
+          kind: 'request',
+          title: 'createTransfer requested (Idempotency-Key order-1234)',
+          ref: { operationId: 'createTransfer', idempotencyKey: 'order-1234' },
+        },
+        { at: AT, kind: 'ledger', title: `TRANSFER ${UUID(4)}: PENDING`, detail: { source: 'api' }, ref: { operation: `TRANSFER:${UUID(4)}` } },
+        { at: AT, kind: 'webhook', title: 'p2pTransfer SUCCESSFUL received', detail: { state: 'PROCESSED', deliveries: 1 }, ref: { eventId: EVENT_ID } },
+      ],
+      truncated: false,
+    },
+  },
 };

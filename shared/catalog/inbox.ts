@@ -34,6 +34,9 @@ export const inboxEventView = z.looseObject({
   processedAt: z.string().optional(),
   deadReason: z.string().optional(),
   replays: z.number().int().optional(),
+  replayedAt: z.string().optional(),
+  occurrence: z.number().int().optional().describe('0 for the first time a body was seen, then 1, 2, ... (ASSUMPTIONS E9).'),
+  previousOccurrence: z.string().optional().describe('The eventId of the earlier occurrence of the same body.'),
   flag: z
     .enum(['unknown-status', 'unknown-user', 'oversized-id'])
     .optional()
@@ -57,6 +60,13 @@ export const listInboxEvents = defineOperation({
           .optional()
           .describe('Only events in this inbox state (DEAD: needs the operator).'),
         webhook: z.enum(webhookNames).optional().describe('Only events of this webhook.'),
+        entityId: z
+          .string()
+          .min(1)
+          .max(160)
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/, 'an entity id or externalUserId')
+          .optional()
+          .describe('Only events about this entity (its id, or the externalUserId it concerns).'),
         limit: z.coerce.number().int().min(1).max(100).optional().describe('Events per page (1 to 100).'),
         cursor: z
           .string()

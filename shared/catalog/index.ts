@@ -1,5 +1,6 @@
 import * as cards from './cards.js';
 import * as contract from './contract.js';
+import * as operatorConsole from './console.js';
 import * as crypto from './crypto.js';
 import * as documents from './documents.js';
 import * as exchange from './exchange.js';
@@ -46,6 +47,7 @@ export const operations: readonly Operation[] = collect(
   inbox,
   reconciliation,
   contract,
+  operatorConsole,
 );
 
 /** The catalog keyed by operationId. */

@@ -197,3 +197,23 @@ export class IdempotencyStore implements IdempotencyPersistence {
     return this.complete(record.pk, record.lockToken, 'UNKNOWN', response, ledgerRef);
   }
 }
+
+/**
+ * The records of one Idempotency-Key across operations (the operator's timeline): a key is scoped by
+ * operation, so every write operation's record is read, in batches of 100.
+ */
+export async function getIdempotencyRecords(operationIds: readonly string[], key: string): Promise<IdempotencyRecord[]> {
+  const table = tableName(ENV.idempotencyTable);
+  const keys = operationIds.map((id) => ({ pk: idempotencyPk(id, key) }));
+  const out: IdempotencyRecord[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, string>[] = keys.slice(i, i + 100);
+    // UnprocessedKeys come back under throttling; a few tries, then what was read is what we show.
+    for (let attempt = 0; pending.length && attempt < 5; attempt++) {
+      const res = await send((lib) => new lib.BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      out.push(...((res.Responses?.[table] ?? []) as IdempotencyRecord[]));
+      pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, string>[];
+    }
+  }
+  return out;
+}

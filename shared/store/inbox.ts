@@ -335,7 +335,9 @@ function decodeCursor(s: string, states: number): CursorState {
  * One page of inbox events, newest first, by state (all states one after the other when none is given),
  * optionally for one webhook. The cursor is opaque to callers.
  */
-export async function listInboxEvents(opts: { state?: InboxState; webhook?: string; limit?: number; cursor?: string } = {}): Promise<InboxPage> {
+export async function listInboxEvents(
+  opts: { state?: InboxState; webhook?: string; entityId?: string; limit?: number; cursor?: string } = {},
+): Promise<InboxPage> {
   const states = opts.state ? [opts.state] : [...INBOX_STATES];
   const limit = opts.limit ?? 50;
   let c: CursorState = opts.cursor ? decodeCursor(opts.cursor, states.length) : { s: 0 };
@@ -347,8 +349,12 @@ export async function listInboxEvents(opts: { state?: InboxState; webhook?: stri
           TableName: table(),
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :g',
-          ...(opts.webhook ? { FilterExpression: 'webhook = :w' } : {}),
-          ExpressionAttributeValues: { ':g': `STATE#${states[c.s]}`, ...(opts.webhook ? { ':w': opts.webhook } : {}) },
+          ...filterOf(opts),
+          ExpressionAttributeValues: {
+            ':g': `STATE#${states[c.s]}`,
+            ...(opts.webhook ? { ':w': opts.webhook } : {}),
+            ...(opts.entityId ? { ':e': opts.entityId } : {}),
+          },
           ScanIndexForward: false,
           Limit: limit - items.length,
           ...(c.k ? { ExclusiveStartKey: c.k } : {}),
@@ -358,4 +364,37 @@ export async function listInboxEvents(opts: { state?: InboxState; webhook?: stri
     c = out.LastEvaluatedKey ? { s: c.s, k: out.LastEvaluatedKey } : { s: c.s + 1 };
   }
   return { items, ...(c.s < states.length ? { cursor: encodeCursor(c) } : {}) };
+}
+
+/** The filter of a listing: webhook and entity (the entity matches its entityId or the user it concerns). */
+function filterOf(opts: { webhook?: string; entityId?: string }): { FilterExpression?: string } {
+  const parts = [...(opts.webhook ? ['webhook = :w'] : []), ...(opts.entityId ? ['(entityId = :e OR externalUserId = :e)'] : [])];
+  return parts.length ? { FilterExpression: parts.join(' AND ') } : {};
+}
+
+/**
+ * Events per state received since `since` (ISO time), for the operator's intake figures: a count-only
+ * query of the state index over the time range (gsi1sk starts with receivedAt), no items read out.
+ */
+export async function countInboxSince(since: string): Promise<Record<InboxState, number>> {
+  const counts = { RECEIVED: 0, ENQUEUED: 0, PROCESSED: 0, DEAD: 0 } satisfies Record<InboxState, number>;
+  for (const state of INBOX_STATES) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await send(
+        (lib) =>
+          new lib.QueryCommand({
+            TableName: table(),
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :g AND gsi1sk >= :since',
+            ExpressionAttributeValues: { ':g': `STATE#${state}`, ':since': since },
+            Select: 'COUNT',
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+      );
+      counts[state] += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+  return counts;
 }

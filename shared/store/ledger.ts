@@ -290,3 +290,28 @@ export async function listOpenOperations(
   );
   return { items: (out.Items ?? []) as LedgerOperation[], ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey } : {}) };
 }
+
+/**
+ * One user's operations, by a filtered scan (the ledger has no index by user; the operator's timeline is
+ * the only reader, ASSUMPTIONS.md O3): at most `maxPages` pages; `truncated` when it stopped early.
+ */
+export async function scanUserOperations(externalUserId: string, maxPages: number): Promise<{ items: LedgerOperation[]; truncated: boolean }> {
+  const items: LedgerOperation[] = [];
+  let start: Record<string, unknown> | undefined;
+  let pages = 0;
+  do {
+    const out = await send(
+      (lib) =>
+        new lib.ScanCommand({
+          TableName: table(),
+          FilterExpression: 'sk = :op AND externalUserId = :u',
+          ExpressionAttributeValues: { ':op': 'OP', ':u': externalUserId },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+    );
+    items.push(...((out.Items ?? []) as LedgerOperation[]));
+    start = out.LastEvaluatedKey;
+    pages++;
+  } while (start && pages < maxPages);
+  return { items, truncated: start !== undefined };
+}

@@ -14,6 +14,7 @@ import { send, sendConditional, updateExpression } from './dynamo.js';
  * | `RECON#ACTIVE` | `LOCK` | the run in progress (one at a time) |
  * | `RECON#LATEST` | `LATEST` | the last finished run |
  * | `RECON#CHECKPOINT` | `CHECKPOINT` | where the next run's history window starts |
+ * | `RECON#RUNS` | `RUN#<requestedAt>#<runId>` | the run list, newest first by sk (operator console) |
  */
 
 const table = () => tableName(ENV.ledgerTable);
@@ -21,6 +22,7 @@ export const runPk = (runId: string) => `RECON#RUN#${runId}`;
 const ACTIVE = { pk: 'RECON#ACTIVE', sk: 'LOCK' } as const;
 const LATEST = { pk: 'RECON#LATEST', sk: 'LATEST' } as const;
 const CHECKPOINT = { pk: 'RECON#CHECKPOINT', sk: 'CHECKPOINT' } as const;
+const RUNS = { pk: 'RECON#RUNS' } as const;
 
 export type RunStatus = 'RUNNING' | 'FINALIZING' | 'COMPLETED' | 'FAILED';
 export type RunPhase = 'pending' | 'partner' | 'fanout' | 'sweep' | 'finalize' | 'done';
@@ -119,9 +121,39 @@ export interface ProgressItem {
 // --- runs -------------------------------------------------------------------------------------------------
 
 export async function putRun(run: Omit<RunItem, 'pk' | 'sk'>): Promise<boolean> {
-  return sendConditional(
+  const created = await sendConditional(
     (lib) => new lib.PutCommand({ TableName: table(), Item: { pk: runPk(run.runId), sk: 'RUN', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }),
   );
+  // The run list (operator console): one partition, sk = start time (ms) then runId, newest last. The runId
+  // alone does not sort: it has whole seconds and a random suffix. A plain put: the same item again is
+  // harmless, and without it the run still works; only the list would miss it.
+  if (created)
+    await send(
+      (lib) =>
+        new lib.PutCommand({
+          TableName: table(),
+          Item: { ...RUNS, sk: runListSk(run.requestedAt, run.runId), runId: run.runId, requestedAt: run.requestedAt },
+        }),
+    );
+  return created;
+}
+
+const runListSk = (requestedAt: string, runId: string) => `RUN#${requestedAt}#${runId}`;
+
+/** The runIds of the most recent runs, newest first (items written by {@link putRun}); `before` (a run) pages on. */
+export async function listRunIds(limit: number, before?: Pick<RunItem, 'requestedAt' | 'runId'>): Promise<{ runIds: string[]; more: boolean }> {
+  const out = await send(
+    (lib) =>
+      new lib.QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: before ? 'pk = :pk AND sk < :b' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': RUNS.pk, ...(before ? { ':b': runListSk(before.requestedAt, before.runId) } : {}) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+  );
+  const runIds = ((out.Items ?? []) as { runId: string }[]).map((i) => i.runId);
+  return { runIds, more: out.LastEvaluatedKey !== undefined };
 }
 
 export async function getRun(runId: string): Promise<RunItem | undefined> {

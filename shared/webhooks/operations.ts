@@ -12,7 +12,7 @@ import type { WebhookQueueMessage } from './receiver.js';
  * What an operator sees of an inbox event: the classification's masked view (issue 12). The stored payload
  * is already masked by the receiver; masking again covers items stored before it did, and free text.
  */
-function view(e: InboxEvent): Record<string, unknown> {
+export function inboxEventOperatorView(e: InboxEvent): Record<string, unknown> {
   return restView(rawView(e)) as Record<string, unknown>;
 }
 
@@ -42,6 +42,9 @@ function rawView(e: InboxEvent): Record<string, unknown> {
     // unknown-status | unknown-user | oversized-id: kept for the operator, never applied (ASSUMPTIONS.md E11).
     ...(e.flag ? { flag: e.flag } : {}),
     ...(e.replays !== undefined ? { replays: e.replays } : {}),
+    ...(e.replayedAt ? { replayedAt: e.replayedAt } : {}),
+    ...(e.occurrence !== undefined ? { occurrence: e.occurrence } : {}),
+    ...(e.previousOccurrence ? { previousOccurrence: e.previousOccurrence } : {}),
     payload,
   };
 }
@@ -58,15 +61,16 @@ async function enqueue(events: readonly Pick<InboxEvent, 'eventId' | 'webhook'>[
 }
 
 export const listInboxEventsImpl: OperationImpl = async (input) => {
-  const q = input.query as { status?: InboxState; webhook?: string; limit?: number; cursor?: string };
+  const q = input.query as { status?: InboxState; webhook?: string; entityId?: string; limit?: number; cursor?: string };
   try {
     const page = await listInboxEvents({
       ...(q.status ? { state: q.status } : {}),
       ...(q.webhook ? { webhook: q.webhook } : {}),
+      ...(q.entityId ? { entityId: q.entityId } : {}),
       limit: q.limit ?? 50,
       ...(q.cursor ? { cursor: q.cursor } : {}),
     });
-    return { body: { items: page.items.map(view), ...(page.cursor ? { cursor: page.cursor } : {}) } };
+    return { body: { items: page.items.map(inboxEventOperatorView), ...(page.cursor ? { cursor: page.cursor } : {}) } };
   } catch (e) {
     if (e instanceof InboxCursorError)
       throw new HttpProblem(400, 'validation', 'Request validation failed', e.message, { errors: [{ in: 'query', field: 'cursor', message: e.message }] });

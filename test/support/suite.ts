@@ -3,6 +3,7 @@
  * loopback ports, wired together exactly as `npm start` wires them. One per test file (beforeAll).
  */
 import { startSandbox } from '../../local/sandbox/index.js';
+import type { LocalRoute } from '../../local/gateway/routes.js';
 import { startLocalSuite, type LocalSuite } from '../../local/suite.js';
 
 export interface TestSuite {
@@ -28,7 +29,7 @@ export interface ApiResponse {
   text: string;
 }
 
-export async function startTestSuite(opts: { seed?: number; timeScale?: number; settleDelayMs?: number } = {}): Promise<TestSuite> {
+export async function startTestSuite(opts: { seed?: number; timeScale?: number; settleDelayMs?: number; extraRoutes?: LocalRoute[] } = {}): Promise<TestSuite> {
   const apiKey = 'test-api-key-0123456789';
   const webhookToken = 'test-webhook-token-0123456789';
   const sandbox = await startSandbox({
@@ -40,7 +41,13 @@ export async function startTestSuite(opts: { seed?: number; timeScale?: number; 
     settleDelayMs: opts.settleDelayMs ?? 20,
     quiet: true,
   });
-  const local = await startLocalSuite({ port: 0, p100BaseUrl: sandbox.url, apiKey, webhookToken });
+  const local = await startLocalSuite({
+    port: 0,
+    p100BaseUrl: sandbox.url,
+    apiKey,
+    webhookToken,
+    ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
+  });
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${sandbox.url}${path}`, {
       method,

@@ -1,0 +1,133 @@
+/** The answers of the operator routes the screens read (openapi.json has the full schemas). */
+
+export interface Overview {
+  generatedAt: string;
+  lastRun: {
+    runId: string;
+    status: string;
+    finishedAt?: string;
+    matched: number;
+    repaired: number;
+    discrepancyCount: number;
+    byClass: Record<string, number>;
+  } | null;
+  intake: { since: string; received: number; processed: number; dead: number; pending: number };
+}
+
+export interface RunSummary {
+  runId: string;
+  status: string;
+  phase: string;
+  trigger: string;
+  requestedAt: string;
+  finishedAt?: string;
+  counts?: Record<string, number>;
+  discrepancyCount?: number;
+}
+
+export interface Discrepancy {
+  class: string;
+  type: string;
+  id: string;
+  ours: Record<string, unknown> | null;
+  theirs: Record<string, unknown> | null;
+  repaired: boolean;
+  account?: string;
+  note?: string;
+  at: string;
+}
+
+export interface Report extends RunSummary {
+  window: { from?: string; to: string };
+  counts: Record<string, number>;
+  discrepancyCount: number;
+  discrepancies: Discrepancy[];
+  nextCursor?: string;
+}
+
+export interface InboxEvent {
+  eventId: string;
+  webhook: string;
+  entityId?: string;
+  status?: string;
+  externalUserId?: string;
+  state: string;
+  receivedAt: string;
+  deliveries: number;
+  envelope: string;
+  eventType?: string;
+  hasSealedFields: boolean;
+  outcome?: { applied: boolean; reason?: string; previousStatus?: string; at: string };
+  published?: boolean;
+  processedAt?: string;
+  deadReason?: string;
+  replays?: number;
+  replayedAt?: string;
+  flag?: string;
+  payload: Record<string, unknown>;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: 'request' | 'ledger' | 'user' | 'webhook' | 'repair' | 'published';
+  title: string;
+  detail?: Record<string, unknown>;
+  ref?: Record<string, string>;
+}
+
+export interface Timeline {
+  subject: { kind: string; id: string };
+  entries: TimelineEntry[];
+  truncated: boolean;
+}
+
+/** The discrepancy classes of shared/store/reconciliation.ts, in the order the chart stacks them (kept equal by test/unit/console-lists.test.ts). */
+export const DISCREPANCY_CLASSES = [
+  'missing-here',
+  'missing-at-p100',
+  'amount-mismatch',
+  'status-mismatch',
+  'stale-pending',
+  'unknown-resolved',
+  'unknown-failed',
+  'user-missing-at-p100',
+  'user-state-mismatch',
+] as const;
+
+export const INBOX_STATES = ['RECEIVED', 'ENQUEUED', 'PROCESSED', 'DEAD'] as const;
+
+/**
+ * The P100 webhooks (shared/webhooks/catalog.ts), the inbox filter's choices: a copy, because the catalog
+ * module brings its schemas into the bundle; test/unit/console-lists.test.ts keeps the two equal.
+ */
+export const WEBHOOKS = [
+  'userStatus',
+  'kycFileAdded',
+  'poaVerificationStatus',
+  'kycVerificationStatus',
+  'p2pTransfer',
+  'sepaTransfer',
+  'sepaDeposit',
+  'cryptoWithdrawal',
+  'cryptoDeposit',
+  'exchange',
+  'cardTransaction',
+  'card3dsCode',
+  'cardActivationCode',
+  'ibanStatus',
+] as const;
+
+/**
+ * What the overview reads of the contract canary's report (GET /operations/contract/reports/latest; the full
+ * type is shared/contract/types.ts `ContractReport`, which a unit test assigns to this one).
+ */
+export interface ContractReport {
+  startedAt: string;
+  finishedAt?: string;
+  summary: { operations: { drift: number }; drifts: Record<string, number>; webhookDrifts: number };
+}
+
+/** Operations that drifted, and every drift finding (operations and webhook payloads; `drifts` counts both). */
+export function contractDrift(r: ContractReport): { operations: number; findings: number } {
+  return { operations: r.summary.operations.drift, findings: Object.values(r.summary.drifts).reduce((a, b) => a + b, 0) };
+}

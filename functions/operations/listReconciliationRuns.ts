@@ -1,0 +1,3 @@
+import { getOperation, listReconciliationRunsImpl, operationHandler } from '../../shared/index.js';
+
+export const handler = operationHandler(getOperation('listReconciliationRuns'), { impl: listReconciliationRunsImpl });

@@ -1,0 +1,41 @@
+import { restView } from '../classification/rules.js';
+import type { OperationImpl } from '../http/operation-impl.js';
+import { countInboxSince } from '../store/inbox.js';
+import { DISCREPANCY_CLASSES, getLatestRunId, getRun, runItems, type DiscrepancyItem } from '../store/reconciliation.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The last finished run in figures: repaired is counted from its discrepancies (a run stores no such total). */
+async function lastRun(): Promise<Record<string, unknown> | null> {
+  const runId = await getLatestRunId();
+  const run = runId ? await getRun(runId) : undefined;
+  if (!run) return null;
+  let repaired = 0;
+  for await (const page of runItems<DiscrepancyItem>(run.runId, 'D#', { pageLimit: 500 })) repaired += page.filter((d) => d.repaired).length;
+  const counts = run.counts ?? {};
+  const byClass = Object.fromEntries(DISCREPANCY_CLASSES.map((c) => [c, counts[c] ?? 0]));
+  return {
+    runId: run.runId,
+    status: run.status,
+    ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+    matched: counts.matched ?? 0,
+    repaired,
+    discrepancyCount: run.discrepancyCount ?? Object.values(byClass).reduce((a, b) => a + b, 0),
+    byClass,
+  };
+}
+
+/** `GET /operations/overview`: the last run and the webhook intake of the last 24 hours. */
+export const getOperationsOverviewImpl: OperationImpl = async () => {
+  const now = Date.now();
+  const since = new Date(now - DAY_MS).toISOString();
+  const [run, states] = await Promise.all([lastRun(), countInboxSince(since)]);
+  const intake = {
+    since,
+    received: states.RECEIVED + states.ENQUEUED + states.PROCESSED + states.DEAD,
+    processed: states.PROCESSED,
+    dead: states.DEAD,
+    pending: states.RECEIVED + states.ENQUEUED,
+  };
+  return { body: restView({ generatedAt: new Date(now).toISOString(), lastRun: run, intake }) };
+};
