@@ -15,10 +15,16 @@ export const EVENT_SOURCE = 'p100.partner-suite';
 
 const eventId = z.string().regex(/^[0-9a-f]{64}$/, 'an inbox eventId (64 lower-case hex characters)');
 
-/** P100's payload as the classification lets it travel: known fields typed, the rest kept (EVENTS.md). */
+/**
+ * P100's payload as the classification lets it travel: known fields typed, the rest kept (EVENTS.md). Every
+ * known field may be absent or null (P100 sends `null` for a partner's own user, a repair carries only ids and
+ * status): the table describes, it does not demand more than P100 promises.
+ */
 const payload = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape);
+const text = () => z.string().nullable().optional();
+const amount = () => z.union([z.string(), z.number()]).nullable().optional();
 
-const amountFields = { amount: z.union([z.string(), z.number()]).optional(), currency: z.string().optional() };
+const amountFields = { amount: amount(), currency: text() };
 
 /** The detail of a webhook (or its reconciliation repair): one schema per detail-type. */
 function statusEvent<const W extends string, const S extends readonly [string, ...string[]], D extends z.ZodType>(webhook: W, statuses: S, data: D) {
@@ -72,11 +78,11 @@ export const discrepancyDetail = z.object({
 export const publishedEvents = {
   'p100.user.status-changed': {
     webhook: 'userStatus',
-    detail: statusEvent('userStatus', ['WAITING_FOR_VERIFICATION', 'ACTIVE', 'SUSPENDED', 'DELETED'], payload({ externalUserId: z.string().optional() })),
+    detail: statusEvent('userStatus', ['WAITING_FOR_VERIFICATION', 'ACTIVE', 'SUSPENDED', 'DELETED'], payload({ externalUserId: text() })),
   },
   'p100.kyc-file.status-changed': {
     webhook: 'kycFileAdded',
-    detail: statusEvent('kycFileAdded', ['ADDED', 'ERROR'], payload({ fileType: z.string().optional(), error: z.string().optional() })),
+    detail: statusEvent('kycFileAdded', ['ADDED', 'ERROR'], payload({ fileType: text(), error: text() })),
   },
   'p100.poa-verification.status-changed': {
     webhook: 'poaVerificationStatus',
@@ -84,30 +90,30 @@ export const publishedEvents = {
   },
   'p100.kyc-verification.status-changed': {
     webhook: 'kycVerificationStatus',
-    detail: statusEvent('kycVerificationStatus', ['CREATED', 'PENDING', 'APPROVED', 'REJECTED'], payload({ verificationId: z.string().optional() })),
+    detail: statusEvent('kycVerificationStatus', ['CREATED', 'PENDING', 'APPROVED', 'REJECTED'], payload({ verificationId: text() })),
   },
   'p100.transfer.status-changed': {
     webhook: 'p2pTransfer',
     detail: statusEvent(
       'p2pTransfer',
       ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'],
-      payload({ id: z.string().optional(), sourceExternalUserId: z.string().optional(), destinationExternalUserId: z.string().optional(), ...amountFields }),
+      payload({ id: text(), sourceExternalUserId: text(), destinationExternalUserId: text(), ...amountFields }),
     ),
   },
   'p100.sepa-transfer.status-changed': {
     webhook: 'sepaTransfer',
-    detail: statusEvent('sepaTransfer', ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'], payload({ id: z.string().optional(), ...amountFields })),
+    detail: statusEvent('sepaTransfer', ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'], payload({ id: text(), ...amountFields })),
   },
   'p100.sepa-deposit.status-changed': {
     webhook: 'sepaDeposit',
-    detail: statusEvent('sepaDeposit', ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'REJECTED', 'FAILED'], payload({ id: z.string().optional(), ...amountFields })),
+    detail: statusEvent('sepaDeposit', ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'REJECTED', 'FAILED'], payload({ id: text(), ...amountFields })),
   },
   'p100.crypto-withdrawal.status-changed': {
     webhook: 'cryptoWithdrawal',
     detail: statusEvent(
       'cryptoWithdrawal',
       ['PENDING', 'PROCESSING', 'SUCCESSFUL', 'FAILED'],
-      payload({ withdrawalId: z.string().optional(), network: z.string().optional(), transactionHash: z.string().nullable().optional(), ...amountFields }),
+      payload({ withdrawalId: text(), network: text(), transactionHash: text(), ...amountFields }),
     ),
   },
   'p100.crypto-deposit.status-changed': {
@@ -115,7 +121,7 @@ export const publishedEvents = {
     detail: statusEvent(
       'cryptoDeposit',
       ['WAITING_FOR_VERIFICATION', 'WAITING_FOR_TR_DATA', 'SUCCESSFUL', 'UNSUCCESSFUL', 'FAILED'],
-      payload({ cryptoDepositId: z.string().optional(), transactionHash: z.string().nullable().optional(), ...amountFields }),
+      payload({ cryptoDepositId: text(), transactionHash: text(), ...amountFields }),
     ),
   },
   'p100.exchange.status-changed': {
@@ -124,11 +130,11 @@ export const publishedEvents = {
       'exchange',
       ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'],
       payload({
-        exchangeId: z.string().optional(),
-        currencyFrom: z.string().optional(),
-        currencyTo: z.string().optional(),
-        amount: z.union([z.string(), z.number()]).optional(),
-        amountTo: z.union([z.string(), z.number()]).optional(),
+        exchangeId: text(),
+        currencyFrom: text(),
+        currencyTo: text(),
+        amount: amount(),
+        amountTo: amount(),
       }),
     ),
   },
@@ -137,33 +143,25 @@ export const publishedEvents = {
     detail: statusEvent(
       'cardTransaction',
       ['AUTHORIZED', 'SETTLED', 'DECLINED', 'REVERSED', 'FAILED'],
-      payload({ transactionId: z.string().optional(), cardId: z.string().optional(), merchantName: z.string().optional(), ...amountFields }),
+      payload({ transactionId: text(), cardId: text(), merchantName: text(), ...amountFields }),
     ),
   },
   'p100.card.3ds-code': {
     webhook: 'card3dsCode',
-    detail: codeEvent('card3dsCode', payload({ cardId: z.string().optional(), code: z.string(), expiresAt: z.string().optional() })),
+    detail: codeEvent('card3dsCode', payload({ cardId: text(), code: z.string(), expiresAt: text() })),
   },
   'p100.card.activation-code': {
     webhook: 'cardActivationCode',
-    detail: codeEvent('cardActivationCode', payload({ cardId: z.string().optional(), code: z.string() })),
+    detail: codeEvent('cardActivationCode', payload({ cardId: text(), code: z.string() })),
   },
   'p100.iban.status-changed': {
     webhook: 'ibanStatus',
-    detail: statusEvent(
-      'ibanStatus',
-      ['PENDING', 'APPROVED', 'REJECTED', 'FAILED'],
-      payload({ depositId: z.string().optional(), iban: z.string().optional() }),
-    ),
+    detail: statusEvent('ibanStatus', ['PENDING', 'APPROVED', 'REJECTED', 'FAILED'], payload({ depositId: text(), iban: text() })),
   },
   // No webhook carries card status: reconciliation publishes it (`webhook: "card"`, the lifecycle's name).
   'p100.card.status-changed': {
     webhook: null,
-    detail: statusEvent(
-      'card',
-      ['PENDING', 'ACTIVE', 'LOCKED_BY_USER', 'BLOCKED', 'SUSPENDED', 'DELETED', 'FAILED'],
-      payload({ cardId: z.string().optional() }),
-    ),
+    detail: statusEvent('card', ['PENDING', 'ACTIVE', 'LOCKED_BY_USER', 'BLOCKED', 'SUSPENDED', 'DELETED', 'FAILED'], payload({ cardId: text() })),
   },
   'p100.reconciliation.discrepancy': { webhook: null, detail: discrepancyDetail },
 } as const;

@@ -2,7 +2,7 @@ import { Router } from '../http/router.js';
 import { registerCoreControl } from './core.js';
 import { registerMoneyControl } from './money.js';
 import { registerOperationsControl } from './operations.js';
-import { registerChaosControl } from './chaos.js';
+import { registerChaosControl, registerTriggerControl } from './chaos.js';
 
 /** Every `/_sandbox/...` route (documented in README.md). No API key, no faults, no rate limit. */
 export function createControlRouter(apiRoutes: () => string[]): Router {
@@ -11,5 +11,6 @@ export function createControlRouter(apiRoutes: () => string[]): Router {
   registerMoneyControl(r);
   registerOperationsControl(r);
   registerChaosControl(r);
+  registerTriggerControl(r);
   return r;
 }
