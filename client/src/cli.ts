@@ -136,7 +136,8 @@ function parseFields(fields: readonly string[]): Record<string, unknown> {
     let node = outObj;
     for (const seg of path.slice(0, -1)) {
       const next = node[seg];
-      node = (typeof next === 'object' && next !== null && !Array.isArray(next) ? next : (node[seg] = {})) as Record<string, unknown>;
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[seg] = {};
+      node = node[seg] as Record<string, unknown>;
     }
     node[path[path.length - 1] ?? key] = value;
   }

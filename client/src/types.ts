@@ -29,8 +29,12 @@ export type OperationOf<I extends OperationId> = Extract<CatalogOperation, { ope
 
 type Requests<I extends OperationId> = OperationOf<I>['request'];
 
+/** An object type every field of which is optional (`{}` is what such a type accepts). */
+// biome-ignore lint/complexity/noBannedTypes: `{} extends T` is the test for "every field of T is optional"
+type Empty = {};
+
 /** A part the caller may leave out when every field of it is optional. */
-type Part<Name extends string, T> = {} extends T ? { [K in Name]?: T } : { [K in Name]: T };
+type Part<Name extends string, T> = Empty extends T ? { [K in Name]?: T } : { [K in Name]: T };
 
 type PathPart<I extends OperationId> = Requests<I> extends { params: infer P extends z.ZodType } ? Part<'path', z.output<P>> : unknown;
 /** Query strings are typed as the handler reads them (a number stays a number; the client turns it into text). */
@@ -55,7 +59,7 @@ export type OperationInput<I extends OperationId> = Flatten<PathPart<I> & QueryP
 export type OperationOutput<I extends OperationId> = Wire<z.output<OperationOf<I>['response']>>;
 
 export type OperationMethod<I extends OperationId> =
-  {} extends OperationInput<I> ? (input?: OperationInput<I>) => Promise<OperationOutput<I>> : (input: OperationInput<I>) => Promise<OperationOutput<I>>;
+  Empty extends OperationInput<I> ? (input?: OperationInput<I>) => Promise<OperationOutput<I>> : (input: OperationInput<I>) => Promise<OperationOutput<I>>;
 
 /** The element type of the one array of a paged answer (`items`, `transactions`, `discrepancies`). */
 type Known<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]-?: T[K] };

@@ -28,7 +28,7 @@ export interface ApiResponse {
   text: string;
 }
 
-export async function startTestSuite(opts: { seed?: number; timeScale?: number; settleDelayMs?: number } = {}): Promise<TestSuite> {
+export async function startTestSuite(opts: { seed?: number; timeScale?: number; settleDelayMs?: number; port?: number } = {}): Promise<TestSuite> {
   const apiKey = 'test-api-key-0123456789';
   const webhookToken = 'test-webhook-token-0123456789';
   const sandbox = await startSandbox({
@@ -40,7 +40,8 @@ export async function startTestSuite(opts: { seed?: number; timeScale?: number; 
     settleDelayMs: opts.settleDelayMs ?? 20,
     quiet: true,
   });
-  const local = await startLocalSuite({ port: 0, p100BaseUrl: sandbox.url, apiKey, webhookToken });
+  // `port`: a fixed gateway port, so a test can restart the suite where a client expects it (p100 listen).
+  const local = await startLocalSuite({ port: opts.port ?? 0, p100BaseUrl: sandbox.url, apiKey, webhookToken });
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${sandbox.url}${path}`, {
       method,
