@@ -236,4 +236,26 @@ describe('the retry rules', () => {
     }
     expect(parsed && isEventOf(parsed, 'p100.user.status-changed') ? parsed.detail.status : undefined).toBe('ACTIVE');
   });
+
+  it('every webhook the sandbox can trigger reaches the inbox, and every event published meanwhile parses', async () => {
+    const id = await activeUser();
+    const templates = await s.control<{ webhooks: Record<string, { example: Record<string, unknown> }> }>('GET', '/_sandbox/webhooks/templates');
+    const names = Object.keys(templates.webhooks);
+    expect(names).toHaveLength(14);
+    const from = s.local.bus.lastSeq;
+    for (const webhook of names) {
+      const fields = 'externalUserId' in (templates.webhooks[webhook]?.example ?? {}) ? { externalUserId: id } : {};
+      await s.control('POST', '/_sandbox/webhooks/trigger', { webhook, fields });
+    }
+    const seen = new Set<string>();
+    for (let i = 0; i < 400 && seen.size < names.length; i++) {
+      seen.clear();
+      for await (const e of c.paginate.listInboxEvents({ query: { limit: 100 } })) seen.add(e.webhook);
+      if (seen.size < names.length) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect([...seen].sort()).toEqual([...names].sort());
+    const published = s.local.bus.list().filter((e) => e.seq > from);
+    expect(published.length).toBeGreaterThan(0);
+    for (const e of published) expect(() => parseEvent(e)).not.toThrow();
+  });
 });
