@@ -32,8 +32,9 @@ describe('the client types', () => {
     expectTypeOf<OperationInput<'createExchange'>['path']>().toEqualTypeOf<{ externalUserId: string }>();
     expectTypeOf<OperationInput<'createExchange'>>().toHaveProperty('idempotencyKey');
     expectTypeOf<P100Client['getPartnerBalances']>().parameter(0).toEqualTypeOf<OperationInput<'getPartnerBalances'> | undefined>();
-    // Paged lists are exactly those with a cursor or page query.
-    expectTypeOf<PagedOperationId>().toEqualTypeOf<'getPartnerTransactions' | 'getUserTransactions' | 'listInboxEvents' | 'getReconciliationReport'>();
+    // Paged lists are those with a cursor or page query (other entries may join them; these must be there).
+    expectTypeOf<'getPartnerTransactions' | 'getUserTransactions' | 'listInboxEvents' | 'getReconciliationReport'>().toExtend<PagedOperationId>();
+    expectTypeOf<Extract<PagedOperationId, 'getExchange' | 'createUser'>>().toEqualTypeOf<never>();
   });
 
   it('narrows events by detail-type', () => {

@@ -171,12 +171,6 @@ export type PublishedDetailType = keyof typeof publishedEvents;
 /** The `detail` of one detail-type, as published. */
 export type PublishedDetail<T extends PublishedDetailType> = z.output<(typeof publishedEvents)[T]['detail']>;
 
-/** Detail-types of the webhook (and repair) events: those whose detail has `webhook` and `eventId`. */
-export type WebhookDetailType = Exclude<PublishedDetailType, 'p100.reconciliation.discrepancy'>;
-
-/** What the processor and a repair publish: the union of the webhook events' details. */
-export type WebhookEventDetail = PublishedDetail<WebhookDetailType>;
-
 /**
  * A published event as a consumer receives it (EventBridge's `detail-type` and `detail`), discriminated on
  * `detailType`.
@@ -185,12 +179,6 @@ export type PublishedEvent = { [T in PublishedDetailType]: { detailType: T; sour
 
 export function isPublishedDetailType(t: string): t is PublishedDetailType {
   return Object.hasOwn(publishedEvents, t);
-}
-
-/** The detail-type a webhook's events are published under, or undefined. */
-export function detailTypeOfWebhook(webhook: string): WebhookDetailType | undefined {
-  for (const [t, row] of Object.entries(publishedEvents)) if (row.webhook === webhook) return t as WebhookDetailType;
-  return undefined;
 }
 
 /** Thrown when the suite is about to publish an event the table does not describe: a bug, caught before any consumer sees it. */

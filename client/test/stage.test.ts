@@ -1,0 +1,95 @@
+/**
+ * `--stage`: the base URL from the stack's CloudFormation outputs and SigV4 from the default credential chain.
+ * CloudFormation and the API are loopback stand-ins (AWS_ENDPOINT_URL_CLOUDFORMATION); nothing leaves 127.0.0.1.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { json, type Loopback, startLoopback } from '../../test/support/loopback.js';
+import { signRequest } from '../src/auth.js';
+import { apiUrlOf, stackNameOf } from '../src/stage.js';
+
+const BIN = fileURLToPath(new URL('../bin/p100.mjs', import.meta.url));
+const CREDS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+const servers: Loopback[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+const report = {
+  runId: '20261202T080000Z-1a2b3c4d',
+  status: 'COMPLETED',
+  phase: 'done',
+  trigger: 'schedule',
+  requestedAt: '2026-12-02T08:00:00.000Z',
+  finishedAt: '2026-12-02T08:00:05.000Z',
+  window: { to: '2026-12-02T08:00:00.000Z' },
+  counts: { accounts: 2 },
+  discrepancyCount: 0,
+  discrepancies: [],
+};
+
+describe('--stage', () => {
+  it('names the stack and finds its ApiUrl output', () => {
+    expect(stackNameOf('production')).toBe('P100Suite-Production');
+    expect(() => stackNameOf('../x')).toThrow(/not a stage name/);
+    expect(
+      apiUrlOf(
+        [
+          { OutputKey: 'ApiKeySecretName', OutputValue: 'x' },
+          { OutputKey: 'ApiApiUrl3F2A9B', OutputValue: 'https://a.example' },
+        ],
+        's',
+      ),
+    ).toBe('https://a.example');
+    expect(() => apiUrlOf([], 'P100Suite-X')).toThrow(/no ApiUrl output/);
+  });
+
+  it('p100 report --stage reads the stack outputs and signs the request with the default credentials', async () => {
+    const api = await startLoopback((_req, res) => json(res, 200, report));
+    servers.push(api);
+    const cfn = await startLoopback((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(`<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>
+<StackName>P100Suite-Test</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime>
+<Outputs><member><OutputKey>ApiApiUrl1A2B3C</OutputKey><OutputValue>${api.url}</OutputValue></member></Outputs>
+</member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></DescribeStacksResponse>`);
+    });
+    servers.push(cfn);
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    delete env.AWS_SESSION_TOKEN;
+    delete env.AWS_PROFILE;
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [BIN, 'report', 'latest', '--stage', 'test', '--region', 'eu-central-1', '--json'],
+        { env, timeout: 60_000 },
+        (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).runId).toBe(report.runId);
+    expect(new URLSearchParams(cfn.requests[0]?.body).get('StackName')).toBe('P100Suite-Test');
+
+    const got = api.requests[0]!;
+    expect(got.url).toBe('/operations/reconciliation/reports/latest');
+    const auth = String(got.headers.authorization);
+    expect(auth).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/execute-api\/aws4_request, /);
+    // The signature is the one the SDK signer gives for exactly this request at its x-amz-date.
+    const amzDate = String(got.headers['x-amz-date']);
+    const at = new Date(
+      `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+    );
+    const again = await signRequest(
+      { method: 'GET', url: new URL(`${api.url}${got.url}`), headers: { accept: String(got.headers.accept) } },
+      { credentials: CREDS, region: 'eu-central-1', signingDate: at },
+    );
+    expect(auth).toBe(again.authorization);
+  });
+});
