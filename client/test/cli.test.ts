@@ -112,6 +112,10 @@ describe('p100 (spawned)', () => {
     expect(JSON.parse(wrapped.stdout).body).toMatchObject({ event_type: 'cardTransaction', data: { status: 'AUTHORIZED' } });
     expect(JSON.parse(wrapped.stdout).body.data.externalUserId).toBeUndefined();
 
+    const unknown = await p100(['trigger', 'noSuchWebhook'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('webhook must be one of');
+
     const staged = await p100(['trigger', 'exchange', '--stage', 'prod'], env);
     expect(staged.code).toBe(2);
     expect(staged.stderr).toContain('not supported with --stage');

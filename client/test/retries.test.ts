@@ -160,4 +160,24 @@ describe('retries', () => {
     expect(retryAfterSeconds('soon')).toBeUndefined();
     expect(retryAfterSeconds(null)).toBeUndefined();
   });
+
+  it('auth: a JWT is fetched per request and sent as a bearer token; iam signs every attempt', async () => {
+    server = await startLoopback((_req, res, hit) =>
+      hit === 2 ? json(res, 503, problem('upstream-unavailable', 503), { 'content-type': PROBLEM, 'retry-after': '0' }) : json(res, 202, transfer),
+    );
+    let n = 0;
+    const jwt = createClient({ baseUrl: server.url, auth: { jwt: async () => `token-${++n}` } });
+    await jwt.createTransfer(input);
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer token-1');
+    const iam = createClient({
+      baseUrl: server.url,
+      baseBackoffMs: 1,
+      auth: { iam: { credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, region: 'eu-central-1' } },
+    });
+    await iam.createTransfer(input);
+    const signed = server.requests.slice(1).map((r) => String(r.headers.authorization));
+    expect(signed).toHaveLength(2);
+    for (const a of signed)
+      expect(a).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/execute-api\/aws4_request, SignedHeaders=[a-z;-]*idempotency-key/);
+  });
 });
