@@ -14,7 +14,7 @@ import type { Auth } from './auth.js';
 import { createClient, type P100Client, type RawInput } from './client.js';
 import { DeadlineError, OutcomeUnknownError, ProblemError, ResponseShapeError } from './errors.js';
 import { EventParseError, parseEvent } from './events.js';
-import { stageBaseUrl } from './stage.js';
+import { feedQueueUrlOf, stageBaseUrl, stageOutputs } from './stage.js';
 
 const HELP = `p100 <command> [options]
 
@@ -28,6 +28,7 @@ Commands
   listen [--forward-to URL] [--type detail-type ...] [--state-file f] [--from-start] [--max-events n]
                                        published events as they happen; resumes after the last one seen,
                                        across restarts of the suite and of the listener
+                                       (--stage: the stack's developer feed, -c developerFeed=true)
   reconcile [--wait]                   start a reconciliation run (and wait for its report)
   report [latest|<runId>] [--all]      a reconciliation report
   inbox list [--status DEAD] [--webhook name] [--limit n]
@@ -431,11 +432,7 @@ function describe(e: FeedEvent): string {
 }
 
 async function cmdListen(): Promise<void> {
-  if (stage) {
-    throw new UsageError(
-      'listen --stage is not supported yet: a deployed stack publishes to EventBridge, which has no feed to read; subscribe a rule on the bus (EVENTS.md) instead',
-    );
-  }
+  if (stage) return listenToStage(stage);
   const baseUrl = (opts['base-url'] ?? process.env.P100_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   const file = stateFileFor(baseUrl);
   const types = new Set(opts.type ?? []);
@@ -488,6 +485,58 @@ async function cmdListen(): Promise<void> {
       saveState(file, state);
       if (shown >= max) break;
     }
+  }
+}
+
+/** The event as the feed shows it, from an EventBridge event (what the rule puts on the queue). */
+function fromEventBridge(body: string): FeedEvent {
+  const raw = JSON.parse(body) as { id?: string; time?: string; source?: string; 'detail-type'?: string; detail?: Record<string, unknown> };
+  return { seq: 0, id: raw.id ?? '', time: raw.time ?? '', source: raw.source ?? '', detailType: raw['detail-type'] ?? '', detail: raw.detail ?? {} };
+}
+
+/**
+ * `listen --stage`: drains the stack's developer feed (an SQS queue an EventBridge rule copies every event
+ * to; infra/lib/developer-feed.ts). A message is deleted only after it was shown and forwarded, so a listener
+ * that stops, or a forward that fails, loses nothing: the queue hands the message out again.
+ */
+async function listenToStage(name: string): Promise<void> {
+  const { stackName, outputs } = await stageOutputs(name, opts.region);
+  const queueUrl = feedQueueUrlOf(outputs, stackName);
+  const region = opts.region ?? /^https:\/\/sqs\.([a-z0-9-]+)\./.exec(queueUrl)?.[1];
+  const { SQSClient, ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
+  const sqs = new SQSClient(region ? { region } : {});
+  const types = new Set(opts.type ?? []);
+  const max = opts['max-events'] ? Number(opts['max-events']) : Number.POSITIVE_INFINITY;
+  process.once('SIGINT', () => process.exit(0));
+  process.once('SIGTERM', () => process.exit(0));
+  if (!json) progress(`listening to the developer feed of ${stackName}; Ctrl-C to stop`);
+  let shown = 0;
+  let down = false;
+  try {
+    while (shown < max) {
+      let messages: { Body?: string | undefined; ReceiptHandle?: string | undefined }[];
+      try {
+        messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 }))).Messages ?? [];
+      } catch (e) {
+        if (!down) progress(`… the developer feed does not answer (${e instanceof Error ? e.message : String(e)}); retrying`);
+        down = true;
+        await sleep(1000);
+        continue;
+      }
+      down = false;
+      for (const m of messages) {
+        if (shown >= max) break;
+        const e = fromEventBridge(m.Body ?? '{}');
+        if (types.size === 0 || types.has(e.detailType)) {
+          if (opts['forward-to']) await forward(opts['forward-to'], e);
+          process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${describe(e)}\n`);
+          shown++;
+        }
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
+    }
+  } finally {
+    sqs.destroy();
   }
 }
 

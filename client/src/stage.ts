@@ -20,14 +20,27 @@ export function apiUrlOf(outputs: readonly StackOutput[], stackName: string): st
   return hit.OutputValue;
 }
 
-export async function stageBaseUrl(stage: string, region?: string): Promise<string> {
+/** The outputs of a stage's stack (DescribeStacks with the default credentials). */
+export async function stageOutputs(stage: string, region?: string): Promise<{ stackName: string; outputs: StackOutput[] }> {
   const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
   const stackName = stackNameOf(stage);
   const cfn = new CloudFormationClient(region ? { region } : {});
   try {
     const out = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
-    return apiUrlOf(out.Stacks?.[0]?.Outputs ?? [], stackName);
+    return { stackName, outputs: out.Stacks?.[0]?.Outputs ?? [] };
   } finally {
     cfn.destroy();
   }
+}
+
+export async function stageBaseUrl(stage: string, region?: string): Promise<string> {
+  const { stackName, outputs } = await stageOutputs(stage, region);
+  return apiUrlOf(outputs, stackName);
+}
+
+/** The developer feed's queue (infra/lib/developer-feed.ts), or a clear error when the stack was deployed without it. */
+export function feedQueueUrlOf(outputs: readonly StackOutput[], stackName: string): string {
+  const url = outputs.find((o) => o.OutputKey === 'DeveloperFeedQueueUrl')?.OutputValue;
+  if (!url) throw new Error(`stack ${stackName} has no developer feed: deploy it with -c developerFeed=true (infra/lib/developer-feed.ts)`);
+  return url;
 }

@@ -223,10 +223,4 @@ describe('p100 (spawned)', () => {
       await sink.close();
     }
   });
-
-  it('listen --stage says it is not supported rather than silently waiting', async () => {
-    const r = await p100(['listen', '--stage', 'prod'], env);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not supported');
-  });
 });
