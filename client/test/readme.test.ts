@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSuite, type TestSuite } from '../../test/support/suite.js';
 
@@ -44,4 +45,27 @@ describe('client/README.md', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^exchange [0-9a-f-]{36} COMPLETED\n$/);
   });
+
+  it('type-checks in strict mode against the client', () => {
+    const code = /```ts\n([\s\S]*?)```/.exec(readFileSync(README, 'utf8'))?.[1] ?? '';
+    // Beside the sources, so the import resolves as a company app's would resolve the package.
+    const file = join(ROOT, 'client', 'test', `.readme-${process.pid}.ts`);
+    writeFileSync(file, `export {};\n${code.replace("'@p100-suite/client'", "'../src/index.js'")}`);
+    try {
+      const program = ts.createProgram([file], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        types: ['node'],
+        skipLibCheck: true,
+        noUncheckedIndexedAccess: true,
+      });
+      const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }, 120_000);
 });
