@@ -41,6 +41,7 @@ Options
   --stage NAME           a deployed stack: base URL from its CloudFormation outputs, SigV4 from the default credentials
   --region REGION        AWS region for --stage
   --sandbox URL          the sandbox (default $P100_SANDBOX_URL or http://127.0.0.1:4010)
+  $P100_JWT              a bearer token, for a stack behind the JWT authorizer (instead of SigV4)
 `;
 
 class UsageError extends Error {
@@ -104,6 +105,9 @@ async function client(): Promise<P100Client> {
     baseUrl = await stageBaseUrl(stage, opts.region);
     auth = opts.region ? { iam: { region: opts.region } } : 'iam';
   }
+  // A stack behind the JWT authorizer: the token comes from the environment, never from the command line (shell history).
+  const token = process.env.P100_JWT;
+  if (token) auth = { jwt: async () => token };
   return createClient({
     baseUrl: baseUrl ?? 'http://127.0.0.1:3000',
     auth,

@@ -204,4 +204,19 @@ describe('--stage', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('developerFeed=true');
   });
+
+  it('P100_JWT: a stack behind the JWT authorizer gets the token as a bearer, not a signature', async () => {
+    const api = await startLoopback((_req, res) => json(res, 200, report));
+    servers.push(api);
+    const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [BIN, 'report', '--base-url', api.url, '--json'],
+        { env: { ...process.env, P100_JWT: 'eyJ.test.token' }, timeout: 30_000 },
+        (err, _stdout, stderr) => resolve({ code: err ? 1 : 0, stderr }),
+      );
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(api.requests[0]?.headers.authorization).toBe('Bearer eyJ.test.token');
+  });
 });
