@@ -39,7 +39,7 @@ describe('the client types', () => {
 
   it('narrows events by detail-type', () => {
     expectTypeOf<P100EventOf<'p100.exchange.status-changed'>['detail']['status']>().toEqualTypeOf<'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED'>();
-    expectTypeOf<P100EventOf<'p100.card.3ds-code'>['detail']['data']['code']>().toEqualTypeOf<string>();
+    expectTypeOf<P100EventOf<'p100.card.3ds-code'>['detail']['data']['code']>().toEqualTypeOf<string | number>();
     expectTypeOf<P100Event['detailType']>().toEqualTypeOf<keyof typeof import('../../shared/events/published.js').publishedEvents>();
   });
 

@@ -51,7 +51,6 @@ for (const op of operations) {
   seen.add(op.operationId);
 }
 
-
 export const catalog: Readonly<Record<string, Operation>> = Object.fromEntries(operations.map((op) => [op.operationId, op]));
 
 export function getOperation(operationId: string): Operation {

@@ -18,10 +18,12 @@ const eventId = z.string().regex(/^[0-9a-f]{64}$/, 'an inbox eventId (64 lower-c
 /**
  * P100's payload as the classification lets it travel: known fields typed, the rest kept (EVENTS.md). Every
  * known field may be absent or null (P100 sends `null` for a partner's own user, a repair carries only ids and
- * status): the table describes, it does not demand more than P100 promises.
+ * status) and may be a number where text is usual (the receiver reads ids as either): the table describes, it
+ * does not demand more than P100 promises. The publishers check `data` only as a JSON object (see
+ * `publishedEvent`): P100's payload never stops an event; the typed fields are the consumers' view.
  */
 const payload = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape);
-const text = () => z.string().nullable().optional();
+const text = () => z.union([z.string(), z.number()]).nullable().optional();
 const amount = () => z.union([z.string(), z.number()]).nullable().optional();
 
 const amountFields = { amount: amount(), currency: text() };
@@ -148,11 +150,11 @@ export const publishedEvents = {
   },
   'p100.card.3ds-code': {
     webhook: 'card3dsCode',
-    detail: codeEvent('card3dsCode', payload({ cardId: text(), code: z.string(), expiresAt: text() })),
+    detail: codeEvent('card3dsCode', payload({ cardId: text(), code: z.union([z.string(), z.number()]), expiresAt: text() })),
   },
   'p100.card.activation-code': {
     webhook: 'cardActivationCode',
-    detail: codeEvent('cardActivationCode', payload({ cardId: text(), code: z.string() })),
+    detail: codeEvent('cardActivationCode', payload({ cardId: text(), code: z.union([z.string(), z.number()]) })),
   },
   'p100.iban.status-changed': {
     webhook: 'ibanStatus',
@@ -181,6 +183,15 @@ export function isPublishedDetailType(t: string): t is PublishedDetailType {
   return Object.hasOwn(publishedEvents, t);
 }
 
+/**
+ * What a publisher checks: the whole detail the suite computes (envelope, status, ids), with `data`, which
+ * is P100's payload, checked only as a JSON object. An unexpected shape inside P100's payload must not hold an
+ * event back; the suite's own fields must match.
+ */
+const publishSchemas = new Map<string, z.ZodType>(
+  Object.entries(publishedEvents).map(([t, row]) => [t, 'data' in row.detail.shape ? row.detail.extend({ data: z.record(z.string(), z.json()) }) : row.detail]),
+);
+
 /** Thrown when the suite is about to publish an event the table does not describe: a bug, caught before any consumer sees it. */
 export class EventContractError extends Error {
   override readonly name = 'EventContractError';
@@ -195,7 +206,7 @@ export class EventContractError extends Error {
 export function publishedEvent(detailType: string, detail: Record<string, unknown>): { detailType: string; detail: Record<string, unknown> } {
   if (!isPublishedDetailType(detailType)) throw new EventContractError(`detail-type ${detailType} is not in shared/events/published.ts`);
   // Checked as it travels: EventBridge carries JSON, so an undefined member is simply absent.
-  const r = publishedEvents[detailType].detail.safeParse(JSON.parse(JSON.stringify(detail)));
+  const r = (publishSchemas.get(detailType) ?? publishedEvents[detailType].detail).safeParse(JSON.parse(JSON.stringify(detail)));
   if (!r.success) {
     // Paths and codes only: a value may be personal data.
     const issues = r.error.issues.map((i) => `${i.path.join('.') || 'detail'}: ${i.code}`).join('; ');
