@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,20 @@ describe('p100 (spawned)', () => {
     const rate = await p100(['call', 'getExchangeRate', '-f', 'currencyFrom=eur', '-f', 'currencyTo=btc', '-f', 'amount=100', '--json'], env);
     expect(rate.code, rate.stderr).toBe(0);
     expect(JSON.parse(rate.stdout).rate).toMatch(/^\d/);
+
+    // --body: a JSON file for the body, fields on top of it; a fixed key is sent as given and a resend replays.
+    const bodyFile = join(dir, 'upload.json');
+    writeFileSync(bodyFile, JSON.stringify({ purpose: 'KYC', fileName: 'front.jpg', contentType: 'image/jpeg', size: 10 }));
+    const key = `cli-${randomUUID()}`;
+    const upload = ['call', 'createUploadUrl', '--body', bodyFile, '-f', `externalUserId=${id}`, '-f', 'size:=2048', '--idempotency-key', key, '--json'];
+    const first = await p100(upload, env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ purpose: 'KYC', fileName: 'front.jpg', maxBytes: expect.any(Number) });
+    const again = await p100(upload, env);
+    expect(again.code, again.stderr).toBe(0);
+    // The replay is the stored first answer: same upload, its presigned URL masked (secrets are not stored in clear).
+    expect(JSON.parse(again.stdout).uploadId).toBe(JSON.parse(first.stdout).uploadId);
+    expect(JSON.parse(again.stdout).url).not.toBe(JSON.parse(first.stdout).url);
 
     const bad = await p100(['call', 'getUserBalances', '-f', 'externalUserId=bad id!', '--json'], env);
     expect(bad.code).toBe(1);

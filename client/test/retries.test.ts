@@ -126,6 +126,30 @@ describe('retries', () => {
     expect((err as ResponseShapeError).body).toEqual({ items: 'not a list' });
   });
 
+  it('a replayed answer is returned as stored even where masking broke its schema; a fresh one is not', async () => {
+    const upload = {
+      uploadId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+      key: 'k',
+      purpose: 'KYC',
+      fileName: 'a.jpg',
+      method: 'PUT',
+      headers: {},
+      expiresAt: '2026-12-02T08:15:00Z',
+      maxBytes: 5,
+    };
+    server = await startLoopback((_req, res, hit) =>
+      json(res, 201, { ...upload, url: hit === 1 ? 'https://bucket.example/u?sig=abc' : '***' }, hit === 1 ? {} : { 'idempotent-replayed': 'true' }),
+    );
+    const c = createClient({ baseUrl: server.url });
+    const body = { purpose: 'KYC' as const, fileName: 'a.jpg', contentType: 'image/jpeg', size: 5 };
+    expect((await c.createUploadUrl({ path: { externalUserId: 'u-1' }, body, idempotencyKey: 'k1' })).url).toBe('https://bucket.example/u?sig=abc');
+    expect((await c.createUploadUrl({ path: { externalUserId: 'u-1' }, body, idempotencyKey: 'k1' })).url).toBe('***');
+    await server.close();
+    server = await startLoopback((_req, res) => json(res, 201, { ...upload, url: '***' }));
+    const fresh = createClient({ baseUrl: server.url });
+    await expect(fresh.createUploadUrl({ path: { externalUserId: 'u-1' }, body })).rejects.toBeInstanceOf(ResponseShapeError);
+  });
+
   it('pages a cursor list to its end', async () => {
     const ev = (n: number) => ({
       eventId: String(n).repeat(64).slice(0, 64),
