@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'client/test/**/*.test.ts'],
     // Integration tests start their own sandbox and gateway on ephemeral loopback ports, so files
     // can run in parallel; the 2-core CI machine is the sizing target.
     pool: 'forks',

@@ -57,6 +57,7 @@ Try:
   curl -s -X POST ${g}/operations/reconciliation/runs    (reconciliation${reconcileEvery > 0 ? `, also every ${reconcileEvery} s` : ''})
   curl -s ${g}/operations/reconciliation/reports/latest
   curl -s ${g}/_local/events          (what would go to EventBridge)
+  npx p100 listen                    (the same events as they happen, resumable; npx p100 --help)
   curl -s ${g}/openapi.json           (the whole API, OpenAPI 3.1)
   npm run smoke -- --local ${g} --secrets-endpoint ${suite.secrets.endpoint}    (end-to-end check)
 `);

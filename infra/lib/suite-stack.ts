@@ -6,6 +6,7 @@ import { SuiteApi } from './api.js';
 import { CallerPolicies } from './caller-policies.js';
 import { InvalidContextError, minimumUnreservedConcurrency, type SuiteConfig } from './config.js';
 import { SuiteCore } from './core.js';
+import { DeveloperFeed, developerFeedEnabled } from './developer-feed.js';
 import { FunctionGroupStack } from './function-group-stack.js';
 import { functionSpecs, type FunctionSpec } from './inventory.js';
 import { SuiteMonitoring } from './monitoring.js';
@@ -98,6 +99,8 @@ export class SuiteStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: this.core.bus.eventBusName, description: 'Subscribe company systems to this bus' });
     new CfnOutput(this, 'UploadBucketName', { value: this.core.uploadBucket.bucketName });
+    // Opt-in copy of every published event for `p100 listen --stage` (infra/lib/developer-feed.ts).
+    if (developerFeedEnabled(this.node)) new DeveloperFeed(this, 'DeveloperFeed', { bus: this.core.bus, prefix: config.prefix });
   }
 }
 

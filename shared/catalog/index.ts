@@ -21,10 +21,10 @@ export type { Operation } from './types.js';
  * whatever the runtime does with module namespaces (their key order is alphabetical in native ESM but
  * declaration order in some transpilers), so generated artifacts such as openapi.json are reproducible.
  */
-function collect(...modules: Record<string, unknown>[]): Operation[] {
+function collect<const M extends readonly Record<string, unknown>[]>(...modules: M): OperationsOf<M[number]>[] {
   return modules.flatMap((m) =>
     Object.values(m)
-      .filter(isOperation)
+      .filter((v): v is OperationsOf<M[number]> => isOperation(v))
       .sort((a, b) => a.route.path.localeCompare(b.route.path) || a.route.method.localeCompare(b.route.method)),
   );
 }
@@ -33,22 +33,17 @@ function isOperation(v: unknown): v is Operation {
   return typeof v === 'object' && v !== null && 'operationId' in v && 'route' in v && 'kind' in v;
 }
 
+/** The operations a catalog module exports, with their literal types (the client package's methods are typed from them). */
+type OperationsOf<M> = M extends unknown ? Extract<M[keyof M], Operation> : never;
+
+/** The catalog's entries with their own types: the union is what the client package (client/) is generated from. */
+const entries = collect(partner, users, documents, kyc, exchange, crypto, transfers, cards, sepa, inbox, reconciliation, contract, operatorConsole);
+
 /** Every company-facing operation, in catalog order. */
-export const operations: readonly Operation[] = collect(
-  partner,
-  users,
-  documents,
-  kyc,
-  exchange,
-  crypto,
-  transfers,
-  cards,
-  sepa,
-  inbox,
-  reconciliation,
-  contract,
-  operatorConsole,
-);
+export const operations: readonly Operation[] = entries;
+
+/** One entry of the catalog, with its literal operationId, route and schemas. */
+export type CatalogOperation = (typeof entries)[number];
 
 /** The catalog keyed by operationId. */
 /** operationIds are unique: a duplicate is a programming error caught at load. */

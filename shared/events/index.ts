@@ -1,12 +1,13 @@
 import { ENV, readEnv } from '../config/env.js';
+import { EVENT_SOURCE } from './published.js';
 
 /**
  * Publishing behind two small interfaces, so the same handler code talks to EventBridge and SQS in AWS
  * and to in-process adapters locally (ARCHITECTURE.md: `events`).
  */
 
-/** The `source` of every event the suite puts on its bus. */
-export const EVENT_SOURCE = 'p100.partner-suite';
+/** The `source` of every event the suite puts on its bus (defined beside the event table). */
+export { EVENT_SOURCE };
 
 export interface DomainEvent {
   /** EventBridge detail-type, e.g. `p100.exchange.status-changed`. */

@@ -1,6 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE } from '../config/constants.js';
 import { eventPublisher, type DomainEvent } from '../events/index.js';
+import { publishedEvent } from '../events/published.js';
 import { logger } from '../log/logger.js';
 import { opDiscrepancyKey, report, type RunContext } from './context.js';
 import { HISTORY_LEDGER_TYPES } from '../p100/reads.js';
@@ -101,21 +102,21 @@ async function publishDiscrepancies(runId: string): Promise<number> {
         unpublished += chunk.length;
         continue;
       }
-      const events: DomainEvent[] = chunk.map((d) => ({
-        detailType: DISCREPANCY_DETAIL_TYPE,
-        detail: {
-          runId,
-          class: d.class,
-          type: d.type,
-          id: d.id,
-          ours: d.ours,
-          theirs: d.theirs,
-          repaired: d.repaired,
-          ...(d.account ? { account: d.account } : {}),
-          ...(d.note ? { note: d.note } : {}),
-        },
-      }));
       try {
+        // Built inside the try: a discrepancy the event table refuses stays in the report, unpublished, like a failed PutEvents.
+        const events: DomainEvent[] = chunk.map((d) =>
+          publishedEvent(DISCREPANCY_DETAIL_TYPE, {
+            runId,
+            class: d.class,
+            type: d.type,
+            id: d.id,
+            ours: d.ours,
+            theirs: d.theirs,
+            repaired: d.repaired,
+            ...(d.account ? { account: d.account } : {}),
+            ...(d.note ? { note: d.note } : {}),
+          }),
+        );
         await eventPublisher().publish(events);
       } catch (e) {
         // The report is the record; events are notifications. The next finalize of this run retries.

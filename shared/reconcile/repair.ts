@@ -1,5 +1,6 @@
 import { restView } from '../classification/rules.js';
 import { eventPublisher } from '../events/index.js';
+import { publishedEvent } from '../events/published.js';
 import { getWebhook, type WebhookDefinition } from '../webhooks/catalog.js';
 import { repairEventId } from '../webhooks/event.js';
 import type { Lifecycle } from '../webhooks/lifecycles.js';
@@ -39,5 +40,5 @@ export async function publishRepair(
     // What P100's details say travels as the classification allows (issue 12): personal fields masked, no secrets.
     data: restView(r.data ?? {}) as Record<string, unknown>,
   };
-  await eventPublisher().publish([{ detailType: def.detailType, detail: { ...detail } }]);
+  await eventPublisher().publish([publishedEvent(def.detailType, { ...detail })]);
 }

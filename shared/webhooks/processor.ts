@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { QUEUE_MAX_RECEIVE_COUNT } from '../config/constants.js';
 import { numberToDecimalString } from '../decimal.js';
 import { eventPublisher } from '../events/index.js';
+import { publishedEvent } from '../events/published.js';
 import { logger } from '../log/logger.js';
 import {
   claimInboxEvent,
@@ -269,7 +270,7 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
         source: 'webhook',
         data: await onwardData(item, def, entity),
       };
-      await eventPublisher().publish([{ detailType: def.detailType, detail: { ...detail } }]);
+      await eventPublisher().publish([publishedEvent(def.detailType, { ...detail })]);
       await markInboxPublished(eventId);
     }
     await markInboxProcessed(eventId, new Date().toISOString());

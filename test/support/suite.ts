@@ -29,7 +29,9 @@ export interface ApiResponse {
   text: string;
 }
 
-export async function startTestSuite(opts: { seed?: number; timeScale?: number; settleDelayMs?: number; extraRoutes?: LocalRoute[] } = {}): Promise<TestSuite> {
+export async function startTestSuite(
+  opts: { seed?: number; timeScale?: number; settleDelayMs?: number; extraRoutes?: LocalRoute[]; port?: number } = {},
+): Promise<TestSuite> {
   const apiKey = 'test-api-key-0123456789';
   const webhookToken = 'test-webhook-token-0123456789';
   const sandbox = await startSandbox({
@@ -42,7 +44,8 @@ export async function startTestSuite(opts: { seed?: number; timeScale?: number; 
     quiet: true,
   });
   const local = await startLocalSuite({
-    port: 0,
+    // `port`: a fixed gateway port, so a test can restart the suite where a client expects it (p100 listen).
+    port: opts.port ?? 0,
     p100BaseUrl: sandbox.url,
     apiKey,
     webhookToken,

@@ -2,7 +2,7 @@ import { Router } from '../http/router.js';
 import { registerCoreControl } from './core.js';
 import { registerMoneyControl } from './money.js';
 import { registerOperationsControl } from './operations.js';
-import { registerChaosControl } from './chaos.js';
+import { registerChaosControl, registerTriggerControl } from './chaos.js';
 import { registerDriftControl } from './drift.js';
 
 /** Every `/_sandbox/...` route (documented in README.md). No API key, no faults, no rate limit. */
@@ -13,5 +13,6 @@ export function createControlRouter(apiRoutes: () => string[]): Router {
   registerOperationsControl(r);
   registerChaosControl(r);
   registerDriftControl(r, apiRoutes);
+  registerTriggerControl(r);
   return r;
 }
