@@ -8,6 +8,8 @@
  * infra/ and bench/ import from a package's own index (shared/<package>/index.ts).
  */
 export { getOperation } from './catalog/index.js';
+// Not through catalog/index.js: that module imports every catalog module, which is what lazyOperation avoids.
+export { lazyOperation } from './catalog/lazy.js';
 export { addKycFileImpl, addPoaFileImpl, createUploadUrlImpl } from './documents/index.js';
 export { operationHandler } from './http/index.js';
 export { openApiHandler } from './openapi/index.js';

@@ -1,7 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Operation, OperationInput } from '../catalog/types.js';
+import { isLazyOperation, type LazyOperation } from '../catalog/lazy.js';
 import { logger } from '../log/logger.js';
 import { fillPath, resolveUpstream } from '../p100/upstream.js';
 import { withIdempotency } from '../idempotency/index.js';
@@ -26,7 +26,15 @@ export interface OperationHandlerOptions {
 /** Time kept back from the Lambda's deadline to record an outcome and answer. */
 const DEADLINE_MARGIN_MS = 500;
 
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8 to 128 characters: letters, digits, _ . : -');
+/** The Idempotency-Key rule. Checked without zod: the handler then loads zod only with its catalog entry. */
+export const idempotencyKeyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+function checkIdempotencyKey(value: string | undefined, problems: FieldProblem[]): void {
+  // The same messages the zod string-with-regex schema gave.
+  if (value === undefined) problems.push({ in: 'header', field: 'Idempotency-Key', message: 'Invalid input: expected string, received undefined' });
+  else if (!idempotencyKeyPattern.test(value))
+    problems.push({ in: 'header', field: 'Idempotency-Key', message: '8 to 128 characters: letters, digits, _ . : -' });
+}
 
 /** The validated input stored on the event for the handler and later middlewares. */
 const INPUT = Symbol('p100.input');
@@ -60,12 +68,8 @@ function validateRequest(op: Operation): MiddlewareObj<Event, Result> {
       }
       // Required on money operations; accepted on every other write (issue 13 item 7), validated when sent.
       const idempotencyKey = e.headers?.['idempotency-key'];
-      if (op.kind === 'money' || (op.kind === 'write' && idempotencyKey !== undefined))
-        check('header', idempotencyKeySchema.describe('Idempotency-Key'), idempotencyKey, problems);
-      if (problems.length) {
-        for (const p of problems) if (p.in === 'header' && p.field === '(root)') p.field = 'Idempotency-Key';
-        throw validationProblem(problems);
-      }
+      if (op.kind === 'money' || (op.kind === 'write' && idempotencyKey !== undefined)) checkIdempotencyKey(idempotencyKey, problems);
+      if (problems.length) throw validationProblem(problems);
       (e as WithInput)[INPUT] = { params: params as Record<string, string>, query: query as Record<string, unknown>, body };
     },
   };
@@ -112,9 +116,29 @@ function stringify(q: Record<string, unknown>): Record<string, string | undefine
  * in each entry file:
  *
  * @example
- * export const handler = operationHandler(catalog.getUserBalances);
+ * export const handler = operationHandler(lazyOperation('getUserBalances'));
+ *
+ * With a {@link LazyOperation} the catalog entry (its zod schemas) is loaded on the first request and the
+ * handler built then, once per container; the secrets it needs are prefetched at cold start as before.
  */
-export function operationHandler(op: Operation, options: OperationHandlerOptions = {}) {
+export function operationHandler(op: Operation | LazyOperation, options: OperationHandlerOptions = {}): (event: Event, context: Context) => Promise<Result> {
+  if (!isLazyOperation(op)) return buildOperationHandler(op, options);
+  if (op.callsUpstream) prefetchApiKey();
+  if (op.kind !== 'read') prefetchDataKey();
+  let built: Promise<(event: Event, context: Context) => Promise<Result>> | undefined;
+  return async (event, context) => {
+    built ??= op.load().then(
+      (full) => buildOperationHandler(full, options),
+      (e: unknown) => {
+        built = undefined;
+        throw e;
+      },
+    );
+    return (await built)(event, context);
+  };
+}
+
+function buildOperationHandler(op: Operation, options: OperationHandlerOptions) {
   if (op.upstream) prefetchApiKey();
   // Money operations get idempotency and ledger recording here, so no catalog entry carries code for it.
   // User lifecycle steps are recorded in the ledger from the entry's `userLedger` the same way.
