@@ -36,13 +36,13 @@ if (process.argv[2] === 'first-request') {
   if (r.statusCode !== 415) throw new Error('first request answered ' + r.statusCode);
   t2 = performance.now();
 }
-process.stdout.write((t1 - t0) + ' ' + (t2 - t0));`;
+process.stdout.write((t1 - t0) + ' ' + (t2 - t0) + ' ' + process.memoryUsage().rss);`;
 
 function initMs(file: string, firstRequest = false): number {
   return runMs(file, firstRequest)[0];
 }
 
-function runMs(file: string, firstRequest = false): [number, number] {
+function runMs(file: string, firstRequest = false): [number, number, number] {
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', RUNNER, pathToFileURL(file).href, ...(firstRequest ? ['first-request'] : [])], {
     cwd: repoRoot,
     env: {
@@ -57,9 +57,9 @@ function runMs(file: string, firstRequest = false): [number, number] {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const [init, first] = out.trim().split(' ').map(Number);
-  if (!Number.isFinite(init) || !Number.isFinite(first)) throw new Error(`init runner printed "${out}" for ${file}`);
-  return [init as number, first as number];
+  const [init, first, rss] = out.trim().split(' ').map(Number);
+  if (!Number.isFinite(init) || !Number.isFinite(first) || !Number.isFinite(rss)) throw new Error(`init runner printed "${out}" for ${file}`);
+  return [init as number, first as number, rss as number];
 }
 
 /**
@@ -113,19 +113,20 @@ export async function benchColdStart(o: B2Options = {}): Promise<BenchResult> {
 
   const kinds = new Map(functionSpecs().map((spec) => [spec.name, spec.kind]));
   const floorRuns: number[] = [];
-  const perFn = new Map<string, { init: number[]; first: number[] }>(runnable.map((f) => [f.name, { init: [], first: [] }]));
+  const perFn = new Map<string, { init: number[]; first: number[]; rss: number[] }>(runnable.map((f) => [f.name, { init: [], first: [], rss: [] }]));
   for (let r = 0; r < reps; r++) {
     for (const f of runnable) {
       floorRuns.push(initMs(floorFile));
-      const [init, first] = runMs(f.runFile, kinds.get(f.name) === 'operation');
+      const [init, first, rss] = runMs(f.runFile, kinds.get(f.name) === 'operation');
       perFn.get(f.name)?.init.push(init);
+      perFn.get(f.name)?.rss.push(rss);
       if (kinds.get(f.name) === 'operation') perFn.get(f.name)?.first.push(first);
     }
   }
   const floor = median(floorRuns);
   const loads = built.metafile ? initLoads(built.metafile) : new Map<string, InitLoad>();
   const rows = runnable.map((f) => {
-    const runs = perFn.get(f.name) ?? { init: [], first: [] };
+    const runs = perFn.get(f.name) ?? { init: [], first: [], rss: [] };
     const ms = median(runs.init);
     const load = loads.get(f.file);
     return {
@@ -135,6 +136,8 @@ export async function benchColdStart(o: B2Options = {}): Promise<BenchResult> {
       ratio: round(ms / floor),
       ...(runs.first.length ? { firstRequestMs: round(median(runs.first)) } : {}),
       bytes: f.bytes,
+      /** Resident set of the fresh process after init (and an operation's first request): B8 sizes memory from it. */
+      rssMB: round(Math.max(...runs.rss) / 2 ** 20, 1),
       initKB: load ? round(load.bytes / 1024) : undefined,
       heaviest: load?.heaviest ?? [],
     };

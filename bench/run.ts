@@ -7,10 +7,12 @@
  * a missed target is printed as MISSED with its reason.
  *
  * Usage: npm run bench                  all benchmarks
- *        npm run bench -- B1 B5         some of them
+ *        npm run bench -- B1 B5         some of them (B8 prices the figures of the others in the same run,
+ *                                       else those of the last bench/results.json)
  *        BENCH_QUICK=1 npm run bench    smaller sizes (a smoke run; figures are then not the stated ones)
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +59,11 @@ const BENCHES: Record<string, { what: string; target: string; run: () => Promise
     what: 'pure matching throughput (1:1 and UNKNOWN candidates)',
     target: '≥ 100,000 entries/s',
     run: async () => (await import('./b7-matching.js')).benchMatching(quick ? { entries: 20_000, rounds: 3 } : {}),
+  },
+  B8: {
+    what: 'cost model (arm64) and memory right-sizing',
+    target: 'printed from measured durations and bench/prices.json',
+    run: async () => (await import('./b8-cost.js')).benchCost(),
   },
 };
 
@@ -106,10 +113,18 @@ async function main(): Promise<void> {
   const ids = asked.length ? asked : Object.keys(BENCHES);
   const started = Date.now();
   const rows: BenchResult[] = [];
+  const soFar = path.join(here, '.tmp', 'run-so-far.json');
+  mkdirSync(path.dirname(soFar), { recursive: true });
+  rmSync(soFar, { force: true });
   for (const id of ids) {
     process.stdout.write(`${id} ... `);
+    // B8 prices what the others measured in this run.
+    writeResults(soFar, { generatedAt: new Date().toISOString() }, rows);
     const r = await child(id);
-    process.stdout.write(`${r.status}\n`);
+    // The machine is shared: each result carries the 1-minute load average at its end.
+    const load = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+    r.data = { ...r.data, loadAverage1m: load };
+    process.stdout.write(`${r.status} (load ${load})\n`);
     rows.push(r);
   }
   console.log(`\n${formatTable(rows)}\n`);
