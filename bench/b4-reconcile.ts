@@ -113,13 +113,17 @@ export async function benchReconcile(o: { entries?: number; pageSize?: number } 
     const growth = peak - before;
     const ratio = reconcileMs / floorMs;
     const tailMs = lastPageAt ? performance.now() - lastPageAt : 0;
+    // The run up to its last history page: what the engine costs over the same reads as the floor.
+    const historyMs = reconcileMs - tailMs;
     const met = ratio <= RATIO_TARGET && growth <= 64;
     const problems: string[] = [];
     if (ratio > RATIO_TARGET)
       problems.push(
         `reconciling takes ${round(ratio)}× the floor. Per page the engine reads what the floor reads and matches in memory; its own writes come once per ${10} pages ` +
           `(seen item, discrepancies, checkpoint) and the heartbeat once per third of the lease. After the last page, finalize (a Scan of the ledger for operations no history showed, the report) took ${round(tailMs / 1000)} s: ` +
-          'it reads every ledger operation of the window once more. Reaching the target would need that scan narrowed (a time index on the ledger, or the seen refs kept per window) so finalize reads only what the history did not show.',
+          "a Scan reads every item of the ledger table (operations, users and the runs' own items: here the set-up run's discrepancy per entry too) to find operations of the window no history showed. " +
+          "Reaching the target would take a time-ordered index of ledger operations (a GSI keyed by creation day) so finalize queries only the window's operations, and parallel scan segments on DynamoDB; " +
+          'matching itself (up to the last page) is within the target.',
       );
     if (growth > 64) problems.push(`heap grew ${round(growth)} MB`);
     return {
@@ -128,7 +132,8 @@ export async function benchReconcile(o: { entries?: number; pageSize?: number } 
       target: TARGET,
       figure:
         `${entries} entries: reconcile ${round(reconcileMs / 1000)} s vs floor ${round(floorMs / 1000)} s (paging ${round(pagingMs / 1000)} s + BatchGetItem of ${floorBefore.items} ledger items; ` +
-        `${round(floorBefore.ms / 1000)} s before, ${round(floorAfter.ms / 1000)} s after the run) = ${round(ratio)}×; of the run, finalize after the last page ${round(tailMs / 1000)} s; ` +
+        `${round(floorBefore.ms / 1000)} s before, ${round(floorAfter.ms / 1000)} s after the run) = ${round(ratio)}×; of the run: up to the last history page ${round(historyMs / 1000)} s = ${round(historyMs / floorMs)}× the floor, ` +
+        `then finalize ${round(tailMs / 1000)} s; ` +
         `peak heap growth ${round(growth, 1)} MB (set-up run ${round(setupMs / 1000)} s excluded)`,
       status: met ? 'MET' : 'MISSED',
       ...(problems.length ? { reason: problems.join('; ') } : {}),

@@ -22,6 +22,12 @@ export interface PriceTable {
   assumptions: { coldStartShare: number };
 }
 
+/**
+ * The settings before issue 15 right-sized them (infra/lib/access.ts `sizingFor` then), so B8 shows the cost
+ * before and after; functions not listed kept their setting.
+ */
+const MEMORY_BEFORE_ISSUE_15: Readonly<Record<string, number>> = { operation: 512, 'job:webhook-queue': 512 };
+
 /** Memory steps the right-sizing picks from (MB). */
 const MEMORY_STEPS = [128, 192, 256, 384, 512, 768, 1024, 1536, 2048] as const;
 /** API-facing functions never go below this: Lambda's CPU share is memory / 1,769 MB of a vCPU, and init is CPU-bound. */
@@ -38,7 +44,9 @@ const API_FLOOR_MB = 256;
 export function rightSize(spec: Pick<FunctionSpec, 'kind'> & { job?: { trigger: string } }, peakRssMb: number, currentMb: number): number {
   const reconciliationJob = spec.kind === 'job' && spec.job?.trigger !== 'webhook-queue';
   const need = (peakRssMb + (reconciliationJob ? 64 : 0)) * 1.5;
-  const floor = spec.kind === 'operation' || spec.kind === 'webhook' ? API_FLOOR_MB : 128;
+  // The webhook processor is on the webhook path too (an SQS batch per invocation).
+  const apiPath = spec.kind === 'operation' || spec.kind === 'webhook' || (spec.kind === 'job' && spec.job?.trigger === 'webhook-queue');
+  const floor = apiPath ? API_FLOOR_MB : 128;
   const step = MEMORY_STEPS.find((m) => m >= need) ?? MEMORY_STEPS[MEMORY_STEPS.length - 1];
   const sized = Math.max(floor, step as number);
   return reconciliationJob ? Math.max(sized, currentMb) : sized;
@@ -123,7 +131,9 @@ export async function benchCost(): Promise<BenchResult> {
     if (!spec) throw new Error(`B8: no function ${name}`);
     const rss = rssOf(name, spec.kind);
     const now = sizingFor(spec).memoryMb;
-    return { now, right: rightSize(spec, rss, now), rssMB: rss };
+    const before = MEMORY_BEFORE_ISSUE_15[spec.kind === 'job' ? `job:${spec.job.trigger}` : spec.kind] ?? now;
+    // Not measured (a reduced B2 without this kind): no proposal.
+    return { before, now, right: rss > 0 ? rightSize(spec, rss, now) : now, rssMB: rss };
   };
   const cases = [
     { what: 'a read (getPartnerBalances), per million', fn: 'getPartnerBalances', handlerMs: readMs as number, initMs: kindInit('operation'), count: 1e6 },
@@ -141,12 +151,14 @@ export async function benchCost(): Promise<BenchResult> {
     return {
       ...c,
       ...m,
-      text: `${c.what}: ${round(c.handlerMs, 2)} ms (+${round(c.initMs, 0)} ms init on ${prices.assumptions.coldStartShare * 100}% of them), peak RSS ${m.rssMB} MB; at ${m.now} MB ${cost(m.now)}; right-sized ${m.right} MB ${cost(m.right)}`,
+      text:
+        `${c.what}: ${round(c.handlerMs, 2)} ms (+${round(c.initMs, 0)} ms init on ${prices.assumptions.coldStartShare * 100}% of them), peak RSS ${m.rssMB} MB; ` +
+        `before (${m.before} MB) ${cost(m.before)}; configured now (${m.now} MB) ${cost(m.now)}${m.right !== m.now ? `; the rule says ${m.right} MB ${cost(m.right)}` : ''}`,
     };
   });
   const sizes = [...specs.values()].map((s) => {
     const m = sizing(s.name);
-    return { name: s.name, kind: s.kind, nowMb: m.now, rightMb: m.right, rssMB: m.rssMB };
+    return { name: s.name, kind: s.kind, beforeMb: m.before, nowMb: m.now, rightMb: m.right, rssMB: m.rssMB };
   });
   return {
     id: ID,
@@ -154,7 +166,13 @@ export async function benchCost(): Promise<BenchResult> {
     target: TARGET,
     figure:
       `${lines.map((l) => l.text).join('; ')}. Prices: ${prices.source}, as of ${prices.asOf}, ${prices.status}; durations from ${from}; ` +
-      'rule: smallest step ≥ 1.5× peak RSS (+64 MB heap budget for the reconciliation jobs), ≥ 256 MB for API and webhook functions, ≥ 128 MB otherwise',
+      'rule: smallest step ≥ 1.5× peak RSS (+64 MB heap budget for the reconciliation jobs, never below their setting), ≥ 256 MB on the API and webhook path, ≥ 128 MB otherwise' +
+      (sizes.some((z) => z.rightMb !== z.nowMb)
+        ? `; differing from infra now: ${sizes
+            .filter((z) => z.rightMb !== z.nowMb)
+            .map((z) => `${z.name} ${z.nowMb}→${z.rightMb} MB`)
+            .join(', ')}`
+        : '; infra matches the rule'),
     status: 'MET',
     data: { prices, from, cases: lines, sizes },
   };

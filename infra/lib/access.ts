@@ -200,8 +200,9 @@ export interface Sizing {
 export function sizingFor(spec: FunctionSpec): Sizing {
   switch (spec.kind) {
     // HTTP API integrations time out at 30 s; the function must finish (and map its error) first.
+    // Memory right-sized by bench B8 (ASSUMPTIONS P5): ~61 MB peak RSS measured; 256 MB keeps a CPU share for cold starts.
     case 'operation':
-      return { memoryMb: 512, timeoutSeconds: 28 };
+      return { memoryMb: 256, timeoutSeconds: 28 };
     case 'webhook':
       return { memoryMb: 256, timeoutSeconds: 10 };
     case 'webhookHealth':
@@ -211,8 +212,9 @@ export function sizingFor(spec: FunctionSpec): Sizing {
       return { memoryMb: 256, timeoutSeconds: 10 };
     case 'job':
       switch (spec.job.trigger) {
+        // Right-sized by bench B8 (ASSUMPTIONS P5): on the webhook path, 256 MB.
         case 'webhook-queue':
-          return { memoryMb: 512, timeoutSeconds: 60 };
+          return { memoryMb: 256, timeoutSeconds: 60 };
         case 'schedule':
           return { memoryMb: 1024, timeoutSeconds: 900 };
         case 'reconcile-queue':

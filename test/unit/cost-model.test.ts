@@ -43,7 +43,8 @@ describe('rightSize', () => {
     expect(rightSize({ kind: 'operation' }, 200, 512)).toBe(384);
     expect(rightSize({ kind: 'webhook' }, 60, 256)).toBe(256);
     expect(rightSize({ kind: 'webhookHealth' }, 60, 128)).toBe(128);
-    expect(rightSize({ kind: 'job', job: { trigger: 'webhook-queue' } }, 100, 512)).toBe(192);
+    expect(rightSize({ kind: 'job', job: { trigger: 'webhook-queue' } }, 100, 512)).toBe(256);
+    expect(rightSize({ kind: 'openApi' }, 100, 256)).toBe(192);
   });
 
   it('never shrinks a reconciliation job below its setting, and adds the heap budget', () => {
