@@ -123,7 +123,7 @@ export async function benchReconcile(o: { entries?: number; pageSize?: number } 
           `(seen item, discrepancies, checkpoint) and the heartbeat once per third of the lease. After the last page, finalize (a Scan of the ledger for operations no history showed, the report) took ${round(tailMs / 1000)} s: ` +
           "a Scan reads every item of the ledger table (operations, users and the runs' own items: here the set-up run's discrepancy per entry too) to find operations of the window no history showed. " +
           "Reaching the target would take a time-ordered index of ledger operations (a GSI keyed by creation day) so finalize queries only the window's operations, and parallel scan segments on DynamoDB; " +
-          'matching itself (up to the last page) is within the target.',
+          `the run up to its last history page is ${round(historyMs / floorMs)}× the floor${historyMs / floorMs <= RATIO_TARGET ? ', within the target' : ''}.`,
       );
     if (growth > 64) problems.push(`heap grew ${round(growth)} MB`);
     return {
