@@ -63,17 +63,36 @@ export function invocationCost(p: PriceTable, region: string, o: { memoryMb: num
 
 type Row = BenchResult & { data?: Record<string, unknown> };
 
-/** The results of this `npm run bench` run so far (run.ts writes them), else the last full run's. */
+/**
+ * The results of this `npm run bench` run so far (run.ts writes them); a benchmark not run this time is
+ * taken from the last full bench/results.json, and said so.
+ */
 function earlierResults(): { rows: Row[]; from: string } {
-  for (const [file, from] of [
-    [path.join(here, '.tmp', 'run-so-far.json'), 'this run'],
-    [path.join(here, 'results.json'), 'the last bench/results.json'],
-  ] as const) {
-    if (!existsSync(file)) continue;
-    const j = JSON.parse(readFileSync(file, 'utf8')) as { results?: Row[]; generatedAt?: string };
-    if (j.results?.length) return { rows: j.results, from: `${from}${j.generatedAt ? ` (${j.generatedAt})` : ''}` };
-  }
-  return { rows: [], from: 'nothing' };
+  const read = (file: string) =>
+    existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results?: Row[]; generatedAt?: string }) : { results: [] as Row[] };
+  const now = read(path.join(here, '.tmp', 'run-so-far.json'));
+  const last = read(path.join(here, 'results.json'));
+  const rows = new Map<string, Row>();
+  const origin = new Map<string, string>();
+  const take = (list: Row[] | undefined, where: string) => {
+    for (const r of list ?? []) {
+      if (r.status === 'NOT MEASURED') continue;
+      rows.set(r.id, r);
+      origin.set(r.id, where);
+    }
+  };
+  take(last.results, `bench/results.json of ${last.generatedAt ?? '?'}`);
+  take(now.results, 'this run');
+  const from = [...new Set(origin.values())]
+    .map(
+      (o) =>
+        `${[...origin]
+          .filter(([, v]) => v === o)
+          .map(([k]) => k)
+          .join(' ')} from ${o}`,
+    )
+    .join('; ');
+  return { rows: [...rows.values()], from: from || 'nothing' };
 }
 
 /**
