@@ -12,7 +12,7 @@
  *        BENCH_QUICK=1 npm run bench    smaller sizes (a smoke run; figures are then not the stated ones)
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,7 +136,13 @@ async function main(): Promise<void> {
     quick,
     seconds: Math.round((Date.now() - started) / 1000),
   };
-  writeResults(path.join(here, 'results.json'), meta, rows);
+  // A run of some benchmarks keeps the others' last results (each row says when it was measured).
+  const resultsFile = path.join(here, 'results.json');
+  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { generatedAt?: string; results?: BenchResult[] }) : {};
+  const measuredAt = (r: BenchResult, at: string | undefined): BenchResult => ({ ...r, data: { measuredAt: at, ...r.data } });
+  const kept = (previous.results ?? []).filter((r) => !rows.some((x) => x.id === r.id)).map((r) => measuredAt(r, previous.generatedAt));
+  const all = [...kept, ...rows.map((r) => measuredAt(r, meta.generatedAt))].sort((a, b) => a.id.localeCompare(b.id));
+  writeResults(resultsFile, meta, all);
   console.log(`load average ${meta.loadAverage.join(' ')} on ${meta.cpus} cores; wrote bench/results.json (${meta.seconds} s)`);
   const broken = rows.filter((r) => r.status === 'NOT MEASURED' && r.reason?.startsWith('benchmark process exited'));
   if (broken.length === rows.length) process.exitCode = 1;
