@@ -61,8 +61,10 @@ describe('the lazy catalog table', () => {
     );
     expect(used.length).toBeGreaterThan(40);
     expect(used.filter((id) => !(id in lazyCatalog))).toEqual([]);
-    // Today every operation's entry is lazy.
-    expect(Object.keys(lazyCatalog).sort()).toEqual(operations.map((o) => o.operationId).sort());
+    // Rows name operations of the catalog only (an entry may still use getOperation: it then loads the whole
+    // catalog at cold start, which bench B2 reports).
+    const ids = new Set(operations.map((o) => o.operationId));
+    expect(Object.keys(lazyCatalog).filter((id) => !ids.has(id))).toEqual([]);
   });
 
   it('loads the very catalog object getOperation returns, once, and refuses an unknown id at cold start', async () => {
