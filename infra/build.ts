@@ -141,6 +141,23 @@ export function namedReExports(file: string): Map<string, { from: string; name: 
 const barrelNamespace = 'p100-barrel';
 
 /**
+ * Follows `export { a as b } from` chains (package indexes) to the module that declares the name. Why: a
+ * package index imported by a handler is, for esbuild's code splitting, a file whose every re-export is live
+ * once another entry (or a dynamic import) reaches one of them; straight from the declaring module, a handler
+ * reaches only that module's graph.
+ */
+export function definingModule(file: string, name: string): { from: string; name: string } {
+  let at = { from: file, name };
+  for (let hops = 0; hops < 10; hops++) {
+    if (!existsSync(at.from)) return at;
+    const next = namedReExports(at.from).get(at.name);
+    if (!next) return at;
+    at = next;
+  }
+  return at;
+}
+
+/**
  * Three jobs, all for code splitting:
  *  - a handler's import of the barrel becomes a module of its own that re-exports only the names that handler
  *    imports, each straight from its package. Why: esbuild puts into one chunk everything reachable through a
@@ -194,7 +211,9 @@ export function layerImportPlugin(): Plugin {
         const lines = [...used].map((name) => {
           const at = surface.get(name);
           // An unknown name stays an import of the real barrel, so esbuild reports it as TypeScript would.
-          return at ? `export { ${at.name} as ${name} } from ${JSON.stringify(at.from)};` : `export { ${name} } from ${JSON.stringify(barrelFile)};`;
+          if (!at) return `export { ${name} } from ${JSON.stringify(barrelFile)};`;
+          const defined = definingModule(at.from, at.name);
+          return `export { ${defined.name} as ${name} } from ${JSON.stringify(defined.from)};`;
         });
         return { contents: lines.join('\n'), loader: 'ts', resolveDir: path.dirname(barrelFile) };
       });

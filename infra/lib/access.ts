@@ -78,8 +78,8 @@ export const dataPaths = {
   listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] } },
   replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update] } },
   replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] } },
-  startReconciliation: { entry: 'reconcile/handlers.ts#startReconciliationImpl', tables: { ledger: [get, put] } },
-  getReconciliationReport: { entry: 'reconcile/handlers.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
+  startReconciliation: { entry: 'reconcile/operations.ts#startReconciliationImpl', tables: { ledger: [get, put] } },
+  getReconciliationReport: { entry: 'reconcile/operations.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
   reconcile: { entry: 'reconcile/handlers.ts#reconcileHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
   reconcileUsers: { entry: 'reconcile/handlers.ts#reconcileUsersHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
 } as const satisfies Record<DataPathName, DataPath>;

@@ -239,6 +239,17 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
         `${name} loads the reconciliation engine`,
       ).toEqual([]);
     }
+    // The reconciliation operations load the engine and the report reader on their first request only.
+    for (const name of ['startReconciliation', 'getReconciliationReport']) {
+      const sources = initSources(byName.get(name)!.file);
+      expect(
+        sources.filter((s) => /shared\/reconcile\/(run|history|pending|finalize|report)\.ts$/.test(s) || catalogModules.test(s)),
+        name,
+      ).toEqual([]);
+      expect(sources.filter((s) => s.includes('node_modules/zod/')).length, `${name} loads zod at cold start`).toBe(0);
+    }
+    // The health probe loads its own few lines.
+    expect(initSources(byName.get('webhook-health')!.file).filter((s) => s.startsWith('shared/'))).toEqual(['shared/webhooks/health.ts']);
     // The webhook receiver does not load the operation handler stack either, nor the catalog's lazy table.
     expect(initSources(byName.get('webhook-exchange')!.file).filter((s) => /shared\/(idempotency|catalog)\//.test(s))).toEqual([]);
     // The client layer stays one layer: the index, and the chunks the handlers import.
