@@ -4,8 +4,6 @@ import type { Operation, OperationInput } from '../catalog/types.js';
 import { isLazyOperation, type LazyOperation } from '../catalog/lazy.js';
 import { logger } from '../log/logger.js';
 import { fillPath, resolveUpstream } from '../p100/upstream.js';
-import { withIdempotency } from '../idempotency/index.js';
-import { withUserLedger } from '../ledger-recording/index.js';
 import { jsonBody, problemErrors, requestContext, requestState } from './middlewares.js';
 import type { OperationContext, OperationImpl } from './operation-impl.js';
 import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
@@ -122,30 +120,26 @@ function stringify(q: Record<string, unknown>): Record<string, string | undefine
  * handler built then, once per container; the secrets it needs are prefetched at cold start as before.
  */
 export function operationHandler(op: Operation | LazyOperation, options: OperationHandlerOptions = {}): (event: Event, context: Context) => Promise<Result> {
-  if (!isLazyOperation(op)) return buildOperationHandler(op, options);
-  if (op.callsUpstream) prefetchApiKey();
+  const lazy = isLazyOperation(op) ? op : undefined;
+  if (lazy ? lazy.callsUpstream : (op as Operation).upstream !== null) prefetchApiKey();
   if (op.kind !== 'read') prefetchDataKey();
   let built: Promise<(event: Event, context: Context) => Promise<Result>> | undefined;
   return async (event, context) => {
-    built ??= op.load().then(
-      (full) => buildOperationHandler(full, options),
-      (e: unknown) => {
-        built = undefined;
-        throw e;
-      },
-    );
+    built ??= (async () => {
+      const full = lazy ? await lazy.load() : (op as Operation);
+      // Idempotency and ledger recording (the store, the lifecycle tables) on the first request too: a read
+      // never runs them, and nothing of them is needed before a request arrives (bench B2).
+      const { withMoneyMachinery } = await import('./operation-machinery.js');
+      return buildOperationHandler(full, withMoneyMachinery(full, options.impl ?? callUpstream), options);
+    })().catch((e: unknown) => {
+      built = undefined;
+      throw e;
+    });
     return (await built)(event, context);
   };
 }
 
-function buildOperationHandler(op: Operation, options: OperationHandlerOptions) {
-  if (op.upstream) prefetchApiKey();
-  // Money operations get idempotency and ledger recording here, so no catalog entry carries code for it.
-  // User lifecycle steps are recorded in the ledger from the entry's `userLedger` the same way.
-  const base = withUserLedger(op, options.impl ?? callUpstream);
-  // Writes too: with an Idempotency-Key a resend replays the first answer; without one they run as before.
-  const impl = op.kind === 'read' ? base : withIdempotency(op, base);
-  if (op.kind !== 'read') prefetchDataKey();
+function buildOperationHandler(op: Operation, impl: OperationImpl, options: OperationHandlerOptions) {
   const chain = requestStack(op);
   for (const m of options.middlewares ?? []) chain.use(m);
   return chain.handler(async (event, context) => {
