@@ -4,6 +4,8 @@ import { logger } from '../log/logger.js';
 import { getRun } from '../store/reconciliation.js';
 import { reconcileConfig } from './config.js';
 import { reconcileInvoker } from './invoker.js';
+import { openRun } from './open-run.js';
+import { readReport } from './report.js';
 
 /*
  * The two reconciliation operations of the API. Apart from the job handlers (handlers.ts), and with the
@@ -15,14 +17,12 @@ import { reconcileInvoker } from './invoker.js';
 export const getReconciliationReportImpl: OperationImpl = async (input) => {
   const q = input.query as { limit?: number; cursor?: string };
   const limit = q.limit ?? reconcileConfig().reportDiscrepancyLimit;
-  const { readReport } = await import('./report.js');
   const report = await readReport((input.params as { runId: string }).runId, { limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
   return { status: 200, body: report };
 };
 
 /** `POST /operations/reconciliation/runs`: 202 with the runId; the run goes on in the background. */
 export const startReconciliationImpl: OperationImpl = async () => {
-  const { openRun } = await import('./run.js');
   const { runId, created } = await openRun('api', reconcileConfig());
   try {
     await reconcileInvoker().invoke({ runId });
