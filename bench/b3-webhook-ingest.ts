@@ -9,11 +9,12 @@ import { startTestSuite } from '../test/support/suite.js';
 import { captureOutput } from './lib/capture.js';
 import { forEachLimit } from './drills/support.js';
 import type { BenchResult } from './lib/report.js';
-import { round } from './lib/stats.js';
+import { median, round } from './lib/stats.js';
 
 const ID = 'B3';
 const WHAT = 'webhook ingest: events/s through receiver + inbox (dynalite) vs raw conditional puts of the same items';
-const TARGET = '≥ 70% of the raw rate';
+const TARGET = '≥ 85% of the raw rate (median of 7 runs)';
+const RATIO_TARGET = 0.85;
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number }>;
 
@@ -25,8 +26,9 @@ type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: numb
  * stored, read back beforehand, under fresh keys, through the same document client. Both sides run with
  * the same concurrency, in two interleaved rounds; the first 50 events warm up and are not counted.
  */
-export async function benchWebhookIngest(o: { events?: number; concurrency?: number } = {}): Promise<BenchResult> {
+export async function benchWebhookIngest(o: { events?: number; concurrency?: number; runs?: number } = {}): Promise<BenchResult> {
   const n = o.events ?? 2000;
+  const runs = o.runs ?? 7;
   const conc = o.concurrency ?? 8;
   const s = await startTestSuite({ seed: 3 });
   const cap = captureOutput({ keep: false });
@@ -39,6 +41,10 @@ export async function benchWebhookIngest(o: { events?: number; concurrency?: num
   setEventAdapters({ queue: countingQueue });
   try {
     const { handler } = (await import('../functions/webhooks/exchange.js')) as { handler: Handler };
+    const cpuMs = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
     const ingest = async (count: number): Promise<{ ms: number; eventIds: string[] }> => {
       const bodies = Array.from({ length: count }, () =>
         JSON.stringify({
@@ -94,36 +100,79 @@ export async function benchWebhookIngest(o: { events?: number; concurrency?: num
     const warm = await ingest(50);
     await raw(await itemsOf(warm.eventIds));
 
-    let ingestMs = 0;
-    let rawMs = 0;
-    let ingestTrips = 0;
+    // `runs` runs, each two interleaved rounds of ingest then raw puts of the same items; the figure is the
+    // median run. CPU time (user + system, this process: receiver, SDK and dynalite) is taken per event on
+    // both sides: their difference is what the receiver itself costs, less noisy than the rates.
+    const perRun: { ratio: number; ingestRate: number; rawRate: number; ingestCpuMs: number; rawCpuMs: number; trips: number }[] = [];
     const half = Math.floor(n / 2);
-    for (let round = 0; round < 2; round++) {
-      const trips0 = roundTrips.count;
-      const r = await ingest(half);
-      ingestTrips += roundTrips.count - trips0;
-      ingestMs += r.ms;
-      rawMs += await raw(await itemsOf(r.eventIds));
+    for (let run = 0; run < runs; run++) {
+      let ingestMs = 0;
+      let rawMs = 0;
+      let ingestCpu = 0;
+      let rawCpu = 0;
+      let ingestTrips = 0;
+      for (let round = 0; round < 2; round++) {
+        const trips0 = roundTrips.count;
+        const c0 = cpuMs();
+        const r = await ingest(half);
+        ingestCpu += cpuMs() - c0;
+        ingestTrips += roundTrips.count - trips0;
+        ingestMs += r.ms;
+        const items = await itemsOf(r.eventIds);
+        const c1 = cpuMs();
+        rawMs += await raw(items);
+        rawCpu += cpuMs() - c1;
+      }
+      const ingestRate = (2 * half) / (ingestMs / 1000);
+      const rawRate = (2 * half) / (rawMs / 1000);
+      perRun.push({
+        ratio: ingestRate / rawRate,
+        ingestRate,
+        rawRate,
+        ingestCpuMs: ingestCpu / (2 * half),
+        rawCpuMs: rawCpu / (2 * half),
+        trips: ingestTrips / (2 * half),
+      });
     }
-    const ingestRate = (2 * half) / (ingestMs / 1000);
-    const rawRate = (2 * half) / (rawMs / 1000);
-    const ratio = ingestRate / rawRate;
-    const met = ratio >= 0.7;
+    const mid = [...perRun].sort((a, b) => a.ratio - b.ratio)[Math.floor(perRun.length / 2)] as (typeof perRun)[number];
+    const ratio = mid.ratio;
+    const { ingestRate, rawRate } = mid;
+    const ingestTrips = mid.trips * 2 * half;
+    const cpuAdded = median(perRun.map((r) => r.ingestCpuMs - r.rawCpuMs));
+    const met = ratio >= RATIO_TARGET;
     return {
       id: ID,
       what: WHAT,
       target: TARGET,
-      figure: `${round(ingestRate, 0)} events/s vs ${round(rawRate, 0)} raw puts/s = ${round(ratio * 100, 0)}% (${round(ingestTrips / (2 * half), 2)} DynamoDB round trips per event; ${2 * half} events each, concurrency ${conc}, 50 warm-up excluded)`,
+      figure:
+        `median of ${runs} runs ${round(ratio * 100, 0)}% of raw puts (runs: ${perRun
+          .map((r) => round(r.ratio * 100, 0))
+          .sort((a, b) => a - b)
+          .join(', ')}%; median run ${round(ingestRate, 0)} events/s vs ${round(rawRate, 0)} raw puts/s); ` +
+        `CPU per event: receiver path ${round(median(perRun.map((r) => r.ingestCpuMs)), 3)} ms vs raw put ${round(median(perRun.map((r) => r.rawCpuMs)), 3)} ms (the receiver's own: ${round(cpuAdded, 3)} ms); ` +
+        `${round(ingestTrips / (2 * half), 2)} DynamoDB round trips per event; ${2 * half} events each side per run, concurrency ${conc}, 50 warm-up excluded`,
       status: met ? 'MET' : 'MISSED',
       ...(met
         ? {}
         : {
             reason:
-              `ingest runs at ${round(ratio * 100, 0)}% of raw puts. Per event the receiver makes ${round(ingestTrips / (2 * half), 2)} DynamoDB round trips (the conditional put; no enqueued mark, ASSUMPTIONS E8) ` +
-              'where the floor makes one; the rest is the receiver CPU (token check, body parse, sealing, Powertools log and EMF lines) in the same process as dynalite, ' +
-              'and the figure moves by ±20 points with the machine load.',
+              `ingest runs at ${round(ratio * 100, 0)}% of raw puts (median of ${runs}). Per event the receiver makes ${round(ingestTrips / (2 * half), 2)} DynamoDB round trips (the conditional put; no enqueued mark, ASSUMPTIONS E8) ` +
+              `where the floor makes one, and its own CPU is ${round(cpuAdded, 3)} ms per event (token check, body parse, classification, dedup HMAC, one log line, one EMF line), ` +
+              'in the same process as dynalite and the SDK, whose CPU both sides share. The rest would take the log line and the metric off the per-event path (behaviour: kept), ' +
+              'or a store outside this process; the figure moves by ±20 points with the machine load.',
           }),
-      data: { events: 2 * half, concurrency: conc, roundTripsPerEvent: ingestTrips / (2 * half), ingestMs, rawMs, ingestRate, rawRate, ratio, enqueued },
+      data: {
+        events: 2 * half,
+        runs,
+        concurrency: conc,
+        roundTripsPerEvent: ingestTrips / (2 * half),
+        perRun,
+        ingestRate,
+        rawRate,
+        ratio,
+        receiverCpuMsPerEvent: cpuAdded,
+        enqueued,
+      },
     };
   } finally {
     cap.stop();

@@ -60,16 +60,22 @@ export async function benchRoundTrips(o: { perOperation?: number } = {}): Promis
     // The activation's user-status webhook is received and processed before counting starts.
     await webhooksDrained(s);
     const perOp: Record<string, number[]> = {};
+    // Wall time of each call through the gateway (B8 takes a money operation's duration from it).
+    const durationsMs: Record<string, number[]> = {};
     for (const call of moneyCalls(user)) {
       const counts: number[] = [];
+      const ms: number[] = [];
       for (let i = 0; i < per; i++) {
         const before = roundTrips.count;
+        const t0 = performance.now();
         const res = await call.run(s, `b6-${randomUUID()}`, i);
+        ms.push(performance.now() - t0);
         const used = roundTrips.count - before;
         if (res.status < 200 || res.status >= 300) throw new Error(`${call.operationId}: ${res.status} ${res.text}`);
         counts.push(used);
       }
       perOp[call.operationId] = counts;
+      durationsMs[call.operationId] = ms;
     }
     const all = Object.values(perOp).flat();
     const max = Math.max(...all);
@@ -83,7 +89,7 @@ export async function benchRoundTrips(o: { perOperation?: number } = {}): Promis
       figure: `${figure}; ${per} calls each`,
       status: max <= 3 ? 'MET' : 'MISSED',
       ...(max <= 3 ? {} : { reason: `a money operation took ${max} round trips` }),
-      data: { perOperation: perOp },
+      data: { perOperation: perOp, durationsMs },
     };
   } finally {
     cap.stop();

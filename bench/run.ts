@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: B1–B6, each against a floor measured in the same run, each in its own Node process
+ * `npm run bench`: B1–B8, each against a floor measured in the same run, each in its own Node process
  * (a Lambda container holds one P100 client and one DynamoDB client for its life; so does a bench process,
  * and a fresh process per benchmark also keeps one benchmark's heap out of another's figures).
  *
@@ -7,10 +7,12 @@
  * a missed target is printed as MISSED with its reason.
  *
  * Usage: npm run bench                  all benchmarks
- *        npm run bench -- B1 B5         some of them
+ *        npm run bench -- B1 B5         some of them (B8 prices the figures of the others in the same run,
+ *                                       else those of the last bench/results.json)
  *        BENCH_QUICK=1 npm run bench    smaller sizes (a smoke run; figures are then not the stated ones)
  */
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +29,7 @@ const BENCHES: Record<string, { what: string; target: string; run: () => Promise
   },
   B2: {
     what: 'cold start vs Secrets Manager floor; sizes',
-    target: '≤ 1.3× floor; handler ≤ 10 KB; layer ≤ 1 MB',
+    target: '≤ 1.15× floor; handler ≤ 10 KB; layer ≤ 1 MB',
     run: async () =>
       (await import('./b2-cold-start.js')).benchColdStart(
         quick ? { reps: 3, only: ['getPartnerBalances', 'createTransfer', 'webhook-exchange', 'reconcile'] } : {},
@@ -39,8 +41,8 @@ const BENCHES: Record<string, { what: string; target: string; run: () => Promise
     run: async () => (await import('./b3-webhook-ingest.js')).benchWebhookIngest(quick ? { events: 300 } : {}),
   },
   B4: {
-    what: 'reconciliation of history vs paging it',
-    target: '≤ 1.5× paging; peak heap growth ≤ 64 MB',
+    what: 'reconciliation of history vs paging it + BatchGetItem of its ledger keys',
+    target: '≤ 1.3× floor; peak heap growth ≤ 64 MB',
     run: async () => (await import('./b4-reconcile.js')).benchReconcile(quick ? { entries: 5000 } : {}),
   },
   B5: {
@@ -52,6 +54,16 @@ const BENCHES: Record<string, { what: string; target: string; run: () => Promise
     what: 'DynamoDB round trips per money operation',
     target: '≤ 3',
     run: async () => (await import('./b6-round-trips.js')).benchRoundTrips(quick ? { perOperation: 5 } : {}),
+  },
+  B7: {
+    what: 'pure matching throughput (1:1 and UNKNOWN candidates)',
+    target: '≥ 100,000 entries/s',
+    run: async () => (await import('./b7-matching.js')).benchMatching(quick ? { entries: 20_000, rounds: 3 } : {}),
+  },
+  B8: {
+    what: 'cost model (arm64) and memory right-sizing',
+    target: 'printed from measured durations and bench/prices.json',
+    run: async () => (await import('./b8-cost.js')).benchCost(),
   },
 };
 
@@ -101,10 +113,18 @@ async function main(): Promise<void> {
   const ids = asked.length ? asked : Object.keys(BENCHES);
   const started = Date.now();
   const rows: BenchResult[] = [];
+  const soFar = path.join(here, '.tmp', 'run-so-far.json');
+  mkdirSync(path.dirname(soFar), { recursive: true });
+  rmSync(soFar, { force: true });
   for (const id of ids) {
     process.stdout.write(`${id} ... `);
+    // B8 prices what the others measured in this run.
+    writeResults(soFar, { generatedAt: new Date().toISOString() }, rows);
     const r = await child(id);
-    process.stdout.write(`${r.status}\n`);
+    // The machine is shared: each result carries the 1-minute load average at its end.
+    const load = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+    r.data = { ...r.data, loadAverage1m: load };
+    process.stdout.write(`${r.status} (load ${load})\n`);
     rows.push(r);
   }
   console.log(`\n${formatTable(rows)}\n`);
@@ -116,7 +136,13 @@ async function main(): Promise<void> {
     quick,
     seconds: Math.round((Date.now() - started) / 1000),
   };
-  writeResults(path.join(here, 'results.json'), meta, rows);
+  // A run of some benchmarks keeps the others' last results (each row says when it was measured).
+  const resultsFile = path.join(here, 'results.json');
+  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { generatedAt?: string; results?: BenchResult[] }) : {};
+  const measuredAt = (r: BenchResult, at: string | undefined): BenchResult => ({ ...r, data: { measuredAt: at, ...r.data } });
+  const kept = (previous.results ?? []).filter((r) => !rows.some((x) => x.id === r.id)).map((r) => measuredAt(r, previous.generatedAt));
+  const all = [...kept, ...rows.map((r) => measuredAt(r, meta.generatedAt))].sort((a, b) => a.id.localeCompare(b.id));
+  writeResults(resultsFile, meta, all);
   console.log(`load average ${meta.loadAverage.join(' ')} on ${meta.cpus} cores; wrote bench/results.json (${meta.seconds} s)`);
   const broken = rows.filter((r) => r.status === 'NOT MEASURED' && r.reason?.startsWith('benchmark process exited'));
   if (broken.length === rows.length) process.exitCode = 1;

@@ -1,16 +1,22 @@
 /**
  * Builds every bundle the CDK app deploys, with TWO esbuild `build()` calls:
  *
- *   1. dist/functions/<name>/index.mjs          one per catalog operation, webhook receiver, health, job
- *      dist/layer/nodejs/p100-shared/index.mjs  the client layer (shared/index.ts), mounted at /opt
+ *   1. one build of every entry with ESM code splitting (issue 15, B2):
+ *      dist/functions/<name>/index.mjs                    one per catalog operation, webhook receiver, health, job:
+ *                                                         the entry's own lines, importing its chunks from /opt
+ *      dist/layer/nodejs/p100-shared/index.mjs            the client layer's barrel (shared/index.ts), mounted at /opt
+ *      dist/layer/nodejs/p100-shared/chunks/*.mjs         the shared code, one chunk per set of entries that reach it
  *   2. dist/sdk-layer/nodejs/node_modules/@aws-sdk/<pkg>/{index.mjs,package.json}
- *                                               the AWS SDK layer: every @aws-sdk/* package call 1 left external
+ *                                                         the AWS SDK layer: every @aws-sdk/* package call 1 left external
  *
- * Handlers import the client layer only through the barrel (`../../shared/index.js`); the
- * `p100-layer-import` plugin rewrites that import to the layer's absolute path, so each handler bundle
- * holds only its handler. Why an absolute path: a handler lives in /var/task, and ESM resolves a bare
- * specifier only by walking up `node_modules` from the importing file (NODE_PATH does not apply), so
- * /opt/nodejs/node_modules is out of a handler's reach; `import '/opt/...mjs'` always works.
+ * Handlers import the client layer only through the barrel (`../../shared/index.js`). The
+ * `p100-layer-import` plugin gives each handler a barrel of its own holding only the names it imports, and
+ * declares shared/ free of import side effects, so a handler's static imports reach only the code it runs;
+ * the barrel being an entry too, everything of shared/ a handler reaches is shared and lands in a layer
+ * chunk. The handler's relative chunk imports are then pointed at the layer's absolute path. Why absolute:
+ * a handler lives in /var/task, and ESM resolves a bare specifier only by walking up `node_modules` from the
+ * importing file (NODE_PATH does not apply), so /opt/nodejs/node_modules is out of a handler's reach;
+ * `import '/opt/...mjs'` always works. Chunks import each other relatively inside chunks/.
  *
  * Why our own SDK layer: the client layer (/opt/nodejs/p100-shared/index.mjs) keeps `@aws-sdk/*`
  * external; its bare imports resolve through /opt/nodejs/node_modules (the SDK layer), never through the
@@ -23,7 +29,7 @@
  *
  * Usage: `npm run build` (strict: fails listing every missing entry file).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isBuiltin } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,6 +42,10 @@ export const defaultDistDir = path.join(repoRoot, 'dist');
 
 /** Where the layer is mounted in the Lambda sandbox, and what handler bundles import. */
 export const layerImportPath = '/opt/nodejs/p100-shared/index.mjs';
+/** Where the client layer's shared chunks sit in the Lambda sandbox: handlers import theirs from here. */
+export const layerChunksPath = '/opt/nodejs/p100-shared/chunks/';
+/** The same directory in dist/, relative to a handler bundle (dist/functions/<name>/index.mjs), as esbuild writes it. */
+const layerChunksRelative = '../../layer/nodejs/p100-shared/chunks/';
 /** Where the SDK layer's packages sit in the Lambda sandbox: the client layer's bare `@aws-sdk/*` imports resolve here. */
 export const sdkLayerModulesPath = '/opt/nodejs/node_modules';
 /** Handler bundles above this size are reported: they probably bundled a dependency the layer already has. */
@@ -79,7 +89,10 @@ export interface SdkLayerInfo {
 export interface BuildResult {
   outDir: string;
   functions: BundleInfo[];
+  /** The client layer: its index (`file`, what the layer probe imports) and, in `bytes`, the index and every chunk. */
   layer: BundleInfo | undefined;
+  /** Every file of the client layer: the index and the shared chunks under nodejs/p100-shared/chunks/. */
+  layerFiles: string[];
   /** The AWS SDK layer; undefined when the client layer was not built (its entry is missing). */
   sdkLayer: SdkLayerInfo | undefined;
   /** Metafile of the first call (functions and client layer). */
@@ -108,21 +121,70 @@ function isBarrel(absPath: string): boolean {
 }
 
 /**
- * Rewrites the barrel import of every handler to the layer's absolute path, and refuses any other
- * import from a handler into shared/ (it would silently copy part of the layer into the handler bundle).
+ * The names a module re-exports with `export { a, b as c } from './x.js'`, each with the module it comes from
+ * (absolute path of the .ts source). The layer barrel holds only such statements (test/unit/layer-surface.test.ts).
+ */
+export function namedReExports(file: string): Map<string, { from: string; name: string }> {
+  const out = new Map<string, { from: string; name: string }>();
+  const source = readFileSync(file, 'utf8');
+  for (const m of source.matchAll(/export\s*(type\s*)?\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
+    if (m[1]) continue;
+    const from = path.resolve(path.dirname(file), m[3]!.replace(/\.js$/, '.ts'));
+    for (const spec of m[2]!.split(',')) {
+      const parts = spec.trim().split(/\s+as\s+/);
+      if (!parts[0] || parts[0].startsWith('type ')) continue;
+      out.set((parts[1] ?? parts[0]).trim(), { from, name: parts[0].trim() });
+    }
+  }
+  return out;
+}
+
+const barrelNamespace = 'p100-barrel';
+
+/**
+ * Follows `export { a as b } from` chains (package indexes) to the module that declares the name. Why: a
+ * package index imported by a handler is, for esbuild's code splitting, a file whose every re-export is live
+ * once another entry (or a dynamic import) reaches one of them; straight from the declaring module, a handler
+ * reaches only that module's graph.
+ */
+export function definingModule(file: string, name: string): { from: string; name: string } {
+  let at = { from: file, name };
+  for (let hops = 0; hops < 10; hops++) {
+    if (!existsSync(at.from)) return at;
+    const next = namedReExports(at.from).get(at.name);
+    if (!next) return at;
+    at = next;
+  }
+  return at;
+}
+
+/**
+ * Three jobs, all for code splitting:
+ *  - a handler's import of the barrel becomes a module of its own that re-exports only the names that handler
+ *    imports, each straight from its package. Why: esbuild puts into one chunk everything reachable through a
+ *    file that several entries import, used or not, so a barrel shared by every handler would hand each
+ *    handler the whole layer; through its own little barrel, a handler reaches only what it calls;
+ *  - every module of shared/ is declared free of import side effects, so an unused re-export (a package
+ *    index's) drops the module it names. Safe because no module of shared/ is imported for its side effects
+ *    alone (test/unit/layer-surface.test.ts keeps it so);
+ *  - a handler may import shared/ only through the barrel shared/index.ts (the client layer's surface); any
+ *    other import into shared/ is refused.
  */
 export function layerImportPlugin(): Plugin {
   const sharedDir = path.join(repoRoot, 'shared') + path.sep;
+  const barrelFile = path.join(repoRoot, 'shared', 'index.ts');
   return {
     name: 'p100-layer-import',
     setup(b) {
-      b.onResolve({ filter: /^\.\.?\// }, (args) => {
-        if (args.kind === 'entry-point') return undefined;
+      b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+        if (args.kind === 'entry-point' || (args.pluginData as { inner?: boolean } | undefined)?.inner) return undefined;
         const importerInShared = args.importer.startsWith(sharedDir);
-        if (importerInShared) return undefined;
         const target = path.resolve(args.resolveDir, args.path);
-        if (isBarrel(target)) return { path: layerImportPath, external: true };
-        if (target.startsWith(sharedDir)) {
+        if (!target.startsWith(sharedDir) && !isBarrel(target)) return undefined;
+        if (!importerInShared) {
+          // A handler read from a file gets its own barrel; source given on stdin gets the whole one.
+          if (isBarrel(target) && existsSync(args.importer)) return { path: args.importer, namespace: barrelNamespace, sideEffects: false };
+          if (isBarrel(target)) return { path: barrelFile, sideEffects: false };
           return {
             errors: [
               {
@@ -131,7 +193,30 @@ export function layerImportPlugin(): Plugin {
             ],
           };
         }
-        return undefined;
+        const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { inner: true } });
+        if (r.errors.length > 0) return { errors: r.errors };
+        return { path: r.path, sideEffects: false };
+      });
+      b.onLoad({ filter: /.*/, namespace: barrelNamespace }, (args) => {
+        const surface = namedReExports(barrelFile);
+        const handlerSource = readFileSync(args.path, 'utf8');
+        const used = new Set<string>();
+        for (const m of handlerSource.matchAll(/import\s*\{([^}]*)\}\s*from\s*'[^']*shared\/index(?:\.js|\.ts)?'/g))
+          for (const spec of m[1]!.split(',')) {
+            const name = spec
+              .trim()
+              .split(/\s+as\s+/)[0]
+              ?.trim();
+            if (name && !name.startsWith('type ')) used.add(name);
+          }
+        const lines = [...used].map((name) => {
+          const at = surface.get(name);
+          // An unknown name stays an import of the real barrel, so esbuild reports it as TypeScript would.
+          if (!at) return `export { ${name} } from ${JSON.stringify(barrelFile)};`;
+          const defined = definingModule(at.from, at.name);
+          return `export { ${defined.name} as ${name} } from ${JSON.stringify(defined.from)};`;
+        });
+        return { contents: lines.join('\n'), loader: 'ts', resolveDir: path.dirname(barrelFile) };
       });
     },
   };
@@ -148,33 +233,48 @@ function packageNameOf(specifier: string): string {
 }
 
 /**
- * The `@aws-sdk/*` packages one output of a build imports (statically or with `import()`), read from the
- * esbuild metafile. A subpath import is refused: the SDK layer ships each package as one module.
+ * The `@aws-sdk/*` packages some outputs of a build import (statically or with `import()`), read from the
+ * esbuild metafile: the client layer is its index and its chunks. A subpath import is refused: the SDK
+ * layer ships each package as one module.
  */
-export function sdkPackagesImported(metafile: Metafile, outputFile: string): string[] {
-  const output = metafile.outputs[metafileKey(outputFile)];
-  if (!output) throw new Error(`The metafile has no output ${metafileKey(outputFile)}`);
+export function sdkPackagesImported(metafile: Metafile, outputFiles: string | readonly string[]): string[] {
   const names = new Set<string>();
-  for (const imp of output.imports) {
-    if (!imp.external || !imp.path.startsWith('@aws-sdk/')) continue;
-    const name = packageNameOf(imp.path);
-    if (imp.path !== name) throw new Error(`${metafileKey(outputFile)} imports "${imp.path}": the SDK layer exports package roots only; import from "${name}"`);
-    names.add(name);
+  for (const outputFile of typeof outputFiles === 'string' ? [outputFiles] : outputFiles) {
+    const output = metafile.outputs[metafileKey(outputFile)];
+    if (!output) throw new Error(`The metafile has no output ${metafileKey(outputFile)}`);
+    for (const imp of output.imports) {
+      if (!imp.external || !imp.path.startsWith('@aws-sdk/')) continue;
+      const name = packageNameOf(imp.path);
+      if (imp.path !== name)
+        throw new Error(`${metafileKey(outputFile)} imports "${imp.path}": the SDK layer exports package roots only; import from "${name}"`);
+      names.add(name);
+    }
   }
   return [...names].sort();
 }
 
 /**
- * A handler runs from /var/task, where no `node_modules` is reachable: its bundle may import only the
- * client layer (absolute path) and Node.js built-ins. Anything else would fail at cold start in Lambda.
+ * A handler runs from /var/task, where no `node_modules` is reachable: its bundle may import only chunks of
+ * the client layer (absolute /opt paths) and Node.js built-ins. Anything else would fail at cold start in Lambda.
  */
-function checkHandlerImports(metafile: Metafile, functions: readonly BundleInfo[]): void {
+function checkHandlerImports(metafile: Metafile, functions: readonly BundleInfo[], layerChunkDir: string): void {
+  const chunkKey = `${metafileKey(layerChunkDir)}/`;
   const problems = functions.flatMap((f) =>
     (metafile.outputs[metafileKey(f.file)]?.imports ?? [])
-      .filter((imp) => imp.external && imp.path !== layerImportPath && !isBuiltin(imp.path))
-      .map((imp) => `${f.entry} imports "${imp.path}" (only ${layerImportPath} and node: built-ins resolve from /var/task)`),
+      .filter((imp) => (imp.external ? !isBuiltin(imp.path) : !imp.path.startsWith(chunkKey)))
+      .map((imp) => `${f.entry} imports "${imp.path}" (only the client layer's chunks under ${layerChunksPath} and node: built-ins resolve from /var/task)`),
   );
   if (problems.length > 0) throw new Error(`Cannot build: handler bundles with unresolvable imports:\n  - ${problems.join('\n  - ')}`);
+}
+
+/**
+ * Points a handler bundle's chunk imports (relative, as esbuild writes them) at the layer's mount point.
+ * Chunks import each other relatively inside the one chunks directory, which the layer keeps intact.
+ */
+export function pointChunksAtLayer(code: string): string {
+  const out = code.split(`"${layerChunksRelative}`).join(`"${layerChunksPath}`);
+  if (out.includes(layerChunksRelative)) throw new Error(`a handler bundle refers to ${layerChunksRelative} outside an import`);
+  return out;
 }
 
 /**
@@ -273,13 +373,21 @@ export async function buildAll(options: BuildOptions = {}): Promise<BuildResult>
   rmSync(outDir, { recursive: true, force: true });
   let metafile: Metafile | undefined;
   let esbuildCalls = 0;
+  const layerChunkDir = path.join(outDir, 'layer', 'nodejs', 'p100-shared', 'chunks');
+  const functionFiles = new Set(present.map((s) => path.join(outDir, 'functions', s.name, 'index.mjs')));
   if (entryPoints.length > 0) {
     esbuildCalls += 1;
-    ({ metafile } = await esbuild({
+    // One build of every entry with code splitting: code two entries share goes into a chunk of the client
+    // layer, code one handler alone reaches stays in its bundle. The layer barrel is an entry too, so all of
+    // shared/ a handler uses is shared (with the barrel) and lands in the layer; a handler loads exactly
+    // the chunks its imports reach.
+    const result = await esbuild({
       entryPoints,
       outdir: outDir,
       outExtension: { '.js': '.mjs' },
       bundle: true,
+      splitting: true,
+      chunkNames: 'layer/nodejs/p100-shared/chunks/[name]-[hash]',
       format: 'esm',
       platform: 'node',
       target: 'node20',
@@ -289,9 +397,15 @@ export async function buildAll(options: BuildOptions = {}): Promise<BuildResult>
       banner: requireBanner,
       plugins: [layerImportPlugin()],
       metafile: true,
+      write: false,
       logLevel: 'warning',
       absWorkingDir: repoRoot,
-    }));
+    });
+    metafile = result.metafile;
+    for (const f of result.outputFiles) {
+      mkdirSync(path.dirname(f.path), { recursive: true });
+      writeFileSync(f.path, functionFiles.has(f.path) ? pointChunksAtLayer(f.text) : f.contents);
+    }
   }
 
   const info = (name: string, entry: string, rel: string): BundleInfo => {
@@ -299,18 +413,21 @@ export async function buildAll(options: BuildOptions = {}): Promise<BuildResult>
     return { name, entry, file, bytes: statSync(file).size };
   };
   const functions = present.map((s) => info(s.name, s.entry, `functions/${s.name}/index.mjs`));
-  const layer = withLayer ? info('p100-shared', layerEntry, 'layer/nodejs/p100-shared/index.mjs') : undefined;
-  if (metafile) checkHandlerImports(metafile, functions);
+  const layerIndex = withLayer ? info('p100-shared', layerEntry, 'layer/nodejs/p100-shared/index.mjs') : undefined;
+  const chunks = existsSync(layerChunkDir) ? readdirSync(layerChunkDir).map((n) => path.join(layerChunkDir, n)) : [];
+  const layerFiles = layerIndex ? [layerIndex.file, ...chunks] : [];
+  const layer = layerIndex ? { ...layerIndex, bytes: layerFiles.reduce((n, f) => n + statSync(f).size, 0) } : undefined;
+  if (metafile) checkHandlerImports(metafile, functions, layerChunkDir);
 
   let sdkLayer: SdkLayerInfo | undefined;
   if (layer && metafile) {
-    const packages = sdkPackagesImported(metafile, layer.file);
+    const packages = sdkPackagesImported(metafile, layerFiles);
     if (packages.length > 0) {
       esbuildCalls += 1;
       sdkLayer = await buildSdkLayer(path.join(outDir, 'sdk-layer'), packages);
     }
   }
-  return { outDir, functions, layer, sdkLayer, metafile, esbuildCalls, missing, millis: Math.round(performance.now() - started) };
+  return { outDir, functions, layer, layerFiles, sdkLayer, metafile, esbuildCalls, missing, millis: Math.round(performance.now() - started) };
 }
 
 function kb(bytes: number): string {

@@ -1,3 +1,3 @@
-import { getOperation, operationHandler } from '../../shared/index.js';
+import { lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('updateCardLimits'));
+export const handler = operationHandler(lazyOperation('updateCardLimits'));

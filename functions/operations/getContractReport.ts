@@ -1,3 +1,3 @@
-import { getContractReportImpl, getOperation, operationHandler } from '../../shared/index.js';
+import { getContractReportImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('getContractReport'), { impl: getContractReportImpl });
+export const handler = operationHandler(lazyOperation('getContractReport'), { impl: getContractReportImpl });

@@ -1,3 +1,3 @@
-import { getOperation, getInboxEventImpl, operationHandler } from '../../shared/index.js';
+import { getInboxEventImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('getInboxEvent'), { impl: getInboxEventImpl });
+export const handler = operationHandler(lazyOperation('getInboxEvent'), { impl: getInboxEventImpl });

@@ -1,3 +1,3 @@
-import { getOperation, getOperationsOverviewImpl, operationHandler } from '../../shared/index.js';
+import { getOperationsOverviewImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('getOperationsOverview'), { impl: getOperationsOverviewImpl });
+export const handler = operationHandler(lazyOperation('getOperationsOverview'), { impl: getOperationsOverviewImpl });

@@ -1,3 +1,3 @@
-import { getOperation, getReconciliationReportImpl, operationHandler } from '../../shared/index.js';
+import { getReconciliationReportImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('getReconciliationReport'), { impl: getReconciliationReportImpl });
+export const handler = operationHandler(lazyOperation('getReconciliationReport'), { impl: getReconciliationReportImpl });

@@ -1,3 +1,3 @@
-import { getOperation, getTimelineImpl, operationHandler } from '../../shared/index.js';
+import { getTimelineImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('getTimeline'), { impl: getTimelineImpl });
+export const handler = operationHandler(lazyOperation('getTimeline'), { impl: getTimelineImpl });

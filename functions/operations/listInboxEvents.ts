@@ -1,3 +1,3 @@
-import { getOperation, listInboxEventsImpl, operationHandler } from '../../shared/index.js';
+import { lazyOperation, listInboxEventsImpl, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('listInboxEvents'), { impl: listInboxEventsImpl });
+export const handler = operationHandler(lazyOperation('listInboxEvents'), { impl: listInboxEventsImpl });

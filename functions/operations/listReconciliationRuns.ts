@@ -1,3 +1,3 @@
-import { getOperation, listReconciliationRunsImpl, operationHandler } from '../../shared/index.js';
+import { lazyOperation, listReconciliationRunsImpl, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('listReconciliationRuns'), { impl: listReconciliationRunsImpl });
+export const handler = operationHandler(lazyOperation('listReconciliationRuns'), { impl: listReconciliationRunsImpl });

@@ -1,3 +1,3 @@
-import { getOperation, replayDeadInboxEventsImpl, operationHandler } from '../../shared/index.js';
+import { lazyOperation, operationHandler, replayDeadInboxEventsImpl } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('replayDeadInboxEvents'), { impl: replayDeadInboxEventsImpl });
+export const handler = operationHandler(lazyOperation('replayDeadInboxEvents'), { impl: replayDeadInboxEventsImpl });

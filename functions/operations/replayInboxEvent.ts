@@ -1,3 +1,3 @@
-import { getOperation, replayInboxEventImpl, operationHandler } from '../../shared/index.js';
+import { lazyOperation, operationHandler, replayInboxEventImpl } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('replayInboxEvent'), { impl: replayInboxEventImpl });
+export const handler = operationHandler(lazyOperation('replayInboxEvent'), { impl: replayInboxEventImpl });

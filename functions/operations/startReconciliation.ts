@@ -1,3 +1,3 @@
-import { getOperation, operationHandler, startReconciliationImpl } from '../../shared/index.js';
+import { lazyOperation, operationHandler, startReconciliationImpl } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('startReconciliation'), { impl: startReconciliationImpl });
+export const handler = operationHandler(lazyOperation('startReconciliation'), { impl: startReconciliationImpl });

@@ -1,3 +1,3 @@
-import { addKycFileImpl, getOperation, operationHandler } from '../../shared/index.js';
+import { addKycFileImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('addKycFile'), { impl: addKycFileImpl });
+export const handler = operationHandler(lazyOperation('addKycFile'), { impl: addKycFileImpl });

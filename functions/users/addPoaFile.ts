@@ -1,3 +1,3 @@
-import { addPoaFileImpl, getOperation, operationHandler } from '../../shared/index.js';
+import { addPoaFileImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('addPoaFile'), { impl: addPoaFileImpl });
+export const handler = operationHandler(lazyOperation('addPoaFile'), { impl: addPoaFileImpl });

@@ -1,3 +1,3 @@
-import { createUploadUrlImpl, getOperation, operationHandler } from '../../shared/index.js';
+import { createUploadUrlImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(getOperation('createUploadUrl'), { impl: createUploadUrlImpl });
+export const handler = operationHandler(lazyOperation('createUploadUrl'), { impl: createUploadUrlImpl });

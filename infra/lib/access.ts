@@ -78,8 +78,8 @@ export const dataPaths = {
   listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] } },
   replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update] } },
   replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] } },
-  startReconciliation: { entry: 'reconcile/handlers.ts#startReconciliationImpl', tables: { ledger: [get, put] } },
-  getReconciliationReport: { entry: 'reconcile/handlers.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
+  startReconciliation: { entry: 'reconcile/operations.ts#startReconciliationImpl', tables: { ledger: [get, put] } },
+  getReconciliationReport: { entry: 'reconcile/operations.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
   listReconciliationRuns: { entry: 'console/runs.ts#listReconciliationRunsImpl', tables: { ledger: [get, query] } },
   getOperationsOverview: { entry: 'console/overview.ts#getOperationsOverviewImpl', tables: { inbox: [query], ledger: [get, query] } },
   getInboxEvent: { entry: 'console/inbox-event.ts#getInboxEventImpl', tables: { inbox: [get] } },
@@ -210,8 +210,9 @@ export interface Sizing {
 export function sizingFor(spec: FunctionSpec): Sizing {
   switch (spec.kind) {
     // HTTP API integrations time out at 30 s; the function must finish (and map its error) first.
+    // Memory right-sized by bench B8 (ASSUMPTIONS M5): ~61 MB peak RSS measured; 256 MB keeps a CPU share for cold starts.
     case 'operation':
-      return { memoryMb: 512, timeoutSeconds: 28 };
+      return { memoryMb: 256, timeoutSeconds: 28 };
     case 'webhook':
       return { memoryMb: 256, timeoutSeconds: 10 };
     case 'webhookHealth':
@@ -221,8 +222,9 @@ export function sizingFor(spec: FunctionSpec): Sizing {
       return { memoryMb: 256, timeoutSeconds: 10 };
     case 'job':
       switch (spec.job.trigger) {
+        // Right-sized by bench B8 (ASSUMPTIONS M5): on the webhook path, 256 MB.
         case 'webhook-queue':
-          return { memoryMb: 512, timeoutSeconds: 60 };
+          return { memoryMb: 256, timeoutSeconds: 60 };
         case 'schedule':
           return { memoryMb: 1024, timeoutSeconds: 900 };
         case 'reconcile-queue':

@@ -14,7 +14,7 @@ const running = await startSandbox({
   webhookToken: process.env['SANDBOX_WEBHOOK_TOKEN'] ?? 'sandbox-webhook-token',
   ...(process.env['SANDBOX_WEBHOOK_BASE_URL'] ? { webhookBaseUrl: process.env['SANDBOX_WEBHOOK_BASE_URL'] } : {}),
   ...(seedRaw !== undefined && seedRaw !== '' ? { seed: Number(seedRaw) } : {}),
-  quiet: false,
+  quiet: process.env['SANDBOX_QUIET'] === '1',
 });
 
 process.stdout.write(`P100 sandbox listening on ${running.url} (control routes under ${running.url}/_sandbox/)\n`);

@@ -15,6 +15,7 @@ import type { Operation } from './types.js';
 
 export { defineOperation, entryFileOf } from './types.js';
 export type { Operation } from './types.js';
+export { isLazyOperation, lazyCatalog, lazyOperation, type CatalogModule, type LazyOperation } from './lazy.js';
 
 /**
  * Operations of each module, modules in the order given, then by route path and method: a stable order

@@ -67,7 +67,7 @@ export const getReconciliationReport = defineOperation({
   response: reconciliationReport,
   redact: [],
   resources: { data: ['getReconciliationReport'] },
-  impl: 'reconcile/handlers.ts#getReconciliationReportImpl',
+  impl: 'reconcile/operations.ts#getReconciliationReportImpl',
 });
 
 export const startReconciliation = defineOperation({
@@ -84,7 +84,7 @@ export const startReconciliation = defineOperation({
   redact: [],
   // Writes the run into the ledger table, then invokes the reconcile function.
   resources: { data: ['startReconciliation'], invokeReconcile: true },
-  impl: 'reconcile/handlers.ts#startReconciliationImpl',
+  impl: 'reconcile/operations.ts#startReconciliationImpl',
   links: [
     {
       name: 'GetReconciliationReport',

@@ -1,12 +1,12 @@
 import { ENV, readEnv } from '../config/env.js';
-import { EVENT_SOURCE } from './published.js';
+import { EVENT_SOURCE } from './source.js';
 
 /**
  * Publishing behind two small interfaces, so the same handler code talks to EventBridge and SQS in AWS
  * and to in-process adapters locally (ARCHITECTURE.md: `events`).
  */
 
-/** The `source` of every event the suite puts on its bus (defined beside the event table). */
+/** The `source` of every event the suite puts on its bus (shared/events/source.ts). */
 export { EVENT_SOURCE };
 
 export interface DomainEvent {

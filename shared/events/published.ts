@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EVENT_SOURCE } from './source.js';
 
 /**
  * Every EventBridge event the suite publishes, as one zod table: the webhook processor and reconciliation
@@ -10,8 +11,8 @@ import * as z from 'zod';
  * and `RESOLVED` (an unknown status is parked, never published; shared/webhooks/lifecycles.ts).
  */
 
-/** The `source` of every event on the bus (EventBridge `source`). */
-export const EVENT_SOURCE = 'p100.partner-suite';
+/** The `source` of every event on the bus (EventBridge `source`; shared/events/source.ts). */
+export { EVENT_SOURCE };
 
 const eventId = z.string().regex(/^[0-9a-f]{64}$/, 'an inbox eventId (64 lower-case hex characters)');
 

@@ -1,11 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Operation, OperationInput } from '../catalog/types.js';
+import { isLazyOperation, type LazyOperation } from '../catalog/lazy.js';
 import { logger } from '../log/logger.js';
 import { fillPath, resolveUpstream } from '../p100/upstream.js';
-import { withIdempotency } from '../idempotency/index.js';
-import { withUserLedger } from '../ledger-recording/index.js';
 import { jsonBody, problemErrors, requestContext, requestState } from './middlewares.js';
 import type { OperationContext, OperationImpl } from './operation-impl.js';
 import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
@@ -26,7 +24,15 @@ export interface OperationHandlerOptions {
 /** Time kept back from the Lambda's deadline to record an outcome and answer. */
 const DEADLINE_MARGIN_MS = 500;
 
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8 to 128 characters: letters, digits, _ . : -');
+/** The Idempotency-Key rule. Checked without zod: the handler then loads zod only with its catalog entry. */
+export const idempotencyKeyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+function checkIdempotencyKey(value: string | undefined, problems: FieldProblem[]): void {
+  // The same messages the zod string-with-regex schema gave.
+  if (value === undefined) problems.push({ in: 'header', field: 'Idempotency-Key', message: 'Invalid input: expected string, received undefined' });
+  else if (!idempotencyKeyPattern.test(value))
+    problems.push({ in: 'header', field: 'Idempotency-Key', message: '8 to 128 characters: letters, digits, _ . : -' });
+}
 
 /** The validated input stored on the event for the handler and later middlewares. */
 const INPUT = Symbol('p100.input');
@@ -60,12 +66,8 @@ function validateRequest(op: Operation): MiddlewareObj<Event, Result> {
       }
       // Required on money operations; accepted on every other write (issue 13 item 7), validated when sent.
       const idempotencyKey = e.headers?.['idempotency-key'];
-      if (op.kind === 'money' || (op.kind === 'write' && idempotencyKey !== undefined))
-        check('header', idempotencyKeySchema.describe('Idempotency-Key'), idempotencyKey, problems);
-      if (problems.length) {
-        for (const p of problems) if (p.in === 'header' && p.field === '(root)') p.field = 'Idempotency-Key';
-        throw validationProblem(problems);
-      }
+      if (op.kind === 'money' || (op.kind === 'write' && idempotencyKey !== undefined)) checkIdempotencyKey(idempotencyKey, problems);
+      if (problems.length) throw validationProblem(problems);
       (e as WithInput)[INPUT] = { params: params as Record<string, string>, query: query as Record<string, unknown>, body };
     },
   };
@@ -112,16 +114,32 @@ function stringify(q: Record<string, unknown>): Record<string, string | undefine
  * in each entry file:
  *
  * @example
- * export const handler = operationHandler(catalog.getUserBalances);
+ * export const handler = operationHandler(lazyOperation('getUserBalances'));
+ *
+ * With a {@link LazyOperation} the catalog entry (its zod schemas) is loaded on the first request and the
+ * handler built then, once per container; the secrets it needs are prefetched at cold start as before.
  */
-export function operationHandler(op: Operation, options: OperationHandlerOptions = {}) {
-  if (op.upstream) prefetchApiKey();
-  // Money operations get idempotency and ledger recording here, so no catalog entry carries code for it.
-  // User lifecycle steps are recorded in the ledger from the entry's `userLedger` the same way.
-  const base = withUserLedger(op, options.impl ?? callUpstream);
-  // Writes too: with an Idempotency-Key a resend replays the first answer; without one they run as before.
-  const impl = op.kind === 'read' ? base : withIdempotency(op, base);
+export function operationHandler(op: Operation | LazyOperation, options: OperationHandlerOptions = {}): (event: Event, context: Context) => Promise<Result> {
+  const lazy = isLazyOperation(op) ? op : undefined;
+  if (lazy ? lazy.callsUpstream : (op as Operation).upstream !== null) prefetchApiKey();
   if (op.kind !== 'read') prefetchDataKey();
+  let built: Promise<(event: Event, context: Context) => Promise<Result>> | undefined;
+  return async (event, context) => {
+    built ??= (async () => {
+      const full = lazy ? await lazy.load() : (op as Operation);
+      // Idempotency and ledger recording (the store, the lifecycle tables) on the first request too: a read
+      // never runs them, and nothing of them is needed before a request arrives (bench B2).
+      const { withMoneyMachinery } = await import('./operation-machinery.js');
+      return buildOperationHandler(full, withMoneyMachinery(full, options.impl ?? callUpstream), options);
+    })().catch((e: unknown) => {
+      built = undefined;
+      throw e;
+    });
+    return (await built)(event, context);
+  };
+}
+
+function buildOperationHandler(op: Operation, impl: OperationImpl, options: OperationHandlerOptions) {
   const chain = requestStack(op);
   for (const m of options.middlewares ?? []) chain.use(m);
   return chain.handler(async (event, context) => {

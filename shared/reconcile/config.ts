@@ -16,6 +16,7 @@ import { readEnv } from '../config/env.js';
  * | userConcurrency | RECONCILE_USER_CONCURRENCY | 4 | users of a batch reconciled in parallel (P100 rate limits) |
  * | entryConcurrency | RECONCILE_ENTRY_CONCURRENCY | 8 | ledger look-ups of one page in parallel (DynamoDB only) |
  * | leaseSeconds | RECONCILE_LEASE_SECONDS | 900 | a run that has not shown progress for this long is resumed by the next trigger |
+ * | checkpointPages | RECONCILE_CHECKPOINT_PAGES | 10 | history pages per checkpoint (and per "seen" item): a crash redoes at most this many page reads (issue 15, B4) |
  * | reportDiscrepancyLimit | RECONCILE_REPORT_LIMIT | 500 | discrepancies per report page (`cursor` for more) |
  */
 export interface ReconcileConfig {
@@ -29,6 +30,7 @@ export interface ReconcileConfig {
   userConcurrency: number;
   entryConcurrency: number;
   leaseSeconds: number;
+  checkpointPages: number;
   reportDiscrepancyLimit: number;
 }
 
@@ -43,6 +45,7 @@ export const RECONCILE_DEFAULTS: Readonly<ReconcileConfig> = {
   userConcurrency: 4,
   entryConcurrency: 8,
   leaseSeconds: 900,
+  checkpointPages: 10,
   reportDiscrepancyLimit: 500,
 };
 
@@ -57,6 +60,7 @@ const ENV_NAMES: Record<keyof ReconcileConfig, string> = {
   userConcurrency: 'RECONCILE_USER_CONCURRENCY',
   entryConcurrency: 'RECONCILE_ENTRY_CONCURRENCY',
   leaseSeconds: 'RECONCILE_LEASE_SECONDS',
+  checkpointPages: 'RECONCILE_CHECKPOINT_PAGES',
   reportDiscrepancyLimit: 'RECONCILE_REPORT_LIMIT',
 };
 
@@ -71,6 +75,7 @@ const LIMITS: Record<keyof ReconcileConfig, [number, number]> = {
   userConcurrency: [1, 32],
   entryConcurrency: [1, 64],
   leaseSeconds: [1, 86_400],
+  checkpointPages: [1, 100],
   reportDiscrepancyLimit: [1, 5_000],
 };
 

@@ -18,8 +18,9 @@ export interface RunContext {
 }
 
 /**
- * Test and tooling hooks. Throwing from `beforeCheckpoint` simulates a crash after a page's repairs but
- * before its checkpoint (the page is read again on resume); from `afterPage`, a crash right after it.
+ * Test and tooling hooks. Throwing from `beforeCheckpoint` simulates a crash after a group's repairs but
+ * before its checkpoint (`page`: the page count the checkpoint would reach; the group is read again on
+ * resume); from `afterPage`, a crash right after a page (and after its checkpoint, if the page ended a group).
  */
 export interface RunHooks {
   beforeCheckpoint?: (account: string, page: number) => void | Promise<void>;

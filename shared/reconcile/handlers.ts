@@ -1,12 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { OperationImpl } from '../http/operation-impl.js';
-import { HttpProblem } from '../http/problem.js';
 import { logger } from '../log/logger.js';
-import { reconcileConfig } from './config.js';
 import { reconcileInvoker } from './invoker.js';
-import { readReport } from './report.js';
-import { openRun, reconcileUserBatch, runReconciliation, type RunOutcome, type UserBatchMessage } from './run.js';
-import { getRun } from '../store/reconciliation.js';
+import { reconcileUserBatch, runReconciliation, type RunOutcome, type UserBatchMessage } from './run.js';
 
 /** Time kept back from the Lambda's limit: the current page finishes and is checkpointed. */
 const MARGIN_MS = 30_000;
@@ -52,41 +47,3 @@ export async function reconcileUsersHandler(event: SQSEvent, context?: Context):
   }
   return { batchItemFailures: failures };
 }
-
-/** `GET /operations/reconciliation/reports/{runId}` (`latest` is a value of runId, not a second route). */
-export const getReconciliationReportImpl: OperationImpl = async (input) => {
-  const q = input.query as { limit?: number; cursor?: string };
-  const limit = q.limit ?? reconcileConfig().reportDiscrepancyLimit;
-  const report = await readReport((input.params as { runId: string }).runId, { limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
-  return { status: 200, body: report };
-};
-
-/** `POST /operations/reconciliation/runs`: 202 with the runId; the run goes on in the background. */
-export const startReconciliationImpl: OperationImpl = async () => {
-  const { runId, created } = await openRun('api', reconcileConfig());
-  try {
-    await reconcileInvoker().invoke({ runId });
-  } catch (e) {
-    logger.error('could not start the reconcile function', { runId, error: e });
-    throw new HttpProblem(
-      503,
-      'unavailable',
-      'Reconciliation could not be started',
-      `run ${runId} is recorded and will be picked up by the next scheduled trigger`,
-      {},
-      { 'retry-after': '60' },
-    );
-  }
-  const run = await getRun(runId);
-  return {
-    status: 202,
-    headers: { location: `/operations/reconciliation/reports/${runId}` },
-    body: {
-      runId,
-      status: run?.status ?? 'RUNNING',
-      phase: run?.phase ?? 'pending',
-      alreadyRunning: !created,
-      report: `/operations/reconciliation/reports/${runId}`,
-    },
-  };
-};

@@ -14,11 +14,20 @@ import { advanceProgress, getProgress, heartbeat, putDiscrepancies } from '../st
  * never "repaired": a wrong amount needs a person); status mismatch (P100's status applied with `force`,
  * reported). "Missing at P100" is found after every history of the run was read (see finalize.ts).
  *
- * Crash safety: the account's cursor and its matched count move together after each page (one conditional
- * write), so a resumed run re-reads at most the page that was in flight. An entry of that page that the
- * crashed attempt already repaired is recognised by the mark the repair left on the ledger operation
- * (`details.reconRun`/`historyEntryId`, or a history note `recon:<runId>:status-mismatch:<entryId>`), so it
- * is neither reported twice nor counted as matched.
+ * Per page the engine adds to the reads any reconciliation must make (the page, the BatchGetItem of its
+ * ledger operations) only in-memory matching. Its own writes are amortised over a group of
+ * `checkpointPages` pages (issue 15, B4): the group's "seen" refs in ONE item, its discrepancies in batch
+ * writes, then ONE conditional checkpoint (cursor and counts together). The lease heartbeat is written
+ * only when a third of the lease has passed since the last one, not per page.
+ *
+ * Crash safety: the account's cursor and its counts move together at each checkpoint (one conditional
+ * write), so a resumed run re-reads at most the group in flight: up to `checkpointPages` pages (1,000
+ * entries at the defaults), that is that many page reads and BatchGetItems redone, and its entries matched
+ * again (nothing is written for a matched entry). An entry of that group that the crashed attempt already
+ * repaired is recognised by the mark the repair left on the ledger operation (`details.reconRun`/
+ * `historyEntryId`, or a history note `recon:<runId>:status-mismatch:<entryId>`), so it is neither
+ * reported twice nor counted as matched. The group's seen item is keyed by the group's first page number,
+ * which a re-read group keeps (it starts from the same checkpoint), so it is overwritten, not doubled.
  */
 export async function reconcileAccountHistory(ctx: RunContext, account: Account): Promise<void> {
   const key = accountKey(account);
@@ -27,28 +36,54 @@ export async function reconcileAccountHistory(ctx: RunContext, account: Account)
   let cursor: HistoryCursor | undefined = progress?.cursor;
   let pages = progress?.pages ?? 0;
   const leaseMs = ctx.config.leaseSeconds * 1000;
+  let lastBeat = Date.now();
+  // The group since the last checkpoint.
+  let group = { pages: 0, matched: 0, entries: 0, unreadable: 0, refs: [] as { type: OperationType; id: string }[], found: [] as PendingDiscrepancy[] };
+  let groupEnd: HistoryCursor | undefined = cursor;
+  const checkpoint = async () => {
+    if (group.pages === 0) return;
+    await putDiscrepancies(ctx.runId, group.found);
+    await markSeen(ctx.runId, key, pages + 1, group.refs);
+    await ctx.hooks?.beforeCheckpoint?.(key, pages + group.pages);
+    await advanceProgress(
+      ctx.runId,
+      key,
+      cursor,
+      groupEnd,
+      { matched: group.matched, entries: group.entries, unreadable: group.unreadable, pages: group.pages },
+      false,
+    );
+    cursor = groupEnd;
+    pages += group.pages;
+    group = { pages: 0, matched: 0, entries: 0, unreadable: 0, refs: [], found: [] };
+    if (Date.now() - lastBeat >= leaseMs / 3) {
+      await heartbeat(ctx.runId, new Date(Date.now() + leaseMs).toISOString());
+      lastBeat = Date.now();
+    }
+  };
   for await (const page of prefetched(historyPages(account, ctx.window, { ...(cursor ? { cursor } : {}), pageSize: ctx.config.pageSize }))) {
-    let matched = 0;
     const refs = page.entries
       .map((e) => ({ type: ledgerTypeOf(e.type), id: e.referenceId ?? e.id }))
       .filter((r): r is { type: OperationType; id: string } => r.type !== undefined);
     const ledger = await getOperations(refs);
-    const found: PendingDiscrepancy[] = [];
+    const found = group.found;
+    let matched = 0;
     await forEachLimit(page.entries, ctx.config.entryConcurrency, async (entry) => {
       if ((await classifyEntry(ctx, key, entry, ledger, found)) === 'matched') matched++;
     });
-    await putDiscrepancies(ctx.runId, found);
-    await markSeen(ctx.runId, key, pages + 1, refs);
+    for (const r of refs) group.refs.push(r);
+    group.pages += 1;
+    group.matched += matched;
+    group.entries += page.entries.length;
+    group.unreadable += page.unreadable;
     const last = page.entries[page.entries.length - 1];
-    const next = last ? { createdAt: last.createdAt, id: last.id } : cursor;
-    await ctx.hooks?.beforeCheckpoint?.(key, pages + 1);
-    await advanceProgress(ctx.runId, key, cursor, next, { matched, entries: page.entries.length, unreadable: page.unreadable, pages: 1 }, false);
-    cursor = next;
-    pages++;
-    await heartbeat(ctx.runId, new Date(Date.now() + leaseMs).toISOString());
-    await ctx.hooks?.afterPage?.(key, pages);
-    if (pastDeadline(ctx)) throw new DeadlineReachedError();
+    if (last) groupEnd = { createdAt: last.createdAt, id: last.id };
+    const stopping = pastDeadline(ctx);
+    if (group.pages >= ctx.config.checkpointPages || stopping) await checkpoint();
+    await ctx.hooks?.afterPage?.(key, pages + group.pages);
+    if (stopping) throw new DeadlineReachedError();
   }
+  await checkpoint();
   await advanceProgress(ctx.runId, key, cursor, cursor, { matched: 0, entries: 0, unreadable: 0, pages: 0 }, true);
 }
 

@@ -90,6 +90,17 @@ async function resolvePending(ctx: RunContext, op: LedgerOperation): Promise<voi
 const sameType = (a: OperationType, b: OperationType) => a === b || ((a === 'TRANSFER' || a === 'P2P_TRANSFER') && (b === 'TRANSFER' || b === 'P2P_TRANSFER'));
 
 /**
+ * Whether a history entry (of the right account, inside the request's time window: the history read is
+ * bounded to it) may be the UNKNOWN write `op`: same type, currency and amount (as decimals). Pure, so the
+ * matching step can be measured alone (bench B7); ownership (`claimOperation`) is checked after it.
+ */
+export function isUnknownCandidate(op: Pick<LedgerOperation, 'type' | 'amount' | 'currency'>, e: HistoryEntry): boolean {
+  if (!op.amount || !op.currency) return false;
+  const type = ledgerTypeOf(e.type);
+  return !!type && sameType(type, op.type) && e.currency === op.currency.toLowerCase() && sameDecimal(e.amount, op.amount);
+}
+
+/**
  * Resolves one UNKNOWN write from P100 history.
  *
  * Matching rule: an entry of the same account (the operation's user, or the partner when it has none),
@@ -128,7 +139,7 @@ export async function resolveUnknown(ctx: RunContext, op: LedgerOperation): Prom
   for await (const page of historyPages(account, { from, to }, { pageSize: config.pageSize })) {
     for (const e of page.entries) {
       const type = ledgerTypeOf(e.type);
-      if (!type || !sameType(type, op.type) || e.currency !== op.currency.toLowerCase() || !sameDecimal(e.amount, op.amount)) continue;
+      if (!type || !isUnknownCandidate(op, e)) continue;
       const id = e.referenceId ?? e.id;
       const existing = await getLedgerOperation(op.type, id);
       if (existing?.idempotencyKey && existing.idempotencyKey !== op.idempotencyKey) continue;

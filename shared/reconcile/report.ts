@@ -1,6 +1,6 @@
 import { HttpProblem } from '../http/problem.js';
 import { DISCREPANCY_CLASSES, getLatestRunId, getRun, runItems, type Discrepancy, type DiscrepancyItem, type RunItem } from '../store/reconciliation.js';
-import { summarize } from './finalize.js';
+import { summarize } from './summary.js';
 
 /** The report of one run as the company API returns it. */
 export interface ReconciliationReport {

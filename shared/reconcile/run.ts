@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { messageQueue } from '../events/index.js';
 import { logger } from '../log/logger.js';
 import { listLedgerUsers } from '../store/ledger-users.js';
 import { reconcileConfig, type ReconcileConfig } from './config.js';
+import { openRun, plusSeconds } from './open-run.js';
 import { DeadlineReachedError, forEachLimit, type RunContext, type RunHooks } from './context.js';
 import { finalizeRun } from './finalize.js';
 import { reconcileAccountHistory } from './history.js';
@@ -13,11 +13,9 @@ import {
   releaseActive,
   getActive,
   getBatch,
-  getCheckpoint,
   getRun,
   markBatchDone,
   putBatch,
-  putRun,
   runItems,
   updateRun,
   type BatchItem,
@@ -30,7 +28,7 @@ import { reconcileUser } from './user-states.js';
  * One reconciliation run (ARCHITECTURE.md "Ledger and reconciliation"), in phases that each resume from
  * their checkpoint: `pending` (open and UNKNOWN operations) → `partner` (the partner's history) →
  * `fanout` (users, in batches, onto the reconcile queue) → `sweep` (reconcileUsers workers) → `finalize`.
- * One run at a time (a lease in `RECON#ACTIVE`); a run whose lease lapsed (crash, timeout) is resumed by
+ * One run at a time (a lease in `RECON#ACTIVE`, taken by open-run.ts); a run whose lease lapsed (crash, timeout) is resumed by
  * the next trigger, under the same runId, so nothing is counted twice.
  */
 
@@ -50,45 +48,6 @@ export interface RunOutcome {
   phase?: RunItem['phase'];
   /** Why nothing was done (another run holds the lease). */
   reason?: string;
-}
-
-const plusSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-
-/** A sortable, readable run id: `20260124T101500Z-1a2b3c4d`. */
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomUUID().slice(0, 8)}`;
-}
-
-/**
- * Creates a run (or finds the one in progress) and takes the lease. Used by `startReconciliation` so the
- * caller gets a runId at once, and by the scheduled trigger.
- */
-export async function openRun(trigger: RunTrigger, config: ReconcileConfig): Promise<{ runId: string; created: boolean }> {
-  const now = new Date();
-  const active = await getActive();
-  if (active) {
-    const run = await getRun(active.runId);
-    if (run && run.status !== 'COMPLETED' && run.status !== 'FAILED') return { runId: active.runId, created: false };
-  }
-  const runId = newRunId(now);
-  if (!(await acquireActive(runId, plusSeconds(config.leaseSeconds), now.toISOString()))) {
-    const holder = await getActive();
-    if (holder) return { runId: holder.runId, created: false };
-  }
-  const checkpoint = await getCheckpoint();
-  const from = checkpoint ? new Date(Date.parse(checkpoint.windowTo) - config.overlapSeconds * 1000).toISOString() : undefined;
-  await putRun({
-    runId,
-    status: 'RUNNING',
-    phase: 'pending',
-    trigger,
-    requestedAt: now.toISOString(),
-    window: { ...(from ? { from } : {}), to: now.toISOString() },
-    leaseUntil: plusSeconds(config.leaseSeconds),
-    batchesSent: 0,
-    batchesDone: 0,
-  });
-  return { runId, created: true };
 }
 
 /**

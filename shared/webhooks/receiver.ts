@@ -172,8 +172,3 @@ export function webhookReceiver(name: string) {
     .use(requestContext())
     .handler((event) => receive(def, event));
 }
-
-/** GET /webhook/health: 200 `{"status":"ok"}`, no auth (webhooks.md: the FAQ names the route). */
-export function webhookHealthHandler() {
-  return async (): Promise<Result> => json(200, { status: 'ok' });
-}

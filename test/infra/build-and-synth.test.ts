@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildAll, handlerSizeBudgetBytes, layerImportPath, layerImportPlugin, MissingEntryFilesError, repoRoot, type BuildResult } from '../../infra/build.js';
+import { buildAll, handlerSizeBudgetBytes, layerChunksPath, layerImportPlugin, MissingEntryFilesError, repoRoot, type BuildResult } from '../../infra/build.js';
 import { distCode } from '../../infra/lib/code.js';
 import { functionSpecs } from '../../infra/lib/inventory.js';
 import { functionNamed, placeholderDir, synthSuite, type Synthesized } from './synth.js';
@@ -34,12 +34,15 @@ describe('build once, synthesize from dist/', () => {
       console.warn(`infra build: ${built.missing.length} entry files not written yet (placeholders used):\n  ${built.missing.join('\n  ')}`);
   });
 
-  it(`keeps each handler bundle to its handler (under ${handlerSizeBudgetBytes / 1024} KB), importing the layer by absolute path`, () => {
+  it(`keeps each handler bundle to its handler (under ${handlerSizeBudgetBytes / 1024} KB), importing the layer's chunks by absolute path`, () => {
     for (const f of built.functions) {
       const code = readFileSync(f.file, 'utf8');
       expect(f.bytes, f.name).toBeLessThanOrEqual(handlerSizeBudgetBytes);
       expect(code, f.name).not.toMatch(/\.\.\/shared\//);
-      if (code.includes('p100-shared')) expect(code).toContain(`from"${layerImportPath}"`);
+      expect(code, f.name).not.toContain('../layer/');
+      const specifiers = [...code.matchAll(/(?:from|import)\s*\(?"([^"]+)"/g)].map((m) => m[1]!);
+      expect(specifiers.length, f.name).toBeGreaterThan(0);
+      for (const spec of specifiers) expect(spec.startsWith(layerChunksPath) || spec.startsWith('node:'), `${f.name} imports ${spec}`).toBe(true);
     }
   });
 
@@ -85,9 +88,23 @@ describe('the build refuses what would not run in Lambda', () => {
       logLevel: 'silent',
     });
 
-  it('rewrites the barrel import to the layer path', async () => {
-    const r = await bundle(`import { ENV } from '../../shared/index.js'; export const handler = () => ENV.stage;`);
-    expect(r.outputFiles[0]!.text).toContain(`from "${layerImportPath}"`);
+  it('gives a handler only what it imports from the barrel, straight from its package', async () => {
+    const r = await build({
+      entryPoints: [path.join(repoRoot, 'test', 'infra', 'fixtures', 'layer-import', 'health.ts')],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      external: ['@aws-sdk/*'],
+      plugins: [layerImportPlugin()],
+      logLevel: 'silent',
+    });
+    const text = r.outputFiles[0]!.text;
+    expect(text).toContain('webhookHealthHandler');
+    // Other names of the barrel (the catalog, the reconciliation engine) and zod stay out.
+    expect(text).not.toContain('getPartnerBalances');
+    expect(text).not.toContain('reconcileHandler');
+    expect(text).not.toMatch(/node_modules\/zod\//);
   });
 
   it('rejects a handler importing shared/ around the barrel', async () => {

@@ -26,6 +26,7 @@ interface ProbeReport {
   upload: { status: number | undefined; url: string };
   health: Record<'GET' | 'HEAD', { statusCode: number; headers: Record<string, string>; body: string }>;
   openapi: { statusCode: number; contentType: string; openapi: string; operationIds: string[] };
+  lazy: { statusCode: number; contentType: string; fields: string[]; sameRouteAsLayerCatalog: boolean };
 }
 
 /** The child: plain ESM, written to the temp dir; it prints one JSON report. */
@@ -79,6 +80,19 @@ report.openapi = {
   contentType: doc.headers['content-type'],
   openapi: parsed.openapi,
   operationIds: Object.values(parsed.paths).flatMap((p) => Object.values(p).map((o) => o.operationId)),
+};
+// A handler built on lazyOperation: its catalog entry is a chunk imported on the first request. A bad path
+// parameter is refused by the entry's schema before anything else (no secret, no network needed).
+const lazyHandler = (await import(pathToFileURL(root + '/var/task/getUserBalances/index.mjs').href)).handler;
+const refused = await lazyHandler(
+  { requestContext: { http: { method: 'GET' }, requestId: 'r-1' }, rawPath: '/users/x/balances', pathParameters: { externalUserId: 'no spaces allowed' }, headers: {} },
+  { awsRequestId: 'a-1', getRemainingTimeInMillis: () => 10_000 },
+);
+report.lazy = {
+  statusCode: refused.statusCode,
+  contentType: refused.headers['content-type'],
+  fields: JSON.parse(refused.body).errors.map((e) => e.field),
+  sameRouteAsLayerCatalog: layer.getOperation('getUserBalances').route.path === '/users/{externalUserId}/balances',
 };
 process.stdout.write(JSON.stringify(report));
 `;
@@ -142,7 +156,7 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
   });
 
   it('ships in the SDK layer exactly the @aws-sdk packages the client layer imports, from the metafile', () => {
-    expect(sdkPackages).toEqual(sdkPackagesImported(built.metafile!, built.layer!.file));
+    expect(sdkPackages).toEqual(sdkPackagesImported(built.metafile!, built.layerFiles));
     // The ones shared/ uses today, statically or through import().
     expect(sdkPackages).toEqual(
       expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner']),
@@ -186,6 +200,61 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
     expect(report.layerExports).toEqual(expect.arrayContaining(['operationHandler', 'documentClient', 'webhookReceiver', 'openApiHandler']));
     expect(Object.keys(report.handlers).sort()).toEqual(built.functions.map((f) => f.name).sort());
     for (const [name, type] of Object.entries(report.handlers)) expect(type, name).toBe('function');
+  });
+
+  it("loads an operation's catalog entry from its layer chunk on the first request (lazyOperation) and validates with it", () => {
+    expect(report.lazy).toEqual({ statusCode: 400, contentType: 'application/problem+json', fields: ['externalUserId'], sameRouteAsLayerCatalog: true });
+  });
+
+  it('makes each function load at cold start only the chunks its own code reaches (issue 15, B2)', () => {
+    const meta = built.metafile!;
+    const key = (file: string) => path.relative(repoRoot, file).split(path.sep).join('/');
+    /** The sources in the static import closure of one output: what `import` of that file evaluates. */
+    const initSources = (file: string): string[] => {
+      const seen = new Set<string>();
+      const queue = [key(file)];
+      while (queue.length) {
+        const k = queue.pop()!;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        for (const i of meta.outputs[k]?.imports ?? []) {
+          if (!i.external && i.kind === 'import-statement') queue.push(i.path);
+          // A handler that imports the whole layer module evaluates all of it.
+          if (i.external && i.path === layerImportPath) queue.push(key(built.layer!.file));
+        }
+      }
+      return [...seen].flatMap((k) => Object.keys(meta.outputs[k]?.inputs ?? {}));
+    };
+    const byName = new Map(built.functions.map((f) => [f.name, f]));
+    const catalogModules = /shared\/catalog\/(?!lazy\.ts|types\.ts|mapping\.ts)[a-z-]+\.ts$/;
+    for (const name of ['getUserBalances', 'createTransfer', 'addKycFile', 'webhook-exchange', 'webhook-health']) {
+      const sources = initSources(byName.get(name)!.file);
+      expect(
+        sources.filter((s) => catalogModules.test(s)),
+        `${name} builds catalog schemas at cold start`,
+      ).toEqual([]);
+      expect(sources.filter((s) => s.includes('node_modules/zod/')).length, `${name} loads zod at cold start`).toBe(0);
+      expect(
+        sources.filter((s) => s.includes('shared/reconcile/')),
+        `${name} loads the reconciliation engine`,
+      ).toEqual([]);
+    }
+    // The reconciliation operations open a run and read a report without the engine.
+    for (const name of ['startReconciliation', 'getReconciliationReport']) {
+      const sources = initSources(byName.get(name)!.file);
+      expect(
+        sources.filter((s) => /shared\/reconcile\/(run|history|pending|finalize)\.ts$/.test(s) || catalogModules.test(s)),
+        name,
+      ).toEqual([]);
+      expect(sources.filter((s) => s.includes('node_modules/zod/')).length, `${name} loads zod at cold start`).toBe(0);
+    }
+    // The health probe loads its own few lines.
+    expect(initSources(byName.get('webhook-health')!.file).filter((s) => s.startsWith('shared/'))).toEqual(['shared/webhooks/health.ts']);
+    // The webhook receiver does not load the operation handler stack either, nor the catalog's lazy table.
+    expect(initSources(byName.get('webhook-exchange')!.file).filter((s) => /shared\/(idempotency|catalog)\//.test(s))).toEqual([]);
+    // The client layer stays one layer: the index, and the chunks the handlers import.
+    expect(built.layerFiles.every((f) => f.startsWith(path.join(built.outDir, 'layer', 'nodejs', 'p100-shared')))).toBe(true);
+    expect(built.layerFiles.length).toBeGreaterThan(3);
   });
 
   it('has no path to the repository node_modules: a bare import from /var/task fails', () => {

@@ -32,15 +32,17 @@ afterAll(async () => {
 describe('a crash mid-run', () => {
   it('resumes from the page checkpoint under the same run, counting every entry exactly once', async () => {
     await s.control('POST', '/_sandbox/seed/history', { count: 1000, spacingMs: 1 });
-    // Crash 1: page 5's entries are repaired, its checkpoint is never written.
-    const crash = new Error('simulated crash before the checkpoint of page 5');
+    // Checkpoints every 4 pages here (10 by default): a crash redoes at most the group in flight.
+    const config = { pageSize: 100, checkpointPages: 4 };
+    // Crash 1: the first group's entries (pages 1-4) are repaired, its checkpoint is never written.
+    const crash = new Error('simulated crash before the first checkpoint');
     await expect(
       runReconciliation({
         trigger: 'local',
-        config: { pageSize: 100 },
+        config,
         hooks: {
           beforeCheckpoint: (acc, page) => {
-            if (acc === 'partner' && page === 5) throw crash;
+            if (acc === 'partner' && page === 4) throw crash;
           },
         },
       }),
@@ -54,21 +56,32 @@ describe('a crash mid-run', () => {
       await acquireActive(lock!.runId, new Date(Date.now() - 1000).toISOString(), new Date().toISOString());
     };
     await lapse();
-    // Crash 2, on resume: right after page 8's checkpoint.
-    const crash2 = new Error('simulated crash after page 8');
+    // Crash 2, on resume: after page 6, two pages past the checkpoint of page 4 (pages 1-4 redone first).
+    const crash2 = new Error('simulated crash after page 6');
+    const secondAttempt: number[] = [];
     await expect(
       runReconciliation({
         trigger: 'schedule',
-        config: { pageSize: 100 },
+        config,
         hooks: {
           afterPage: (acc, pages) => {
-            if (acc === 'partner' && pages === 8) throw crash2;
+            if (acc === 'partner') secondAttempt.push(pages);
+            if (acc === 'partner' && pages === 6) throw crash2;
           },
         },
       }),
     ).rejects.toBe(crash2);
+    // The first attempt checkpointed nothing: all of its group is read again.
+    expect(secondAttempt[0]).toBe(1);
     await lapse();
-    const resumed = await runReconciliation({ trigger: 'schedule', config: { pageSize: 100 } });
+    const thirdAttempt: number[] = [];
+    const resumed = await runReconciliation({
+      trigger: 'schedule',
+      config,
+      hooks: { afterPage: (acc, pages) => void (acc === 'partner' && thirdAttempt.push(pages)) },
+    });
+    // What the crash cost: pages 5 and 6 only, read again from the checkpoint at page 4.
+    expect(thirdAttempt[0]).toBe(5);
     expect(resumed.runId).toBe(busy.runId);
     await s.local.reconciliation.idle();
     expect((await getRun(resumed.runId))!.status).toBe('COMPLETED');

@@ -11,8 +11,8 @@ const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** What an entry file hands to operationHandler: its operationId and the name of its `impl`, if any. */
 function entryCall(op: Operation): { operationId: string; impl: string | undefined } {
   const source = readFileSync(resolve(repoRoot, entryFileOf(op)), 'utf8');
-  const m = /operationHandler\(getOperation\('([A-Za-z0-9]+)'\)(?:,\s*\{\s*impl:\s*([A-Za-z0-9_]+)\s*\})?\)/.exec(source);
-  if (!m) throw new Error(`${entryFileOf(op)} does not call operationHandler(getOperation(...)) in the house form`);
+  const m = /operationHandler\((?:getOperation|lazyOperation)\('([A-Za-z0-9]+)'\)(?:,\s*\{\s*impl:\s*([A-Za-z0-9_]+)\s*\})?\)/.exec(source);
+  if (!m) throw new Error(`${entryFileOf(op)} does not call operationHandler(getOperation(...)) or operationHandler(lazyOperation(...)) in the house form`);
   return { operationId: m[1] as string, impl: m[2] };
 }
 

@@ -73,6 +73,15 @@ describe('the public surface of shared/', () => {
     expect(found).toEqual([]);
   });
 
+  it('imports no module of shared/ for its side effects alone (the build declares shared/ free of them, issue 15)', () => {
+    const bare = tsFiles(path.join(repoRoot, 'shared')).flatMap((f) =>
+      parse(f)
+        .statements.filter((s) => ts.isImportDeclaration(s) && !s.importClause)
+        .map((s) => `${path.relative(repoRoot, f)}: ${s.getText()}`),
+    );
+    expect(bare).toEqual([]);
+  });
+
   it('exports from the layer (shared/index.ts) exactly the names the entry files under functions/ import, and the probe calls', () => {
     const layer = reExportedNames(parse(path.join(repoRoot, 'shared', 'index.ts')));
     const entries = importedFromLayer(tsFiles(path.join(repoRoot, 'functions')));
