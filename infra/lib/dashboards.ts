@@ -6,7 +6,7 @@ import type { SuiteConfig } from './config.js';
 import type { SuiteCore } from './core.js';
 import { functionSpecs, type FunctionSpec } from './inventory.js';
 import { alarmName, functionAlarmFamily } from './runbook.js';
-import { metricsNamespace, physicalFunctionName } from './suite-function.js';
+import { metricsNamespace, physicalFunctionName, suiteSum } from './suite-function.js';
 
 /**
  * One CloudWatch dashboard per concern, each opening with the state of that concern's alarms, then the
@@ -134,23 +134,10 @@ export class SuiteDashboards extends Construct {
       ],
     );
 
-    const reconcileJobs = specs.filter((s) => s.kind === 'job' && s.job.trigger !== 'webhook-queue');
-    const discrepancies = new cloudwatch.Metric({
-      namespace: metricsNamespace,
-      metricName: 'ReconciliationDiscrepancies',
-      dimensionsMap: { service: 'reconciliation' },
-      statistic: 'Sum',
-      period,
-      label: 'total',
-    });
-    const entries = new cloudwatch.Metric({
-      namespace: metricsNamespace,
-      metricName: 'ReconciliationEntries',
-      dimensionsMap: { service: 'reconciliation' },
-      statistic: 'Sum',
-      period,
-      label: 'entries compared',
-    });
+    // The reconcile job and its user sweep; the contract canary is a scheduled job too, but not reconciliation.
+    const reconcileJobs = specs.filter((s) => s.kind === 'job' && (s.job.trigger === 'schedule' || s.job.trigger === 'reconcile-queue'));
+    const discrepancies = suiteSum('ReconciliationDiscrepancies', { service: 'reconciliation' }, period, 'total');
+    const entries = suiteSum('ReconciliationEntries', { service: 'reconciliation' }, period, 'entries compared');
     dashboard(
       'reconciliation',
       [

@@ -8,7 +8,7 @@ import type { SuiteCore } from './core.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
 import { SuiteDashboards } from './dashboards.js';
 import { alarmDescription, alarmName } from './runbook.js';
-import { metricsNamespace } from './suite-function.js';
+import { metricsNamespace, suiteSum } from './suite-function.js';
 
 /**
  * Suite-wide alarms (DLQ depth, reconciliation discrepancies, webhook 401 spikes, API 5xx), an overview
@@ -26,21 +26,8 @@ export class SuiteMonitoring extends Construct {
     // Published as EMF by Powertools Metrics, which always adds the `service` dimension:
     // shared/reconcile/finalize.ts (service=reconciliation, the total without further dimensions) and
     // shared/webhooks/metrics.ts (service=webhooks, webhook=<name>).
-    const discrepancies = new cloudwatch.Metric({
-      namespace: metricsNamespace,
-      metricName: 'ReconciliationDiscrepancies',
-      dimensionsMap: { service: 'reconciliation' },
-      statistic: 'Sum',
-      period,
-    });
-    const unauthorizedOf = (webhook: string): cloudwatch.Metric =>
-      new cloudwatch.Metric({
-        namespace: metricsNamespace,
-        metricName: 'WebhookUnauthorized',
-        dimensionsMap: { service: 'webhooks', webhook },
-        statistic: 'Sum',
-        period,
-      });
+    const discrepancies = suiteSum('ReconciliationDiscrepancies', { service: 'reconciliation' }, period);
+    const unauthorizedOf = (webhook: string): cloudwatch.Metric => suiteSum('WebhookUnauthorized', { service: 'webhooks', webhook }, period);
     const unauthorizedAll = new cloudwatch.MathExpression({
       expression: `SEARCH('{${metricsNamespace},service,webhook} MetricName="WebhookUnauthorized"', 'Sum', 300)`,
       label: 'webhook 401s',

@@ -20,6 +20,14 @@ import { alarmDescription, alarmName, functionAlarmFamily } from './runbook.js';
 /** Custom metrics namespace of the suite (reconciliation discrepancies, webhook 401s): EMF log lines, no IAM. */
 export const metricsNamespace = METRICS_NAMESPACE;
 
+/**
+ * A Sum of one of the suite's own metrics (EMF by Powertools Metrics, namespace `metricsNamespace`): the alarms of
+ * monitoring.ts and the graphs of dashboards.ts read the same series.
+ */
+export function suiteSum(metricName: string, dimensionsMap: Record<string, string>, period: Duration, label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: metricsNamespace, metricName, dimensionsMap, statistic: 'Sum', period, ...(label ? { label } : {}) });
+}
+
 export interface SuiteFunctionProps {
   spec: FunctionSpec;
   config: SuiteConfig;
