@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { operations } from '../../shared/catalog/index.js';
+import type { LocalBusEvent as FeedEvent, LocalFeedPage as Feed } from '../../local/aws/bus.js';
 import type { Operation } from '../../shared/catalog/types.js';
 import type { Auth } from './auth.js';
 import { createClient, type P100Client, type RawInput } from './client.js';
@@ -357,20 +358,6 @@ async function cmdInbox(sub: string | undefined, arg: string | undefined): Promi
 
 // --- listen ------------------------------------------------------------------------------------------------
 
-interface FeedEvent {
-  seq: number;
-  id: string;
-  time: string;
-  source: string;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
-interface Feed {
-  stream: string;
-  lastSeq: number;
-  firstKeptSeq: number;
-  events: FeedEvent[];
-}
 interface ListenState {
   baseUrl: string;
   stream?: string;

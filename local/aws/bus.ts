@@ -19,6 +19,16 @@ export interface LocalBusEvent {
   detail: Record<string, unknown>;
 }
 
+/** One answer of `GET /_local/events?after=<seq>`: the feed `p100 listen` reads (client/src/cli.ts). */
+export interface LocalFeedPage {
+  /** Names this bus's life: a restarted suite starts a new stream, numbered from 1 again. */
+  stream: string;
+  lastSeq: number;
+  /** The oldest position still kept; a reader behind it has missed events. */
+  firstKeptSeq: number;
+  events: LocalBusEvent[];
+}
+
 export interface BusFilter {
   detailType?: string;
   source?: string;
@@ -143,7 +153,7 @@ export function busRoute(bus: LocalEventBus): LocalRoute {
           };
         }
         const events = await bus.after(after, wait * 1000);
-        const body = { stream: bus.stream, lastSeq: bus.lastSeq, firstKeptSeq: bus.firstKeptSeq, events };
+        const body: LocalFeedPage = { stream: bus.stream, lastSeq: bus.lastSeq, firstKeptSeq: bus.firstKeptSeq, events };
         return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
       }
       const events = bus.list({
