@@ -1,9 +1,8 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetSecretValueCommand, ListSecretVersionIdsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Provider } from '@aws-sdk/types';
+import { signRequest } from '../../client/src/auth.js';
 import type { HttpAnswer, HttpRequest, SecretReader, SuiteHttp } from './smoke.js';
 
 /**
@@ -70,32 +69,17 @@ export function secretsManagerReader(client: SecretsManagerClient): SecretReader
   };
 }
 
-/** fetch, with `signed` requests signed by SigV4 for `execute-api` (the IAM authorizer of the suite's routes). */
+/**
+ * fetch, with `signed` requests signed by SigV4 for `execute-api` (the IAM authorizer of the suite's routes):
+ * the developer kit's signer (client/src/auth.ts, the SDK's SignatureV4, checked against AWS's test vectors), so
+ * the smoke test signs exactly as company apps and the `p100` command do.
+ */
 export function sigv4Http(region: string, credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity>): SuiteHttp {
-  const signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: Sha256 });
   return async (req: HttpRequest, opts: { signed: boolean }): Promise<HttpAnswer> => {
     const url = new URL(req.url);
-    let headers = { ...req.headers, host: url.host };
-    if (opts.signed) {
-      const signed = await signer.sign({
-        method: req.method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers,
-        ...(req.body !== undefined ? { body: req.body } : {}),
-      });
-      headers = signed.headers as typeof headers;
-    }
-    // fetch sets Host itself and refuses to be told.
-    const { host: _host, ...sendHeaders } = headers;
-    const res = await fetch(url, {
-      method: req.method,
-      headers: sendHeaders,
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      signal: AbortSignal.timeout(30_000),
-    });
+    const body = req.body !== undefined ? { body: req.body } : {};
+    const headers = opts.signed ? await signRequest({ method: req.method, url, headers: req.headers, ...body }, { credentials, region }) : req.headers;
+    const res = await fetch(url, { method: req.method, headers, ...body, signal: AbortSignal.timeout(30_000) });
     return { status: res.status, text: await res.text() };
   };
 }
