@@ -1,11 +1,12 @@
 /**
  * `--stage <name>`: the deployed stack's base URL, read from its CloudFormation outputs with the default
- * credentials (infra/lib/app.ts names the stack `P100Suite-<Stage>`; infra/lib/api.ts outputs `ApiUrl`).
+ * credentials (the stack is `P100Suite-<Stage>`, shared/config/constants.ts; infra/lib/api.ts outputs `ApiUrl`).
  */
+import { suiteStackName } from '../../shared/config/constants.js';
 
 export function stackNameOf(stage: string): string {
   if (!/^[a-z][a-z0-9-]{0,30}$/i.test(stage)) throw new Error(`stage "${stage}" is not a stage name (letters, digits, dashes)`);
-  return `P100Suite-${stage[0]!.toUpperCase()}${stage.slice(1)}`;
+  return suiteStackName(stage);
 }
 
 export interface StackOutput {

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { readConfig, type SuiteConfig } from './config.js';
 import { featureFlags } from './flags.js';
 import { SuiteStack, type CodeSource } from './suite-stack.js';
+import { suiteStackName } from '../../shared/config/constants.js';
 
 export interface CreateAppOptions {
   code: CodeSource;
@@ -32,10 +33,8 @@ function envFrom(app: App): Environment | undefined {
   return account || region ? { account, region } : undefined;
 }
 
-/** The stack of a stage: `P100Suite-Staging`, `P100Suite-Production` (npm run deploy and smoke find it by this name). */
-export function suiteStackName(stage: string): string {
-  return `P100Suite-${stage.charAt(0).toUpperCase()}${stage.slice(1)}`;
-}
+/** The stack of a stage (shared/config/constants.ts, where the `p100 --stage` command finds it too). */
+export { suiteStackName };
 
 /** Builds the suite app: one stack `P100Suite-<stage>`, checked by cdk-nag (AwsSolutions + Serverless). */
 export function createApp(options: CreateAppOptions): SuiteApp {

@@ -15,3 +15,11 @@ export const METRICS_NAMESPACE = 'P100Suite';
  * a receive is the last one (it then dead-letters the inbox event itself).
  */
 export const QUEUE_MAX_RECEIVE_COUNT = 5;
+
+/**
+ * The CloudFormation stack of a stage: `P100Suite-Staging`, `P100Suite-Production`. The CDK app names it so
+ * (infra/lib/app.ts); `npm run deploy`, `npm run smoke` and the `p100 --stage` command find it by this name.
+ */
+export function suiteStackName(stage: string): string {
+  return `P100Suite-${stage.charAt(0).toUpperCase()}${stage.slice(1)}`;
+}
