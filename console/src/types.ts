@@ -6,6 +6,8 @@ export interface Overview {
     runId: string;
     status: string;
     finishedAt?: string;
+    /** Why the run FAILED (the liveness watch: `stalled: ...`). */
+    error?: string;
     matched: number;
     repaired: number;
     discrepancyCount: number;

@@ -24,6 +24,7 @@ import { entityRef, MAX_ENTITY_ID_BYTES, oversized } from './entity.js';
 import { countWebhookMetric } from './metrics.js';
 import { restView } from '../classification/rules.js';
 import { openSealedFields, sealAad } from './receiver.js';
+import { unsafeFields } from '../safe-id.js';
 
 /**
  * The webhook processor: takes inbox events off the queue, applies each to the ledger along its lifecycle's
@@ -210,7 +211,40 @@ function unroutable(item: InboxEvent, def: WebhookDefinition): string | undefine
   if (webhookProcessingOf(def.name).ledger.kind === 'userFact' && !item.externalUserId) return 'no externalUserId in the payload';
   // Too long for a ledger key: no retry can store it (issue 11: it used to fail five times first).
   if (oversized(item.entityId) || oversized(item.externalUserId)) return `oversized-id: an id longer than ${MAX_ENTITY_ID_BYTES} bytes`;
+  // The safe-id rule (issue 23): nothing that fails it reaches a ledger key, a P100 URL or a log line.
+  const target = webhookProcessingOf(def.name).ledger;
+  const entity = parsedEntity(item);
+  const problems = unsafeFields(
+    {
+      [def.entityIdField]: rawField(entity, def.entityIdField) ?? item.entityId,
+      externalUserId: rawField(entity, 'externalUserId'),
+      ...(def.statusField ? { [def.statusField]: item.status } : {}),
+      ...(target.kind === 'userFact' && target.factSuffixField ? { [target.factSuffixField]: rawField(entity, target.factSuffixField) } : {}),
+    },
+    {
+      ids: [def.entityIdField],
+      optionalIds: ['externalUserId', ...(target.kind === 'userFact' && target.factSuffixField ? [target.factSuffixField] : [])],
+      statuses: def.statusField ? [def.statusField] : [],
+    },
+  );
+  if (problems.length) return `unsafe-id: ${problems.join('; ')}`;
   return undefined;
+}
+
+function parsedEntity(item: InboxEvent): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(item.payload);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A field of the stored entity as P100 sent it (camelCase or snake_case), to see its JSON type. */
+function rawField(entity: Record<string, unknown>, field: string): unknown {
+  if (Object.hasOwn(entity, field)) return entity[field];
+  const snake = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return Object.hasOwn(entity, snake) ? entity[snake] : undefined;
 }
 
 /**
@@ -236,6 +270,7 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
     const reason = unroutable(item, def);
     if (reason) {
       if (reason.startsWith('oversized-id')) await flagInboxEvent(eventId, 'oversized-id');
+      else if (reason.startsWith('unsafe-id')) await flagInboxEvent(eventId, 'unsafe-id');
       await markInboxDead(eventId, `unroutable: ${reason}`);
       countWebhookMetric('WebhookDead', def.name);
       logger.error('webhook event cannot be routed; parked as DEAD for the operator', { eventId, webhook: def.name, reason });
