@@ -25,6 +25,8 @@ import { countWebhookMetric } from './metrics.js';
 import { restView } from '../classification/rules.js';
 import { openSealedFields, sealAad } from './receiver.js';
 import { unsafeFields } from '../safe-id.js';
+import { BudgetExceededError, withinBudget } from '../budget.js';
+import { readEnv } from '../config/env.js';
 
 /**
  * The webhook processor: takes inbox events off the queue, applies each to the ledger along its lifecycle's
@@ -248,11 +250,38 @@ function rawField(entity: Record<string, unknown>, field: string): unknown {
 }
 
 /**
- * Processes one inbox event. Throws when it must be retried (the queue redelivers, then dead-letters).
- * `receiveCount` is SQS's ApproximateReceiveCount: on the last allowed receive a failure also parks the
- * inbox item as DEAD, so the operator finds it by listing the inbox.
+ * Time budget of one inbox event (issue 23; ASSUMPTIONS.md S4): a few DynamoDB calls and one PutEvents, well
+ * under a second normally. Past it the attempt is given up (retried by the queue; DEAD on the last receive,
+ * with the reason), so one event can never hold a batch until the function times out. `WEBHOOK_ITEM_BUDGET_SECONDS`.
+ */
+export const WEBHOOK_ITEM_BUDGET_SECONDS = 20;
+
+function webhookItemBudgetMs(): number {
+  const raw = Number(readEnv('WEBHOOK_ITEM_BUDGET_SECONDS') ?? WEBHOOK_ITEM_BUDGET_SECONDS);
+  return (Number.isInteger(raw) && raw >= 1 && raw <= 300 ? raw : WEBHOOK_ITEM_BUDGET_SECONDS) * 1000;
+}
+
+/**
+ * Processes one inbox event within its budget. Throws when it must be retried (the queue redelivers, then
+ * dead-letters). `receiveCount` is SQS's ApproximateReceiveCount: on the last allowed receive a failure, an
+ * overrun included, also parks the inbox item as DEAD with the reason, so the operator finds it by listing
+ * the inbox. Operator replays come back through here (the queue), under the same budget.
  */
 export async function processInboxEvent(eventId: string, opts: { receiveCount?: number; maxReceiveCount?: number } = {}): Promise<ProcessResult> {
+  const budgetMs = webhookItemBudgetMs();
+  try {
+    return await withinBudget(budgetMs, `inbox event ${eventId}`, () => processInboxEventOnce(eventId, opts));
+  } catch (e) {
+    if (e instanceof BudgetExceededError) {
+      const last = (opts.receiveCount ?? 1) >= (opts.maxReceiveCount ?? WEBHOOK_MAX_RECEIVE_COUNT);
+      if (last) await markInboxDead(eventId, `over budget: not processed within ${budgetMs} ms`).catch(() => undefined);
+      logger.error('webhook processing ran past its budget; given up', { eventId, budgetMs, receiveCount: opts.receiveCount, last });
+    }
+    throw e;
+  }
+}
+
+async function processInboxEventOnce(eventId: string, opts: { receiveCount?: number; maxReceiveCount?: number }): Promise<ProcessResult> {
   const last = (opts.receiveCount ?? 1) >= (opts.maxReceiveCount ?? WEBHOOK_MAX_RECEIVE_COUNT);
   const owner = randomUUID();
   // The claim returns the item as it stands under the lease (outcome and published flag included).

@@ -69,19 +69,20 @@ describe('a hostile exchangeId (the reproduction of issue 23)', () => {
     expect(r.status).toBe(200);
     const eventId = r.json.eventId as string;
     await s.local.queues.get('webhook')?.idle();
+
+    // Before the fix: RUNNING in phase pending for good, and every later start "alreadyRunning" with its id.
+    const first = await reconcile('the run after the hostile webhook');
+    expect(first.report.status, JSON.stringify(first.report)).toBe('COMPLETED');
+    const second = await reconcile('a second run');
+    expect(second.started.alreadyRunning).toBe(false);
+    expect(second.started.runId).not.toBe(first.started.runId);
+    expect(second.report.status).toBe('COMPLETED');
+
     const parked = await getInboxEvent(eventId);
     expect(parked?.state).toBe('DEAD');
     expect(parked?.flag).toBe('unsafe-id');
     expect(parked?.deadReason ?? '').toMatch(/unsafe-id: exchangeId: control characters/);
     expect(await getLedgerOperation('EXCHANGE', HOSTILE)).toBeUndefined();
-
-    const first = await reconcile('the run after the hostile webhook');
-    expect(first.report.status, JSON.stringify(first.report)).toBe('COMPLETED');
-    // A second start is a new run, not "alreadyRunning" with the first one's id.
-    const second = await reconcile('a second run');
-    expect(second.started.alreadyRunning).toBe(false);
-    expect(second.started.runId).not.toBe(first.started.runId);
-    expect(second.report.status).toBe('COMPLETED');
   });
 });
 
