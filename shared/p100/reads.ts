@@ -79,6 +79,9 @@ export interface HistoryPage {
   rejected: { id: string; reason: string }[];
 }
 
+const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
+const CURRENCY_SLUG = /^[a-z0-9]{2,12}$/;
+
 const pageShape = z.looseObject({ transactions: z.array(z.unknown()), totalPages: z.number().int().optional() });
 
 /** Sorts as A7 does: createdAt (as instants), then id. */
@@ -123,6 +126,10 @@ export async function* historyPages(
         continue;
       }
       const unsafe = unsafeFields(e.data, { ids: ['id'], optionalIds: ['referenceId', 'externalUserId'], statuses: ['type', 'status'] });
+      // Money and time too: a ledger record made from this entry must hold a decimal, a currency slug, an instant.
+      if (!DECIMAL.test(e.data.amount)) unsafe.push('amount: not a decimal');
+      if (!CURRENCY_SLUG.test(e.data.currency)) unsafe.push('currency: not a currency slug');
+      if (Number.isNaN(Date.parse(e.data.createdAt))) unsafe.push('createdAt: not an instant');
       if (unsafe.length) {
         rejected.push({ id: safeIdOrDigest(rawId), reason: `unsafe: ${unsafe.join('; ')}` });
         continue;

@@ -24,7 +24,7 @@ import { entityRef, MAX_ENTITY_ID_BYTES, oversized } from './entity.js';
 import { countWebhookMetric } from './metrics.js';
 import { restView } from '../classification/rules.js';
 import { openSealedFields, sealAad } from './receiver.js';
-import { unsafeFields } from '../safe-id.js';
+import { safeIdProblem, safeStatusProblem, unsafeFields } from '../safe-id.js';
 import { BudgetExceededError, withinBudget } from '../budget.js';
 import { readEnv } from '../config/env.js';
 
@@ -208,8 +208,15 @@ async function onwardData(item: InboxEvent, def: WebhookDefinition, entity: Reco
 
 /** Why an event cannot be routed at all (then retrying cannot help: it is parked for the operator). */
 function unroutable(item: InboxEvent, def: WebhookDefinition): string | undefined {
-  if (!item.entityId) return `no ${def.entityIdField} in the payload`;
-  if (def.statusField && !item.status) return `no ${def.statusField} in the payload`;
+  if (!item.entityId) {
+    // Present, but not a string or number (`true`, `{}`, `null`): hostile, not merely missing.
+    const raw = rawField(parsedEntity(item), def.entityIdField);
+    return raw === undefined ? `no ${def.entityIdField} in the payload` : `unsafe-id: ${def.entityIdField}: ${safeIdProblem(raw)}`;
+  }
+  if (def.statusField && !item.status) {
+    const raw = rawField(parsedEntity(item), def.statusField);
+    return raw === undefined ? `no ${def.statusField} in the payload` : `unsafe-id: ${def.statusField}: ${safeStatusProblem(raw)}`;
+  }
   if (webhookProcessingOf(def.name).ledger.kind === 'userFact' && !item.externalUserId) return 'no externalUserId in the payload';
   // Too long for a ledger key: no retry can store it (issue 11: it used to fail five times first).
   if (oversized(item.entityId) || oversized(item.externalUserId)) return `oversized-id: an id longer than ${MAX_ENTITY_ID_BYTES} bytes`;
