@@ -87,7 +87,7 @@ export function unsafeFields(
  */
 export function safeIdOrDigest(v: unknown): string {
   if (isSafeId(v)) return v;
-  const raw = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const raw = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return `unsafe:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
 }
 

@@ -165,7 +165,12 @@ export async function runHostileDrill(sizes: HostileDrillSizes, seed = 23): Prom
     // 2. Hostile details answers: one transfer per hostile status, the rest answered as P100 would.
     const plantedDetails = transferIds.slice(0, details);
     await s.control('POST', '/_sandbox/drift', {
-      entityAnswers: plantedDetails.map((id, i) => ({ route: 'GET /v1/transfer/details/{transferId}', param: 'transferId', value: id, set: { status: HOSTILE_STATUSES[i] } })),
+      entityAnswers: plantedDetails.map((id, i) => ({
+        route: 'GET /v1/transfer/details/{transferId}',
+        param: 'transferId',
+        value: id,
+        set: { status: HOSTILE_STATUSES[i] },
+      })),
     });
 
     // 3. Hostile history entries on the partner's first page, beside its well-formed entries.
@@ -178,7 +183,15 @@ export async function runHostileDrill(sizes: HostileDrillSizes, seed = 23): Prom
       for (const v of hostileIds(`dh-u${copy}`).filter((x) => x !== null)) planted.push(historyEntry(n++, at, { externalUserId: v }));
       for (const v of HOSTILE_STATUSES) planted.push(historyEntry(n++, at, { status: v }), historyEntry(n++, at, { type: v }));
       // Strings where numbers belong, numbers where strings belong.
-      for (const over of [{ amount: 'ten' }, { amount: '1e5' }, { amount: { v: 1 } }, { currency: 7 }, { currency: 'e/ur' }, { createdAt: 12345 }, { createdAt: 'yesterday' }])
+      for (const over of [
+        { amount: 'ten' },
+        { amount: '1e5' },
+        { amount: { v: 1 } },
+        { currency: 7 },
+        { currency: 'e/ur' },
+        { createdAt: 12345 },
+        { createdAt: 'yesterday' },
+      ])
         planted.push(historyEntry(n++, at, over));
     }
     await s.control('POST', '/_sandbox/drift', { historyEntries: [{ route: 'GET /v1/partner/transactions', entries: planted }] });
@@ -200,7 +213,11 @@ export async function runHostileDrill(sizes: HostileDrillSizes, seed = 23): Prom
     }
     const caseA = await deliverRaw(s, '/webhook/exchange/status', JSON.stringify({ exchangeId: 'DH-Case-1', status: 'PENDING' }));
     const caseB = await deliverRaw(s, '/webhook/exchange/status', JSON.stringify({ exchangeId: 'dh-case-1', status: 'COMPLETED' }));
-    const proto = await deliverRaw(s, '/webhook/exchange/status', '{"exchangeId":"dh-proto-1","status":"PENDING","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
+    const proto = await deliverRaw(
+      s,
+      '/webhook/exchange/status',
+      '{"exchangeId":"dh-proto-1","status":"PENDING","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    );
     await s.local.queues.get('webhook')?.idle();
     for (let i = 0; i < 50 && (s.local.queues.get('webhook')?.depth ?? 0) > 0; i++) await sleep(20);
 
@@ -209,7 +226,8 @@ export async function runHostileDrill(sizes: HostileDrillSizes, seed = 23): Prom
     let parked = 0;
     for (const w of sent) {
       const item = w.eventId ? await getInboxEvent(w.eventId) : undefined;
-      if (w.status >= 400) parked++; // refused at the door (never stored): as good as parked
+      if (w.status >= 400)
+        parked++; // refused at the door (never stored): as good as parked
       else if (item?.state === 'DEAD' && (item.flag === 'unsafe-id' || item.flag === 'oversized-id')) parked++;
       else notParked.push(`${w.label}: ${w.status} ${item?.state ?? 'no inbox item'} ${item?.flag ?? ''}`);
       // An id too long for a DynamoDB key cannot be in the ledger (and cannot be asked about).
@@ -249,7 +267,8 @@ export async function runHostileDrill(sizes: HostileDrillSizes, seed = 23): Prom
     const mismatches: string[] = [];
     for (const op of truth) {
       const ours = await getLedgerOperation('TRANSFER', op.id);
-      if (!ours || ours.status !== op.status || ours.amount !== op.amount) mismatches.push(`${op.id}: P100 ${op.status} ${op.amount}, ledger ${ours?.status} ${ours?.amount}`);
+      if (!ours || ours.status !== op.status || ours.amount !== op.amount)
+        mismatches.push(`${op.id}: P100 ${op.status} ${op.amount}, ledger ${ours?.status} ${ours?.amount}`);
     }
 
     const result: HostileDrillResult = {
@@ -257,7 +276,12 @@ export async function runHostileDrill(sizes: HostileDrillSizes, seed = 23): Prom
       webhooks: { sent: sent.length, parked, notParked, reachedLedger },
       caseVariantsKept,
       prototypePolluted,
-      history: { planted: planted.length, distinct: expectedHistory.size, quarantined: expectedHistory.size - notQuarantinedHistory.length, notQuarantined: notQuarantinedHistory },
+      history: {
+        planted: planted.length,
+        distinct: expectedHistory.size,
+        quarantined: expectedHistory.size - notQuarantinedHistory.length,
+        notQuarantined: notQuarantinedHistory,
+      },
       details: { planted: plantedDetails.length, quarantined: expectedDetails.size - notQuarantinedDetails.length, notQuarantined: notQuarantinedDetails },
       unexpectedQuarantine,
       wellFormed: { operations: truth.length, mismatches },
@@ -277,14 +301,18 @@ export async function runHostileDrill(sizes: HostileDrillSizes, seed = 23): Prom
 export function hostileFailures(r: HostileDrillResult): string[] {
   const f: string[] = [];
   for (const run of r.runs) if (run.status !== 'COMPLETED') f.push(`hostile: run ${run.runId} ended ${run.status}`);
-  if (r.webhooks.notParked.length) f.push(`hostile: ${r.webhooks.notParked.length} hostile webhook(s) not parked: ${r.webhooks.notParked.slice(0, 5).join('; ')}`);
+  if (r.webhooks.notParked.length)
+    f.push(`hostile: ${r.webhooks.notParked.length} hostile webhook(s) not parked: ${r.webhooks.notParked.slice(0, 5).join('; ')}`);
   if (r.webhooks.reachedLedger.length) f.push(`hostile: hostile webhook id(s) in the ledger: ${r.webhooks.reachedLedger.slice(0, 5).join('; ')}`);
   if (!r.caseVariantsKept) f.push('hostile: ids differing only in case were not kept as two ids');
   if (r.prototypePolluted) f.push('hostile: a prototype key in a webhook body polluted Object.prototype or lost the event');
-  if (r.history.notQuarantined.length) f.push(`hostile: ${r.history.notQuarantined.length} hostile history entr(ies) not quarantined: ${r.history.notQuarantined.slice(0, 5).join('; ')}`);
-  if (r.details.notQuarantined.length) f.push(`hostile: ${r.details.notQuarantined.length} hostile details answer(s) not quarantined: ${r.details.notQuarantined.slice(0, 5).join('; ')}`);
+  if (r.history.notQuarantined.length)
+    f.push(`hostile: ${r.history.notQuarantined.length} hostile history entr(ies) not quarantined: ${r.history.notQuarantined.slice(0, 5).join('; ')}`);
+  if (r.details.notQuarantined.length)
+    f.push(`hostile: ${r.details.notQuarantined.length} hostile details answer(s) not quarantined: ${r.details.notQuarantined.slice(0, 5).join('; ')}`);
   if (r.unexpectedQuarantine.length) f.push(`hostile: well-formed item(s) quarantined: ${r.unexpectedQuarantine.slice(0, 5).join('; ')}`);
-  if (r.wellFormed.mismatches.length) f.push(`hostile: ${r.wellFormed.mismatches.length} well-formed operation(s) not equal to P100: ${r.wellFormed.mismatches.slice(0, 5).join('; ')}`);
+  if (r.wellFormed.mismatches.length)
+    f.push(`hostile: ${r.wellFormed.mismatches.length} well-formed operation(s) not equal to P100: ${r.wellFormed.mismatches.slice(0, 5).join('; ')}`);
   return f;
 }
 

@@ -94,6 +94,7 @@ export const DISCREPANCY_CLASSES = [
   'unknown-failed',
   'user-missing-at-p100',
   'user-state-mismatch',
+  'quarantined',
 ] as const;
 
 export const INBOX_STATES = ['RECEIVED', 'ENQUEUED', 'PROCESSED', 'DEAD'] as const;

@@ -45,7 +45,15 @@ export interface DriftConfig {
   entityAnswers: { route: string; param: string; value: string; set: Record<string, unknown> }[];
 }
 
-export const emptyDrift = (): DriftConfig => ({ moves: [], fields: [], statuses: [], errorCodes: [], webhookStatuses: [], historyEntries: [], entityAnswers: [] });
+export const emptyDrift = (): DriftConfig => ({
+  moves: [],
+  fields: [],
+  statuses: [],
+  errorCodes: [],
+  webhookStatuses: [],
+  historyEntries: [],
+  entityAnswers: [],
+});
 
 type Json = Record<string, unknown>;
 
@@ -158,7 +166,8 @@ export class DriftRules {
     const answers = ok ? this.config.entityAnswers.filter((a) => a.route === routeKey && params[a.param] === a.value) : [];
     if (answers.length && isObject(out.body)) {
       const body: Json = { ...out.body };
-      for (const a of answers) for (const [k, v] of Object.entries(a.set)) Object.defineProperty(body, k, { value: v, enumerable: true, writable: true, configurable: true });
+      for (const a of answers)
+        for (const [k, v] of Object.entries(a.set)) Object.defineProperty(body, k, { value: v, enumerable: true, writable: true, configurable: true });
       out = { ...out, body };
     }
     const fields = ok ? this.config.fields.filter((f) => f.route === routeKey) : [];

@@ -122,7 +122,10 @@ export async function* historyPages(
       const e = historyEntry.safeParse(raw);
       if (!e.success) {
         unreadable++;
-        rejected.push({ id: safeIdOrDigest(rawId), reason: `unreadable: ${e.error.issues.map((i) => `${i.path.join('.') || '(entry)'} ${i.message}`).join('; ')}` });
+        rejected.push({
+          id: safeIdOrDigest(rawId),
+          reason: `unreadable: ${e.error.issues.map((i) => `${i.path.join('.') || '(entry)'} ${i.message}`).join('; ')}`,
+        });
         continue;
       }
       const unsafe = unsafeFields(e.data, { ids: ['id'], optionalIds: ['referenceId', 'externalUserId'], statuses: ['type', 'status'] });

@@ -37,7 +37,10 @@ export async function reconcileUser(ctx: RunContext, externalUserId: string): Pr
   // quarantines the user, and the batch goes on. The history below has its own per-page and per-entry budgets.
   let knownToP100 = false;
   const ref = { type: 'USER', id: externalUserId };
-  if ((await guardItem(ctx, ref, async () => void (knownToP100 = await reconcileUserState(ctx, externalUserId)))) === 'quarantined') return;
+  const outcome = await guardItem(ctx, ref, async () => {
+    knownToP100 = await reconcileUserState(ctx, externalUserId);
+  });
+  if (outcome === 'quarantined') return;
   await markUserStateChecked(ctx.runId, accountKey(account));
   // A user P100 does not know has no history to read (P412); it is reported above.
   if (knownToP100) await reconcileAccountHistory(ctx, account);
