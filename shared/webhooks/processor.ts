@@ -207,14 +207,14 @@ async function onwardData(item: InboxEvent, def: WebhookDefinition, entity: Reco
 }
 
 /** Why an event cannot be routed at all (then retrying cannot help: it is parked for the operator). */
-function unroutable(item: InboxEvent, def: WebhookDefinition): string | undefined {
+function unroutable(item: InboxEvent, def: WebhookDefinition, entity: Record<string, unknown>): string | undefined {
   if (!item.entityId) {
     // Present, but not a string or number (`true`, `{}`, `null`): hostile, not merely missing.
-    const raw = rawField(parsedEntity(item), def.entityIdField);
+    const raw = rawField(entity, def.entityIdField);
     return raw === undefined ? `no ${def.entityIdField} in the payload` : `unsafe-id: ${def.entityIdField}: ${safeIdProblem(raw)}`;
   }
   if (def.statusField && !item.status) {
-    const raw = rawField(parsedEntity(item), def.statusField);
+    const raw = rawField(entity, def.statusField);
     return raw === undefined ? `no ${def.statusField} in the payload` : `unsafe-id: ${def.statusField}: ${safeStatusProblem(raw)}`;
   }
   if (webhookProcessingOf(def.name).ledger.kind === 'userFact' && !item.externalUserId) return 'no externalUserId in the payload';
@@ -222,7 +222,6 @@ function unroutable(item: InboxEvent, def: WebhookDefinition): string | undefine
   if (oversized(item.entityId) || oversized(item.externalUserId)) return `oversized-id: an id longer than ${MAX_ENTITY_ID_BYTES} bytes`;
   // The safe-id rule (issue 23): nothing that fails it reaches a ledger key, a P100 URL or a log line.
   const target = webhookProcessingOf(def.name).ledger;
-  const entity = parsedEntity(item);
   const problems = unsafeFields(
     {
       [def.entityIdField]: rawField(entity, def.entityIdField) ?? item.entityId,
@@ -303,7 +302,9 @@ async function processInboxEventOnce(eventId: string, opts: { receiveCount?: num
   try {
     // Before anything reads the ledger: a smoke event is acknowledged, never applied nor published (smoke.ts).
     if (item.smoke) return await acknowledgeSmoke(item, def);
-    const reason = unroutable(item, def);
+    // The stored entity, parsed once (the receiver wrote it with JSON.stringify).
+    const entity = parsedEntity(item);
+    const reason = unroutable(item, def, entity);
     if (reason) {
       if (reason.startsWith('oversized-id')) await flagInboxEvent(eventId, 'oversized-id');
       else if (reason.startsWith('unsafe-id')) await flagInboxEvent(eventId, 'unsafe-id');
@@ -312,7 +313,6 @@ async function processInboxEventOnce(eventId: string, opts: { receiveCount?: num
       logger.error('webhook event cannot be routed; parked as DEAD for the operator', { eventId, webhook: def.name, reason });
       return 'dead';
     }
-    const entity = JSON.parse(item.payload) as Record<string, unknown>;
     const entityId = item.entityId as string;
     let outcome = item.outcome;
     if (!outcome) {
