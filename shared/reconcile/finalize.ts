@@ -24,7 +24,13 @@ export async function finalizeRun(ctx: RunContext): Promise<Record<string, numbe
   publishMetrics(counts);
   const finishedAt = new Date().toISOString();
   const discrepancyCount = DISCREPANCY_CLASSES.reduce((n, c) => n + (counts[c] ?? 0), 0);
-  await updateRun(ctx.runId, { status: 'COMPLETED', phase: 'done', counts, discrepancyCount, eventsUnpublished: unpublished, finishedAt });
+  // Only from FINALIZING: a run the liveness watch marked FAILED meanwhile stays FAILED (its report is kept).
+  if (
+    !(await updateRun(ctx.runId, { status: 'COMPLETED', phase: 'done', counts, discrepancyCount, eventsUnpublished: unpublished, finishedAt }, ['FINALIZING']))
+  ) {
+    logger.warn('reconciliation run finished after it was marked FAILED; it stays FAILED', { runId: ctx.runId });
+    return counts;
+  }
   await setLatest(ctx.runId, finishedAt);
   await setCheckpoint(ctx.window.to, ctx.runId);
   await releaseActive(ctx.runId);

@@ -269,8 +269,10 @@ describe.skipIf(!executablePath)('operator console in Chromium', () => {
     await status.waitFor();
     expect(await page.locator('[data-run-error]').textContent()).toBe(reason);
     const red = 'rgb(179, 38, 30)'; // --bad in console/src/style.css
-    expect(await status.evaluate((e) => getComputedStyle(e).color)).toBe(red);
-    expect(await page.locator('[data-run-error]').evaluate((e) => getComputedStyle(e).color)).toBe(red);
+    // Runs in the page; the test's own TypeScript has no DOM library.
+    const colorOf = (e: unknown) => (globalThis as unknown as { getComputedStyle(el: unknown): { color: string } }).getComputedStyle(e).color;
+    expect(await status.evaluate(colorOf)).toBe(red);
+    expect(await page.locator('[data-run-error]').evaluate(colorOf)).toBe(red);
   });
 
   it('wrote no console error on any screen (CSP violations included)', () => {
