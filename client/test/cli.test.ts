@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, json, startLoopback } from '../../test/support/loopback.js';
 import { startTestSuite, type TestSuite } from '../../test/support/suite.js';
 import { isEventOf, parseEvent } from '../src/events.js';
+import { BUILT_CLI } from '../../test/support/cli.js';
 
-const BIN = fileURLToPath(new URL('../bin/p100.mjs', import.meta.url));
+// The built command (test/support/cli.ts): a tsx start per spawn made these tests time out under load.
+const BIN = BUILT_CLI;
 const dir = mkdtempSync(join(tmpdir(), 'p100-cli-'));
 
 interface Run {

@@ -160,14 +160,16 @@ describe('the retry rules', () => {
   it('409 in progress: a second call under the same key waits, retries with that key and gets the first answer; P100 sees one exchange', async () => {
     const id = await activeUser({ eur: '100' });
     const lock = await c.createExchangeLock({ path: { externalUserId: id }, body: { currencyFrom: 'eur', currencyTo: 'btc', amount: '10' } });
-    await s.control('POST', '/_sandbox/faults', { route: 'POST /v1/exchange', latencyMs: 400, times: 1 });
+    await s.control('POST', '/_sandbox/faults', { route: 'POST /v1/exchange', latencyMs: 1500, times: 1 });
     const before = (await stats())['POST /v1/exchange'] ?? 0;
     const retries: string[] = [];
     const retrying = createClient({ baseUrl: s.api, baseBackoffMs: 20, onRetry: (r) => retries.push(r.reason) });
     const key = `cli-${randomUUID()}`;
     const input = { path: { externalUserId: id }, body: { amount: '10', currencyFrom: 'eur', currencyTo: 'btc', lockId: lock.lockId }, idempotencyKey: key };
     const first = retrying.createExchange(input);
-    await new Promise((r) => setTimeout(r, 100));
+    // The first call is in progress once P100 holds it (counted on arrival, answered 1.5 s later): a condition,
+    // not a 100 ms sleep a loaded machine could outlast before the first call was even sent.
+    for (let i = 0; i < 6000 && ((await stats())['POST /v1/exchange'] ?? 0) === before; i++) await new Promise((r) => setTimeout(r, 10));
     const [a, b] = await Promise.all([first, retrying.createExchange(input)]);
     expect(b.exchangeId).toBe(a.exchangeId);
     expect(retries).toContain('409 idempotency-in-progress');

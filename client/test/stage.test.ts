@@ -4,14 +4,15 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { json, type Loopback, startLoopback } from '../../test/support/loopback.js';
 import { signRequest } from '../src/auth.js';
 import { isEventOf, parseEvent } from '../src/events.js';
 import { apiUrlOf, stackNameOf } from '../src/stage.js';
+import { BUILT_CLI } from '../../test/support/cli.js';
 
-const BIN = fileURLToPath(new URL('../bin/p100.mjs', import.meta.url));
+// The built command (test/support/cli.ts): a tsx start per spawn made these tests time out under load.
+const BIN = BUILT_CLI;
 const CREDS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const servers: Loopback[] = [];
 afterEach(async () => {
@@ -167,7 +168,7 @@ describe('--stage', () => {
           '--max-events',
           '1',
         ],
-        { env, timeout: 15_000 },
+        { env, timeout: 60_000 },
         (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
       );
     });

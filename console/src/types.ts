@@ -6,6 +6,8 @@ export interface Overview {
     runId: string;
     status: string;
     finishedAt?: string;
+    /** Why the run FAILED (the liveness watch: `stalled: ...`). */
+    error?: string;
     matched: number;
     repaired: number;
     discrepancyCount: number;
@@ -92,6 +94,7 @@ export const DISCREPANCY_CLASSES = [
   'unknown-failed',
   'user-missing-at-p100',
   'user-state-mismatch',
+  'quarantined',
 ] as const;
 
 export const INBOX_STATES = ['RECEIVED', 'ENQUEUED', 'PROCESSED', 'DEAD'] as const;

@@ -78,7 +78,8 @@ export const dataPaths = {
   listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] } },
   replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update] } },
   replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] } },
-  startReconciliation: { entry: 'reconcile/operations.ts#startReconciliationImpl', tables: { ledger: [get, put] } },
+  /** Update and delete since issue 23: a stalled run found at start is marked FAILED and its lease released (open-run.ts). */
+  startReconciliation: { entry: 'reconcile/operations.ts#startReconciliationImpl', tables: { ledger: [del, get, put, update] } },
   getReconciliationReport: { entry: 'reconcile/operations.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
   listReconciliationRuns: { entry: 'console/runs.ts#listReconciliationRunsImpl', tables: { ledger: [get, query] } },
   getOperationsOverview: { entry: 'console/overview.ts#getOperationsOverviewImpl', tables: { inbox: [query], ledger: [get, query] } },

@@ -69,6 +69,20 @@ export class SuiteMonitoring extends Construct {
       );
     }
     alarm('ReconciliationDiscrepanciesAlarm', discrepancies, 1, 'Reconciliation found ledger/P100 discrepancies: see the latest report.');
+    // Issue 23: liveness. shared/reconcile/open-run.ts counts a run the watch marked FAILED; finalize.ts counts
+    // the run's quarantined items per class (dimension Class=quarantined).
+    alarm(
+      'ReconciliationStalledAlarm',
+      suiteSum('ReconciliationRunStalled', { service: 'reconciliation' }, period),
+      1,
+      'A reconciliation run stopped moving and was marked FAILED; the next trigger started a fresh run.',
+    );
+    alarm(
+      'ReconciliationQuarantineAlarm',
+      suiteSum('ReconciliationDiscrepancies', { service: 'reconciliation', Class: 'quarantined' }, period),
+      1,
+      'A reconciliation run quarantined items (unsafe ids from P100, or work that threw or ran past its budget).',
+    );
     // One alarm per receiver: an alarm's metric math may combine at most 10 metrics, and the
     // receiver's name says where to look.
     for (const w of webhooks) {

@@ -36,9 +36,24 @@ export interface DriftConfig {
   errorCodes: { from: string; to: string }[];
   /** Webhooks to this partner-side path (`/webhook/user/status`) carry this status instead. */
   webhookStatuses: { path: string; status: string }[];
+  /**
+   * Hostile data (issue 23): raw entries appended, as given, to the `transactions` of the first page of a history
+   * route's 2xx answers (any JSON: control characters, numbers for strings, prototype keys), every time it is read.
+   */
+  historyEntries: { route: string; entries: unknown[] }[];
+  /** Hostile data (issue 23): fields set, as given, on the 2xx answer of `route` for one value of path parameter `param`. */
+  entityAnswers: { route: string; param: string; value: string; set: Record<string, unknown> }[];
 }
 
-export const emptyDrift = (): DriftConfig => ({ moves: [], fields: [], statuses: [], errorCodes: [], webhookStatuses: [] });
+export const emptyDrift = (): DriftConfig => ({
+  moves: [],
+  fields: [],
+  statuses: [],
+  errorCodes: [],
+  webhookStatuses: [],
+  historyEntries: [],
+  entityAnswers: [],
+});
 
 type Json = Record<string, unknown>;
 
@@ -139,10 +154,22 @@ export class DriftRules {
   }
 
   /** The reply as drifted for this route (a copy; the state is never touched). */
-  reply(routeKey: string, reply: Reply): Reply {
+  reply(routeKey: string, reply: Reply, params: Readonly<Record<string, string>> = {}, query?: URLSearchParams): Reply {
     if (!this.active) return reply;
     let out = reply;
     const ok = reply.status >= 200 && reply.status < 300;
+    const firstPage = (query?.get('page') ?? '1') === '1';
+    const extra = ok && firstPage ? this.config.historyEntries.filter((h) => h.route === routeKey).flatMap((h) => h.entries) : [];
+    if (extra.length && isObject(out.body) && Array.isArray(out.body.transactions)) {
+      out = { ...out, body: { ...out.body, transactions: [...out.body.transactions, ...structuredClone(extra)] } };
+    }
+    const answers = ok ? this.config.entityAnswers.filter((a) => a.route === routeKey && params[a.param] === a.value) : [];
+    if (answers.length && isObject(out.body)) {
+      const body: Json = { ...out.body };
+      for (const a of answers)
+        for (const [k, v] of Object.entries(a.set)) Object.defineProperty(body, k, { value: v, enumerable: true, writable: true, configurable: true });
+      out = { ...out, body };
+    }
     const fields = ok ? this.config.fields.filter((f) => f.route === routeKey) : [];
     if (fields.length && reply.body !== undefined) {
       const body = structuredClone(reply.body);

@@ -65,13 +65,14 @@ export const getOperationsOverview = defineOperation({
         runId: z.string(),
         status: z.string(),
         finishedAt: z.string().optional(),
+        error: z.string().optional().describe('Why the run FAILED (`stalled: ...` from the liveness watch).'),
         matched: z.number(),
         repaired: z.number(),
         discrepancyCount: z.number(),
         byClass: counts,
       })
       .nullable()
-      .describe('null until a run has finished.'),
+      .describe('null until a run has finished. The newest run when it FAILED (stalled), else the last finished one.'),
     intake: z.looseObject({
       since: z.string(),
       received: z.number().describe('Events stored since `since`, in any state.'),

@@ -36,6 +36,7 @@ export const reconciliationReport = z.looseObject({
   trigger: z.string(),
   requestedAt: z.string(),
   finishedAt: z.string().optional(),
+  error: z.string().optional().describe('Why the run FAILED (`stalled: ...`: the liveness watch gave up on it).'),
   window: z.looseObject({ from: z.string().optional(), to: z.string() }),
   counts: z.record(z.string(), z.number()),
   discrepancyCount: z.number(),

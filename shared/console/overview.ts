@@ -1,14 +1,22 @@
 import { restView } from '../classification/rules.js';
 import type { OperationImpl } from '../http/operation-impl.js';
 import { countInboxSince } from '../store/inbox.js';
-import { DISCREPANCY_CLASSES, getLatestRunId, getRun, runItems, type DiscrepancyItem } from '../store/reconciliation.js';
+import { DISCREPANCY_CLASSES, getLatestRunId, getRun, listRunIds, runItems, type DiscrepancyItem, type RunItem } from '../store/reconciliation.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The last finished run in figures: repaired is counted from its discrepancies (a run stores no such total). */
-async function lastRun(): Promise<Record<string, unknown> | null> {
+/** The newest run when it FAILED (the liveness watch's verdict must be seen, issue 23), else the last finished one. */
+async function runToShow(): Promise<RunItem | undefined> {
+  const newest = (await listRunIds(1)).runIds[0];
+  const failed = newest ? await getRun(newest) : undefined;
+  if (failed?.status === 'FAILED') return failed;
   const runId = await getLatestRunId();
-  const run = runId ? await getRun(runId) : undefined;
+  return runId ? await getRun(runId) : undefined;
+}
+
+/** The run in figures: repaired is counted from its discrepancies (a run stores no such total). */
+async function lastRun(): Promise<Record<string, unknown> | null> {
+  const run = await runToShow();
   if (!run) return null;
   let repaired = 0;
   for await (const page of runItems<DiscrepancyItem>(run.runId, 'D#', { pageLimit: 500 })) repaired += page.filter((d) => d.repaired).length;
@@ -18,6 +26,7 @@ async function lastRun(): Promise<Record<string, unknown> | null> {
     runId: run.runId,
     status: run.status,
     ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+    ...(run.error ? { error: run.error } : {}),
     matched: counts.matched ?? 0,
     repaired,
     discrepancyCount: run.discrepancyCount ?? Object.values(byClass).reduce((a, b) => a + b, 0),

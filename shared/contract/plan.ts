@@ -2,6 +2,7 @@ import { CURRENCY_RULES, type Currency } from '../catalog/currencies.js';
 import { ABSENT_ENTITY, ABSENT_SEPA_TRANSFER, ABSENT_USER, KYC_MODEL_REQUIRED, USER_EXISTS, type Expectation } from './expectations.js';
 import type { RequestInput } from './request.js';
 import type { ProbeAnswer } from './transport.js';
+import { isSafeId } from '../safe-id.js';
 
 /**
  * The order a contract run calls P100 in (issue 16 item 1). Read-only first and always: the partner's own
@@ -102,7 +103,8 @@ export async function writeSteps(c: PlanContext): Promise<void> {
   // test user's history first and sends a new one only when there is none: a re-run never moves money again.
   const history = await c.check('getUserTransactions', { params: user, query: { page: '1', pageSize: '100' } }, success, 'test user history');
   const entries = (Array.isArray(record(history?.body).transactions) ? record(history?.body).transactions : []) as HistoryEntry[];
-  let transferId = entries.find((e) => String(e.type).toUpperCase() === 'TRANSFER' && typeof e.referenceId === 'string')?.referenceId as string | undefined;
+  // Only an id that passes the safe-id rule goes into a path (issue 23): another entry is no transfer of ours.
+  let transferId = entries.find((e) => String(e.type).toUpperCase() === 'TRANSFER' && isSafeId(e.referenceId))?.referenceId as string | undefined;
   if (transferId === undefined && isActive(balances?.body)) {
     const amount = smallestAmount(TEST_TRANSFER_CURRENCY);
     const t = await c.check(

@@ -11,6 +11,7 @@ import { checkStrict } from './schema-walk.js';
 import type { ProbeAnswer, Transport } from './transport.js';
 import type { ContractReport, Drift, OperationResult, SuggestedOverrides, WebhookCheck } from './types.js';
 import { readOnlySteps, writeSteps, type PlanContext } from './plan.js';
+import { BudgetExceededError, withinBudget } from '../budget.js';
 
 export interface VerifyOptions {
   baseUrl: string;
@@ -29,7 +30,15 @@ export interface VerifyOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How long `--writes` waits for the test user to become ACTIVE (default 60 s). */
   activationTimeoutMs?: number;
+  /**
+   * Time budget of one check (an operation's calls, alternative paths included; default 60 s, issue 23): past
+   * it the check is given up with the reason in the operation's result, and the run goes on with the next.
+   */
+  itemBudgetMs?: number;
 }
+
+/** Default budget of one check: the transport's 10 s per request, a few 429 waits of up to 10 s, alternatives. */
+export const CONTRACT_ITEM_BUDGET_MS = 60_000;
 
 /** The run could not judge anything: P100 refused our credentials (401). Exit code 2. */
 export class ContractRunError extends Error {
@@ -111,8 +120,26 @@ export async function verifyContract(o: VerifyOptions): Promise<ContractReport> 
     return suggested[op.operationId] ?? { method: over?.method ?? up.method, path: over?.path ?? up.path };
   };
 
+  /**
+   * One check within its budget: an overrun is recorded as the operation's reason (`over budget`) and the
+   * plan goes on as if the path had not answered.
+   */
+  const itemBudgetMs = o.itemBudgetMs ?? CONTRACT_ITEM_BUDGET_MS;
+  const budgeted =
+    <A extends unknown[]>(operationId: string, fn: (...args: A) => Promise<ProbeAnswer | undefined>) =>
+    async (...args: A): Promise<ProbeAnswer | undefined> => {
+      try {
+        return await withinBudget(itemBudgetMs, `contract check of ${operationId}`, () => fn(...args));
+      } catch (e) {
+        if (!(e instanceof BudgetExceededError)) throw e;
+        const op = byId.get(operationId);
+        if (op) tally(op).reasons.push(`over budget: no judgement within ${itemBudgetMs} ms`);
+        return undefined;
+      }
+    };
+
   /** Calls one operation and judges the answer; returns the answer when the path was served (for the plan's next steps). */
-  const check = async (operationId: string, input: RequestInput, expect: Expectation, purpose: string): Promise<ProbeAnswer | undefined> => {
+  const checkOnce = async (operationId: string, input: RequestInput, expect: Expectation, purpose: string): Promise<ProbeAnswer | undefined> => {
     const op = byId.get(operationId);
     if (!op?.upstream) return undefined;
     const t = tally(op);
@@ -185,7 +212,10 @@ export async function verifyContract(o: VerifyOptions): Promise<ContractReport> 
     return ans;
   };
 
-  const peek = async (operationId: string, input: RequestInput, purpose: string): Promise<ProbeAnswer | undefined> => {
+  const check = (operationId: string, input: RequestInput, expect: Expectation, purpose: string) =>
+    budgeted(operationId, checkOnce)(operationId, input, expect, purpose);
+
+  const peekOnce = async (operationId: string, input: RequestInput, purpose: string): Promise<ProbeAnswer | undefined> => {
     const op = byId.get(operationId);
     if (!op?.upstream) return undefined;
     const req = upstreamRequestOf(op, callOf(op, op.upstream), input);
@@ -193,6 +223,8 @@ export async function verifyContract(o: VerifyOptions): Promise<ContractReport> 
     tally(op).requests.push(`${requestLine(req)} -> ${ans.status} (${purpose})`);
     return ans;
   };
+
+  const peek = (operationId: string, input: RequestInput, purpose: string) => budgeted(operationId, peekOnce)(operationId, input, purpose);
 
   const ctx: PlanContext = {
     check,

@@ -7,6 +7,7 @@ import { logger } from '../log/logger.js';
 import type { OperationType } from '../store/ledger.js';
 import { P100BusinessError } from './errors.js';
 import { fillPath, resolveUpstream } from './upstream.js';
+import { assertSafeFields, safeIdOrDigest, unsafeFields } from '../safe-id.js';
 
 /**
  * What reconciliation reads from P100: transaction history (streamed page by page), operation details,
@@ -71,7 +72,15 @@ export interface HistoryPage {
   entries: HistoryEntry[];
   /** Entries P100 sent that we could not read (logged, counted, never silently dropped). */
   unreadable: number;
+  /**
+   * Entries refused before they reach a key, a URL or a log line: unreadable, or failing the safe-id rule
+   * (shared/safe-id.ts). `id` is safe (the id, or its `unsafe:<digest>` stand-in); reconciliation quarantines each.
+   */
+  rejected: { id: string; reason: string }[];
 }
+
+const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
+const CURRENCY_SLUG = /^[a-z0-9]{2,12}$/;
 
 const pageShape = z.looseObject({ transactions: z.array(z.unknown()), totalPages: z.number().int().optional() });
 
@@ -106,18 +115,33 @@ export async function* historyPages(
     const parsed = pageShape.safeParse(body);
     if (!parsed.success) throw new Error(`${operationId}: P100 history page ${page} is not in the A7 shape`);
     const entries: HistoryEntry[] = [];
+    const rejected: HistoryPage['rejected'] = [];
     let unreadable = 0;
     for (const raw of parsed.data.transactions) {
+      const rawId = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).id : undefined;
       const e = historyEntry.safeParse(raw);
       if (!e.success) {
         unreadable++;
+        rejected.push({
+          id: safeIdOrDigest(rawId),
+          reason: `unreadable: ${e.error.issues.map((i) => `${i.path.join('.') || '(entry)'} ${i.message}`).join('; ')}`,
+        });
+        continue;
+      }
+      const unsafe = unsafeFields(e.data, { ids: ['id'], optionalIds: ['referenceId', 'externalUserId'], statuses: ['type', 'status'] });
+      // Money and time too: a ledger record made from this entry must hold a decimal, a currency slug, an instant.
+      if (!DECIMAL.test(e.data.amount)) unsafe.push('amount: not a decimal');
+      if (!CURRENCY_SLUG.test(e.data.currency)) unsafe.push('currency: not a currency slug');
+      if (Number.isNaN(Date.parse(e.data.createdAt))) unsafe.push('createdAt: not an instant');
+      if (unsafe.length) {
+        rejected.push({ id: safeIdOrDigest(rawId), reason: `unsafe: ${unsafe.join('; ')}` });
         continue;
       }
       if (opts.cursor && compareCursor(e.data, opts.cursor) <= 0) continue;
       entries.push(e.data);
     }
-    if (unreadable) logger.warn('unreadable history entries', { operationId, page, unreadable });
-    yield { entries, unreadable };
+    if (rejected.length) logger.warn('history entries refused', { operationId, page, unreadable, unsafe: rejected.length - unreadable });
+    yield { entries, unreadable, rejected };
     const n = parsed.data.transactions.length;
     const totalPages = parsed.data.totalPages;
     if (n === 0 || n < pageSize || (totalPages !== undefined && page >= totalPages)) return;
@@ -198,6 +222,7 @@ export async function fetchDetails(type: OperationType, id: string): Promise<Ope
     throw e;
   }
   const d = detailsShape.parse(body);
+  assertSafeFields(`${operationId} answer`, d, { statuses: ['status'] });
   const currency = d.currency ?? d.currencyFrom;
   return { status: d.status, ...(d.amount !== undefined ? { amount: d.amount } : {}), ...(currency ? { currency } : {}) };
 }
@@ -232,6 +257,7 @@ export async function fetchUserAtP100(externalUserId: string): Promise<UserAtP10
     throw e;
   }
   const b = balancesShape.parse(body);
+  assertSafeFields('getUserBalances answer', b, { statuses: [...(b.status ? ['status'] : []), ...(b.poaStatus ? ['poaStatus'] : [])] });
   const fiat = b.fiatBalances ?? [];
   const active = b.balances !== undefined ? b.balances.length > 0 : fiat.length > 0 && fiat.every((x) => (x.status ?? 'ACTIVE').toUpperCase() === 'ACTIVE');
   return {
@@ -249,6 +275,7 @@ export async function fetchKycStatus(externalUserId: string): Promise<{ verifica
   try {
     const body = await read('getKycStatus', externalUserId);
     const s = z.looseObject({ status: z.string(), verificationId: z.string().optional() }).safeParse(body);
+    if (s.success) assertSafeFields('getKycStatus answer', s.data, { statuses: ['status'], optionalIds: ['verificationId'] });
     return s.success ? { status: s.data.status.toUpperCase(), ...(s.data.verificationId ? { verificationId: s.data.verificationId } : {}) } : undefined;
   } catch (e) {
     if (isNotFound(e)) return undefined;
@@ -261,6 +288,7 @@ export async function fetchUserCards(externalUserId: string): Promise<{ cardId: 
   try {
     const body = await read('listUserCards', externalUserId);
     const s = z.looseObject({ cards: z.array(z.looseObject({ cardId: z.string(), status: z.string() })) }).safeParse(body);
+    if (s.success) for (const c of s.data.cards) assertSafeFields('listUserCards answer', c, { ids: ['cardId'], statuses: ['status'] });
     return s.success ? s.data.cards.map((c) => ({ cardId: c.cardId, status: c.status.toUpperCase() })) : undefined;
   } catch (e) {
     if (e instanceof P100BusinessError) return undefined;

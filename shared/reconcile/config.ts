@@ -18,6 +18,9 @@ import { readEnv } from '../config/env.js';
  * | leaseSeconds | RECONCILE_LEASE_SECONDS | 900 | a run that has not shown progress for this long is resumed by the next trigger |
  * | checkpointPages | RECONCILE_CHECKPOINT_PAGES | 10 | history pages per checkpoint (and per "seen" item): a crash redoes at most this many page reads (issue 15, B4) |
  * | reportDiscrepancyLimit | RECONCILE_REPORT_LIMIT | 500 | discrepancies per report page (`cursor` for more) |
+ * | itemBudgetSeconds | RECONCILE_ITEM_BUDGET_SECONDS | 60 | one item (an open operation, a history entry, a user's states): at most a few P100 reads of ≤ 20 s each (the client's total budget); past it the item is quarantined (ASSUMPTIONS.md S4) |
+ * | pageBudgetSeconds | RECONCILE_PAGE_BUDGET_SECONDS | 120 | one page read (P100 history page or ledger page, with its ledger look-ups); past it the run stops at that page and resumes from its checkpoint (S4) |
+ * | stallAfterSeconds | RECONCILE_STALL_AFTER_SECONDS | 1800 | a run whose progress (`progressAt`) stood still this long is marked FAILED and the next trigger starts a fresh run (two leases: one resume had its chance) (S5) |
  */
 export interface ReconcileConfig {
   pendingAfterSeconds: number;
@@ -32,6 +35,9 @@ export interface ReconcileConfig {
   leaseSeconds: number;
   checkpointPages: number;
   reportDiscrepancyLimit: number;
+  itemBudgetSeconds: number;
+  pageBudgetSeconds: number;
+  stallAfterSeconds: number;
 }
 
 export const RECONCILE_DEFAULTS: Readonly<ReconcileConfig> = {
@@ -47,6 +53,9 @@ export const RECONCILE_DEFAULTS: Readonly<ReconcileConfig> = {
   leaseSeconds: 900,
   checkpointPages: 10,
   reportDiscrepancyLimit: 500,
+  itemBudgetSeconds: 60,
+  pageBudgetSeconds: 120,
+  stallAfterSeconds: 1800,
 };
 
 const ENV_NAMES: Record<keyof ReconcileConfig, string> = {
@@ -62,6 +71,9 @@ const ENV_NAMES: Record<keyof ReconcileConfig, string> = {
   leaseSeconds: 'RECONCILE_LEASE_SECONDS',
   checkpointPages: 'RECONCILE_CHECKPOINT_PAGES',
   reportDiscrepancyLimit: 'RECONCILE_REPORT_LIMIT',
+  itemBudgetSeconds: 'RECONCILE_ITEM_BUDGET_SECONDS',
+  pageBudgetSeconds: 'RECONCILE_PAGE_BUDGET_SECONDS',
+  stallAfterSeconds: 'RECONCILE_STALL_AFTER_SECONDS',
 };
 
 const LIMITS: Record<keyof ReconcileConfig, [number, number]> = {
@@ -77,6 +89,9 @@ const LIMITS: Record<keyof ReconcileConfig, [number, number]> = {
   leaseSeconds: [1, 86_400],
   checkpointPages: [1, 100],
   reportDiscrepancyLimit: [1, 5_000],
+  itemBudgetSeconds: [1, 900],
+  pageBudgetSeconds: [1, 900],
+  stallAfterSeconds: [60, 7 * 86_400],
 };
 
 export class ReconcileConfigError extends Error {

@@ -39,18 +39,31 @@ export function pastDeadline(ctx: RunContext): boolean {
 }
 
 /**
- * Runs `fn` over `items` with at most `limit` in flight. Hand-written (eight lines) rather than a
+ * Runs `fn` over `items` with at most `limit` in flight. Hand-written (a dozen lines) rather than a
  * dependency: the suite has no concurrency library and this is all it needs.
+ *
+ * It returns only once every worker has stopped (issue 23): a failing item stops its own worker's loop and
+ * the first failure is thrown after the others finished their current item, never while they still run
+ * unobserved behind a phase that already moved on. Items are normally wrapped in `guardItem` (quarantine.ts),
+ * so a failure here is the run's own (a deadline, a lost race), not an item's.
  */
 export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const item = items[next++] as T;
-      await fn(item);
+      try {
+        await fn(item);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }
 
 /**

@@ -5,6 +5,7 @@ import { publishedEvent } from '../events/published.js';
 import { logger } from '../log/logger.js';
 import { opDiscrepancyKey, report, type RunContext } from './context.js';
 import { summarize } from './summary.js';
+import { isSafeId } from '../safe-id.js';
 import { HISTORY_LEDGER_TYPES } from '../p100/reads.js';
 import { operationsNotSeen } from '../store/reconciliation-ledger.js';
 import { DISCREPANCY_CLASSES, getRun, releaseActive, runItems, setCheckpoint, setLatest, updateRun, type DiscrepancyItem } from '../store/reconciliation.js';
@@ -23,7 +24,13 @@ export async function finalizeRun(ctx: RunContext): Promise<Record<string, numbe
   publishMetrics(counts);
   const finishedAt = new Date().toISOString();
   const discrepancyCount = DISCREPANCY_CLASSES.reduce((n, c) => n + (counts[c] ?? 0), 0);
-  await updateRun(ctx.runId, { status: 'COMPLETED', phase: 'done', counts, discrepancyCount, eventsUnpublished: unpublished, finishedAt });
+  // Only from FINALIZING: a run the liveness watch marked FAILED meanwhile stays FAILED (its report is kept).
+  if (
+    !(await updateRun(ctx.runId, { status: 'COMPLETED', phase: 'done', counts, discrepancyCount, eventsUnpublished: unpublished, finishedAt }, ['FINALIZING']))
+  ) {
+    logger.warn('reconciliation run finished after it was marked FAILED; it stays FAILED', { runId: ctx.runId });
+    return counts;
+  }
   await setLatest(ctx.runId, finishedAt);
   await setCheckpoint(ctx.window.to, ctx.runId);
   await releaseActive(ctx.runId);
@@ -41,6 +48,9 @@ async function findMissingAtP100(ctx: RunContext): Promise<void> {
   if (ctx.window.from && to <= ctx.window.from) return;
   for await (const page of operationsNotSeen(ctx.runId, { ...(ctx.window.from ? { from: ctx.window.from } : {}), to }, HISTORY_LEDGER_TYPES)) {
     for (const op of page) {
+      // A P100 id failing the safe-id rule is the quarantine's (pending.ts): it never reaches a report key.
+      // (`unknown:<operationId>:<key>` ids are ours, and may be longer than a P100 id.)
+      if (!op.id.startsWith('unknown:') && !isSafeId(op.id)) continue;
       await report(ctx, opDiscrepancyKey(op.type, op.id, 'missing-at-p100'), {
         class: 'missing-at-p100',
         type: op.type,

@@ -19,7 +19,15 @@ export async function reconcileHandler(event: unknown, context?: Context): Promi
   const runId =
     typeof event === 'object' && event !== null && typeof (event as { runId?: unknown }).runId === 'string' ? (event as { runId: string }).runId : undefined;
   const deadline = deadlineOf(context);
-  const out = await runReconciliation({ trigger: runId ? 'api' : 'schedule', ...(runId ? { runId } : {}), ...(deadline ? { deadline } : {}) });
+  let out: RunOutcome;
+  try {
+    out = await runReconciliation({ trigger: runId ? 'api' : 'schedule', ...(runId ? { runId } : {}), ...(deadline ? { deadline } : {}) });
+  } catch (e) {
+    // Never silent (issue 23): the run stays RUNNING and resumes from its checkpoint on the next trigger, and
+    // the liveness watch marks it FAILED if it never moves again.
+    logger.error('reconciliation invocation failed; the run resumes from its checkpoint on the next trigger', { runId, error: e });
+    throw e;
+  }
   if (out.status === 'RUNNING' && (out.phase === 'pending' || out.phase === 'partner' || out.phase === 'fanout')) {
     await reconcileInvoker().invoke({ runId: out.runId });
   }

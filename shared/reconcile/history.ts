@@ -6,6 +6,8 @@ import { sameDecimal } from '../decimal.js';
 import { getOperations, markSeen } from '../store/reconciliation-ledger.js';
 import { accountKey, historyPages, ledgerTypeOf, type Account, type HistoryCursor, type HistoryEntry } from '../p100/reads.js';
 import { advanceProgress, getProgress, heartbeat, putDiscrepancies } from '../store/reconciliation.js';
+import { withinBudget } from '../budget.js';
+import { guardItem, quarantine } from './quarantine.js';
 
 /**
  * Step 2 of a run: one account's P100 history in the run's window, matched with the ledger entry by entry.
@@ -61,15 +63,22 @@ export async function reconcileAccountHistory(ctx: RunContext, account: Account)
       lastBeat = Date.now();
     }
   };
-  for await (const page of prefetched(historyPages(account, ctx.window, { ...(cursor ? { cursor } : {}), pageSize: ctx.config.pageSize }))) {
+  const pageBudgetMs = ctx.config.pageBudgetSeconds * 1000;
+  const pagesRead = prefetched(historyPages(account, ctx.window, { ...(cursor ? { cursor } : {}), pageSize: ctx.config.pageSize }), pageBudgetMs, key);
+  for await (const page of pagesRead) {
+    // Refused entries (unreadable, or failing the safe-id rule) are quarantined, each with its reason; the
+    // rest of the page goes on. They are judged again on every run (no look-up per entry: pages stay cheap, B4).
+    for (const r of page.rejected) await quarantine(ctx, { type: 'HISTORY', id: r.id, account: key }, r.reason);
     const refs = page.entries
       .map((e) => ({ type: ledgerTypeOf(e.type), id: e.referenceId ?? e.id }))
       .filter((r): r is { type: OperationType; id: string } => r.type !== undefined);
-    const ledger = await getOperations(refs);
+    const ledger = await withinBudget(pageBudgetMs, `ledger look-ups of a page of ${key}`, () => getOperations(refs));
     const found = group.found;
     let matched = 0;
     await forEachLimit(page.entries, ctx.config.entryConcurrency, async (entry) => {
-      if ((await classifyEntry(ctx, key, entry, ledger, found)) === 'matched') matched++;
+      await guardItem(ctx, { type: entry.type, id: entry.referenceId ?? entry.id, account: key }, async () => {
+        if ((await classifyEntry(ctx, key, entry, ledger, found)) === 'matched') matched++;
+      });
     });
     for (const r of refs) group.refs.push(r);
     group.pages += 1;
@@ -92,15 +101,17 @@ export async function reconcileAccountHistory(ctx: RunContext, account: Account)
  * and the DynamoDB work of a page overlap. The reader's cursor moves on its own entries, not on our
  * checkpoint, so a page fetched early and then dropped (deadline, crash) changes nothing: the resumed run
  * starts again from the checkpoint. Written here because it is five lines and no library we use has it.
+ * Each page read has `budgetMs` (issue 23): past it the run stops at that page and resumes from its checkpoint.
  */
-async function* prefetched<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+async function* prefetched<T>(source: AsyncIterable<T>, budgetMs: number, account: string): AsyncGenerator<T> {
   const it = source[Symbol.asyncIterator]();
-  let next = it.next();
+  const read = () => withinBudget(budgetMs, `a history page of ${account}`, () => it.next());
+  let next = read();
   try {
     for (;;) {
       const r = await next;
       if (r.done) return;
-      next = it.next();
+      next = read();
       // A failed prefetch is reported when (if) it is awaited above, not as an unhandled rejection.
       next.catch(() => undefined);
       yield r.value;

@@ -12,7 +12,10 @@ import { forEachLimit, opDiscrepancyKey, report, type RunContext } from './conte
 import { sameDecimal } from '../decimal.js';
 import { claimOperation } from '../store/reconciliation-ledger.js';
 import { fetchDetails, hasDetailsEndpoint, historyPages, ledgerTypeOf, type Account, type HistoryEntry } from '../p100/reads.js';
-import { heartbeat } from '../store/reconciliation.js';
+import { heartbeat, isQuarantined } from '../store/reconciliation.js';
+import { withinBudget } from '../budget.js';
+import { safeIdOrDigest, safeIdProblem } from '../safe-id.js';
+import { guardItem, quarantine } from './quarantine.js';
 import { lifecycleOfOperation } from '../webhooks/lifecycles.js';
 import { publishRepair } from './repair.js';
 
@@ -29,22 +32,43 @@ export async function reconcileOpenOperations(ctx: RunContext): Promise<void> {
   const pendingBefore = Date.now() - ctx.config.pendingAfterSeconds * 1000;
   let cursor: Record<string, unknown> | undefined;
   do {
-    const page = await listOpenOperations({ limit: 100, ...(cursor ? { cursor } : {}) });
+    const page = await withinBudget(ctx.config.pageBudgetSeconds * 1000, 'a page of open operations', () =>
+      listOpenOperations({ limit: 100, ...(cursor ? { cursor } : {}) }),
+    );
     cursor = page.cursor;
     // UNKNOWN writes one at a time, oldest first: two identical ones must claim P100 operations in order.
-    for (const op of page.items) if (isUnknownWrite(op)) await resolveUnknown(ctx, op);
+    for (const op of page.items) if (isUnknownWrite(op)) await guardOperation(ctx, op, () => resolveUnknown(ctx, op));
     const stale = page.items.filter((op) => !isUnknownWrite(op) && Date.parse(op.createdAt) <= pendingBefore && hasDetailsEndpoint(op.type));
-    await forEachLimit(stale, ctx.config.userConcurrency, (op) => resolvePending(ctx, op));
+    await forEachLimit(stale, ctx.config.userConcurrency, (op) => guardOperation(ctx, op, (signal) => resolvePending(ctx, op, signal)));
     await heartbeat(ctx.runId, new Date(Date.now() + ctx.config.leaseSeconds * 1000).toISOString());
   } while (cursor);
+}
+
+/**
+ * One open operation as an item of the run (issue 23): skipped when an earlier run quarantined it; quarantined
+ * at once, without a P100 call, when its id fails the safe-id rule (stored before the rule existed: such an id
+ * would be refused as a path parameter); otherwise worked on within the item budget (`guardItem`).
+ */
+async function guardOperation(ctx: RunContext, op: LedgerOperation, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const ref = { type: op.type, id: safeIdOrDigest(op.id) };
+  if (await isQuarantined(ref.type, ref.id)) return;
+  // An UNKNOWN write's id is ours (`unknown:<operationId>:<key>`) and never goes into a P100 URL.
+  const unsafe = isUnknownWrite(op) ? undefined : safeIdProblem(op.id);
+  if (unsafe) {
+    await quarantine(ctx, ref, `unsafe id: ${unsafe}`, { status: op.status, createdAt: op.createdAt });
+    return;
+  }
+  await guardItem(ctx, ref, work);
 }
 
 export function isUnknownWrite(op: LedgerOperation): boolean {
   return op.id.startsWith('unknown:') || op.status === 'UNKNOWN';
 }
 
-async function resolvePending(ctx: RunContext, op: LedgerOperation): Promise<void> {
+async function resolvePending(ctx: RunContext, op: LedgerOperation, signal?: AbortSignal): Promise<void> {
   const theirs = await fetchDetails(op.type, op.id);
+  // Past its budget the item is quarantined already: a late answer changes nothing.
+  signal?.throwIfAborted();
   const ours = { status: op.status, amount: op.amount ?? null, currency: op.currency ?? null, createdAt: op.createdAt };
   if (!theirs) {
     await report(ctx, opDiscrepancyKey(op.type, op.id, 'missing-at-p100'), {

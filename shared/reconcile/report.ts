@@ -10,6 +10,8 @@ export interface ReconciliationReport {
   trigger: RunItem['trigger'];
   requestedAt: string;
   finishedAt?: string;
+  /** Why the run FAILED. */
+  error?: string;
   window: RunItem['window'];
   /** Per class, plus `matched`, `entries` (history entries read), `usersChecked`, ... Live while running. */
   counts: Record<string, number>;
@@ -68,6 +70,7 @@ export async function readReport(runIdOrLatest: string, opts: { limit: number; c
     trigger: run.trigger,
     requestedAt: run.requestedAt,
     ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+    ...(run.error ? { error: run.error } : {}),
     window: run.window,
     counts,
     discrepancyCount: run.discrepancyCount ?? DISCREPANCY_CLASSES.reduce((n, c) => n + (counts[c] ?? 0), 0),

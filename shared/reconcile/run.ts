@@ -2,7 +2,8 @@ import { messageQueue } from '../events/index.js';
 import { logger } from '../log/logger.js';
 import { listLedgerUsers } from '../store/ledger-users.js';
 import { reconcileConfig, type ReconcileConfig } from './config.js';
-import { openRun, plusSeconds } from './open-run.js';
+import { failIfStalled, openRun, plusSeconds } from './open-run.js';
+import { safeIdOrDigest } from '../safe-id.js';
 import { DeadlineReachedError, forEachLimit, type RunContext, type RunHooks } from './context.js';
 import { finalizeRun } from './finalize.js';
 import { reconcileAccountHistory } from './history.js';
@@ -14,6 +15,7 @@ import {
   getActive,
   getBatch,
   getRun,
+  isQuarantined,
   markBatchDone,
   putBatch,
   runItems,
@@ -65,7 +67,9 @@ export async function runReconciliation(opts: RunOptions): Promise<RunOutcome> {
     if (active) {
       const r = await getRun(active.runId);
       if (!r || r.status === 'COMPLETED' || r.status === 'FAILED') await releaseActive(active.runId);
-      else if (active.leaseUntil > new Date().toISOString())
+      else if (await failIfStalled(r, config)) {
+        /* marked FAILED with its reason: a fresh run is opened below */
+      } else if (active.leaseUntil > new Date().toISOString())
         return { runId: active.runId, status: 'SKIPPED', reason: 'another run holds the lease', phase: r.phase };
       else runId = active.runId;
     }
@@ -87,12 +91,12 @@ export async function runReconciliation(opts: RunOptions): Promise<RunOutcome> {
   try {
     if (run.phase === 'pending') {
       await reconcileOpenOperations(ctx);
-      await updateRun(runId, { phase: 'partner' });
+      await updateRun(runId, { phase: 'partner', progressAt: new Date().toISOString() });
       run = { ...run, phase: 'partner' };
     }
     if (run.phase === 'partner') {
       await reconcileAccountHistory(ctx, { kind: 'partner' });
-      await updateRun(runId, { phase: 'fanout' });
+      await updateRun(runId, { phase: 'fanout', progressAt: new Date().toISOString() });
       run = { ...run, phase: 'fanout' };
     }
     if (run.phase === 'fanout') run = await fanOutUsers(ctx, run);
@@ -129,7 +133,7 @@ async function fanOutUsers(ctx: RunContext, run: RunItem): Promise<RunItem> {
       sent = batch;
     }
     cursor = page.cursor;
-    await updateRun(ctx.runId, { batchesSent: sent, ...(cursor ? { fanoutCursor: cursor } : {}) });
+    await updateRun(ctx.runId, { batchesSent: sent, progressAt: new Date().toISOString(), ...(cursor ? { fanoutCursor: cursor } : {}) });
   } while (cursor);
   await updateRun(ctx.runId, { phase: 'sweep', batchesExpected: sent });
   return { ...run, phase: 'sweep', batchesSent: sent, batchesExpected: sent };
@@ -186,7 +190,10 @@ export async function reconcileUserBatch(
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
     ...(opts.deadline ? { deadline: opts.deadline } : {}),
   };
-  await forEachLimit(batch.users, config.userConcurrency, (u) => reconcileUser(ctx, u));
+  // Users an earlier run quarantined are skipped (docs/runbook.md "Reconciliation quarantine").
+  await forEachLimit(batch.users, config.userConcurrency, async (u) => {
+    if (!(await isQuarantined('USER', safeIdOrDigest(u)))) await reconcileUser(ctx, u);
+  });
   if (!(await markBatchDone(msg.runId, msg.batch))) return;
   const after = await addBatchDone(msg.runId);
   if (after.phase === 'sweep' && after.batchesExpected !== undefined && after.batchesDone >= after.batchesExpected) await finalizeOnce(ctx, false);

@@ -14,6 +14,7 @@ import { reconcileAccountHistory } from './history.js';
 import { accountKey, fetchKycStatus, fetchUserAtP100, fetchUserCards } from '../p100/reads.js';
 import { publishRepair } from './repair.js';
 import { markUserStateChecked } from '../store/reconciliation.js';
+import { guardItem } from './quarantine.js';
 
 /**
  * Step 3 of a run, one user at a time (fed by the reconcile queue in batches): the user's lifecycles,
@@ -32,7 +33,14 @@ import { markUserStateChecked } from '../store/reconciliation.js';
  */
 export async function reconcileUser(ctx: RunContext, externalUserId: string): Promise<void> {
   const account = { kind: 'user' as const, externalUserId };
-  const knownToP100 = await reconcileUserState(ctx, externalUserId);
+  // The user's states are one item of the run (issue 23): a throw, an unsafe answer or an overrun
+  // quarantines the user, and the batch goes on. The history below has its own per-page and per-entry budgets.
+  let knownToP100 = false;
+  const ref = { type: 'USER', id: externalUserId };
+  const outcome = await guardItem(ctx, ref, async () => {
+    knownToP100 = await reconcileUserState(ctx, externalUserId);
+  });
+  if (outcome === 'quarantined') return;
   await markUserStateChecked(ctx.runId, accountKey(account));
   // A user P100 does not know has no history to read (P412); it is reported above.
   if (knownToP100) await reconcileAccountHistory(ctx, account);

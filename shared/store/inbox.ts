@@ -70,7 +70,7 @@ export interface InboxEvent {
   previousOccurrence?: string;
   /** 0 for the first time a body was seen, then 1, 2, ... (ASSUMPTIONS.md E9). */
   occurrence?: number;
-  /** Why the operator should look at it although it was stored: unknown-status, unknown-user, oversized-id. */
+  /** Why the operator should look at it although it was stored: unknown-status, unknown-user, oversized-id, unsafe-id (issue 23). */
   flag?: string;
   /** A smoke event (shared/webhooks/smoke.ts): processed as `{applied: false, reason: "smoke"}`, never applied or published. */
   smoke?: true;

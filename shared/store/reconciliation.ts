@@ -15,6 +15,7 @@ import { send, sendConditional, updateExpression } from './dynamo.js';
  * | `RECON#LATEST` | `LATEST` | the last finished run |
  * | `RECON#CHECKPOINT` | `CHECKPOINT` | where the next run's history window starts |
  * | `RECON#RUNS` | `RUN#<requestedAt>#<runId>` | the run list, newest first by sk (operator console) |
+ * | `RECON#QUARANTINE` | `Q#<type>#<id>` | an item a run gave up on (unsafe id, threw, ran past its budget): later runs skip it |
  */
 
 const table = () => tableName(ENV.ledgerTable);
@@ -23,6 +24,7 @@ const ACTIVE = { pk: 'RECON#ACTIVE', sk: 'LOCK' } as const;
 const LATEST = { pk: 'RECON#LATEST', sk: 'LATEST' } as const;
 const CHECKPOINT = { pk: 'RECON#CHECKPOINT', sk: 'CHECKPOINT' } as const;
 const RUNS = { pk: 'RECON#RUNS' } as const;
+const QUARANTINE = 'RECON#QUARANTINE';
 
 export type RunStatus = 'RUNNING' | 'FINALIZING' | 'COMPLETED' | 'FAILED';
 export type RunPhase = 'pending' | 'partner' | 'fanout' | 'sweep' | 'finalize' | 'done';
@@ -57,7 +59,10 @@ export interface RunItem {
   /** sk of the last discrepancy whose event was published (events go out in sk order, at least once). */
   publishedThrough?: string;
   finishedAt?: string;
+  /** Why the run FAILED (the liveness watch: `stalled: ...`). */
   error?: string;
+  /** When the run last showed progress (a page, a checkpoint, a phase): the liveness watch reads it. */
+  progressAt?: string;
 }
 
 export type DiscrepancyClass =
@@ -69,7 +74,9 @@ export type DiscrepancyClass =
   | 'unknown-resolved'
   | 'unknown-failed'
   | 'user-missing-at-p100'
-  | 'user-state-mismatch';
+  | 'user-state-mismatch'
+  /** An item the run gave up on: an unsafe id or status from P100, or work that threw or ran past its budget. */
+  | 'quarantined';
 
 export const DISCREPANCY_CLASSES: readonly DiscrepancyClass[] = [
   'missing-here',
@@ -81,6 +88,7 @@ export const DISCREPANCY_CLASSES: readonly DiscrepancyClass[] = [
   'unknown-failed',
   'user-missing-at-p100',
   'user-state-mismatch',
+  'quarantined',
 ];
 
 export interface Discrepancy {
@@ -184,8 +192,8 @@ export async function addBatchDone(runId: string): Promise<RunItem> {
       new lib.UpdateCommand({
         TableName: table(),
         Key: { pk: runPk(runId), sk: 'RUN' },
-        UpdateExpression: 'ADD batchesDone :one',
-        ExpressionAttributeValues: { ':one': 1 },
+        UpdateExpression: 'ADD batchesDone :one SET progressAt = :now',
+        ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() },
         ReturnValues: 'ALL_NEW',
       }),
   );
@@ -217,8 +225,12 @@ export async function acquireActive(runId: string, leaseUntil: string, now: stri
   );
 }
 
-/** Extends the lease of the run (progress shown); a no-op if another run holds the lock. */
+/**
+ * Extends the lease of the run (progress shown); a no-op if another run holds the lock. Also moves the run's
+ * `progressAt`, which the liveness watch reads (a run whose progressAt stands still is stalled).
+ */
 export async function heartbeat(runId: string, leaseUntil: string): Promise<void> {
+  await updateRun(runId, { progressAt: new Date().toISOString() });
   await sendConditional(
     (lib) =>
       new lib.UpdateCommand({
@@ -416,4 +428,29 @@ export async function markUserStateChecked(runId: string, account: string): Prom
         ExpressionAttributeValues: { ':t': true },
       }),
   );
+}
+
+// --- quarantine ---------------------------------------------------------------------------------------------------------
+
+/** An item a run gave up on; later runs skip it until an operator removes it (docs/runbook.md). */
+export interface QuarantineItem {
+  /** Operation type, `USER`, or `HISTORY` (an entry whose type itself is unsafe). */
+  type: string;
+  /** The id when it is safe, else its `unsafe:<digest>` stand-in (shared/safe-id.ts). */
+  id: string;
+  reason: string;
+  runId: string;
+  at: string;
+}
+
+const quarantineSk = (type: string, id: string) => `Q#${type}#${id}`;
+
+/** Records a quarantined item (a plain put: quarantining it again keeps the latest reason). */
+export async function putQuarantine(q: QuarantineItem): Promise<void> {
+  await send((lib) => new lib.PutCommand({ TableName: table(), Item: { pk: QUARANTINE, sk: quarantineSk(q.type, q.id), ...q } }));
+}
+
+export async function isQuarantined(type: string, id: string): Promise<boolean> {
+  const out = await send((lib) => new lib.GetCommand({ TableName: table(), Key: { pk: QUARANTINE, sk: quarantineSk(type, id) }, ConsistentRead: true }));
+  return out.Item !== undefined;
 }

@@ -2,6 +2,7 @@ import { getLedgerOperation, type OperationType } from '../store/ledger.js';
 import { getLedgerUser } from '../store/ledger-users.js';
 import type { WebhookDefinition } from './catalog.js';
 import { webhookProcessingOf } from './catalog.js';
+import { isSafeId } from '../safe-id.js';
 
 /**
  * Which ledger entity an event is about, and its state version (ASSUMPTIONS.md E9): the receiver asks
@@ -16,6 +17,9 @@ export const MAX_ENTITY_ID_BYTES = 512;
 
 export const oversized = (id: string | undefined): boolean => id !== undefined && Buffer.byteLength(id, 'utf8') > MAX_ENTITY_ID_BYTES;
 
+/** An id that may become part of a ledger key: it passes the safe-id rule (shared/safe-id.ts, issue 23). */
+const routable = (id: string | undefined): id is string => id !== undefined && isSafeId(id);
+
 export type EntityRef = { kind: 'operation'; type: OperationType; id: string } | { kind: 'userFact'; externalUserId: string; fact: string } | { kind: 'none' };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -25,12 +29,12 @@ export function entityRef(def: WebhookDefinition, fields: { entityId?: string; e
   const target = webhookProcessingOf(def.name).ledger;
   switch (target.kind) {
     case 'operation':
-      return fields.entityId && !oversized(fields.entityId) ? { kind: 'operation', type: target.type, id: fields.entityId } : { kind: 'none' };
+      return routable(fields.entityId) ? { kind: 'operation', type: target.type, id: fields.entityId } : { kind: 'none' };
     case 'userFact': {
       const externalUserId = fields.externalUserId ?? fields.entityId;
-      if (!externalUserId || oversized(externalUserId)) return { kind: 'none' };
+      if (!routable(externalUserId)) return { kind: 'none' };
       const suffix = target.factSuffixField ? str(fields.entity[target.factSuffixField]) : undefined;
-      if (suffix !== undefined && oversized(suffix)) return { kind: 'none' };
+      if (suffix !== undefined && !routable(suffix)) return { kind: 'none' };
       return { kind: 'userFact', externalUserId, fact: suffix ? `${target.fact}:${suffix}` : target.fact };
     }
     case 'none':

@@ -24,6 +24,9 @@ import { entityRef, MAX_ENTITY_ID_BYTES, oversized } from './entity.js';
 import { countWebhookMetric } from './metrics.js';
 import { restView } from '../classification/rules.js';
 import { openSealedFields, sealAad } from './receiver.js';
+import { safeIdProblem, safeStatusProblem, unsafeFields } from '../safe-id.js';
+import { BudgetExceededError, withinBudget } from '../budget.js';
+import { readEnv } from '../config/env.js';
 
 /**
  * The webhook processor: takes inbox events off the queue, applies each to the ledger along its lifecycle's
@@ -204,21 +207,87 @@ async function onwardData(item: InboxEvent, def: WebhookDefinition, entity: Reco
 }
 
 /** Why an event cannot be routed at all (then retrying cannot help: it is parked for the operator). */
-function unroutable(item: InboxEvent, def: WebhookDefinition): string | undefined {
-  if (!item.entityId) return `no ${def.entityIdField} in the payload`;
-  if (def.statusField && !item.status) return `no ${def.statusField} in the payload`;
+function unroutable(item: InboxEvent, def: WebhookDefinition, entity: Record<string, unknown>): string | undefined {
+  if (!item.entityId) {
+    // Present, but not a string or number (`true`, `{}`, `null`): hostile, not merely missing.
+    const raw = rawField(entity, def.entityIdField);
+    return raw === undefined ? `no ${def.entityIdField} in the payload` : `unsafe-id: ${def.entityIdField}: ${safeIdProblem(raw)}`;
+  }
+  if (def.statusField && !item.status) {
+    const raw = rawField(entity, def.statusField);
+    return raw === undefined ? `no ${def.statusField} in the payload` : `unsafe-id: ${def.statusField}: ${safeStatusProblem(raw)}`;
+  }
   if (webhookProcessingOf(def.name).ledger.kind === 'userFact' && !item.externalUserId) return 'no externalUserId in the payload';
   // Too long for a ledger key: no retry can store it (issue 11: it used to fail five times first).
   if (oversized(item.entityId) || oversized(item.externalUserId)) return `oversized-id: an id longer than ${MAX_ENTITY_ID_BYTES} bytes`;
+  // The safe-id rule (issue 23): nothing that fails it reaches a ledger key, a P100 URL or a log line.
+  const target = webhookProcessingOf(def.name).ledger;
+  const problems = unsafeFields(
+    {
+      [def.entityIdField]: rawField(entity, def.entityIdField) ?? item.entityId,
+      externalUserId: rawField(entity, 'externalUserId'),
+      ...(def.statusField ? { [def.statusField]: item.status } : {}),
+      ...(target.kind === 'userFact' && target.factSuffixField ? { [target.factSuffixField]: rawField(entity, target.factSuffixField) } : {}),
+    },
+    {
+      ids: [def.entityIdField],
+      optionalIds: ['externalUserId', ...(target.kind === 'userFact' && target.factSuffixField ? [target.factSuffixField] : [])],
+      statuses: def.statusField ? [def.statusField] : [],
+    },
+  );
+  if (problems.length) return `unsafe-id: ${problems.join('; ')}`;
   return undefined;
 }
 
+function parsedEntity(item: InboxEvent): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(item.payload);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A field of the stored entity as P100 sent it (camelCase or snake_case), to see its JSON type. */
+function rawField(entity: Record<string, unknown>, field: string): unknown {
+  if (Object.hasOwn(entity, field)) return entity[field];
+  const snake = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return Object.hasOwn(entity, snake) ? entity[snake] : undefined;
+}
+
 /**
- * Processes one inbox event. Throws when it must be retried (the queue redelivers, then dead-letters).
- * `receiveCount` is SQS's ApproximateReceiveCount: on the last allowed receive a failure also parks the
- * inbox item as DEAD, so the operator finds it by listing the inbox.
+ * Time budget of one inbox event (issue 23; ASSUMPTIONS.md S4): a few DynamoDB calls and one PutEvents, well
+ * under a second normally. Past it the attempt is given up (retried by the queue; DEAD on the last receive,
+ * with the reason), so one event can never hold a batch until the function times out. `WEBHOOK_ITEM_BUDGET_SECONDS`.
+ */
+export const WEBHOOK_ITEM_BUDGET_SECONDS = 20;
+
+function webhookItemBudgetMs(): number {
+  const raw = Number(readEnv('WEBHOOK_ITEM_BUDGET_SECONDS') ?? WEBHOOK_ITEM_BUDGET_SECONDS);
+  return (Number.isInteger(raw) && raw >= 1 && raw <= 300 ? raw : WEBHOOK_ITEM_BUDGET_SECONDS) * 1000;
+}
+
+/**
+ * Processes one inbox event within its budget. Throws when it must be retried (the queue redelivers, then
+ * dead-letters). `receiveCount` is SQS's ApproximateReceiveCount: on the last allowed receive a failure, an
+ * overrun included, also parks the inbox item as DEAD with the reason, so the operator finds it by listing
+ * the inbox. Operator replays come back through here (the queue), under the same budget.
  */
 export async function processInboxEvent(eventId: string, opts: { receiveCount?: number; maxReceiveCount?: number } = {}): Promise<ProcessResult> {
+  const budgetMs = webhookItemBudgetMs();
+  try {
+    return await withinBudget(budgetMs, `inbox event ${eventId}`, () => processInboxEventOnce(eventId, opts));
+  } catch (e) {
+    if (e instanceof BudgetExceededError) {
+      const last = (opts.receiveCount ?? 1) >= (opts.maxReceiveCount ?? WEBHOOK_MAX_RECEIVE_COUNT);
+      if (last) await markInboxDead(eventId, `over budget: not processed within ${budgetMs} ms`).catch(() => undefined);
+      logger.error('webhook processing ran past its budget; given up', { eventId, budgetMs, receiveCount: opts.receiveCount, last });
+    }
+    throw e;
+  }
+}
+
+async function processInboxEventOnce(eventId: string, opts: { receiveCount?: number; maxReceiveCount?: number }): Promise<ProcessResult> {
   const last = (opts.receiveCount ?? 1) >= (opts.maxReceiveCount ?? WEBHOOK_MAX_RECEIVE_COUNT);
   const owner = randomUUID();
   // The claim returns the item as it stands under the lease (outcome and published flag included).
@@ -233,15 +302,17 @@ export async function processInboxEvent(eventId: string, opts: { receiveCount?: 
   try {
     // Before anything reads the ledger: a smoke event is acknowledged, never applied nor published (smoke.ts).
     if (item.smoke) return await acknowledgeSmoke(item, def);
-    const reason = unroutable(item, def);
+    // The stored entity, parsed once (the receiver wrote it with JSON.stringify).
+    const entity = parsedEntity(item);
+    const reason = unroutable(item, def, entity);
     if (reason) {
       if (reason.startsWith('oversized-id')) await flagInboxEvent(eventId, 'oversized-id');
+      else if (reason.startsWith('unsafe-id')) await flagInboxEvent(eventId, 'unsafe-id');
       await markInboxDead(eventId, `unroutable: ${reason}`);
       countWebhookMetric('WebhookDead', def.name);
       logger.error('webhook event cannot be routed; parked as DEAD for the operator', { eventId, webhook: def.name, reason });
       return 'dead';
     }
-    const entity = JSON.parse(item.payload) as Record<string, unknown>;
     const entityId = item.entityId as string;
     let outcome = item.outcome;
     if (!outcome) {

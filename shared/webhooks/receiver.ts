@@ -16,6 +16,7 @@ import { countWebhookMetric } from './metrics.js';
 import { sealVersion, sealWithDataKey, unseal, unsealWithDataKey, UnsealError } from './seal.js';
 import { SMOKE_HEADER, smokeEventKey, verifySmokeMarker } from './smoke.js';
 import { WebhookTokenVerifier, type WebhookTokenSet } from './token.js';
+import { safeIdOrDigest, safeStatusProblem } from '../safe-id.js';
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -95,7 +96,15 @@ async function receive(def: WebhookDefinition, event: Event): Promise<Result> {
     (existing) => (smoke ? Promise.resolve(true) : stillCurrent(def, existing, parsed.entity)),
   );
   const { eventId, state } = stored.event;
-  const fields = { webhook: def.name, eventId, entityId: parsed.entityId, status: parsed.status, envelope: parsed.envelope, ...(smoke ? { smoke } : {}) };
+  // Ids and statuses as the safe-id rule lets them into a log line (issue 23): a hostile one by its digest.
+  const fields = {
+    webhook: def.name,
+    eventId,
+    ...(parsed.entityId !== undefined ? { entityId: safeIdOrDigest(parsed.entityId) } : {}),
+    ...(parsed.status !== undefined ? { status: safeStatusProblem(parsed.status) ? safeIdOrDigest(`status:${parsed.status}`) : parsed.status } : {}),
+    envelope: parsed.envelope,
+    ...(smoke ? { smoke } : {}),
+  };
   if (!stored.created && state !== 'RECEIVED') {
     countWebhookMetric('WebhookDuplicate', def.name);
     logger.info('webhook duplicate', { ...fields, state, deliveries: stored.event.deliveries });

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, type ConsoleBuild, consoleRoutes } from '../../local/console-site.js';
+import { putRun } from '../../shared/store/reconciliation.js';
 import { startTestSuite, type TestSuite } from '../support/suite.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 
@@ -243,6 +244,35 @@ describe.skipIf(!executablePath)('operator console in Chromium', () => {
     expect(await page.locator('ol.timeline').textContent()).toContain('createUser requested');
     await visit(`#/timeline?subject=user&id=${MISSED}`, '9-timeline-repaired-user');
     await page.locator('ol.timeline li[data-kind="repair"]').first().waitFor();
+  });
+
+  it('overview: a stalled run the liveness watch marked FAILED is shown in red with its reason (issue 23)', async () => {
+    const reason = 'stalled: no progress since 2999-01-01T00:00:00.000Z (phase partner; limit 1800 s)';
+    const at = new Date().toISOString();
+    // The newest run of the list, FAILED: what the watch leaves behind (shared/reconcile/open-run.ts).
+    await putRun({
+      runId: '29990101T000000Z-0000beef',
+      status: 'FAILED',
+      phase: 'partner',
+      trigger: 'schedule',
+      requestedAt: '2999-01-01T00:00:00.000Z',
+      progressAt: at,
+      window: { to: at },
+      leaseUntil: at,
+      batchesSent: 0,
+      batchesDone: 0,
+      finishedAt: at,
+      error: reason,
+    });
+    await visit('#/', '10-overview-failed-run');
+    const status = page.locator('[data-run-status="FAILED"]');
+    await status.waitFor();
+    expect(await page.locator('[data-run-error]').textContent()).toBe(reason);
+    const red = 'rgb(179, 38, 30)'; // --bad in console/src/style.css
+    // Runs in the page; the test's own TypeScript has no DOM library.
+    const colorOf = (e: unknown) => (globalThis as unknown as { getComputedStyle(el: unknown): { color: string } }).getComputedStyle(e).color;
+    expect(await status.evaluate(colorOf)).toBe(red);
+    expect(await page.locator('[data-run-error]').evaluate(colorOf)).toBe(red);
   });
 
   it('wrote no console error on any screen (CSP violations included)', () => {

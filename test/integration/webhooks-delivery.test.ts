@@ -9,6 +9,8 @@ import { documentClient } from '../../shared/store/client.js';
 import { getInboxEvent, listInboxEvents, storeInboxEvent } from '../../shared/store/inbox.js';
 import { applyStatus, getLedgerOperation } from '../../shared/store/ledger.js';
 import { InboxBusyError, processInboxEvent } from '../../shared/webhooks/processor.js';
+import { BudgetExceededError } from '../../shared/budget.js';
+import { eventPublisher } from '../../shared/events/index.js';
 import { getLedgerUser } from '../../shared/store/ledger-users.js';
 import { secretCache } from '../../shared/secrets/index.js';
 import { setWebhookTokenVerifier, webhookTokenVerifier } from '../../shared/webhooks/receiver.js';
@@ -326,6 +328,33 @@ describe('processor failures, DLQ and replay', () => {
     expect(busEvents(s, { entityId: 'dtx-resume' })).toHaveLength(1);
     expect(await processInboxEvent(eventId)).toBe('skipped');
     expect(busEvents(s, { entityId: 'dtx-resume' })).toHaveLength(1);
+  });
+
+  it('an event whose processing never ends is given up at its budget, and DEAD with the reason on the last receive (issue 23)', async () => {
+    const eventId = 'c'.repeat(64);
+    await storeInboxEvent(
+      {
+        webhook: 'cardTransaction',
+        entityId: 'dtx-hang',
+        status: 'AUTHORIZED',
+        externalUserId: 'du1',
+        envelope: 'flat',
+        payload: JSON.stringify(tx('dtx-hang', 'AUTHORIZED')),
+        receivedAt: new Date().toISOString(),
+      },
+      () => eventId,
+      async () => true,
+    );
+    // The bus never answers: a publish that nothing settles.
+    const hang = vi.spyOn(eventPublisher(), 'publish').mockImplementation(() => new Promise<never>(() => undefined));
+    process.env.WEBHOOK_ITEM_BUDGET_SECONDS = '1';
+    try {
+      await expect(processInboxEvent(eventId, { receiveCount: 5, maxReceiveCount: 5 })).rejects.toBeInstanceOf(BudgetExceededError);
+    } finally {
+      delete process.env.WEBHOOK_ITEM_BUDGET_SECONDS;
+      hang.mockRestore();
+    }
+    expect(await getInboxEvent(eventId)).toMatchObject({ state: 'DEAD', deadReason: 'over budget: not processed within 1000 ms' });
   });
 
   it('two processors on the same event at once (SQS at-least-once): one applies and publishes, the other backs off', async () => {

@@ -6,9 +6,9 @@ export type Obj = Record<string, unknown>;
 
 /**
  * Polls until `probe` returns a value (not undefined/false). Fails with `what` after `timeoutMs`: the
- * bound is a hang guard, never an assertion about speed.
+ * bound is a hang guard, never an assertion about speed (60 s: a loaded machine must never reach it by chance).
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

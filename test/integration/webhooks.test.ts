@@ -193,14 +193,15 @@ describe('webhooks end to end (sandbox → receiver → inbox → queue → proc
   });
 
   it('every webhook type went through, and every inbox item ended PROCESSED with one bus event per applied change', async () => {
-    const seen = new Set(busEvents(s).map((e) => e.detail.webhook));
-    expect([...webhooks.map((w) => w.name)].filter((n) => !seen.has(n))).toEqual([]);
-    // Quiesce: the sandbox has nothing left to deliver, then the queue has nothing left to process.
+    // Quiesce first: the sandbox has nothing left to deliver, then the queue has nothing left to process. Only
+    // then count what reached the bus (issue 23: counted at once, a delivery still on its way under load failed it).
     await waitFor('sandbox deliveries finished', async () => {
       const d = await s.control<{ deliveries: { status: string }[] }>('GET', '/_sandbox/webhooks/deliveries');
       return d.deliveries.every((x) => x.status === 'DELIVERED');
     });
     await s.local.queues.get('webhook')?.idle();
+    const seen = new Set(busEvents(s).map((e) => e.detail.webhook));
+    expect([...webhooks.map((w) => w.name)].filter((n) => !seen.has(n))).toEqual([]);
     const open = await Promise.all((['RECEIVED', 'ENQUEUED', 'DEAD'] as const).map((state) => listInboxEvents({ state, limit: 100 })));
     expect(open.flatMap((p) => p.items).map((i) => `${i.webhook}:${i.state}`)).toEqual([]);
     const processed = (await listInboxEvents({ state: 'PROCESSED', limit: 100 })).items;

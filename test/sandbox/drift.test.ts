@@ -13,7 +13,15 @@ afterAll(() => h.close());
 
 describe('/_sandbox/drift', () => {
   it('is empty by default, refuses unknown routes and malformed rules', async () => {
-    expect((await h.ctl('GET', '/_sandbox/drift')).json).toEqual({ moves: [], fields: [], statuses: [], errorCodes: [], webhookStatuses: [] });
+    expect((await h.ctl('GET', '/_sandbox/drift')).json).toEqual({
+      moves: [],
+      fields: [],
+      statuses: [],
+      errorCodes: [],
+      webhookStatuses: [],
+      historyEntries: [],
+      entityAnswers: [],
+    });
     expect((await h.ctl('POST', '/_sandbox/drift', { moves: [{ route: 'GET /v1/nope', to: '/v1/x' }] })).status).toBe(400);
     expect((await h.ctl('POST', '/_sandbox/drift', { fields: [{ route: 'GET /v1/exchange/rate', op: 'explode', field: 'rate' }] })).status).toBe(400);
     expect((await h.ctl('POST', '/_sandbox/drift', { surprise: true })).status).toBe(400);

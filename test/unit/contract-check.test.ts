@@ -197,6 +197,15 @@ const run = (transport: Transport) => verifyContract({ baseUrl: 'http://p100.tes
 const opOf = (r: Awaited<ReturnType<typeof run>>, id: string) => r.operations.find((o) => o.operationId === id);
 
 describe('verifyContract against scripted answers', () => {
+  it('gives up a check that never gets an answer (its budget), says so in its result, and checks the rest (issue 23)', async () => {
+    const base = scripted([]);
+    const hanging: Transport = (req) => (/^GET \/v1\/partner\/balances$/.test(`${req.method} ${req.path}`) ? new Promise(() => undefined) : base(req));
+    const r = await verifyContract({ baseUrl: 'http://p100.test', transport: hanging, overrides: '', itemBudgetMs: 50 });
+    expect(opOf(r, 'getPartnerBalances')).toMatchObject({ status: 'untested', reason: 'over budget: no judgement within 50 ms' });
+    expect(opOf(r, 'getPartnerTransactions')?.reason ?? '').not.toContain('over budget');
+    expect(r.operations.filter((o) => o.reason?.includes('over budget')).map((o) => o.operationId)).toEqual(['getPartnerBalances']);
+  });
+
   it('stops with ContractRunError when P100 refuses the key', async () => {
     await expect(run(scripted([], { status: 401, body: 'Access Denied. xo2' }))).rejects.toThrow(ContractRunError);
   });

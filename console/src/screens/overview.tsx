@@ -26,9 +26,17 @@ export function OverviewScreen() {
         {overview.data?.lastRun ? (
           <>
             <p>
-              <a href={href(`/runs/${overview.data.lastRun.runId}`)}>{overview.data.lastRun.runId}</a> {overview.data.lastRun.status}, finished{' '}
-              {time(overview.data.lastRun.finishedAt)}
+              <a href={href(`/runs/${overview.data.lastRun.runId}`)}>{overview.data.lastRun.runId}</a>{' '}
+              <span class={overview.data.lastRun.status === 'FAILED' ? 'run-status error' : 'run-status'} data-run-status={overview.data.lastRun.status}>
+                {overview.data.lastRun.status}
+              </span>
+              , finished {time(overview.data.lastRun.finishedAt)}
             </p>
+            {overview.data.lastRun.error ? (
+              <p class="error" data-run-error>
+                {overview.data.lastRun.error}
+              </p>
+            ) : null}
             <div class="figures">
               <Figure label="matched" value={overview.data.lastRun.matched} tone="good" />
               <Figure label="repaired" value={overview.data.lastRun.repaired} />

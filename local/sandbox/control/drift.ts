@@ -26,6 +26,12 @@ const driftSchema = z
     statuses: z.array(z.object({ route: routeKey, status: z.number().int().min(200).max(299) }).strict()).optional(),
     errorCodes: z.array(z.object({ from: z.string().min(1), to: z.string().min(1) }).strict()).optional(),
     webhookStatuses: z.array(z.object({ path: z.string().regex(/^\/webhook\/\S+$/), status: z.string().min(1) }).strict()).optional(),
+    historyEntries: z.array(z.object({ route: routeKey, entries: z.array(z.unknown()).max(1000) }).strict()).optional(),
+    entityAnswers: z
+      .array(
+        z.object({ route: routeKey, param: z.string().min(1).max(100), value: z.string().min(1).max(500), set: z.record(z.string(), z.unknown()) }).strict(),
+      )
+      .optional(),
   })
   .strict();
 
@@ -34,7 +40,13 @@ export function registerDriftControl(r: Router, apiRouteKeys: () => string[]): v
   r.add('POST', '/_sandbox/drift', (ctx) => {
     const patch = parseControl(driftSchema, ctx);
     const known = new Set(apiRouteKeys());
-    for (const d of [...(patch.moves ?? []), ...(patch.fields ?? []), ...(patch.statuses ?? [])]) {
+    for (const d of [
+      ...(patch.moves ?? []),
+      ...(patch.fields ?? []),
+      ...(patch.statuses ?? []),
+      ...(patch.historyEntries ?? []),
+      ...(patch.entityAnswers ?? []),
+    ]) {
       if (!known.has(d.route)) return ok({ error: `no P100 route ${d.route} (see GET /_sandbox/routes)` }, 400);
     }
     return ok(ctx.sb.drift.add(patch), 201);

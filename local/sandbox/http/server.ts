@@ -146,7 +146,7 @@ export function createSandboxServer(sb: Sandbox, api: Router, control: Router): 
       } catch (err) {
         reply = errorReply(err, sb);
       }
-      reply = sb.drift.reply(m.route.key, reply);
+      reply = sb.drift.reply(m.route.key, reply, m.params, query);
     }
     // The dangerous case: the effect happened, the caller never hears about it.
     if (fault.resetAfter) {
