@@ -48,7 +48,15 @@ export interface DataPath {
   entry: string;
   /** Every action the code reachable from `entry` sends, per table (sorted). */
   tables: Readonly<Partial<Record<SuiteTable, readonly TableAction[]>>>;
+  /**
+   * Where its Query/Scan go, per table, when not (only) to the table itself: `gsi1` the index, `table` the base
+   * table (test/infra/recorded-calls.json shows which; test/infra/aws-calls.test.ts fails on a grant no call uses).
+   */
+  reads?: Readonly<Partial<Record<SuiteTable, { table?: readonly Read[]; gsi1?: readonly Read[] }>>>;
 }
+
+type Read = 'dynamodb:Query' | 'dynamodb:Scan';
+const isRead = (a: TableAction): a is Read => a === 'dynamodb:Query' || a === 'dynamodb:Scan';
 
 const get = 'dynamodb:GetItem';
 const batchGet = 'dynamodb:BatchGetItem';
@@ -75,19 +83,31 @@ export const dataPaths = {
   /** Inbox write; the ledger read is the entity's state version when a body repeats (ASSUMPTIONS E9). */
   webhookReceiver: { entry: 'webhooks/receiver.ts#webhookReceiver', tables: { inbox: [get, put, update], ledger: [get] } },
   webhookProcessor: { entry: 'webhooks/processor.ts#webhookProcessorHandler', tables: { inbox: [get, update], ledger: [get, update] } },
-  listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] } },
+  listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] }, reads: { inbox: { gsi1: [query] } } },
   replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update] } },
-  replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] } },
+  replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] }, reads: { inbox: { gsi1: [query] } } },
   startReconciliation: { entry: 'reconcile/operations.ts#startReconciliationImpl', tables: { ledger: [get, put] } },
   getReconciliationReport: { entry: 'reconcile/operations.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
   listReconciliationRuns: { entry: 'console/runs.ts#listReconciliationRunsImpl', tables: { ledger: [get, query] } },
-  getOperationsOverview: { entry: 'console/overview.ts#getOperationsOverviewImpl', tables: { inbox: [query], ledger: [get, query] } },
+  getOperationsOverview: {
+    entry: 'console/overview.ts#getOperationsOverviewImpl',
+    tables: { inbox: [query], ledger: [get, query] },
+    reads: { inbox: { gsi1: [query] } },
+  },
   getInboxEvent: { entry: 'console/inbox-event.ts#getInboxEventImpl', tables: { inbox: [get] } },
-  getTimeline: { entry: 'console/timeline.ts#getTimelineImpl', tables: { idempotency: [batchGet], inbox: [query], ledger: [batchGet, get, query, scan] } },
-  reconcile: { entry: 'reconcile/handlers.ts#reconcileHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
+  getTimeline: {
+    entry: 'console/timeline.ts#getTimelineImpl',
+    tables: { idempotency: [batchGet], inbox: [query], ledger: [batchGet, get, query, scan] },
+    reads: { inbox: { gsi1: [query] } },
+  },
+  reconcile: {
+    entry: 'reconcile/handlers.ts#reconcileHandler',
+    tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] },
+    reads: { ledger: { table: [query, scan], gsi1: [query] } },
+  },
   reconcileUsers: { entry: 'reconcile/handlers.ts#reconcileUsersHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
   /** The contract canary: the inbox's newest events (passive webhook check), the latest report written (issue 16). */
-  contractCanary: { entry: 'contract/canary.ts#contractCanaryHandler', tables: { inbox: [query], ledger: [put] } },
+  contractCanary: { entry: 'contract/canary.ts#contractCanaryHandler', tables: { inbox: [query], ledger: [put] }, reads: { inbox: { gsi1: [query] } } },
   getContractReport: { entry: 'contract/canary.ts#getContractReportImpl', tables: { ledger: [get] } },
 } as const satisfies Record<DataPathName, DataPath>;
 
@@ -167,6 +187,24 @@ export function tableActionsOf(access: Pick<Access, 'data'>): Partial<Record<Sui
     }
   }
   return Object.fromEntries(Object.entries(out).map(([t, a]) => [t, [...a].sort()])) as Partial<Record<SuiteTable, TableAction[]>>;
+}
+
+/** The Query/Scan a function's data paths send to the table itself (by default every one they send). */
+export function tableReads(access: Pick<Access, 'data'>, table: SuiteTable): Read[] {
+  const out = new Set<Read>();
+  for (const name of access.data) {
+    const path: DataPath = dataPaths[name];
+    const reads = path.reads?.[table];
+    for (const a of reads ? (reads.table ?? []) : (path.tables[table] ?? []).filter(isRead)) out.add(a);
+  }
+  return [...out].sort();
+}
+
+/** The Query/Scan a function's data paths send to the table's `gsi1` index. */
+export function indexReads(access: Pick<Access, 'data'>, table: SuiteTable): Read[] {
+  const out = new Set<Read>();
+  for (const name of access.data) for (const a of (dataPaths[name] as DataPath).reads?.[table]?.gsi1 ?? []) out.add(a);
+  return [...out].sort();
 }
 
 /**
