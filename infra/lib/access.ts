@@ -1,4 +1,5 @@
 import type { DataPathName, Resources } from '../../shared/config/resources.js';
+import { lifecycleOfUserFact } from '../../shared/webhooks/lifecycles.js';
 import type { ReservedConcurrency } from './config.js';
 import type { FunctionSpec } from './inventory.js';
 
@@ -14,7 +15,7 @@ import type { FunctionSpec } from './inventory.js';
  * | p100/container-client.ts (the container's P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
  * | idempotency/handler.ts + ledger-recording/money-operations.ts (money operations) | idempotency table, ledger, data key (keyed fingerprints) |
  * | idempotency/persistence.ts (Idempotency-Key on every write operation) | idempotency table, data key |
- * | ledger-recording/user-steps.ts (entries with `userLedger`: user lifecycle steps; with `cardLedger`: card block/unblock/delete) | ledger |
+ * | ledger-recording/user-steps.ts (entries with `userLedger`: user steps, a read only where a lifecycle moves; with `cardLedger`: card block/unblock/delete) | ledger |
  * | callUpstream (every other operation calling P100) | nothing of ours: no table |
  * | documents/uploads.ts | upload bucket and its KMS key (put: createUploadUrl; get: addKycFile, addPoaFile) |
  * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
@@ -78,8 +79,16 @@ export const dataPaths = {
   money: { entry: 'idempotency/handler.ts#withIdempotency', tables: { idempotency: [del, get, put, update], ledger: [get, put, update] } },
   /** The Idempotency-Key store alone: every write operation accepts the header (issue 12). */
   idempotencyKey: { entry: 'idempotency/persistence.ts#IdempotencyStore', tables: { idempotency: [del, get, put, update] } },
-  /** withUserLedger: user lifecycle facts (entries with `userLedger`). */
+  /** withUserLedger: user steps that move a lifecycle (a `status`, KYC or POA fact: applyUserTransition reads the user first). */
   userLedger: { entry: 'ledger-recording/user-steps.ts#withUserLedger', tables: { ledger: [get, update] } },
+  /**
+   * User steps that only record facts (no lifecycle): upsertUser and setUserFact, one UpdateItem each, never a read
+   * (test/infra/aws-calls.test.ts found the GetItem unused). The entry is setUserFact: the analyzer walks one export
+   * and upsertUser sends the same single command.
+   */
+  userFacts: { entry: 'store/ledger-users.ts#setUserFact', tables: { ledger: [update] } },
+  /** Card steps (entries with `cardLedger`: block, unblock, delete): the card's status moves in the ledger (applyStatus). */
+  cardLedger: { entry: 'store/ledger.ts#applyStatus', tables: { ledger: [get, update] } },
   /** Inbox write; the ledger read is the entity's state version when a body repeats (ASSUMPTIONS E9). */
   webhookReceiver: { entry: 'webhooks/receiver.ts#webhookReceiver', tables: { inbox: [get, put, update], ledger: [get] } },
   webhookProcessor: { entry: 'webhooks/processor.ts#webhookProcessorHandler', tables: { inbox: [get, update], ledger: [get, update] } },
@@ -141,7 +150,8 @@ export function accessFor(spec: FunctionSpec): Access {
       // and card steps. Then whatever the entry's own code adds (`resources`: uploads, inbox, reconciliation).
       const data: DataPathName[] = [
         ...(op.kind === 'money' ? (['money'] as const) : op.kind === 'write' ? (['idempotencyKey'] as const) : []),
-        ...(op.userLedger !== undefined || op.cardLedger !== undefined ? (['userLedger'] as const) : []),
+        ...(op.cardLedger !== undefined ? (['cardLedger'] as const) : []),
+        ...(movesLifecycle(op) ? (['userLedger'] as const) : op.userLedger !== undefined ? (['userFacts'] as const) : []),
         ...(op.resources?.data ?? []),
       ];
       return fromResources({
@@ -160,6 +170,11 @@ export function accessFor(spec: FunctionSpec): Access {
     case 'job':
       return fromResources(spec.job.resources);
   }
+}
+
+/** Whether a user step moves a lifecycle fact (user status, KYC file, POA, KYC verification): it reads the user first. */
+function movesLifecycle(op: Extract<FunctionSpec, { kind: 'operation' }>['operation']): boolean {
+  return Object.entries(op.userLedger?.facts ?? {}).some(([fact, value]) => typeof value === 'string' && lifecycleOfUserFact(fact) !== undefined);
 }
 
 /** A complete Access from a declaration: what is not declared is not granted. */

@@ -13,7 +13,8 @@ import { anonymousPrincipal, runSimulation, type SimulationRequestPrincipal } fr
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../shared/catalog/index.js';
 import { functionSpecs } from '../../shared/functions.js';
-import { accessFor } from '../../infra/lib/access.js';
+import { accessFor, dataPaths, type DataPathName, type SuiteTable } from '../../infra/lib/access.js';
+import { ENV } from '../../shared/config/env.js';
 import type { AwsCall } from '../../local/aws/recorder.js';
 import { ACCOUNT, iamModel, OTHER_ACCOUNT, PARTITION, REGION, resourcePolicyFor, type FunctionModel, type IamModel, type PolicyDocument } from './iam-model.js';
 import { derivedCallsFile, recordedCallsFile, type CallMap } from './record-calls.js';
@@ -44,14 +45,37 @@ const noAwsCalls: Record<string, string> = {
  * function sharing one of its data paths was recorded making that call on that table. Per function the check
  * stays exact for everything else (secrets, queues, bucket, bus, index or table).
  */
-const peersByPath = new Map<string, Set<string>>();
-for (const spec of functionSpecs()) {
-  for (const path of accessFor(spec).data) peersByPath.set(path, new Set([...(peersByPath.get(path) ?? []), spec.name]));
-}
-function dataPeers(name: string): string[] {
+const tableVariable: Record<SuiteTable, string> = { idempotency: ENV.idempotencyTable, ledger: ENV.ledgerTable, inbox: ENV.inboxTable };
+
+function dataPathsOf(name: string): DataPathName[] {
   const spec = functionSpecs().find((s) => s.name === name);
-  if (!spec) return [];
-  return [...new Set(accessFor(spec).data.flatMap((path) => [...(peersByPath.get(path) ?? [])]))];
+  return spec ? [...accessFor(spec).data] : [];
+}
+
+/**
+ * The DynamoDB calls of `fn`'s data paths recorded through other functions: for each path `fn` runs (not the user
+ * ledger, whose reads depend on the entry's mapping), the calls of every function running it, on that path's
+ * tables and with that path's actions only.
+ */
+function pooledTableCalls(m: IamModel, fn: FunctionModel): ResolvedCall[] {
+  const out: ResolvedCall[] = [];
+  for (const path of dataPathsOf(fn.name).filter((p) => p !== 'userLedger')) {
+    const tables = dataPaths[path].tables as Partial<Record<SuiteTable, readonly string[]>>;
+    for (const peerName of functionSpecs()
+      .filter((s) => s.name !== fn.name && dataPathsOf(s.name).includes(path))
+      .map((s) => s.name)) {
+      const peer = m.functions.get(peerName);
+      if (!peer) continue;
+      for (const c of callsOfFunction(m, peer)) {
+        const onPath = Object.entries(tables).some(
+          ([t, actions]) =>
+            actions?.includes(c.action) && c.resource === `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT}:table/${peer.env[tableVariable[t as SuiteTable]]}`,
+        );
+        if (onPath) out.push({ ...c, fn });
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -63,23 +87,32 @@ function dataPeers(name: string): string[] {
  * code (test/infra/table-grants.test.ts finds the command in the source), recorded here until a test drives it.
  */
 const unreachedBranches: Record<string, string> = {
-  'IDEMPOTENCY_TABLE:dynamodb:DeleteItem':
+  'idempotencyKey:IDEMPOTENCY_TABLE:dynamodb:DeleteItem':
     'IdempotencyStore releases the record when a first attempt provably did nothing (429, P501, refused connection); no recorded run fails a first attempt that way',
-  'LEDGER_TABLE:dynamodb:GetItem':
-    'withIdempotency reads the ledger entry of an outcome-unknown replay; webhook receivers read the entity state when a body repeats (ASSUMPTIONS E9)',
-  'LEDGER_TABLE:dynamodb:UpdateItem': 'withIdempotency settles a PENDING ledger entry as UNKNOWN after a timeout; not reached by the recorded money runs',
-  'INBOX_TABLE:dynamodb:GetItem': 'a webhook receiver reads the stored event on a redelivery',
-  'INBOX_TABLE:dynamodb:UpdateItem': 'a webhook receiver counts a redelivery on the stored event',
+  'money:IDEMPOTENCY_TABLE:dynamodb:DeleteItem': 'the same release, through withIdempotency',
+  'money:LEDGER_TABLE:dynamodb:GetItem':
+    'withIdempotency reads the ledger entry of an outcome-unknown replay; the recorded money runs replay only settled answers',
+  'money:LEDGER_TABLE:dynamodb:UpdateItem':
+    'withIdempotency settles a PENDING ledger entry (ACCEPTED, or UNKNOWN after a timeout); not reached by the recorded money runs',
+  'cardLedger:LEDGER_TABLE:dynamodb:GetItem':
+    'applyStatus reads the card entry when its conditional update fails (a status the table does not allow); the recorded card steps all apply',
+  'webhookReceiver:LEDGER_TABLE:dynamodb:GetItem': 'a receiver reads the entity state version when a body repeats (ASSUMPTIONS E9)',
+  'webhookReceiver:INBOX_TABLE:dynamodb:GetItem': 'a receiver reads the stored event on a redelivery',
+  'webhookReceiver:INBOX_TABLE:dynamodb:UpdateItem': 'a receiver counts a redelivery on the stored event',
 };
 
 const unusedGrantReasons: Record<string, string> = {
   'sqs:GetQueueUrl': "CDK's SqsEventSource grants it with the consume actions of the event source mapping",
-  's3:ListBucket': 'addKycFile and addPoaFile run the same loadUpload; the missing-upload branch is recorded through addPoaFile (documents.test.ts)',
-  'secretsmanager:GetSecretValue':
-    'none of ours unrecorded but the processor opening sealed card codes with the webhook token, which shares the receiver fetch in one local process (single-flight cache)',
-  'lambda:InvokeFunction': 'reconcile invokes itself to go on after its timeout; no local run is long enough',
   'logs:CreateLogGroup': 'part of AWSLambdaVPCAccessExecutionRole (AWS managed); the group exists already, so the call never happens',
   'ec2:DescribeSubnets': 'part of AWSLambdaVPCAccessExecutionRole (AWS managed), which Lambda reads when it sets up the network interfaces',
+};
+
+/** Grants of one function no recorded call uses, keyed `<function>:<action>`, with the reason each stays. */
+const unusedFunctionGrants: Record<string, string> = {
+  'addKycFile:s3:ListBucket': 'addKycFile and addPoaFile run the same loadUpload; the missing-upload branch is recorded through addPoaFile (documents.test.ts)',
+  'webhookProcessor:secretsmanager:GetSecretValue':
+    'the processor opens sealed card codes with the webhook token; locally it shares the receiver fetch of the same secret (one process, single-flight cache)',
+  'reconcile:lambda:InvokeFunction': 'reconcile invokes itself to go on after its timeout; no local run is long enough',
 };
 
 const SAMPLE = { externalUserId: 'user-1', uploadId: '6d7f3c9e-0000-4000-8000-000000000001' };
@@ -320,21 +353,12 @@ describe.each(Object.keys(variants))('%s: the templates allow what the code does
     const suite = new Set(functionSpecs().map((x) => x.name));
     for (const fn of [...m.functions.values()].filter((f) => suite.has(f.name))) {
       const own = callsOfFunction(m, fn);
-      const tables = new Set(Object.values(fn.env));
-      const peers = dataPeers(fn.name)
-        .filter((n) => n !== fn.name)
-        .flatMap((n) => {
-          const peer = m.functions.get(n);
-          return peer
-            ? callsOfFunction(m, peer).filter((c) => c.action.startsWith('dynamodb:') && [...tables].some((t) => c.resource.endsWith(`:table/${t}`)))
-            : [];
-        })
-        .map((c) => ({ ...c, fn }));
+      const peers = pooledTableCalls(m, fn);
       const calls = [...own, ...peers];
       for (const g of grantsOf(fn)) {
-        if (unusedGrantReasons[g.action]) continue;
+        if (unusedGrantReasons[g.action] || unusedFunctionGrants[`${fn.name}:${g.action}`]) continue;
         const tableVar = Object.entries(fn.env).find(([, v]) => g.resource.endsWith(`:table/${v}`))?.[0];
-        if (tableVar && unreachedBranches[`${tableVar}:${g.action}`]) continue;
+        if (tableVar && dataPathsOf(fn.name).some((path) => unreachedBranches[`${path}:${tableVar}:${g.action}`])) continue;
         const policy: PolicyDocument = { Version: '2012-10-17', Statement: [{ ...g.statement, Action: g.action, Resource: g.resource }] };
         let used = false;
         for (const c of calls) {
