@@ -45,21 +45,43 @@ export function currentFunction(): string | undefined {
   return current.getStore();
 }
 
-/** Decides a call before it is sent; throws (an AccessDenied-like error) to refuse it. */
-export type CallGuard = (fn: string, call: AwsCall) => void;
+/**
+ * Strict mode: decides each call of a function before it is sent, as AWS would (test/support/strict-iam.ts
+ * evaluates it against the synthesized policies); rejects with an AccessDenied-like error to refuse it.
+ */
+export type CallGuard = (fn: string, call: AwsCall) => Promise<void>;
 let guard: CallGuard | undefined;
 
 export function setCallGuard(g: CallGuard | undefined): void {
   guard = g;
 }
 
+/** Refuses the call (rejects) when a strict-mode guard is installed and says no; calls outside any function pass. */
+export async function authorize(call: AwsCall): Promise<void> {
+  const fn = currentFunction();
+  if (fn && guard) await guard(fn, call);
+}
+
+/** The error AWS answers a refused call with (403, `AccessDenied` for S3, `AccessDeniedException` elsewhere). */
+export class AccessDeniedError extends Error {
+  readonly $fault = 'client';
+  readonly $metadata = { httpStatusCode: 403 };
+  constructor(
+    readonly principal: string,
+    readonly call: AwsCall,
+    readonly resolvedResource: string,
+  ) {
+    super(`User: ${principal} is not authorized to perform: ${call.action} on resource: ${resolvedResource}`);
+    this.name = call.action.startsWith('s3:') ? 'AccessDenied' : 'AccessDeniedException';
+  }
+}
+
 const seen = new Set<string>();
 
-/** Records (and, under a guard, authorizes) one call of the current function. Calls outside any function (test set-up) are ignored. */
+/** Records one call of the current function. Calls outside any function (test set-up) are ignored. */
 export function recordCall(call: AwsCall): void {
   const fn = currentFunction();
   if (!fn) return;
-  guard?.(fn, call);
   const file = process.env[RECORD_ENV];
   if (!file) return;
   const line = JSON.stringify({ function: fn, ...call } satisfies RecordedCall);
@@ -68,14 +90,18 @@ export function recordCall(call: AwsCall): void {
   appendFileSync(file, `${line}\n`);
 }
 
-const AWS_PARTITION = '${AWS::Partition}';
-const AWS_REGION = '${AWS::Region}';
-const AWS_ACCOUNT = '${AWS::AccountId}';
+/** The pseudo parameters of a recorded ARN, spelled as in CloudFormation's Fn::Sub (test/infra/aws-calls.test.ts fills them). */
+export const AWS_PARTITION = '$' + '{AWS::Partition}';
+export const AWS_REGION = '$' + '{AWS::Region}';
+export const AWS_ACCOUNT = '$' + '{AWS::AccountId}';
+
+/** The placeholder of one of the function's environment variables, `${env:NAME}`. */
+const envPlaceholder = (name: string): string => `$\{env:${name}}`;
 
 /** `${env:NAME}` for a value that one of the suite's variables holds (a table name, a secret id, a bucket). */
 function envRef(value: string): string {
   for (const name of Object.values(ENV)) {
-    if (process.env[name] === value) return `\${env:${name}}`;
+    if (process.env[name] === value) return envPlaceholder(name);
   }
   return value;
 }
@@ -103,8 +129,8 @@ function tableArn(table: string, index?: string): string {
 /** The S3 calls a command is in AWS, with the KMS call S3 makes for the caller (SSE-KMS, bucket key: the context names the bucket). */
 function s3Calls(command: string, input: { Bucket?: string; Key?: string }): AwsCall[] {
   const bucket = envRef(input.Bucket ?? '');
-  const object = `arn:\${AWS::Partition}:s3:::${bucket}/${keyTemplate(input.Key ?? '')}`;
-  const kmsContext = { 'kms:ViaService': 's3.${AWS::Region}.amazonaws.com', 'kms:EncryptionContext:aws:s3:arn': `arn:\${AWS::Partition}:s3:::${bucket}` };
+  const object = `arn:${AWS_PARTITION}:s3:::${bucket}/${keyTemplate(input.Key ?? '')}`;
+  const kmsContext = { 'kms:ViaService': `s3.${AWS_REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': `arn:${AWS_PARTITION}:s3:::${bucket}` };
   const key = `\${bucketKey:${bucket.replace(/^\$\{env:(.*)\}$/, '$1')}}`;
   switch (command) {
     case 'PutObjectCommand':
@@ -145,7 +171,7 @@ export function callsOf(client: string, command: string, input: Record<string, u
 export function missingKeyCall(input: { Bucket?: string; Key?: string }): AwsCall {
   return {
     action: 's3:ListBucket',
-    resource: `arn:\${AWS::Partition}:s3:::${envRef(input.Bucket ?? '')}`,
+    resource: `arn:${AWS_PARTITION}:s3:::${envRef(input.Bucket ?? '')}`,
     context: { 's3:prefix': keyTemplate(input.Key ?? '') },
   };
 }
@@ -173,17 +199,29 @@ export function installSdkRecorder(): void {
     const input = (this as unknown as { input: Record<string, unknown> }).input ?? {};
     // lib-dynamodb's document commands resolve through an inner DynamoDB command: record that one only.
     if (!ctx.clientName || !ctx.commandName || ctx.clientName.startsWith('DynamoDBDocument')) return handler;
-    for (const call of callsOf(ctx.clientName, ctx.commandName, input)) recordCall(call);
-    if (ctx.clientName !== 'S3Client' || ctx.commandName !== 'GetObjectCommand') return handler;
+    const calls = callsOf(ctx.clientName, ctx.commandName, input);
+    for (const call of calls) recordCall(call);
+    const missingKey = ctx.clientName === 'S3Client' && ctx.commandName === 'GetObjectCommand';
     return async (a: unknown) => {
+      for (const call of calls) await authorize(call);
       try {
         return await handler(a);
       } catch (e) {
-        if (e instanceof Error && (e.name === 'NoSuchKey' || e.name === 'NotFound')) recordCall(missingKeyCall(input as { Bucket?: string; Key?: string }));
+        if (missingKey && e instanceof Error && (e.name === 'NoSuchKey' || e.name === 'NotFound')) {
+          // S3 answers 404 for a missing key only to a caller that may list the bucket; otherwise 403.
+          const list = missingKeyCall(input as { Bucket?: string; Key?: string });
+          recordCall(list);
+          await authorize(list);
+        }
         throw e;
       }
     };
   };
+}
+
+async function recordAndAuthorize(call: AwsCall): Promise<void> {
+  recordCall(call);
+  await authorize(call);
 }
 
 const queueEnv: Record<QueueName, string> = { webhook: ENV.webhookQueueUrl, reconcile: ENV.reconcileQueueUrl };
@@ -196,25 +234,25 @@ export function recordingAdapters(a: { publisher: EventPublisher; queue: Message
 } {
   return {
     publisher: {
-      publish: (events) => {
-        recordCall({
+      publish: async (events) => {
+        await recordAndAuthorize({
           action: 'events:PutEvents',
-          resource: `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/\${env:${ENV.eventBusName}}`,
+          resource: `arn:${AWS_PARTITION}:events:${AWS_REGION}:${AWS_ACCOUNT}:event-bus/${envPlaceholder(ENV.eventBusName)}`,
         });
         return a.publisher.publish(events);
       },
     },
     queue: {
-      send: (queue, messages) => {
-        recordCall({ action: 'sqs:SendMessage', resource: `\${queueArn:${queueEnv[queue]}}` });
+      send: async (queue, messages) => {
+        await recordAndAuthorize({ action: 'sqs:SendMessage', resource: `$\{queueArn:${queueEnv[queue]}}` });
         return a.queue.send(queue, messages);
       },
     },
     invoker: {
-      invoke: (payload) => {
-        recordCall({
+      invoke: async (payload) => {
+        await recordAndAuthorize({
           action: 'lambda:InvokeFunction',
-          resource: `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:\${env:${ENV.reconcileFunctionName}}`,
+          resource: `arn:${AWS_PARTITION}:lambda:${AWS_REGION}:${AWS_ACCOUNT}:function:${envPlaceholder(ENV.reconcileFunctionName)}`,
         });
         return a.invoker.invoke(payload);
       },
