@@ -7,7 +7,9 @@ import { startGateway, type RunningGateway } from './gateway/server.js';
 import { suiteRoutes } from './gateway/suite-routes.js';
 import type { LocalRoute } from './gateway/routes.js';
 import { installLocalReconciliation, type LocalReconciliation } from './aws/reconcile-local.js';
-import { setEventAdapters } from '../shared/events/index.js';
+import { eventPublisher, messageQueue, setEventAdapters } from '../shared/events/index.js';
+import { reconcileInvoker, setReconcileInvoker } from '../shared/reconcile/invoker.js';
+import { installSdkRecorder, RECORD_ENV, recordingAdapters } from './aws/recorder.js';
 import { LocalEventBus, busRoute } from './aws/bus.js';
 import { LocalQueue, LocalQueues, type SqsHandler } from './aws/queue.js';
 import { loadHandler } from './gateway/suite-routes.js';
@@ -74,6 +76,8 @@ export const LOCAL_SECRET_IDS = { apiKey: 'p100/local/api-key', webhookToken: 'p
 export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite> {
   // Before any SDK client exists (dynalite's table set-up creates one): see the env block below.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Recording: no secret cache, so every function's own GetSecretValue is seen (functions share this process, not a container).
+  if (process.env[RECORD_ENV] && process.env.SECRET_CACHE_TTL_SECONDS === undefined) process.env.SECRET_CACHE_TTL_SECONDS = '0';
   const secrets = await startSecretsManager({
     [LOCAL_SECRET_IDS.apiKey]: o.apiKey,
     [LOCAL_SECRET_IDS.webhookToken]: o.webhookToken,
@@ -107,6 +111,11 @@ export async function startLocalSuite(o: LocalSuiteOptions): Promise<LocalSuite>
   const queues = new LocalQueues({ webhook: webhookQueue });
   setEventAdapters({ publisher: bus, queue: queues });
   const reconciliation = installLocalReconciliation({ run: jobs.schedule.entry, users: jobs['reconcile-queue'].entry });
+  // Every AWS call a function makes is recorded as its call in AWS (and, in strict mode, authorized first).
+  installSdkRecorder();
+  const recording = recordingAdapters({ publisher: eventPublisher(), queue: messageQueue(), invoker: reconcileInvoker() });
+  setEventAdapters({ publisher: recording.publisher, queue: recording.queue });
+  setReconcileInvoker(recording.invoker);
   // GET /openapi.json is in the function list, served by its entry file as in AWS.
   const { routes, missing } = suiteRoutes([busRoute(bus), ...(o.extraRoutes ?? [])]);
   const gateway = await startGateway({ port: o.port ?? 0, routes });

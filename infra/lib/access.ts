@@ -1,4 +1,5 @@
 import type { DataPathName, Resources } from '../../shared/config/resources.js';
+import { lifecycleOfUserFact } from '../../shared/webhooks/lifecycles.js';
 import type { ReservedConcurrency } from './config.js';
 import type { FunctionSpec } from './inventory.js';
 
@@ -14,7 +15,7 @@ import type { FunctionSpec } from './inventory.js';
  * | p100/container-client.ts (the container's P100 client), p100/upstream.ts | API key secret, P100 base URL, upstream overrides |
  * | idempotency/handler.ts + ledger-recording/money-operations.ts (money operations) | idempotency table, ledger, data key (keyed fingerprints) |
  * | idempotency/persistence.ts (Idempotency-Key on every write operation) | idempotency table, data key |
- * | ledger-recording/user-steps.ts (entries with `userLedger`: user lifecycle steps; with `cardLedger`: card block/unblock/delete) | ledger |
+ * | ledger-recording/user-steps.ts (entries with `userLedger`: user steps, a read only where a lifecycle moves; with `cardLedger`: card block/unblock/delete) | ledger |
  * | callUpstream (every other operation calling P100) | nothing of ours: no table |
  * | documents/uploads.ts | upload bucket and its KMS key (put: createUploadUrl; get: addKycFile, addPoaFile) |
  * | webhooks/operations.ts (inbox operator routes) | inbox; replays also the webhook queue |
@@ -48,7 +49,15 @@ export interface DataPath {
   entry: string;
   /** Every action the code reachable from `entry` sends, per table (sorted). */
   tables: Readonly<Partial<Record<SuiteTable, readonly TableAction[]>>>;
+  /**
+   * Where its Query/Scan go, per table, when not (only) to the table itself: `gsi1` the index, `table` the base
+   * table (test/infra/recorded-calls.json shows which; test/infra/aws-calls.test.ts fails on a grant no call uses).
+   */
+  reads?: Readonly<Partial<Record<SuiteTable, { table?: readonly Read[]; gsi1?: readonly Read[] }>>>;
 }
+
+type Read = 'dynamodb:Query' | 'dynamodb:Scan';
+const isRead = (a: TableAction): a is Read => a === 'dynamodb:Query' || a === 'dynamodb:Scan';
 
 const get = 'dynamodb:GetItem';
 const batchGet = 'dynamodb:BatchGetItem';
@@ -70,25 +79,45 @@ export const dataPaths = {
   money: { entry: 'idempotency/handler.ts#withIdempotency', tables: { idempotency: [del, get, put, update], ledger: [get, put, update] } },
   /** The Idempotency-Key store alone: every write operation accepts the header (issue 12). */
   idempotencyKey: { entry: 'idempotency/persistence.ts#IdempotencyStore', tables: { idempotency: [del, get, put, update] } },
-  /** withUserLedger: user lifecycle facts (entries with `userLedger`). */
+  /** withUserLedger: user steps that move a lifecycle (a `status`, KYC or POA fact: applyUserTransition reads the user first). */
   userLedger: { entry: 'ledger-recording/user-steps.ts#withUserLedger', tables: { ledger: [get, update] } },
+  /**
+   * User steps that only record facts (no lifecycle): upsertUser and setUserFact, one UpdateItem each, never a read
+   * (test/infra/aws-calls.test.ts found the GetItem unused). The entry is setUserFact: the analyzer walks one export
+   * and upsertUser sends the same single command.
+   */
+  userFacts: { entry: 'store/ledger-users.ts#setUserFact', tables: { ledger: [update] } },
+  /** Card steps (entries with `cardLedger`: block, unblock, delete): the card's status moves in the ledger (applyStatus). */
+  cardLedger: { entry: 'store/ledger.ts#applyStatus', tables: { ledger: [get, update] } },
   /** Inbox write; the ledger read is the entity's state version when a body repeats (ASSUMPTIONS E9). */
   webhookReceiver: { entry: 'webhooks/receiver.ts#webhookReceiver', tables: { inbox: [get, put, update], ledger: [get] } },
   webhookProcessor: { entry: 'webhooks/processor.ts#webhookProcessorHandler', tables: { inbox: [get, update], ledger: [get, update] } },
-  listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] } },
+  listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] }, reads: { inbox: { gsi1: [query] } } },
   replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update] } },
-  replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] } },
-  /** Update and delete since issue 23: a stalled run found at start is marked FAILED and its lease released (open-run.ts). */
+  replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] }, reads: { inbox: { gsi1: [query] } } },
+  /** Update and delete: a stalled run found at start is marked FAILED and its lease released (liveness watch, open-run.ts). */
   startReconciliation: { entry: 'reconcile/operations.ts#startReconciliationImpl', tables: { ledger: [del, get, put, update] } },
   getReconciliationReport: { entry: 'reconcile/operations.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
   listReconciliationRuns: { entry: 'console/runs.ts#listReconciliationRunsImpl', tables: { ledger: [get, query] } },
-  getOperationsOverview: { entry: 'console/overview.ts#getOperationsOverviewImpl', tables: { inbox: [query], ledger: [get, query] } },
+  getOperationsOverview: {
+    entry: 'console/overview.ts#getOperationsOverviewImpl',
+    tables: { inbox: [query], ledger: [get, query] },
+    reads: { inbox: { gsi1: [query] } },
+  },
   getInboxEvent: { entry: 'console/inbox-event.ts#getInboxEventImpl', tables: { inbox: [get] } },
-  getTimeline: { entry: 'console/timeline.ts#getTimelineImpl', tables: { idempotency: [batchGet], inbox: [query], ledger: [batchGet, get, query, scan] } },
-  reconcile: { entry: 'reconcile/handlers.ts#reconcileHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
+  getTimeline: {
+    entry: 'console/timeline.ts#getTimelineImpl',
+    tables: { idempotency: [batchGet], inbox: [query], ledger: [batchGet, get, query, scan] },
+    reads: { inbox: { gsi1: [query] } },
+  },
+  reconcile: {
+    entry: 'reconcile/handlers.ts#reconcileHandler',
+    tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] },
+    reads: { ledger: { table: [query, scan], gsi1: [query] } },
+  },
   reconcileUsers: { entry: 'reconcile/handlers.ts#reconcileUsersHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
   /** The contract canary: the inbox's newest events (passive webhook check), the latest report written (issue 16). */
-  contractCanary: { entry: 'contract/canary.ts#contractCanaryHandler', tables: { inbox: [query], ledger: [put] } },
+  contractCanary: { entry: 'contract/canary.ts#contractCanaryHandler', tables: { inbox: [query], ledger: [put] }, reads: { inbox: { gsi1: [query] } } },
   getContractReport: { entry: 'contract/canary.ts#getContractReportImpl', tables: { ledger: [get] } },
 } as const satisfies Record<DataPathName, DataPath>;
 
@@ -122,7 +151,8 @@ export function accessFor(spec: FunctionSpec): Access {
       // and card steps. Then whatever the entry's own code adds (`resources`: uploads, inbox, reconciliation).
       const data: DataPathName[] = [
         ...(op.kind === 'money' ? (['money'] as const) : op.kind === 'write' ? (['idempotencyKey'] as const) : []),
-        ...(op.userLedger !== undefined || op.cardLedger !== undefined ? (['userLedger'] as const) : []),
+        ...(op.cardLedger !== undefined ? (['cardLedger'] as const) : []),
+        ...(movesLifecycle(op) ? (['userLedger'] as const) : op.userLedger !== undefined ? (['userFacts'] as const) : []),
         ...(op.resources?.data ?? []),
       ];
       return fromResources({
@@ -141,6 +171,11 @@ export function accessFor(spec: FunctionSpec): Access {
     case 'job':
       return fromResources(spec.job.resources);
   }
+}
+
+/** Whether a user step moves a lifecycle fact (user status, KYC file, POA, KYC verification): it reads the user first. */
+function movesLifecycle(op: Extract<FunctionSpec, { kind: 'operation' }>['operation']): boolean {
+  return Object.entries(op.userLedger?.facts ?? {}).some(([fact, value]) => typeof value === 'string' && lifecycleOfUserFact(fact) !== undefined);
 }
 
 /** A complete Access from a declaration: what is not declared is not granted. */
@@ -168,6 +203,24 @@ export function tableActionsOf(access: Pick<Access, 'data'>): Partial<Record<Sui
     }
   }
   return Object.fromEntries(Object.entries(out).map(([t, a]) => [t, [...a].sort()])) as Partial<Record<SuiteTable, TableAction[]>>;
+}
+
+/** The Query/Scan a function's data paths send to the table itself (by default every one they send). */
+export function tableReads(access: Pick<Access, 'data'>, table: SuiteTable): Read[] {
+  const out = new Set<Read>();
+  for (const name of access.data) {
+    const path: DataPath = dataPaths[name];
+    const reads = path.reads?.[table];
+    for (const a of reads ? (reads.table ?? []) : (path.tables[table] ?? []).filter(isRead)) out.add(a);
+  }
+  return [...out].sort();
+}
+
+/** The Query/Scan a function's data paths send to the table's `gsi1` index. */
+export function indexReads(access: Pick<Access, 'data'>, table: SuiteTable): Read[] {
+  const out = new Set<Read>();
+  for (const name of access.data) for (const a of (dataPaths[name] as DataPath).reads?.[table]?.gsi1 ?? []) out.add(a);
+  return [...out].sort();
 }
 
 /**

@@ -67,6 +67,8 @@ export class SuiteCore extends Construct {
    */
   readonly uploadBucketName: string;
   readonly uploadObjectsArn: string;
+  /** The upload bucket's own ARN (s3:ListBucket), built like {@link uploadObjectsArn}. */
+  readonly uploadBucketArn: string;
   readonly uploadObjectsArnForNag: string;
   readonly layer: lambda.LayerVersion;
   /** Our pinned AWS SDK (`/opt/nodejs/node_modules/@aws-sdk/*`), so the client layer never uses the runtime's. */
@@ -101,6 +103,7 @@ export class SuiteCore extends Construct {
     const uploads = uploadStorage(this, config, this.uploadKey, removalPolicy);
     this.uploadBucketName = uploads.bucketName;
     this.uploadObjectsArn = uploads.objectsArn;
+    this.uploadBucketArn = `arn:${Aws.PARTITION}:s3:::${uploads.bucketName}`;
     this.uploadObjectsArnForNag = uploads.objectsArnForNag;
     this.uploadBucket = uploads.bucket;
     const layers = suiteLayers(this, props);
@@ -406,6 +409,20 @@ function alarmTopic(scope: Construct, config: SuiteConfig, removalPolicy: Remova
   });
   key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
   const topic = new sns.Topic(scope, 'AlarmTopic', { displayName: `P100 suite (${config.stage}) alarms`, masterKey: key, enforceSSL: true });
+  // A topic policy replaces SNS's default policy (which lets the account's services publish), and enforceSSL
+  // creates one: without this Allow, no alarm reaches the topic. Only this account's alarms of this stage.
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsOfThisStage',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${config.prefix}-*` },
+      },
+    }),
+  );
   if (config.alarmEmail) {
     const sub = topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
     Validations.of(sub).acknowledge({

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/config/constants.js';
 import { ENV } from '../../shared/config/env.js';
 import { jobs } from '../../shared/jobs.js';
-import { accessFor, reservedConcurrencyFor, sizingFor, tableActionsOf, type Access, type SuiteTable } from './access.js';
+import { accessFor, indexReads, reservedConcurrencyFor, sizingFor, tableActionsOf, tableReads, type Access, type SuiteTable } from './access.js';
 import type { SuiteConfig } from './config.js';
 import type { SuiteCore } from './core.js';
 import type { FunctionSpec } from './inventory.js';
@@ -86,6 +86,10 @@ export class SuiteFunction extends Construct {
     });
     // Instead of AWSLambdaBasicExecutionRole (logs on every group): write to its own group only.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    // In the static-egress VPC Lambda creates the function's network interfaces with this role and refuses
+    // CreateFunction without ec2:CreateNetworkInterface & co. CDK attaches this policy only to roles it creates
+    // itself, and this role is ours (test/infra/aws-calls.test.ts simulates the ENI calls).
+    if (core.vpc) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
 
     const asyncInvoked = spec.kind === 'job' && (spec.job.trigger === 'schedule' || spec.job.trigger === 'contract-schedule');
     this.fn = new lambda.Function(this, 'Function', {
@@ -127,8 +131,8 @@ export class SuiteFunction extends Construct {
   }
 
   /**
-   * Exactly the DynamoDB actions of the function's data paths (access.ts), on the table, plus its one
-   * index (no `index/*` wildcard) when the function queries or scans.
+   * Exactly the DynamoDB actions of the function's data paths (access.ts): on the table what the paths send to
+   * the table, and on its one index (no `index/*` wildcard) only the Query/Scan the paths send to the index.
    */
   #tables(): void {
     const core = this.#core;
@@ -139,8 +143,11 @@ export class SuiteFunction extends Construct {
     };
     for (const [name, actions] of Object.entries(tableActionsOf(this.access)) as Array<[SuiteTable, string[]]>) {
       const { table, env, hasIndex } = tables[name];
-      const readsIndex = hasIndex && actions.some((a) => a === 'dynamodb:Query' || a === 'dynamodb:Scan');
-      this.#allow(actions, [table.tableArn, ...(readsIndex ? [`${table.tableArn}/index/gsi1`] : [])]);
+      const reads = tableReads(this.access, name);
+      const onTable = actions.filter((a) => (a !== 'dynamodb:Query' && a !== 'dynamodb:Scan') || reads.includes(a));
+      if (onTable.length) this.#allow(onTable, [table.tableArn]);
+      const onIndex = hasIndex ? indexReads(this.access, name) : [];
+      if (onIndex.length) this.#allow(onIndex, [`${table.tableArn}/index/gsi1`]);
       this.#env(env, table.tableName);
     }
   }
@@ -150,27 +157,27 @@ export class SuiteFunction extends Construct {
     const config = this.#config;
     const core = this.#core;
     if (access.apiKey) {
-      this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.apiKeySecret.secretArn]);
+      this.#allow(['secretsmanager:GetSecretValue'], [core.apiKeySecret.secretArn]);
       this.#env(ENV.apiKeySecretId, core.apiKeySecret.secretArn);
       this.#env(ENV.p100BaseUrl, config.p100BaseUrl);
       if (config.upstreamOverrides) this.#env(ENV.upstreamOverrides, config.upstreamOverrides);
       if (config.currencyRules) this.#env(ENV.currencyRules, config.currencyRules);
     }
     if (access.webhookToken) {
-      this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.webhookTokenSecret.secretArn]);
+      this.#allow(['secretsmanager:GetSecretValue'], [core.webhookTokenSecret.secretArn]);
       this.#env(ENV.webhookTokenSecretId, core.webhookTokenSecret.secretArn);
     }
     if (access.dataKey) {
-      this.#allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [core.dataKeySecret.secretArn]);
+      this.#allow(['secretsmanager:GetSecretValue'], [core.dataKeySecret.secretArn]);
       this.#env(ENV.dataKeySecretId, core.dataKeySecret.secretArn);
     }
     this.#tables();
     if (access.sendWebhookQueue) {
-      this.#allow(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], [core.webhookQueue.queueArn]);
+      this.#allow(['sqs:SendMessage'], [core.webhookQueue.queueArn]);
       this.#env(ENV.webhookQueueUrl, core.webhookQueue.queueUrl);
     }
     if (access.sendReconcileQueue) {
-      this.#allow(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], [core.reconcileQueue.queueArn]);
+      this.#allow(['sqs:SendMessage'], [core.reconcileQueue.queueArn]);
       this.#env(ENV.reconcileQueueUrl, core.reconcileQueue.queueUrl);
     }
     if (access.putEvents) {
@@ -179,6 +186,11 @@ export class SuiteFunction extends Construct {
     }
     if (access.upload !== 'none') {
       this.#allow([access.upload === 'put' ? 's3:PutObject' : 's3:GetObject'], [core.uploadObjectsArn]);
+      // A reader must tell a missing upload (400) from a fault: without s3:ListBucket S3 answers 403 AccessDenied
+      // for a key that does not exist, not 404 NoSuchKey. Only for the upload keys' prefix.
+      if (access.upload === 'get') {
+        this.#allow(['s3:ListBucket'], [core.uploadBucketArn], { StringLike: { 's3:prefix': ['uploads/*'] } });
+      }
       // SSE-KMS: a (presigned) put needs a data key from the upload key, a get needs it decrypted; only
       // through S3, only this key.
       this.#allow([access.upload === 'put' ? 'kms:GenerateDataKey' : 'kms:Decrypt'], [core.uploadKey.keyArn], {
@@ -233,7 +245,7 @@ export class SuiteFunction extends Construct {
     if (this.access.upload !== 'none') {
       Validations.of(this).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${this.#core.uploadObjectsArnForNag}]`,
-        reason: `Object keys in the upload bucket are generated per upload; ${this.access.upload === 'put' ? 's3:PutObject' : 's3:GetObject'} only, on this one bucket.`,
+        reason: `Object keys in the upload bucket are generated per upload; ${this.access.upload === 'put' ? 's3:PutObject' : 's3:GetObject (and s3:ListBucket for the uploads/ prefix only, so a missing key is a 404)'} only, on this one bucket.`,
       });
     }
     if (!asyncInvoked) {

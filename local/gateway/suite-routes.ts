@@ -3,15 +3,26 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { functionRoutes, functionSpecs, type FunctionSpec } from '../../shared/functions.js';
 import { webhookPath } from '../../shared/webhooks/catalog.js';
+import { runAsFunction } from '../aws/recorder.js';
 import type { LocalRoute, V2Handler } from './routes.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-/** Imports an entry file's `handler` (relative to the repository root), as Lambda's runtime would. */
+/** The function (shared/functions.ts) whose entry file this is; the entry itself for a file no function lists. */
+function functionNameOf(entry: string): string {
+  return functionSpecs().find((s) => s.entry === entry)?.name ?? entry;
+}
+
+/**
+ * Imports an entry file's `handler` (relative to the repository root), as Lambda's runtime would. The module's
+ * cold start and every invocation run as that function (local/aws/recorder.ts): its AWS calls are its own.
+ */
 export async function loadHandler<T>(entry: string): Promise<T> {
-  const mod = (await import(pathToFileURL(resolve(repoRoot, entry)).href)) as { handler?: T };
-  if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
-  return mod.handler;
+  const name = functionNameOf(entry);
+  const mod = (await runAsFunction(name, () => import(pathToFileURL(resolve(repoRoot, entry)).href))) as { handler?: T };
+  const handler = mod.handler;
+  if (typeof handler !== 'function') throw new Error(`${entry} exports no handler`);
+  return ((...args: unknown[]) => runAsFunction(name, () => (handler as (...a: unknown[]) => unknown)(...args))) as T;
 }
 
 export interface SuiteRoutes {

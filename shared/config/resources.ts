@@ -13,6 +13,8 @@ export type DataPathName =
   | 'money'
   | 'idempotencyKey'
   | 'userLedger'
+  | 'userFacts'
+  | 'cardLedger'
   | 'webhookReceiver'
   | 'webhookProcessor'
   | 'listInboxEvents'

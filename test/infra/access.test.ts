@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getOperation, operations, type Operation } from '../../shared/catalog/index.js';
 import { jobs } from '../../shared/jobs.js';
 import { webhooks } from '../../shared/webhooks/catalog.js';
-import { accessFor, type Access } from '../../infra/lib/access.js';
+import { accessFor, tableActionsOf, type Access } from '../../infra/lib/access.js';
 import type { FunctionSpec } from '../../infra/lib/inventory.js';
 
 /** A catalog-shaped operation for the kind defaults; the rules read kind, upstream, userLedger and resources. */
@@ -82,9 +82,9 @@ describe('accessFor decides grants from catalog data', () => {
     expect(accessFor(op('createUploadUrl', 'write', false))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey'] });
   });
 
-  it('gives the card steps that move the ledger card (block, unblock, delete) the user ledger path their `cardLedger` implies', () => {
+  it('gives the card steps that move the ledger card (block, unblock, delete) the card ledger path their `cardLedger` implies', () => {
     for (const id of ['blockCard', 'unblockCard', 'deleteCard'])
-      expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'] });
+      expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'cardLedger'] });
   });
 
   it('gives a user lifecycle step (an entry with userLedger) its ledger path on top of the write defaults', () => {
@@ -101,9 +101,17 @@ describe('accessFor decides grants from catalog data', () => {
     expect(accessFor(entry('createUploadUrl'))).toEqual({ ...nothing, dataKey: true, data: ['idempotencyKey'], upload: 'put' });
   });
 
-  it('gives addKycFile and addPoaFile S3 get and the API key, and the user ledger of their lifecycle step', () => {
+  it('gives addKycFile and addPoaFile S3 get and the API key, and the user facts of their step (no lifecycle: no ledger read)', () => {
     for (const id of ['addKycFile', 'addPoaFile'])
-      expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userLedger'], upload: 'get' });
+      expect(accessFor(entry(id)), id).toEqual({ ...nothing, apiKey: true, dataKey: true, data: ['idempotencyKey', 'userFacts'], upload: 'get' });
+  });
+
+  it('gives a user step that records facts only the user facts path (UpdateItem), one that moves a lifecycle the user ledger (GetItem too)', () => {
+    for (const id of ['updateUser', 'extendUser', 'addUserVerification', 'createKycVerification'])
+      expect(accessFor(entry(id)).data, id).toEqual(['idempotencyKey', 'userFacts']);
+    for (const id of ['createUser', 'createUserWithoutKyc', 'deleteUser', 'suspendUser', 'unsuspendUser'])
+      expect(accessFor(entry(id)).data, id).toEqual(['idempotencyKey', 'userLedger']);
+    expect(tableActionsOf({ data: ['userFacts'] })).toEqual({ ledger: ['dynamodb:UpdateItem'] });
   });
 
   it('lets startReconciliation open a run and invoke reconcile, and getReconciliationReport only read', () => {

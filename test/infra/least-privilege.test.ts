@@ -165,9 +165,11 @@ describe('capabilities of the local operations and jobs (present in the catalog)
     expect(fn.env[ENV.uploadBucket]).toBeDefined();
   });
 
-  it.runIf(has('addKycFile'))('lets addKycFile read uploaded objects but not write them', () => {
+  it.runIf(has('addKycFile'))('lets addKycFile read uploaded objects but not write them, and list only the upload prefix (a missing key is a 404)', () => {
     const fn = functionNamed(s, 'addKycFile')!;
-    expect(actionsOf(fn).filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject']);
+    expect(actionsOf(fn).filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject', 's3:ListBucket']);
+    const list = fn.statements.find((st) => JSON.stringify(st.Action).includes('s3:ListBucket'));
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['uploads/*'] } });
   });
 
   it.runIf(has('startReconciliation'))('lets startReconciliation invoke the reconcile function and no other', () => {
@@ -182,7 +184,7 @@ describe('capabilities of the local operations and jobs (present in the catalog)
     const fn = functionNamed(s, 'webhookProcessor')!;
     expect(touches(fn, 'InboxTable') && touches(fn, 'LedgerTable') && actionsOf(fn).includes('events:PutEvents')).toBe(true);
     expect(secretsReached(fn)).toEqual(['DataKeySecret', 'WebhookTokenSecret']);
-    for (const st of secretStatements(fn)) expect([st.Action].flat().sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    for (const st of secretStatements(fn)) expect([st.Action].flat().sort()).toEqual(['secretsmanager:GetSecretValue']);
     expect(fn.env[ENV.webhookTokenSecretId]).toBeDefined();
     expect(touches(fn, 'ApiKeySecret') || fn.env[ENV.apiKeySecretId] !== undefined).toBe(false);
   });

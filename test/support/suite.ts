@@ -4,7 +4,9 @@
  */
 import { startSandbox } from '../../local/sandbox/index.js';
 import type { LocalRoute } from '../../local/gateway/routes.js';
+import { setCallGuard } from '../../local/aws/recorder.js';
 import { startLocalSuite, type LocalSuite } from '../../local/suite.js';
+import { STRICT_ENV, strictIam } from './strict-iam.js';
 
 export interface TestSuite {
   /** Base URL of the local gateway (the company-facing API). */
@@ -62,6 +64,8 @@ export async function startTestSuite(
     return (text ? JSON.parse(text) : undefined) as T;
   };
   await control('POST', '/_sandbox/config', { webhookBaseUrl: local.gateway.url, webhookToken });
+  // Strict mode for a whole run (test/support/strict-iam.ts): every AWS call is checked against the templates.
+  if (process.env[STRICT_ENV] === '1') setCallGuard(strictIam().guard);
   const call = async (
     method: string,
     path: string,
@@ -91,6 +95,7 @@ export async function startTestSuite(
     control: control as TestSuite['control'],
     call,
     close: async () => {
+      if (process.env[STRICT_ENV] === '1') setCallGuard(undefined);
       await local.close();
       await sandbox.close();
     },
