@@ -4,6 +4,10 @@
  * of test/infra/derived-calls.json (functions no local test invokes, each with its reason), and writes the
  * union, sorted, so a changed call shows in the diff. `npm run record-calls` (about a minute or two);
  * `-- <vitest args>` replaces the test selection.
+ *
+ * The union includes the calls already in the artefact: which receiver reaches a timing-dependent branch (a
+ * webhook redelivery, say) varies between runs, and a call seen once is a call the function makes, so a
+ * re-recording only ever adds. `-- --fresh` starts from nothing, to drop a call the code no longer makes.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,7 +41,10 @@ export function mergeCalls(lines: Iterable<RecordedCall>): CallMap {
 function main(): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'p100-record-'));
   const file = path.join(dir, 'calls.jsonl');
-  const selection = process.argv.slice(2).length ? process.argv.slice(2) : ['test/integration', 'test/drill'];
+  const args = process.argv.slice(2);
+  const fresh = args.includes('--fresh');
+  const vitestArgs = args.filter((a) => a !== '--fresh');
+  const selection = vitestArgs.length ? vitestArgs : ['test/integration', 'test/drill'];
   const run = spawnSync('npx', ['vitest', 'run', ...selection], { stdio: 'inherit', env: { ...process.env, [RECORD_ENV]: file } });
   if (run.status !== 0) console.error(`warning: vitest exited ${run.status}; the calls recorded so far are kept`);
   const recorded = existsSync(file)
@@ -48,7 +55,12 @@ function main(): void {
     : [];
   rmSync(dir, { recursive: true, force: true });
   const derived = JSON.parse(readFileSync(derivedCallsFile, 'utf8')) as Record<string, { reason: string; calls: AwsCall[] }>;
-  const lines = [...recorded, ...Object.entries(derived).flatMap(([fn, d]) => d.calls.map((c) => ({ function: fn, ...c })))];
+  const earlier = !fresh && existsSync(recordedCallsFile) ? (JSON.parse(readFileSync(recordedCallsFile, 'utf8')) as CallMap) : {};
+  const lines = [
+    ...recorded,
+    ...Object.entries(earlier).flatMap(([fn, calls]) => calls.map((c) => ({ function: fn, ...c }))),
+    ...Object.entries(derived).flatMap(([fn, d]) => d.calls.map((c) => ({ function: fn, ...c }))),
+  ];
   const merged = mergeCalls(lines);
   const names = functionSpecs().map((s) => s.name);
   const silent = names.filter((n) => !(n in merged));
