@@ -76,14 +76,19 @@ export const dataPaths = {
   webhookReceiver: { entry: 'webhooks/receiver.ts#webhookReceiver', tables: { inbox: [get, put, update], ledger: [get] } },
   webhookProcessor: { entry: 'webhooks/processor.ts#webhookProcessorHandler', tables: { inbox: [get, update], ledger: [get, update] } },
   listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] } },
-  replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update] } },
-  replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] } },
+  /** Replays record who replayed (the operators' audit trail, issue 26): a put in the ledger table, never money. */
+  replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update], ledger: [put] } },
+  replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update], ledger: [put] } },
   startReconciliation: { entry: 'reconcile/operations.ts#startReconciliationImpl', tables: { ledger: [get, put] } },
   getReconciliationReport: { entry: 'reconcile/operations.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
   listReconciliationRuns: { entry: 'console/runs.ts#listReconciliationRunsImpl', tables: { ledger: [get, query] } },
   getOperationsOverview: { entry: 'console/overview.ts#getOperationsOverviewImpl', tables: { inbox: [query], ledger: [get, query] } },
   getInboxEvent: { entry: 'console/inbox-event.ts#getInboxEventImpl', tables: { inbox: [get] } },
   getTimeline: { entry: 'console/timeline.ts#getTimelineImpl', tables: { idempotency: [batchGet], inbox: [query], ledger: [batchGet, get, query, scan] } },
+  /** The exception queue (issue 26): exceptions and the audit trail in the ledger table; changes are conditional updates plus audit puts. */
+  listExceptions: { entry: 'console/exceptions.ts#listExceptionsImpl', tables: { ledger: [query] } },
+  getException: { entry: 'console/exceptions.ts#getExceptionImpl', tables: { ledger: [get, query] } },
+  changeException: { entry: 'console/exceptions.ts#changeExceptionImpl', tables: { ledger: [get, put, query, update] } },
   reconcile: { entry: 'reconcile/handlers.ts#reconcileHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
   reconcileUsers: { entry: 'reconcile/handlers.ts#reconcileUsersHandler', tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] } },
   /** The contract canary: the inbox's newest events (passive webhook check), the latest report written (issue 16). */
