@@ -226,6 +226,8 @@ export class OperatorConsole extends Construct {
           apiBase: CONSOLE_API_PREFIX,
           stage: config.stage,
           auth: { mode: 'cognito', domain: cognitoHost, clientId: this.client.userPoolClientId },
+          // Where the dead-letter advice links (issue 26): only an https:// runbook (`-c runbookUrl`), never the relative default.
+          ...(config.runbookUrl.startsWith('https://') ? { runbookUrl: config.runbookUrl } : {}),
         }),
       ],
       distribution: this.distribution,

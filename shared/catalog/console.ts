@@ -82,6 +82,14 @@ export const getOperationsOverview = defineOperation({
       dead: z.number(),
       pending: z.number().describe('RECEIVED or ENQUEUED: not processed yet.'),
     }),
+    contract: z
+      .looseObject({
+        available: z.boolean().describe('false on a stage where the contract canary never ran (or is off): not an error.'),
+        checkedAt: z.string().optional(),
+        driftedOperations: z.number().int().optional(),
+        findings: z.number().int().optional().describe('Drift findings, operations and webhook payloads together.'),
+      })
+      .describe("The contract canary's last report in figures (GET /operations/contract/reports/latest has it whole)."),
   }),
   redact: [],
   resources: { data: ['getOperationsOverview'] },
@@ -136,7 +144,9 @@ export const getTimeline = defineOperation({
             /^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/,
             'an externalUserId, an operation id or an Idempotency-Key: letters, digits and . _ : @ -, starting with a letter or digit',
           )
-          .describe('The externalUserId, the operation id (exchangeId, transferId, ..., or `unknown:<Idempotency-Key>`), the Idempotency-Key, or the operator name.'),
+          .describe(
+            'The externalUserId, the operation id (exchangeId, transferId, ..., or `unknown:<Idempotency-Key>`), the Idempotency-Key, or the operator name.',
+          ),
       })
       .strict(),
     query: z
@@ -171,7 +181,14 @@ const exceptionId = z
   .describe('`<class>:<type>:<id>`: the discrepancy class, the operation type (or USER) and the operation id or externalUserId.');
 
 /** One field's value on one side: what a ledger entry or a P100 history entry holds. */
-const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown()), z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]))]);
+const fieldValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.record(z.string(), z.unknown()),
+  z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())])),
+]);
 
 const auditEntry = z.looseObject({
   at: z.string(),

@@ -397,6 +397,7 @@ export const examples: Readonly<Record<string, OperationExample>> = {
       generatedAt: AT,
       lastRun: { runId: RUN_ID, status: 'COMPLETED', finishedAt: AT, matched: 42, repaired: 1, discrepancyCount: 1, byClass: { 'missing-here': 1 } },
       intake: { since: '2026-01-23T10:15:00Z', received: 120, processed: 118, dead: 1, pending: 1 },
+      contract: { available: true, checkedAt: AT, driftedOperations: 0, findings: 0 },
     },
   },
   getInboxEvent: {

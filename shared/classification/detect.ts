@@ -104,7 +104,11 @@ export function replaceSensitiveValues(s: string, replacement: string): string {
  * country + last 4, e-mail first character + domain, phone last 2 digits): what may rest, travel and be shown.
  */
 export function maskSensitiveValues(s: string): string {
-  return eachContact(eachPan(IBAN_HINT.test(s) ? s.replace(IBAN_RE, (m) => maskIban(m)) : s, (m) => maskPan(m)), maskEmail, maskPhone);
+  return eachContact(
+    eachPan(IBAN_HINT.test(s) ? s.replace(IBAN_RE, (m) => maskIban(m)) : s, (m) => maskPan(m)),
+    maskEmail,
+    maskPhone,
+  );
 }
 
 export type SensitiveValueKind = 'pan' | 'iban' | 'email' | 'phone';

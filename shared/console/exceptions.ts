@@ -2,6 +2,7 @@ import { restView } from '../classification/rules.js';
 import { maskSensitiveValues } from '../classification/detect.js';
 import type { OperationImpl } from '../http/operation-impl.js';
 import { HttpProblem } from '../http/problem.js';
+import { fieldDiff } from './diff.js';
 import {
   type ExceptionItem,
   type ExceptionState,
@@ -22,24 +23,6 @@ import {
 
 /** Exceptions read for one list answer: past it the total is a lower bound ("more than N"). */
 export const MAX_LISTED = 5000;
-
-export interface FieldDiff {
-  field: string;
-  ours: unknown;
-  theirs: unknown;
-  differs: boolean;
-}
-
-/** Ours and P100's values side by side, one row per field either has; differing rows first, then by name. */
-export function fieldDiff(ours: Record<string, unknown> | null, theirs: Record<string, unknown> | null): FieldDiff[] {
-  const fields = [...new Set([...Object.keys(ours ?? {}), ...Object.keys(theirs ?? {})])];
-  const rows = fields.map((field) => {
-    const a = ours ? ours[field] : undefined;
-    const b = theirs ? theirs[field] : undefined;
-    return { field, ours: a ?? null, theirs: b ?? null, differs: JSON.stringify(a ?? null) !== JSON.stringify(b ?? null) };
-  });
-  return rows.sort((x, y) => Number(y.differs) - Number(x.differs) || x.field.localeCompare(y.field));
-}
 
 function view(e: ExceptionItem): Record<string, unknown> {
   const { version, ...rest } = e;
@@ -142,12 +125,24 @@ export const changeExceptionImpl: OperationImpl = async (input, ctx) => {
   const body = input.body as { action: Action; note: string; owner?: string; version?: number };
   const e = await found(exceptionId);
   if (body.version !== undefined && body.version !== e.version)
-    throw new HttpProblem(409, 'conflict', 'Exception changed meanwhile', `version ${e.version} is current, the change was made on ${body.version}: reload and try again`);
+    throw new HttpProblem(
+      409,
+      'conflict',
+      'Exception changed meanwhile',
+      `version ${e.version} is current, the change was made on ${body.version}: reload and try again`,
+    );
   const rule = TRANSITIONS[body.action];
   if (!rule.from.includes(e.state))
-    throw new HttpProblem(409, 'conflict', 'Not allowed in this state', `cannot ${body.action} an exception that is ${e.state} (allowed from: ${rule.from.join(', ')})`);
+    throw new HttpProblem(
+      409,
+      'conflict',
+      'Not allowed in this state',
+      `cannot ${body.action} an exception that is ${e.state} (allowed from: ${rule.from.join(', ')})`,
+    );
   if (body.action === 'assign' && !body.owner)
-    throw new HttpProblem(400, 'validation', 'Request validation failed', 'assign needs an owner', { errors: [{ in: 'body', field: 'owner', message: 'required for assign' }] });
+    throw new HttpProblem(400, 'validation', 'Request validation failed', 'assign needs an owner', {
+      errors: [{ in: 'body', field: 'owner', message: 'required for assign' }],
+    });
   const at = new Date().toISOString();
   // Free text rests masked: an e-mail or IBAN typed into a note is not stored in clear.
   const note = maskSensitiveValues(body.note);

@@ -1,5 +1,6 @@
 import { restView } from '../classification/rules.js';
 import type { OperationImpl } from '../http/operation-impl.js';
+import { getLatestContractReport } from '../store/contract-reports.js';
 import { countInboxSince } from '../store/inbox.js';
 import { DISCREPANCY_CLASSES, getLatestRunId, getRun, runItems, type DiscrepancyItem } from '../store/reconciliation.js';
 
@@ -25,11 +26,28 @@ async function lastRun(): Promise<Record<string, unknown> | null> {
   };
 }
 
-/** `GET /operations/overview`: the last run and the webhook intake of the last 24 hours. */
+/**
+ * The contract canary's last report in figures, or `{ available: false }` on a stage where it never ran
+ * (issue 26: absence is a state, so the console asks for the report only when there is one, and a fresh
+ * stage logs no 404).
+ */
+async function contract(): Promise<Record<string, unknown>> {
+  const json = await getLatestContractReport();
+  if (json === undefined) return { available: false };
+  try {
+    const r = JSON.parse(json) as { startedAt?: string; finishedAt?: string; summary?: { operations?: { drift?: number }; drifts?: Record<string, number> } };
+    const findings = Object.values(r.summary?.drifts ?? {}).reduce((a, b) => a + b, 0);
+    return { available: true, checkedAt: r.finishedAt ?? r.startedAt ?? '', driftedOperations: r.summary?.operations?.drift ?? 0, findings };
+  } catch {
+    return { available: false };
+  }
+}
+
+/** `GET /operations/overview`: the last run, the webhook intake of the last 24 hours, the contract canary's last word. */
 export const getOperationsOverviewImpl: OperationImpl = async () => {
   const now = Date.now();
   const since = new Date(now - DAY_MS).toISOString();
-  const [run, states] = await Promise.all([lastRun(), countInboxSince(since)]);
+  const [run, states, contractNow] = await Promise.all([lastRun(), countInboxSince(since), contract()]);
   const intake = {
     since,
     received: states.RECEIVED + states.ENQUEUED + states.PROCESSED + states.DEAD,
@@ -37,5 +55,5 @@ export const getOperationsOverviewImpl: OperationImpl = async () => {
     dead: states.DEAD,
     pending: states.RECEIVED + states.ENQUEUED,
   };
-  return { body: restView({ generatedAt: new Date(now).toISOString(), lastRun: run, intake }) };
+  return { body: restView({ generatedAt: new Date(now).toISOString(), lastRun: run, intake, contract: contractNow }) };
 };

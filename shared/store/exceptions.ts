@@ -64,8 +64,7 @@ function strip(item: Record<string, unknown>): ExceptionItem {
 /** A new exception; false when it exists already (another finalize of the same run wrote it). */
 export async function putException(e: ExceptionItem): Promise<boolean> {
   return sendConditional(
-    (lib) =>
-      new lib.PutCommand({ TableName: table(), Item: { pk: LIST_PK, sk: `E#${e.exceptionId}`, ...e }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    (lib) => new lib.PutCommand({ TableName: table(), Item: { pk: LIST_PK, sk: `E#${e.exceptionId}`, ...e }, ConditionExpression: 'attribute_not_exists(pk)' }),
   );
 }
 
@@ -73,7 +72,12 @@ export async function putException(e: ExceptionItem): Promise<boolean> {
  * Changes an exception if it is still at `version` (read by the caller): false when someone else changed
  * it meanwhile. `set` never names the key attributes.
  */
-export async function updateException(exceptionId: string, version: number, set: Partial<Omit<ExceptionItem, 'exceptionId' | 'version'>>, remove: readonly string[] = []): Promise<boolean> {
+export async function updateException(
+  exceptionId: string,
+  version: number,
+  set: Partial<Omit<ExceptionItem, 'exceptionId' | 'version'>>,
+  remove: readonly string[] = [],
+): Promise<boolean> {
   const parts = updateExpression({ set, add: { version: 1 }, remove, values: { ':v': version } });
   return sendConditional(
     (lib) =>
