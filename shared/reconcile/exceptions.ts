@@ -1,4 +1,5 @@
 import { logger } from '../log/logger.js';
+import { getLedgerOperation, type OperationType } from '../store/ledger.js';
 import { exceptionIdOf, exceptionPages, getException, putException, recordOperatorAction, updateException, type ExceptionItem } from '../store/exceptions.js';
 import { runItems, type DiscrepancyItem, type RunWindow } from '../store/reconciliation.js';
 
@@ -33,8 +34,9 @@ const RECONCILIATION = 'reconciliation';
 
 async function seen(runId: string, d: DiscrepancyItem): Promise<void> {
   const exceptionId = exceptionIdOf(d.class, d.type, d.id);
-  const user = userOf(d);
   const existing = await getException(exceptionId);
+  // A partner history entry names no user: the ledger's operation does (the console names the user).
+  const user = userOf(d) ?? existing?.externalUserId ?? (d.ours ? (await getLedgerOperation(d.type as OperationType, d.id))?.externalUserId : undefined);
   if (!existing) {
     const created = await putException({
       exceptionId,
@@ -67,6 +69,7 @@ async function seen(runId: string, d: DiscrepancyItem): Promise<void> {
     count: existing.count + 1,
     ours: d.ours,
     theirs: d.theirs,
+    ...(user && !existing.externalUserId ? { externalUserId: user } : {}),
     ...(reopen ? { state: 'open', updatedAt: d.at, updatedBy: RECONCILIATION } : {}),
   });
   if (!changed) return seen(runId, d);
