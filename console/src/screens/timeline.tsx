@@ -19,7 +19,7 @@ function link(ref: Record<string, string> | undefined) {
   return null;
 }
 
-const PAGE = 100;
+const PAGE = 50;
 
 function Entries({ subject, id, params }: { subject: string; id: string; params: URLSearchParams }) {
   const cursor = params.get('cursor') ?? '';
