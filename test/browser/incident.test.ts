@@ -339,11 +339,11 @@ describe.skipIf(!executablePath)('the console closes incidents (issue 26)', { ti
     const widths: Record<string, number> = {};
     for (const hash of screens) {
       await visit(hash, `390-${hash.replace(/[^a-z]+/gi, '-').slice(0, 30)}`);
-      widths[hash] = await page.evaluate(() => document.documentElement.scrollWidth);
+      widths[hash] = Number(await page.evaluate('document.documentElement.scrollWidth'));
     }
     const runId = (await s.call('GET', '/operations/reconciliation/runs?limit=1')).body.items[0].runId as string;
     await visit(`#/runs/${runId}`, '390-run');
-    widths.run = await page.evaluate(() => document.documentElement.scrollWidth);
+    widths.run = Number(await page.evaluate('document.documentElement.scrollWidth'));
     console.log(`page widths at 390 px: ${JSON.stringify(widths)}`);
     for (const [screen, w] of Object.entries(widths)) expect(w, screen).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -355,7 +355,7 @@ describe.skipIf(!executablePath)('the console closes incidents (issue 26)', { ti
 
   it('observation 5: every failure says what happened and the way out (unreachable, signed out, forbidden, not found, no config)', async () => {
     const other = await context.newPage();
-    const says = async (setup: (p: Page) => Promise<void>, hash: string, expected: RegExp) => {
+    const says = async (setup: (p: Page) => Promise<unknown>, hash: string, expected: RegExp) => {
       await other.unrouteAll();
       await other.goto('about:blank');
       await setup(other);
