@@ -31,7 +31,7 @@ function Screen({ path, params }: { path: string[]; params: URLSearchParams }) {
     case 'exceptions':
       return second ? <ExceptionScreen exceptionId={second} /> : <ExceptionsScreen params={params} />;
     case 'runs':
-      return second ? <RunScreen runId={second} params={params} /> : <RunsScreen />;
+      return second ? <RunScreen runId={second} params={params} /> : <RunsScreen params={params} />;
     case 'inbox':
       return second ? <InboxEventScreen eventId={second} /> : <InboxScreen params={params} />;
     case 'dead-letters':
