@@ -49,7 +49,9 @@ export async function cmdExceptions(c: P100Client, sub: string | undefined, id: 
   if (!id) throw new Error(`usage: p100 ${EXCEPTIONS_USAGE}`);
   if (sub === 'show') {
     const e = await c.getException({ path: { exceptionId: id } });
-    const diff = e.diff.map((d) => `  ${d.differs ? '≠' : '='} ${d.field.padEnd(16)} ours ${JSON.stringify(d.ours)}  P100 ${JSON.stringify(d.theirs)}`);
+    const diff = e.diff.map(
+      (d) => `  ${d.compared === false ? '~' : d.differs ? '≠' : '='} ${d.field.padEnd(16)} ours ${JSON.stringify(d.ours)}  P100 ${JSON.stringify(d.theirs)}`,
+    );
     const audit = e.audit.map((a) => `  ${a.at} ${a.actor}: ${a.summary}${a.note ? ` ("${a.note}")` : ''}`);
     out([line(e), `${e.type} ${e.id}${e.externalUserId ? ` user ${e.externalUserId}` : ''}`, ...diff, 'audit:', ...audit].join('\n'), e);
     return;

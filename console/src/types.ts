@@ -101,7 +101,7 @@ export interface ExceptionView {
   count: number;
   firstRunId: string;
   lastRunId: string;
-  diff: { field: string; ours: unknown; theirs: unknown; differs: boolean }[];
+  diff: { field: string; ours: unknown; theirs: unknown; differs: boolean; compared: boolean }[];
   note?: string;
   owner?: string;
   updatedAt: string;

@@ -105,7 +105,7 @@ export function Pager({ prev, next, label }: { prev?: string | undefined; next?:
 }
 
 /** Ours and P100's values side by side, differing rows marked (not only by colour: a "≠" and a label). */
-export function Diff({ rows }: { rows: readonly { field: string; ours: unknown; theirs: unknown; differs: boolean }[] }) {
+export function Diff({ rows }: { rows: readonly { field: string; ours: unknown; theirs: unknown; differs: boolean; compared?: boolean }[] }) {
   const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
   return (
     <Scroll>
@@ -122,11 +122,11 @@ export function Diff({ rows }: { rows: readonly { field: string; ours: unknown; 
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.field} class={r.differs ? 'differs' : ''} data-diff={r.field} data-differs={String(r.differs)}>
+            <tr key={r.field} class={r.differs && r.compared !== false ? 'differs' : ''} data-diff={r.field} data-differs={String(r.differs)}>
               <th>{r.field}</th>
               <td>{show(r.ours)}</td>
               <td>{show(r.theirs)}</td>
-              <td>{r.differs ? <strong title="differs">≠ differs</strong> : '='}</td>
+              <td>{r.compared === false ? <span class="muted">{r.differs ? 'each side’s own' : '='}</span> : r.differs ? <strong>≠ differs</strong> : '='}</td>
             </tr>
           ))}
         </tbody>

@@ -214,8 +214,16 @@ const exceptionView = z.looseObject({
   ours: z.record(z.string(), z.unknown()).nullable(),
   theirs: z.record(z.string(), z.unknown()).nullable(),
   diff: z
-    .array(z.looseObject({ field: z.string(), ours: fieldValue, theirs: fieldValue, differs: z.boolean() }))
-    .describe('Ours and P100 field by field, differing fields first (null: the side has no such field).'),
+    .array(
+      z.looseObject({
+        field: z.string(),
+        ours: fieldValue,
+        theirs: fieldValue,
+        differs: z.boolean(),
+        compared: z.boolean().describe('false for bookkeeping each side stamps for itself (createdAt, historyEntryId): expected to differ.'),
+      }),
+    )
+    .describe('Ours and P100 field by field: differing compared fields first, bookkeeping last (null: the side has no such field).'),
   note: z.string().optional(),
   owner: z.string().optional(),
   updatedAt: z.string(),

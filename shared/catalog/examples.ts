@@ -126,9 +126,9 @@ const EXCEPTION = {
   ours: { amount: '250.00', currency: 'eur', status: 'SUCCESSFUL' },
   theirs: { amount: '205.00', currency: 'eur', status: 'SUCCESSFUL' },
   diff: [
-    { field: 'amount', ours: '250.00', theirs: '205.00', differs: true },
-    { field: 'currency', ours: 'eur', theirs: 'eur', differs: false },
-    { field: 'status', ours: 'SUCCESSFUL', theirs: 'SUCCESSFUL', differs: false },
+    { field: 'amount', ours: '250.00', theirs: '205.00', differs: true, compared: true },
+    { field: 'currency', ours: 'eur', theirs: 'eur', differs: false, compared: true },
+    { field: 'status', ours: 'SUCCESSFUL', theirs: 'SUCCESSFUL', differs: false, compared: true },
   ],
   note: 'P100 support ticket 4711 opened',
   owner: 'jane.ops',

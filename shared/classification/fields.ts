@@ -235,6 +235,7 @@ export const FIELD_CLASSIFICATION: readonly FieldClassification[] = [
     'byState',
     'totalIsLowerBound',
     'differs',
+    'compared',
     'replay',
     'todo',
     'runbook',

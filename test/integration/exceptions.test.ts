@@ -55,9 +55,11 @@ describe('the exception queue', () => {
     const one = await s.call('GET', `/operations/exceptions/${encodeURIComponent(exceptionId)}`);
     expect(one.status, one.text).toBe(200);
     expect(one.body).toMatchObject({ state: 'open', count: 1, firstRunId: first, lastRunId: first, externalUserId: user, type: 'TRANSFER', id: transferId });
-    const amount = (one.body.diff as { field: string; ours: unknown; theirs: unknown; differs: boolean }[]).find((d) => d.field === 'amount');
-    expect(amount).toEqual({ field: 'amount', ours: '250.00', theirs: '205.00', differs: true });
-    expect(one.body.diff[0].differs).toBe(true);
+    const diff = one.body.diff as { field: string; ours: unknown; theirs: unknown; differs: boolean; compared: boolean }[];
+    // The cause first; each side's own stamps (when it wrote it, P100's entry id) last, never taken for the cause.
+    expect(diff[0]).toEqual({ field: 'amount', ours: '250.00', theirs: '205.00', differs: true, compared: true });
+    expect(diff.filter((d) => d.compared && d.differs).map((d) => d.field)).toEqual(['amount']);
+    expect(diff.find((d) => d.field === 'createdAt')).toMatchObject({ compared: false });
 
     const second = await run();
     const again = await s.call('GET', `/operations/exceptions/${encodeURIComponent(exceptionId)}`);
