@@ -167,18 +167,3 @@ export const WEBHOOKS = [
   'cardActivationCode',
   'ibanStatus',
 ] as const;
-
-/**
- * What the overview reads of the contract canary's report (GET /operations/contract/reports/latest; the full
- * type is shared/contract/types.ts `ContractReport`, which a unit test assigns to this one).
- */
-export interface ContractReport {
-  startedAt: string;
-  finishedAt?: string;
-  summary: { operations: { drift: number }; drifts: Record<string, number>; webhookDrifts: number };
-}
-
-/** Operations that drifted, and every drift finding (operations and webhook payloads; `drifts` counts both). */
-export function contractDrift(r: ContractReport): { operations: number; findings: number } {
-  return { operations: r.summary.operations.drift, findings: Object.values(r.summary.drifts).reduce((a, b) => a + b, 0) };
-}

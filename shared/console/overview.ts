@@ -26,18 +26,28 @@ async function lastRun(): Promise<Record<string, unknown> | null> {
   };
 }
 
+/** What the overview reads of the canary's report (shared/contract/types.ts `ContractReport` is assignable to it). */
+export interface ContractReportFigures {
+  startedAt?: string;
+  finishedAt?: string;
+  summary?: { operations?: { drift?: number }; drifts?: Record<string, number> };
+}
+
+/** Operations that drifted, and every drift finding (operations and webhook payloads: `drifts` counts both). */
+export function contractFigures(r: ContractReportFigures): { checkedAt: string; driftedOperations: number; findings: number } {
+  const findings = Object.values(r.summary?.drifts ?? {}).reduce((a, b) => a + b, 0);
+  return { checkedAt: r.finishedAt ?? r.startedAt ?? '', driftedOperations: r.summary?.operations?.drift ?? 0, findings };
+}
+
 /**
  * The contract canary's last report in figures, or `{ available: false }` on a stage where it never ran
- * (issue 26: absence is a state, so the console asks for the report only when there is one, and a fresh
- * stage logs no 404).
+ * (issue 26: absence is a state, so a fresh stage's console makes no request that answers 404).
  */
 async function contract(): Promise<Record<string, unknown>> {
   const json = await getLatestContractReport();
   if (json === undefined) return { available: false };
   try {
-    const r = JSON.parse(json) as { startedAt?: string; finishedAt?: string; summary?: { operations?: { drift?: number }; drifts?: Record<string, number> } };
-    const findings = Object.values(r.summary?.drifts ?? {}).reduce((a, b) => a + b, 0);
-    return { available: true, checkedAt: r.finishedAt ?? r.startedAt ?? '', driftedOperations: r.summary?.operations?.drift ?? 0, findings };
+    return { available: true, ...contractFigures(JSON.parse(json) as ContractReportFigures) };
   } catch {
     return { available: false };
   }
