@@ -205,6 +205,11 @@ describe.skipIf(!executablePath)('the console closes incidents (issue 26)', { ti
     await page.locator('[data-audit] li[data-action="resolve"]').waitFor();
     expect(await mainText()).toContain('resolved');
     await page.screenshot({ path: path.join(screenshots, '26-exception-resolved.png'), fullPage: true });
+    // Filtered by owner: whoever acknowledged it owns it.
+    await visit('#/exceptions?state=all&owner=local-operator', 'exceptions-owner');
+    await page.locator(`tr[data-exception="${exceptionId}"][data-state="resolved"]`).waitFor();
+    await visit('#/exceptions?state=all&owner=someone-else', 'exceptions-owner-none');
+    await page.locator('[data-empty]').waitFor();
     // The timeline of the transfer: found and not repaired, never "repair"; the operator's actions with who.
     await visit(`#/timeline?subject=operation&id=${transferId}`, 'timeline-exception');
     await page.locator('ol.timeline li[data-kind="discrepancy"]').first().waitFor();

@@ -22,12 +22,13 @@ export function ExceptionsScreen({ params }: { params: URLSearchParams }) {
   const state = params.get('state') ?? 'active';
   const cls = params.get('class') ?? '';
   const subject = params.get('subject') ?? '';
+  const owner = params.get('owner') ?? '';
   const cursor = params.get('cursor') ?? '';
   const list = useLoad(
-    () => api<ExceptionList>(`/operations/exceptions${query({ state: state === 'all' ? undefined : state, class: cls, subject, cursor, limit: 25 })}`),
+    () => api<ExceptionList>(`/operations/exceptions${query({ state: state === 'all' ? undefined : state, class: cls, subject, owner, cursor, limit: 25 })}`),
     [],
   );
-  const [draft, setDraft] = useState(subject);
+  const [draft, setDraft] = useState({ subject, owner });
   const go = (changes: Record<string, string | undefined>) => navigate('/exceptions', withParams(params, { cursor: undefined, ...changes }));
   const d = list.data;
   const offset = offsetOf(cursor);
@@ -38,7 +39,7 @@ export function ExceptionsScreen({ params }: { params: URLSearchParams }) {
         class="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          go({ subject: draft.trim() });
+          go({ subject: draft.subject.trim(), owner: draft.owner.trim() });
         }}
       >
         <label>
@@ -65,7 +66,10 @@ export function ExceptionsScreen({ params }: { params: URLSearchParams }) {
           </select>
         </label>
         <label>
-          operation or user <input name="subject" value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
+          operation or user <input name="subject" value={draft.subject} onInput={(e) => setDraft({ ...draft, subject: e.currentTarget.value })} />
+        </label>
+        <label>
+          owner <input name="owner" value={draft.owner} onInput={(e) => setDraft({ ...draft, owner: e.currentTarget.value })} />
         </label>
         <button type="submit">Search</button>
       </form>
