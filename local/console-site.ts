@@ -75,7 +75,7 @@ function headers(contentType: string): Record<string, string> {
 
 /** The console's config.json locally: same-origin API, no sign-in. */
 export function localConsoleConfig(): Record<string, unknown> {
-  return { apiBase: '', stage: 'local', auth: { mode: 'none' } };
+  return { apiBase: '', stage: 'local', auth: { mode: 'none' }, runbookUrl: `${CONSOLE_BASE}runbook.md` };
 }
 
 /**
@@ -87,6 +87,9 @@ export function consoleRoutes(outDir: string): LocalRoute[] {
   const serve = (rel: (p: Record<string, string>) => string): V2Handler => {
     return async (event) => {
       const name = rel((event.pathParameters ?? {}) as Record<string, string>);
+      // The runbook the dead-letter advice links to (docs/runbook.md), as text: in AWS the config names its URL.
+      if (name === 'runbook.md')
+        return { statusCode: 200, headers: headers('text/plain; charset=utf-8'), body: await readFile(path.join(repoRoot, 'docs', 'runbook.md'), 'utf8') };
       if (name === 'config.json') return { statusCode: 200, headers: headers(TYPES['.json'] as string), body: JSON.stringify(localConsoleConfig()) };
       // One plain name per segment: no dot segments, no separators (the route table splits on '/').
       if (!/^(assets\/)?[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(name) || name.includes('..'))
@@ -103,6 +106,8 @@ export function consoleRoutes(outDir: string): LocalRoute[] {
   const load = (h: V2Handler) => () => Promise.resolve(h);
   return [
     { method: 'GET', path: '/console', load: load(serve(() => 'index.html')) },
+    // With the trailing slash too (issue 26): the address people type, and the one Vite's base names.
+    { method: 'GET', path: '/console/', load: load(serve(() => 'index.html')) },
     { method: 'GET', path: '/console/{file}', load: load(serve((p) => p.file ?? '')) },
     { method: 'GET', path: '/console/assets/{file}', load: load(serve((p) => `assets/${p.file ?? ''}`)) },
   ];

@@ -9,7 +9,15 @@
  */
 export { getOperation } from './catalog/index.js';
 export { contractCanaryHandler, getContractReportImpl } from './contract/canary.js';
-export { getInboxEventImpl, getOperationsOverviewImpl, getTimelineImpl, listReconciliationRunsImpl } from './console/index.js';
+export {
+  changeExceptionImpl,
+  getExceptionImpl,
+  getInboxEventImpl,
+  getOperationsOverviewImpl,
+  getTimelineImpl,
+  listExceptionsImpl,
+  listReconciliationRunsImpl,
+} from './console/index.js';
 // Not through catalog/index.js: that module imports every catalog module, which is what lazyOperation avoids.
 export { lazyOperation } from './catalog/lazy.js';
 export { addKycFileImpl, addPoaFileImpl, createUploadUrlImpl } from './documents/index.js';

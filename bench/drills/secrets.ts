@@ -153,6 +153,9 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
   const doc3 = 'AB7766554';
   const pesel2 = '92110398765';
   const code2 = '530118';
+  // Contact data inside free text (issue 26): an e-mail address in a merchant name, a phone number in a SEPA title.
+  const freeEmail = `payee.${tag}@example.net`;
+  const freePhone = '+48 611 222 333';
   await hook('/webhook/card/3ds-code', {
     externalUserId: user,
     cardId,
@@ -167,7 +170,7 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
     cardId,
     amount: '3.00',
     currency: 'eur',
-    merchantName: `SHOP ${PLANTED_PANS[1]}`,
+    merchantName: `SHOP ${PLANTED_PANS[1]} ${freeEmail}`,
     status: 'AUTHORIZED',
     pan: PLANTED_PANS[0],
   });
@@ -191,7 +194,7 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
       currency: 'eur',
       senderName: person.lastName,
       senderIban: iban2,
-      title: `from ${iban3}`,
+      title: `from ${iban3} tel ${freePhone}`,
       status: 'SUCCESSFUL',
     },
   });
@@ -210,6 +213,7 @@ export async function sensitiveTraffic(s: TestSuite, tag: string): Promise<Sensi
     secret('3DS code', code2, true),
   );
   values.push(personal('IBAN', iban2), personal('IBAN', iban3), personal('document number', doc3), personal('PESEL', pesel2));
+  values.push(personal('e-mail in free text', freeEmail), personal('phone in free text', freePhone));
 
   // A KYC document: its content holds the document number (the document itself may rest, in the bucket).
   const content = Buffer.from(`%PDF-1.4\n% identity card ${doc} ${person.lastName}\n`);

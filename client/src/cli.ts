@@ -15,6 +15,7 @@ import type { Auth } from './auth.js';
 import { createClient, type P100Client, type RawInput } from './client.js';
 import { DeadlineError, OutcomeUnknownError, ProblemError, ResponseShapeError } from './errors.js';
 import { EventParseError, parseEvent } from './events.js';
+import { cmdExceptions } from './exceptions-command.js';
 import { feedQueueUrlOf, stageBaseUrl, stageOutputs } from './stage.js';
 
 const HELP = `p100 <command> [options]
@@ -34,6 +35,8 @@ Commands
   report [latest|<runId>] [--all]      a reconciliation report
   inbox list [--status DEAD] [--webhook name] [--limit n]
   inbox replay <eventId> | inbox replay --dlq [--webhook name]
+  exceptions [list|show|acknowledge|resolve|reopen|assign|note] [<exceptionId>] [--state s] [--class c] [--note "why"] [--owner name]
+                                       the exception queue (exceptions-command.ts)
   clock [advance <1h|30m|10s|2d>]      the sandbox clock (local only)
 
 Options
@@ -78,6 +81,10 @@ const { values: opts, positionals } = (() => {
         webhook: { type: 'string' },
         limit: { type: 'string' },
         dlq: { type: 'boolean' },
+        state: { type: 'string' },
+        class: { type: 'string' },
+        note: { type: 'string' },
+        owner: { type: 'string' },
       },
     });
   } catch (e) {
@@ -556,6 +563,8 @@ async function main(): Promise<void> {
       return cmdInbox(a, b);
     case 'clock':
       return cmdClock(a, b);
+    case 'exceptions':
+      return cmdExceptions(await client(), a, b, opts, out);
     default:
       throw new UsageError(`unknown command ${cmd}`);
   }

@@ -8,6 +8,7 @@ import type { ConsoleConfig } from './config.js';
  * personal data in clear).
  */
 
+/** `status` 0: no answer at all (the API is unreachable: suite stopped, network down, CORS/CSP refusal). */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
@@ -25,17 +26,27 @@ export function configureApi(c: ConsoleConfig): void {
   config = c;
 }
 
+/** The runbook entry's address, or undefined where the stage names no runbook URL. */
+export function runbookHref(anchor: string): string | undefined {
+  return config?.runbookUrl ? `${config.runbookUrl}#${anchor}` : undefined;
+}
+
 export async function api<T>(path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<T> {
   if (!config) throw new Error('api used before configureApi');
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = currentToken();
   if (token) headers.authorization = `Bearer ${token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${config.apiBase}${path}`, {
-    method: init.method ?? 'GET',
-    headers,
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${config.apiBase}${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'API unreachable', `no answer from ${config.apiBase || location.origin}`);
+  }
   const text = await res.text();
   let body: unknown;
   try {

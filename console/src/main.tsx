@@ -2,9 +2,10 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { configureApi } from './api.js';
 import { completeSignIn, currentToken, signIn, signOut } from './auth.js';
-import { loadConfig, type ConsoleConfig } from './config.js';
+import { ConfigError, loadConfig, type ConsoleConfig } from './config.js';
 import { href, useRoute } from './router.js';
 import { DeadLettersScreen } from './screens/dead-letters.js';
+import { ExceptionScreen, ExceptionsScreen } from './screens/exceptions.js';
 import { InboxEventScreen } from './screens/inbox-event.js';
 import { InboxScreen } from './screens/inbox.js';
 import { OverviewScreen } from './screens/overview.js';
@@ -15,33 +16,42 @@ import './style.css';
 
 const NAV = [
   ['/', 'Overview'],
+  ['/exceptions', 'Exceptions'],
   ['/runs', 'Reconciliation'],
   ['/inbox', 'Inbox'],
   ['/dead-letters', 'Dead letters'],
   ['/timeline', 'Timeline'],
 ] as const;
 
-function Screen() {
-  const { path, params } = useRoute();
+function Screen({ path, params }: { path: string[]; params: URLSearchParams }) {
   const [first, second] = path;
   switch (first) {
     case undefined:
       return <OverviewScreen />;
+    case 'exceptions':
+      return second ? <ExceptionScreen exceptionId={second} /> : <ExceptionsScreen params={params} />;
     case 'runs':
-      return second ? <RunScreen runId={second} params={params} /> : <RunsScreen />;
+      return second ? <RunScreen runId={second} params={params} /> : <RunsScreen params={params} />;
     case 'inbox':
       return second ? <InboxEventScreen eventId={second} /> : <InboxScreen params={params} />;
     case 'dead-letters':
-      return <DeadLettersScreen />;
+      return <DeadLettersScreen params={params} />;
     case 'timeline':
       return <TimelineScreen params={params} />;
     default:
-      return <p class="error">No screen at {location.hash}.</p>;
+      return (
+        <>
+          <h1>Not found</h1>
+          <p role="alert">
+            There is no screen at <code>{location.hash}</code>. Use the menu above, or go to the <a href={href('/')}>overview</a>.
+          </p>
+        </>
+      );
   }
 }
 
 function App({ config }: { config: ConsoleConfig }) {
-  const { path } = useRoute();
+  const { path, params, hash } = useRoute();
   const current = `/${path[0] ?? ''}`;
   return (
     <>
@@ -65,14 +75,15 @@ function App({ config }: { config: ConsoleConfig }) {
         )}
       </header>
       <main>
-        <Screen />
+        {/* Keyed by the URL: every state is rebuilt from it (Back, Forward, reload), no form keeps a stale value. */}
+        <Screen key={hash} path={path} params={params} />
       </main>
     </>
   );
 }
 
 function Root() {
-  const [state, setState] = useState<{ config?: ConsoleConfig; error?: string; needsSignIn?: boolean }>({});
+  const [state, setState] = useState<{ config?: ConsoleConfig; error?: string; configMissing?: boolean; needsSignIn?: boolean }>({});
   useEffect(() => {
     (async () => {
       const config = await loadConfig();
@@ -82,13 +93,21 @@ function Root() {
         if (!currentToken()) return setState({ config, needsSignIn: true });
       }
       setState({ config });
-    })().catch((e: unknown) => setState({ error: e instanceof Error ? e.message : String(e) }));
+    })().catch((e: unknown) => setState({ error: e instanceof Error ? e.message : String(e), configMissing: e instanceof ConfigError }));
   }, []);
   if (state.error)
     return (
-      <p class="error" role="alert">
-        {state.error}
-      </p>
+      <main class="signin">
+        <h1>P100 suite operator console</h1>
+        <p class="error" role="alert" data-config-error>
+          {state.configMissing ? 'The console cannot start.' : 'The console could not start.'} {state.error}
+        </p>
+        <p>
+          <button type="button" onClick={() => location.reload()}>
+            Reload
+          </button>
+        </p>
+      </main>
     );
   if (!state.config) return <p class="muted">Loading…</p>;
   const { config } = state;
@@ -97,6 +116,7 @@ function Root() {
     return (
       <main class="signin">
         <h1>P100 suite operator console</h1>
+        <p>You are signed out. Sign in with your operator account of this stage ({config.stage}).</p>
         <button type="button" onClick={() => void signIn(auth)}>
           Sign in
         </button>

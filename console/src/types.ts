@@ -14,6 +14,7 @@ export interface Overview {
     byClass: Record<string, number>;
   } | null;
   intake: { since: string; received: number; processed: number; dead: number; pending: number };
+  contract: { available: boolean; checkedAt?: string; driftedOperations?: number; findings?: number };
 }
 
 export interface RunSummary {
@@ -66,12 +67,13 @@ export interface InboxEvent {
   replays?: number;
   replayedAt?: string;
   flag?: string;
+  advice?: { replay: 'helps' | 'after-fix' | 'cannot-help'; todo: string; runbook: string };
   payload: Record<string, unknown>;
 }
 
 export interface TimelineEntry {
   at: string;
-  kind: 'request' | 'ledger' | 'user' | 'webhook' | 'repair' | 'published';
+  kind: 'request' | 'ledger' | 'user' | 'webhook' | 'repair' | 'discrepancy' | 'published' | 'operator';
   title: string;
   detail?: Record<string, unknown>;
   ref?: Record<string, string>;
@@ -80,7 +82,56 @@ export interface TimelineEntry {
 export interface Timeline {
   subject: { kind: string; id: string };
   entries: TimelineEntry[];
+  total: number;
+  offset: number;
+  nextCursor?: string;
+  prevCursor?: string;
   truncated: boolean;
+}
+
+export const EXCEPTION_STATES = ['open', 'acknowledged', 'resolved', 'fixed-at-p100'] as const;
+
+export interface ExceptionView {
+  exceptionId: string;
+  class: string;
+  type: string;
+  id: string;
+  externalUserId?: string;
+  state: (typeof EXCEPTION_STATES)[number];
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  firstRunId: string;
+  lastRunId: string;
+  diff: { field: string; ours: unknown; theirs: unknown; differs: boolean; compared: boolean }[];
+  note?: string;
+  owner?: string;
+  updatedAt: string;
+  updatedBy: string;
+  version: number;
+}
+
+export interface ExceptionList {
+  asOf: string;
+  items: ExceptionView[];
+  total: number;
+  totalIsLowerBound: boolean;
+  byState: Record<string, number>;
+  nextCursor?: string;
+  prevCursor?: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  summary: string;
+  note?: string;
+  ref?: Record<string, string>;
+}
+
+export interface ExceptionDetail extends ExceptionView {
+  audit: AuditEntry[];
 }
 
 /** The discrepancy classes of shared/store/reconciliation.ts, in the order the chart stacks them (kept equal by test/unit/console-lists.test.ts). */
@@ -119,18 +170,3 @@ export const WEBHOOKS = [
   'cardActivationCode',
   'ibanStatus',
 ] as const;
-
-/**
- * What the overview reads of the contract canary's report (GET /operations/contract/reports/latest; the full
- * type is shared/contract/types.ts `ContractReport`, which a unit test assigns to this one).
- */
-export interface ContractReport {
-  startedAt: string;
-  finishedAt?: string;
-  summary: { operations: { drift: number }; drifts: Record<string, number>; webhookDrifts: number };
-}
-
-/** Operations that drifted, and every drift finding (operations and webhook payloads; `drifts` counts both). */
-export function contractDrift(r: ContractReport): { operations: number; findings: number } {
-  return { operations: r.summary.operations.drift, findings: Object.values(r.summary.drifts).reduce((a, b) => a + b, 0) };
-}

@@ -93,8 +93,13 @@ export const dataPaths = {
   webhookReceiver: { entry: 'webhooks/receiver.ts#webhookReceiver', tables: { inbox: [get, put, update], ledger: [get] } },
   webhookProcessor: { entry: 'webhooks/processor.ts#webhookProcessorHandler', tables: { inbox: [get, update], ledger: [get, update] } },
   listInboxEvents: { entry: 'webhooks/operations.ts#listInboxEventsImpl', tables: { inbox: [query] }, reads: { inbox: { gsi1: [query] } } },
-  replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update] } },
-  replayDeadInboxEvents: { entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl', tables: { inbox: [query, update] }, reads: { inbox: { gsi1: [query] } } },
+  /** Replays record who replayed (the operators' audit trail): a put in the ledger table, never money. */
+  replayInboxEvent: { entry: 'webhooks/operations.ts#replayInboxEventImpl', tables: { inbox: [get, update], ledger: [put] } },
+  replayDeadInboxEvents: {
+    entry: 'webhooks/operations.ts#replayDeadInboxEventsImpl',
+    tables: { inbox: [query, update], ledger: [put] },
+    reads: { inbox: { gsi1: [query] } },
+  },
   /** Update and delete: a stalled run found at start is marked FAILED and its lease released (liveness watch, open-run.ts). */
   startReconciliation: { entry: 'reconcile/operations.ts#startReconciliationImpl', tables: { ledger: [del, get, put, update] } },
   getReconciliationReport: { entry: 'reconcile/operations.ts#getReconciliationReportImpl', tables: { ledger: [get, query] } },
@@ -110,6 +115,10 @@ export const dataPaths = {
     tables: { idempotency: [batchGet], inbox: [query], ledger: [batchGet, get, query, scan] },
     reads: { inbox: { gsi1: [query] } },
   },
+  /** The exception queue: exceptions and the audit trail in the ledger table; changes are conditional updates plus audit puts. */
+  listExceptions: { entry: 'console/exceptions.ts#listExceptionsImpl', tables: { ledger: [query] } },
+  getException: { entry: 'console/exceptions.ts#getExceptionImpl', tables: { ledger: [get, query] } },
+  changeException: { entry: 'console/exceptions.ts#changeExceptionImpl', tables: { ledger: [get, put, query, update] } },
   reconcile: {
     entry: 'reconcile/handlers.ts#reconcileHandler',
     tables: { ledger: [batchGet, batchWrite, del, get, put, query, scan, update] },

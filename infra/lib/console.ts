@@ -131,6 +131,16 @@ export class OperatorConsole extends Construct {
       },
     });
 
+    // `/console` and `/console/` (the address people type, issue 26) are the page too: the bucket has no such
+    // key, so a viewer-request function rewrites them to the index before the origin is asked.
+    const consoleIndex = new cloudfront.Function(this, 'ConsoleIndex', {
+      comment: 'P100 operator console: /console and /console/ serve console/index.html',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(
+        `function handler(event) { var r = event.request; if (r.uri === '/${CONSOLE_KEY_PREFIX.slice(0, -1)}' || r.uri === '/${CONSOLE_KEY_PREFIX}') r.uri = '/${CONSOLE_KEY_PREFIX}index.html'; return r; }`,
+      ),
+    });
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `P100 operator console (${config.stage})`,
       defaultRootObject: `${CONSOLE_KEY_PREFIX}index.html`,
@@ -141,6 +151,7 @@ export class OperatorConsole extends Construct {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         responseHeadersPolicy: headers,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        functionAssociations: [{ function: consoleIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         [`${CONSOLE_API_PREFIX}/*`]: {
@@ -226,6 +237,8 @@ export class OperatorConsole extends Construct {
           apiBase: CONSOLE_API_PREFIX,
           stage: config.stage,
           auth: { mode: 'cognito', domain: cognitoHost, clientId: this.client.userPoolClientId },
+          // Where the dead-letter advice links (issue 26): only an https:// runbook (`-c runbookUrl`), never the relative default.
+          ...(config.runbookUrl.startsWith('https://') ? { runbookUrl: config.runbookUrl } : {}),
         }),
       ],
       distribution: this.distribution,

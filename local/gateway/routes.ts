@@ -41,7 +41,9 @@ export class RouteTable {
           return `/${seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
         })
         .join('');
-      const compiled: Compiled = { route, re: new RegExp(`^${pattern || '/'}$`), names, rank: segments.length - names.length };
+      // A route declared with a trailing slash (`/console/`) matches only with it, as its own route.
+      const slash = route.path.length > 1 && route.path.endsWith('/') ? '/' : '';
+      const compiled: Compiled = { route, re: new RegExp(`^${pattern || '/'}${pattern ? slash : ''}$`), names, rank: segments.length - names.length };
       const list = this.#byMethod.get(route.method) ?? [];
       list.push(compiled);
       list.sort((a, b) => b.rank - a.rank);

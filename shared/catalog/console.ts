@@ -11,6 +11,9 @@ import { defineOperation } from './types.js';
 
 const counts = z.record(z.string(), z.number());
 
+/** A page position the API gave (an offset, base64url): lists that are assembled, not read by key, page by offset. */
+const offsetCursor = z.string().regex(/^[A-Za-z0-9_-]{1,12}$/, 'a cursor this API gave');
+
 /** One reconciliation run as a list row: its figures, no discrepancies (those are the report's). */
 const runSummary = z.looseObject({
   runId: z.string(),
@@ -80,6 +83,14 @@ export const getOperationsOverview = defineOperation({
       dead: z.number(),
       pending: z.number().describe('RECEIVED or ENQUEUED: not processed yet.'),
     }),
+    contract: z
+      .looseObject({
+        available: z.boolean().describe('false on a stage where the contract canary never ran (or is off): not an error.'),
+        checkedAt: z.string().optional(),
+        driftedOperations: z.number().int().optional(),
+        findings: z.number().int().optional().describe('Drift findings, operations and webhook payloads together.'),
+      })
+      .describe("The contract canary's last report in figures (GET /operations/contract/reports/latest has it whole)."),
   }),
   redact: [],
   resources: { data: ['getOperationsOverview'] },
@@ -103,7 +114,9 @@ export const getInboxEvent = defineOperation({
 
 const timelineEntry = z.looseObject({
   at: z.string(),
-  kind: z.enum(['request', 'ledger', 'user', 'webhook', 'repair', 'published']),
+  kind: z
+    .enum(['request', 'ledger', 'user', 'webhook', 'repair', 'discrepancy', 'published', 'operator'])
+    .describe('`repair`: reconciliation repaired it; `discrepancy`: found, not repaired; `operator`: an operator action (who in `detail.actor`).'),
   title: z.string(),
   detail: z.record(z.string(), z.unknown()).optional(),
   ref: z.record(z.string(), z.string()).optional().describe('What the entry links to: eventId, runId, operation (`TYPE:id`), operationId.'),
@@ -122,8 +135,8 @@ export const getTimeline = defineOperation({
     params: z
       .object({
         subject: z
-          .enum(['user', 'operation', 'idempotency-key'])
-          .describe("What `id` is: an externalUserId, P100's id of an operation, or an Idempotency-Key."),
+          .enum(['user', 'operation', 'idempotency-key', 'operator'])
+          .describe("What `id` is: an externalUserId, P100's id of an operation, an Idempotency-Key, or an operator (their actions)."),
         id: z
           .string()
           .min(1)
@@ -132,16 +145,177 @@ export const getTimeline = defineOperation({
             /^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/,
             'an externalUserId, an operation id or an Idempotency-Key: letters, digits and . _ : @ -, starting with a letter or digit',
           )
-          .describe('The externalUserId, the operation id (exchangeId, transferId, ..., or `unknown:<Idempotency-Key>`) or the Idempotency-Key.'),
+          .describe(
+            'The externalUserId, the operation id (exchangeId, transferId, ..., or `unknown:<Idempotency-Key>`), the Idempotency-Key, or the operator name.',
+          ),
+      })
+      .strict(),
+    query: z
+      .object({
+        limit: z.coerce.number().int().min(1).max(500).optional().describe('Entries per page (1 to 500, default 100).'),
+        cursor: offsetCursor.optional().describe('`nextCursor` or `prevCursor` of the previous answer.'),
       })
       .strict(),
   },
   response: z.looseObject({
-    subject: z.looseObject({ kind: z.enum(['user', 'operation', 'idempotency-key']), id: z.string() }),
-    entries: z.array(timelineEntry),
+    subject: z.looseObject({ kind: z.enum(['user', 'operation', 'idempotency-key', 'operator']), id: z.string() }),
+    entries: z.array(timelineEntry).describe('One page, oldest first.'),
+    total: z.number().int().describe('Entries in the whole timeline (every page).'),
+    offset: z.number().int().describe('Position of the first entry of this page in the whole timeline.'),
+    nextCursor: offsetCursor.optional().describe('The next (later) page, when there is one.'),
+    prevCursor: offsetCursor.optional().describe('The previous (earlier) page, when there is one.'),
     truncated: z.boolean().describe('A bounded read stopped early (ASSUMPTIONS.md O3): older entries may be missing.'),
   }),
   redact: [],
   resources: { data: ['getTimeline'] },
   impl: 'console/timeline.ts#getTimelineImpl',
+});
+
+// --- the exception queue (issue 26) -------------------------------------------------------------------------------
+
+const EXCEPTION_STATES = ['open', 'acknowledged', 'resolved', 'fixed-at-p100'] as const;
+const exceptionId = z
+  .string()
+  .min(5)
+  .max(220)
+  .regex(/^[a-z-]+:[A-Z_]+:[A-Za-z0-9][A-Za-z0-9_.:@-]*$/, 'an exceptionId: <class>:<type>:<id>')
+  .describe('`<class>:<type>:<id>`: the discrepancy class, the operation type (or USER) and the operation id or externalUserId.');
+
+/** One field's value on one side: what a ledger entry or a P100 history entry holds. */
+const fieldValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.record(z.string(), z.unknown()),
+  z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())])),
+]);
+
+const auditEntry = z.looseObject({
+  at: z.string(),
+  actor: z.string().describe('The Cognito user, the IAM principal, the local name, or `reconciliation`.'),
+  action: z.enum(['replay', 'acknowledge', 'resolve', 'reopen', 'assign', 'note', 'start-run', 'fixed-at-p100', 'seen-again']),
+  summary: z.string(),
+  note: z.string().optional(),
+  ref: z.record(z.string(), z.string()).optional(),
+});
+
+const exceptionView = z.looseObject({
+  exceptionId,
+  class: z.string(),
+  type: z.string().describe('Operation type (EXCHANGE, ...) or USER.'),
+  id: z.string().describe("P100's id of the operation (or ours), or the externalUserId."),
+  externalUserId: z.string().optional(),
+  state: z.enum(EXCEPTION_STATES).describe('open → acknowledged → resolved; fixed-at-p100 when a later run no longer found it.'),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  count: z.number().int().describe('Reconciliation runs that reported it.'),
+  firstRunId: z.string(),
+  lastRunId: z.string(),
+  ours: z.record(z.string(), z.unknown()).nullable(),
+  theirs: z.record(z.string(), z.unknown()).nullable(),
+  diff: z
+    .array(
+      z.looseObject({
+        field: z.string(),
+        ours: fieldValue,
+        theirs: fieldValue,
+        differs: z.boolean(),
+        compared: z.boolean().describe('false for bookkeeping each side stamps for itself (createdAt, historyEntryId): expected to differ.'),
+      }),
+    )
+    .describe('Ours and P100 field by field: differing compared fields first, bookkeeping last (null: the side has no such field).'),
+  note: z.string().optional(),
+  owner: z.string().optional(),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+  version: z.number().int(),
+});
+
+const exceptionDetail = exceptionView.extend({ audit: z.array(auditEntry).describe('Who did what, oldest first.') });
+
+export const listExceptions = defineOperation({
+  operationId: 'listExceptions',
+  area: 'operations',
+  summary: 'The exception queue: discrepancies reconciliation could not repair, one per class and operation or user across runs, newest last-seen first.',
+  route: { method: 'GET', path: '/operations/exceptions' },
+  upstream: null,
+  kind: 'read',
+  confidence: 'local',
+  request: {
+    query: z
+      .object({
+        state: z
+          .enum([...EXCEPTION_STATES, 'active'])
+          .optional()
+          .describe('Only this state; `active` is open or acknowledged.'),
+        class: z
+          .string()
+          .regex(/^[a-z-]{1,40}$/, 'a discrepancy class')
+          .optional()
+          .describe('Only this discrepancy class (amount-mismatch, missing-here, ...).'),
+        subject: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,159}$/, 'an operation id or externalUserId')
+          .optional()
+          .describe('Only exceptions about this operation or user.'),
+        owner: z.string().min(1).max(128).optional().describe('Only exceptions this operator owns.'),
+        limit: z.coerce.number().int().min(1).max(100).optional().describe('Per page (1 to 100, default 25).'),
+        cursor: offsetCursor.optional().describe('`nextCursor` or `prevCursor` of the previous answer.'),
+      })
+      .strict(),
+  },
+  response: z.looseObject({
+    asOf: z.string(),
+    items: z.array(exceptionView),
+    total: z.number().int().describe('Exceptions matching the filters.'),
+    totalIsLowerBound: z.boolean().describe('The list read stopped at its bound: there are more than `total`.'),
+    byState: z.record(z.string(), z.number()),
+    nextCursor: offsetCursor.optional(),
+    prevCursor: offsetCursor.optional(),
+  }),
+  redact: [],
+  resources: { data: ['listExceptions'] },
+  impl: 'console/exceptions.ts#listExceptionsImpl',
+});
+
+export const getException = defineOperation({
+  operationId: 'getException',
+  area: 'operations',
+  summary: "One exception: ours and P100's values field by field, the user and operation, and its audit trail.",
+  route: { method: 'GET', path: '/operations/exceptions/{exceptionId}' },
+  upstream: null,
+  kind: 'read',
+  confidence: 'local',
+  request: { params: z.object({ exceptionId }).strict() },
+  response: exceptionDetail,
+  redact: [],
+  resources: { data: ['getException'] },
+  impl: 'console/exceptions.ts#getExceptionImpl',
+});
+
+export const changeException = defineOperation({
+  operationId: 'changeException',
+  area: 'operations',
+  summary:
+    'An operator changes an exception: acknowledge (takes ownership), resolve, reopen, assign or note, each with a note, recorded with who and when. Never writes money to the ledger.',
+  route: { method: 'POST', path: '/operations/exceptions/{exceptionId}/actions' },
+  upstream: null,
+  kind: 'write',
+  confidence: 'local',
+  request: {
+    params: z.object({ exceptionId }).strict(),
+    body: z
+      .object({
+        action: z.enum(['acknowledge', 'resolve', 'reopen', 'assign', 'note']),
+        note: z.string().trim().min(3).max(1000).describe('Why: kept in the audit trail (masked like any free text).'),
+        owner: z.string().min(1).max(128).optional().describe('assign: the new owner (required); acknowledge: defaults to the caller.'),
+        version: z.number().int().min(1).optional().describe('The version read: the change is refused (409) if the exception changed since.'),
+      })
+      .strict(),
+  },
+  response: exceptionDetail,
+  redact: [],
+  resources: { data: ['changeException'] },
+  impl: 'console/exceptions.ts#changeExceptionImpl',
 });

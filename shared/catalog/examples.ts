@@ -110,6 +110,41 @@ const limits = {
 };
 const card = { externalUserId: USER, cardId: UUID(8) };
 
+/** The exception of the examples: an amount P100 changed by hand (issue 26). */
+const EXCEPTION = {
+  exceptionId: `amount-mismatch:TRANSFER:${UUID(4)}`,
+  class: 'amount-mismatch',
+  type: 'TRANSFER',
+  id: UUID(4),
+  externalUserId: 'user-1',
+  state: 'acknowledged',
+  firstSeen: AT,
+  lastSeen: AT,
+  count: 3,
+  firstRunId: '20260101T000000Z-0a1b2c3d',
+  lastRunId: '20260101T020000Z-4e5f6a7b',
+  ours: { amount: '250.00', currency: 'eur', status: 'SUCCESSFUL' },
+  theirs: { amount: '205.00', currency: 'eur', status: 'SUCCESSFUL' },
+  diff: [
+    { field: 'amount', ours: '250.00', theirs: '205.00', differs: true, compared: true },
+    { field: 'currency', ours: 'eur', theirs: 'eur', differs: false, compared: true },
+    { field: 'status', ours: 'SUCCESSFUL', theirs: 'SUCCESSFUL', differs: false, compared: true },
+  ],
+  note: 'P100 support ticket 4711 opened',
+  owner: 'jane.ops',
+  updatedAt: AT,
+  updatedBy: 'jane.ops',
+  version: 3,
+};
+const EXCEPTION_AUDIT = {
+  at: AT,
+  actor: 'jane.ops',
+  action: 'acknowledge',
+  summary: `acknowledge amount-mismatch TRANSFER ${UUID(4)} (open → acknowledged)`,
+  note: 'P100 support ticket 4711 opened',
+  ref: { exceptionId: `amount-mismatch:TRANSFER:${UUID(4)}`, from: 'open', to: 'acknowledged' },
+};
+
 export const examples: Readonly<Record<string, OperationExample>> = {
   getPartnerBalances: { response: balances },
   getPartnerTransactions: { query: { page: 1, pageSize: 50, from: '2026-01-01T00:00:00Z' }, response: history },
@@ -362,6 +397,7 @@ export const examples: Readonly<Record<string, OperationExample>> = {
       generatedAt: AT,
       lastRun: { runId: RUN_ID, status: 'COMPLETED', finishedAt: AT, matched: 42, repaired: 1, discrepancyCount: 1, byClass: { 'missing-here': 1 } },
       intake: { since: '2026-01-23T10:15:00Z', received: 120, processed: 118, dead: 1, pending: 1 },
+      contract: { available: true, checkedAt: AT, driftedOperations: 0, findings: 0 },
     },
   },
   getInboxEvent: {
@@ -395,8 +431,36 @@ export const examples: Readonly<Record<string, OperationExample>> = {
         },
         { at: AT, kind: 'ledger', title: `TRANSFER ${UUID(4)}: PENDING`, detail: { source: 'api' }, ref: { operation: `TRANSFER:${UUID(4)}` } },
         { at: AT, kind: 'webhook', title: 'p2pTransfer SUCCESSFUL received', detail: { state: 'PROCESSED', deliveries: 1 }, ref: { eventId: EVENT_ID } },
+        {
+          at: AT,
+          kind: 'operator',
+          title: 'jane.ops: replay of p2pTransfer SUCCESSFUL (was DEAD)',
+          detail: { actor: 'jane.ops', action: 'replay' },
+          ref: { eventId: EVENT_ID },
+        },
       ],
+      total: 4,
+      offset: 0,
       truncated: false,
     },
+  },
+  listExceptions: {
+    query: { state: 'active', limit: 25 },
+    response: {
+      asOf: AT,
+      items: [EXCEPTION],
+      total: 1,
+      totalIsLowerBound: false,
+      byState: { acknowledged: 1 },
+    },
+  },
+  getException: {
+    params: { exceptionId: EXCEPTION.exceptionId },
+    response: { ...EXCEPTION, audit: [EXCEPTION_AUDIT] },
+  },
+  changeException: {
+    params: { exceptionId: EXCEPTION.exceptionId },
+    body: { action: 'acknowledge', note: 'P100 support ticket 4711 opened', version: 2 },
+    response: { ...EXCEPTION, audit: [EXCEPTION_AUDIT] },
   },
 };

@@ -41,6 +41,14 @@ export const inboxEventView = z.looseObject({
     .enum(['unknown-status', 'unknown-user', 'oversized-id'])
     .optional()
     .describe('Why the operator should look at this event although it was stored: parked, not applied (ASSUMPTIONS E11).'),
+  advice: z
+    .looseObject({
+      replay: z.enum(['helps', 'after-fix', 'cannot-help']),
+      todo: z.string(),
+      runbook: z.string().describe('Anchor of the runbook entry (docs/runbook.md#<anchor>).'),
+    })
+    .optional()
+    .describe('DEAD events only: whether a replay can put it through, what to do first, and the runbook entry (issue 26).'),
   payload: z.record(z.string(), z.unknown()),
 });
 

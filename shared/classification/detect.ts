@@ -1,7 +1,7 @@
 /**
  * Value detectors: what makes a string sensitive whatever field it sits in (ARCHITECTURE.md "Sensitive
  * data": Luhn-valid card numbers and IBANs are treated as sensitive wherever they appear, free text and
- * fields nobody expected included). The one home of these rules: log redaction (shared/log/redact.ts),
+ * fields nobody expected included; so are e-mail addresses and international phone numbers, issue 26). The one home of these rules: log redaction (shared/log/redact.ts),
  * the rest and event views (./rules.ts) and the drills all use them.
  */
 
@@ -10,6 +10,13 @@ export const IBAN_RE = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g;
 // Card numbers: 13–19 digits, optionally grouped by spaces or dashes; only Luhn-valid runs are card numbers
 // (every issued PAN passes Luhn), which spares timestamps, phone numbers and most ids.
 export const PAN_RE = /\b\d(?:[ -]?\d){12,18}\b/g;
+// E-mail addresses inside free text (a merchant name, a SEPA title): a local part, `@`, a dotted domain.
+// Asterisks are not in the local part's class, so a masked address (`s***@example.com`) is not found again.
+export const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Phone numbers inside free text, in the international form only (`+` then 8 to 15 digits, spaces, dashes,
+// dots or one bracketed group between them): a bare digit run is an id, an amount or a time far more often
+// than a phone number (ASSUMPTIONS.md V2). Card numbers never start with `+`, so the two never overlap.
+export const PHONE_RE = /\+\d(?:[ .-]?(?:\(\d{1,4}\)|\d)){7,14}(?!\d)/g;
 // UUIDs are ids, not card numbers, even when their first groups are all digits: they are never scanned.
 export const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
@@ -68,19 +75,47 @@ function eachPan(s: string, replacePan: (match: string) => string): string {
   return result + scan(s.slice(last));
 }
 
-/** Replaces every IBAN and Luhn-valid card number inside `s` with `replacement` (logs: nothing of them stays). */
-export function replaceSensitiveValues(s: string, replacement: string): string {
-  return eachPan(IBAN_HINT.test(s) ? s.replace(IBAN_RE, replacement) : s, () => replacement);
+/** E-mail address as an operator may see it inside free text: first character and the domain (as maskPersonal 'email'). */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at > 0 ? `${email.slice(0, 1)}***${email.slice(at)}` : '***';
 }
 
-/** Masks every IBAN and Luhn-valid card number inside `s` (PAN 6+4, IBAN country + last 4): what may rest. */
-export function maskSensitiveValues(s: string): string {
-  return eachPan(IBAN_HINT.test(s) ? s.replace(IBAN_RE, (m) => maskIban(m)) : s, (m) => maskPan(m));
+/** Phone number as an operator may see it inside free text: `+`, then the last two digits. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  return `+${'*'.repeat(Math.max(3, digits.length - 2))}${digits.slice(-2)}`;
 }
+
+/** Applies the contact detectors (e-mail, phone) to `s`; the `@` and `+` hints keep the common string to two scans of `indexOf`. */
+function eachContact(s: string, replaceEmail: (m: string) => string, replacePhone: (m: string) => string): string {
+  const withoutEmails = s.includes('@') ? s.replace(EMAIL_RE, replaceEmail) : s;
+  return withoutEmails.includes('+') ? withoutEmails.replace(PHONE_RE, replacePhone) : withoutEmails;
+}
+
+/** Replaces every IBAN, Luhn-valid card number, e-mail address and phone number inside `s` with `replacement` (logs: nothing of them stays). */
+export function replaceSensitiveValues(s: string, replacement: string): string {
+  const r = () => replacement;
+  return eachContact(eachPan(IBAN_HINT.test(s) ? s.replace(IBAN_RE, replacement) : s, r), r, r);
+}
+
+/**
+ * Masks every IBAN, Luhn-valid card number, e-mail address and phone number inside `s` (PAN 6+4, IBAN
+ * country + last 4, e-mail first character + domain, phone last 2 digits): what may rest, travel and be shown.
+ */
+export function maskSensitiveValues(s: string): string {
+  return eachContact(
+    eachPan(IBAN_HINT.test(s) ? s.replace(IBAN_RE, (m) => maskIban(m)) : s, (m) => maskPan(m)),
+    maskEmail,
+    maskPhone,
+  );
+}
+
+export type SensitiveValueKind = 'pan' | 'iban' | 'email' | 'phone';
 
 /** The kinds of sensitive value found inside `s` (empty when none). */
-export function detectSensitiveValues(s: string): ('pan' | 'iban')[] {
-  const found: ('pan' | 'iban')[] = [];
+export function detectSensitiveValues(s: string): SensitiveValueKind[] {
+  const found: SensitiveValueKind[] = [];
   if (new RegExp(IBAN_RE.source).test(s)) found.push('iban');
   let pan = false;
   eachPan(s, (m) => {
@@ -88,5 +123,7 @@ export function detectSensitiveValues(s: string): ('pan' | 'iban')[] {
     return m;
   });
   if (pan) found.push('pan');
+  if (new RegExp(EMAIL_RE.source).test(s)) found.push('email');
+  if (new RegExp(PHONE_RE.source).test(s)) found.push('phone');
   return found;
 }

@@ -1,4 +1,4 @@
-import { maskIban, maskPan, maskSensitiveValues } from './detect.js';
+import { maskEmail, maskIban, maskPan, maskSensitiveValues } from './detect.js';
 import { classify, normaliseFieldName, type PersonalKind } from './fields.js';
 
 /**
@@ -22,10 +22,8 @@ export function maskPersonal(kind: PersonalKind, value: string): string {
       return maskIban(v);
     case 'name':
       return v ? `${v.slice(0, 1)}***` : v;
-    case 'email': {
-      const at = v.lastIndexOf('@');
-      return at > 0 ? `${v.slice(0, 1)}***${v.slice(at)}` : '***';
-    }
+    case 'email':
+      return maskEmail(v);
     case 'phone':
     case 'document-number':
     case 'national-id':

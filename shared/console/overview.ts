@@ -1,5 +1,6 @@
 import { restView } from '../classification/rules.js';
 import type { OperationImpl } from '../http/operation-impl.js';
+import { getLatestContractReport } from '../store/contract-reports.js';
 import { countInboxSince } from '../store/inbox.js';
 import { DISCREPANCY_CLASSES, getLatestRunId, getRun, listRunIds, runItems, type DiscrepancyItem, type RunItem } from '../store/reconciliation.js';
 
@@ -34,11 +35,38 @@ async function lastRun(): Promise<Record<string, unknown> | null> {
   };
 }
 
-/** `GET /operations/overview`: the last run and the webhook intake of the last 24 hours. */
+/** What the overview reads of the canary's report (shared/contract/types.ts `ContractReport` is assignable to it). */
+export interface ContractReportFigures {
+  startedAt?: string;
+  finishedAt?: string;
+  summary?: { operations?: { drift?: number }; drifts?: Record<string, number> };
+}
+
+/** Operations that drifted, and every drift finding (operations and webhook payloads: `drifts` counts both). */
+export function contractFigures(r: ContractReportFigures): { checkedAt: string; driftedOperations: number; findings: number } {
+  const findings = Object.values(r.summary?.drifts ?? {}).reduce((a, b) => a + b, 0);
+  return { checkedAt: r.finishedAt ?? r.startedAt ?? '', driftedOperations: r.summary?.operations?.drift ?? 0, findings };
+}
+
+/**
+ * The contract canary's last report in figures, or `{ available: false }` on a stage where it never ran
+ * (issue 26: absence is a state, so a fresh stage's console makes no request that answers 404).
+ */
+async function contract(): Promise<Record<string, unknown>> {
+  const json = await getLatestContractReport();
+  if (json === undefined) return { available: false };
+  try {
+    return { available: true, ...contractFigures(JSON.parse(json) as ContractReportFigures) };
+  } catch {
+    return { available: false };
+  }
+}
+
+/** `GET /operations/overview`: the last run, the webhook intake of the last 24 hours, the contract canary's last word. */
 export const getOperationsOverviewImpl: OperationImpl = async () => {
   const now = Date.now();
   const since = new Date(now - DAY_MS).toISOString();
-  const [run, states] = await Promise.all([lastRun(), countInboxSince(since)]);
+  const [run, states, contractNow] = await Promise.all([lastRun(), countInboxSince(since), contract()]);
   const intake = {
     since,
     received: states.RECEIVED + states.ENQUEUED + states.PROCESSED + states.DEAD,
@@ -46,5 +74,5 @@ export const getOperationsOverviewImpl: OperationImpl = async () => {
     dead: states.DEAD,
     pending: states.RECEIVED + states.ENQUEUED,
   };
-  return { body: restView({ generatedAt: new Date(now).toISOString(), lastRun: run, intake }) };
+  return { body: restView({ generatedAt: new Date(now).toISOString(), lastRun: run, intake, contract: contractNow }) };
 };

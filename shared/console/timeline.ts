@@ -7,6 +7,8 @@ import { scanUserOperations, type LedgerOperation, type OperationType } from '..
 import { getLedgerUser } from '../store/ledger-users.js';
 import { getOperations } from '../store/reconciliation-ledger.js';
 import { listRunIds, runItems, type DiscrepancyItem } from '../store/reconciliation.js';
+import { operatorActionsOf, type OperatorAction } from '../store/exceptions.js';
+import { HttpProblem } from '../http/problem.js';
 
 /**
  * `GET /operations/timeline`: everything the suite knows about one subject, in time order. The suite has
@@ -17,7 +19,7 @@ import { listRunIds, runItems, type DiscrepancyItem } from '../store/reconciliat
  * published as the webhook's event type, ARCHITECTURE.md "Ledger and reconciliation" 4).
  */
 
-export type TimelineKind = 'request' | 'ledger' | 'user' | 'webhook' | 'repair' | 'published';
+export type TimelineKind = 'request' | 'ledger' | 'user' | 'webhook' | 'repair' | 'discrepancy' | 'published' | 'operator';
 
 export interface TimelineEntry {
   at: string;
@@ -93,10 +95,13 @@ async function discrepanciesOf(ids: ReadonlySet<string>): Promise<Array<Discrepa
   return out;
 }
 
-type Subject = { subject: 'user' | 'operation' | 'idempotency-key'; id: string };
+type Subject = { subject: 'user' | 'operation' | 'idempotency-key' | 'operator'; id: string };
 
 async function gather(subject: Subject): Promise<Gathered & { requests: IdempotencyRecord[] }> {
   switch (subject.subject) {
+    case 'operator':
+      // What one operator did: their actions only (read below), no ledger subject of their own.
+      return { ops: [], keys: new Set(), ids: new Set(), truncated: false, requests: [] };
     case 'user': {
       const { items: ops, truncated } = await scanUserOperations(subject.id, USER_SCAN_PAGES);
       const keys = new Set(ops.flatMap((o) => (o.idempotencyKey ? [o.idempotencyKey] : [])));
@@ -180,13 +185,14 @@ export function webhookEntries(e: InboxEvent): TimelineEntry[] {
   return entries;
 }
 
+/** A discrepancy a run found: `repair` only when the run repaired it; otherwise `discrepancy` (issue 26: nothing was repaired). */
 export function repairEntries(d: DiscrepancyItem & { runId: string }): TimelineEntry[] {
   const ref = { runId: d.runId };
   const entries: TimelineEntry[] = [
     {
       at: d.at,
-      kind: 'repair',
-      title: `reconciliation: ${d.class} ${d.type} ${d.id}${d.repaired ? ', repaired' : ''}`,
+      kind: d.repaired ? 'repair' : 'discrepancy',
+      title: d.repaired ? `reconciliation repaired ${d.class} ${d.type} ${d.id}` : `reconciliation found ${d.class} ${d.type} ${d.id}, not repaired`,
       detail: { ours: d.ours, theirs: d.theirs, ...(d.note ? { note: d.note } : {}) },
       ref,
     },
@@ -195,14 +201,47 @@ export function repairEntries(d: DiscrepancyItem & { runId: string }): TimelineE
   return entries;
 }
 
+/** An operator's action (replay, acknowledge, resolve, start a run; reconciliation's own changes to an exception), with who. */
+export function operatorEntry(a: OperatorAction): TimelineEntry {
+  return {
+    at: a.at,
+    kind: 'operator',
+    title: `${a.actor}: ${a.summary}`,
+    detail: { actor: a.actor, action: a.action, ...(a.note ? { note: a.note } : {}) },
+    ...(a.ref ? { ref: a.ref } : {}),
+  };
+}
+
+async function actionsOf(subjects: readonly string[]): Promise<{ actions: OperatorAction[]; truncated: boolean }> {
+  const pages = await Promise.all(subjects.map((s) => operatorActionsOf(s)));
+  // One action is recorded under each of its subjects: the same action once here (same time, actor, summary).
+  const unique = new Map(pages.flatMap((p) => p.items).map((a) => [`${a.at}|${a.actor}|${a.action}|${a.summary}`, a]));
+  return { actions: [...unique.values()], truncated: pages.some((p) => p.truncated) };
+}
+
+const DEFAULT_PAGE = 100;
+
+function pageOf(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isInteger(n) || n < 0)
+    throw new HttpProblem(400, 'validation', 'Request validation failed', 'cursor is not one this API gave', {
+      errors: [{ in: 'query', field: 'cursor', message: 'not a cursor this API gave' }],
+    });
+  return n;
+}
+const cursorAt = (offset: number) => Buffer.from(String(offset), 'utf8').toString('base64url');
+
 export const getTimelineImpl: OperationImpl = async (input) => {
   const subject = input.params as Subject;
+  const q = (input.query ?? {}) as { limit?: number; cursor?: string };
   const g = await gather(subject);
   const inboxIds = [...g.ids].slice(0, OPS_FOLLOWED + 1);
-  const [inbox, repairs, user] = await Promise.all([
+  const [inbox, repairs, user, operator] = await Promise.all([
     inboxOf(inboxIds),
     discrepanciesOf(g.ids),
     subject.subject === 'user' ? getLedgerUser(subject.id) : Promise.resolve(undefined),
+    actionsOf(subject.subject === 'operator' ? [`BY#${subject.id}`] : inboxIds),
   ]);
   const userEntries: TimelineEntry[] = user
     ? [
@@ -221,7 +260,20 @@ export const getTimelineImpl: OperationImpl = async (input) => {
     ...userEntries,
     ...inbox.events.flatMap(webhookEntries),
     ...repairs.flatMap(repairEntries),
+    ...operator.actions.map(operatorEntry),
   ].sort((a, b) => a.at.localeCompare(b.at));
-  const truncated = g.truncated || inbox.truncated || g.ids.size > inboxIds.length;
-  return { body: restView({ subject: { kind: subject.subject, id: subject.id }, entries, truncated }) };
+  const truncated = g.truncated || inbox.truncated || operator.truncated || g.ids.size > inboxIds.length;
+  const limit = q.limit ?? DEFAULT_PAGE;
+  const offset = Math.min(pageOf(q.cursor), Math.max(0, entries.length - 1));
+  return {
+    body: restView({
+      subject: { kind: subject.subject, id: subject.id },
+      entries: entries.slice(offset, offset + limit),
+      total: entries.length,
+      offset,
+      ...(offset + limit < entries.length ? { nextCursor: cursorAt(offset + limit) } : {}),
+      ...(offset > 0 ? { prevCursor: cursorAt(Math.max(0, offset - limit)) } : {}),
+      truncated,
+    }),
+  };
 };

@@ -4,6 +4,7 @@ import type { Operation, OperationInput } from '../catalog/types.js';
 import { isLazyOperation, type LazyOperation } from '../catalog/lazy.js';
 import { logger } from '../log/logger.js';
 import { fillPath, resolveUpstream } from '../p100/upstream.js';
+import { operatorOf } from './operator.js';
 import { jsonBody, problemErrors, requestContext, requestState } from './middlewares.js';
 import type { OperationContext, OperationImpl } from './operation-impl.js';
 import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
@@ -151,6 +152,7 @@ function buildOperationHandler(op: Operation, impl: OperationImpl, options: Oper
       deadline: Date.now() + Math.max(1_000, remaining - DEADLINE_MARGIN_MS),
       client: p100Client,
       headers: event.headers ?? {},
+      operator: operatorOf(event),
       lambda: context,
     };
     const out = await impl(validatedInput(event), ctx);

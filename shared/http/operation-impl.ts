@@ -16,6 +16,8 @@ export interface OperationContext {
   deadline: number;
   client: () => P100Client;
   headers: Record<string, string | undefined>;
+  /** Who called (shared/http/operator.ts): what the operators' audit trail records. */
+  operator: string;
   lambda: Context;
 }
 

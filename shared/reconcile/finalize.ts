@@ -6,6 +6,7 @@ import { logger } from '../log/logger.js';
 import { opDiscrepancyKey, report, type RunContext } from './context.js';
 import { summarize } from './summary.js';
 import { isSafeId } from '../safe-id.js';
+import { trackRunExceptions } from './exceptions.js';
 import { HISTORY_LEDGER_TYPES } from '../p100/reads.js';
 import { operationsNotSeen } from '../store/reconciliation-ledger.js';
 import { DISCREPANCY_CLASSES, getRun, releaseActive, runItems, setCheckpoint, setLatest, updateRun, type DiscrepancyItem } from '../store/reconciliation.js';
@@ -20,6 +21,7 @@ export const DISCREPANCY_DETAIL_TYPE = 'p100.reconciliation.discrepancy';
 export async function finalizeRun(ctx: RunContext): Promise<Record<string, number>> {
   await findMissingAtP100(ctx);
   const counts = await summarize(ctx.runId);
+  await trackRunExceptions(ctx.runId, ctx.window);
   const unpublished = await publishDiscrepancies(ctx.runId);
   publishMetrics(counts);
   const finishedAt = new Date().toISOString();

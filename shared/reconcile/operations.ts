@@ -1,3 +1,4 @@
+import { recordOperatorAction } from '../store/exceptions.js';
 import type { OperationImpl } from '../http/operation-impl.js';
 import { HttpProblem } from '../http/problem.js';
 import { logger } from '../log/logger.js';
@@ -22,8 +23,15 @@ export const getReconciliationReportImpl: OperationImpl = async (input) => {
 };
 
 /** `POST /operations/reconciliation/runs`: 202 with the runId; the run goes on in the background. */
-export const startReconciliationImpl: OperationImpl = async () => {
+export const startReconciliationImpl: OperationImpl = async (_input, ctx) => {
   const { runId, created } = await openRun('api', reconcileConfig());
+  await recordOperatorAction([`RUN#${runId}`], {
+    at: new Date().toISOString(),
+    actor: ctx.operator,
+    action: 'start-run',
+    summary: created ? `started reconciliation run ${runId}` : `asked for a run while ${runId} was running`,
+    ref: { runId },
+  });
   try {
     await reconcileInvoker().invoke({ runId });
   } catch (e) {

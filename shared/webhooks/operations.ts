@@ -3,7 +3,9 @@ import type { OperationImpl } from '../http/operation-impl.js';
 import { HttpProblem } from '../http/problem.js';
 import { restView } from '../classification/rules.js';
 import { logger } from '../log/logger.js';
+import { recordOperatorAction } from '../store/exceptions.js';
 import { DEDUP_WINDOW_MS, getInboxEvent, InboxCursorError, listInboxEvents, markInboxReplayed, type InboxEvent, type InboxState } from '../store/inbox.js';
+import { deadLetterAdvice } from './dead-letters.js';
 import type { WebhookQueueMessage } from './receiver.js';
 
 /** Implementations of the operator routes of shared/catalog/inbox.ts. */
@@ -41,6 +43,7 @@ function rawView(e: InboxEvent): Record<string, unknown> {
     ...(e.deadReason ? { deadReason: e.deadReason } : {}),
     // unknown-status | unknown-user | oversized-id: kept for the operator, never applied (ASSUMPTIONS.md E11).
     ...(e.flag ? { flag: e.flag } : {}),
+    ...(e.state === 'DEAD' ? { advice: deadLetterAdvice(e) } : {}),
     ...(e.replays !== undefined ? { replays: e.replays } : {}),
     ...(e.replayedAt ? { replayedAt: e.replayedAt } : {}),
     ...(e.occurrence !== undefined ? { occurrence: e.occurrence } : {}),
@@ -78,12 +81,25 @@ export const listInboxEventsImpl: OperationImpl = async (input) => {
   }
 };
 
-export const replayInboxEventImpl: OperationImpl = async (input) => {
+/** The operators' audit trail of a replay: under the event, its entity and its user (their timelines show it). */
+async function recordReplay(e: InboxEvent, operator: string, at: string, bulk: boolean): Promise<void> {
+  await recordOperatorAction([`EVENT#${e.eventId}`, e.entityId ?? '', e.externalUserId ?? ''], {
+    at,
+    actor: operator,
+    action: 'replay',
+    summary: `${bulk ? 'bulk ' : ''}replay of ${e.webhook}${e.status ? ` ${e.status}` : ''} (was ${e.state})`,
+    ref: { eventId: e.eventId },
+  });
+}
+
+export const replayInboxEventImpl: OperationImpl = async (input, ctx) => {
   const { eventId } = input.params as { eventId: string };
   const event = await getInboxEvent(eventId);
   if (!event) throw new HttpProblem(404, 'not-found', 'Inbox event not found', `no inbox event ${eventId}`);
   // A processed event stays PROCESSED: the processor skips it, so the replay changes nothing.
-  await markInboxReplayed(eventId, new Date().toISOString());
+  const at = new Date().toISOString();
+  await markInboxReplayed(eventId, at);
+  await recordReplay(event, ctx.operator, at, false);
   await enqueue([event]);
   const state = event.state === 'PROCESSED' ? 'PROCESSED' : 'ENQUEUED';
   logger.info('inbox event replayed', { eventId, webhook: event.webhook, previousState: event.state });
@@ -96,7 +112,7 @@ export const replayInboxEventImpl: OperationImpl = async (input) => {
  * needs no access to the DLQ and works the same locally. Events stored but never enqueued (the receiver
  * answered 500 and P100 gave up) are picked up too once older than the dedup window.
  */
-export const replayDeadInboxEventsImpl: OperationImpl = async (input) => {
+export const replayDeadInboxEventsImpl: OperationImpl = async (input, ctx) => {
   const body = (input.body ?? {}) as { limit?: number; webhook?: string };
   const limit = body.limit ?? 50;
   const dead = await listInboxEvents({ state: 'DEAD', limit, ...(body.webhook ? { webhook: body.webhook } : {}) });
@@ -109,7 +125,10 @@ export const replayDeadInboxEventsImpl: OperationImpl = async (input) => {
     more = more || received.cursor !== undefined;
   }
   const at = new Date().toISOString();
-  for (const e of picked) await markInboxReplayed(e.eventId, at);
+  for (const e of picked) {
+    await markInboxReplayed(e.eventId, at);
+    await recordReplay(e, ctx.operator, at, true);
+  }
   await enqueue(picked);
   logger.info('dead letters replayed', { count: picked.length });
   return { status: 202, body: { replayed: picked.length, eventIds: picked.map((e) => e.eventId), more } };

@@ -103,6 +103,20 @@ describe('operator console stack (staging)', () => {
     expect(api?.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
   });
 
+  it('serves the page at /console and /console/ too (issue 26): a viewer-request function rewrites both to the index', () => {
+    const fn = one(s, 'AWS::CloudFront::Function') as { FunctionCode: string; FunctionConfig: { Runtime: string } };
+    expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    // Run the function's code as CloudFront would, on the three addresses.
+    const handler = new Function(`${fn.FunctionCode}; return handler;`)() as (e: { request: { uri: string } }) => { uri: string };
+    expect(['/console', '/console/', '/console/assets/x.js'].map((uri) => handler({ request: { uri } }).uri)).toEqual([
+      '/console/index.html',
+      '/console/index.html',
+      '/console/assets/x.js',
+    ]);
+    const dist = one(s, 'AWS::CloudFront::Distribution').DistributionConfig as { DefaultCacheBehavior: { FunctionAssociations: unknown[] } };
+    expect(dist.DefaultCacheBehavior.FunctionAssociations).toEqual([expect.objectContaining({ EventType: 'viewer-request' })]);
+  });
+
   it('lets administrators alone create users; MFA optional on staging; a public PKCE client with the code flow only', () => {
     const pool = one(s, 'AWS::Cognito::UserPool');
     expect(pool.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });

@@ -207,17 +207,26 @@ describe('capabilities of the local operations and jobs (present in the catalog)
     expect(actionsOf(fn)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
   });
 
-  it.runIf(has('replayDeadInboxEvents'))('lets replayDeadInboxEvents read/write the inbox and send to the webhook queue, and nothing else', () => {
-    const fn = functionNamed(s, 'replayDeadInboxEvents')!;
-    // Besides the inbox and the queue: the Idempotency-Key every write accepts (its table and the data key).
-    const own = ['InboxTable', 'WebhookQueue', 'IdempotencyTable', 'DataKeySecret'];
-    const other = fn.statements.filter((st) => !own.some((name) => JSON.stringify(st.Resource).includes(name)));
-    expect(other.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual(
-      [],
-    );
-    expect(actionsOf(fn)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage']));
-    expect(Object.keys(fn.env).sort()).toEqual([ENV.inboxTable, ENV.stage, ENV.webhookQueueUrl, ENV.idempotencyTable, ENV.dataKeySecretId].sort());
-  });
+  it.runIf(has('replayDeadInboxEvents'))(
+    'lets replayDeadInboxEvents read/write the inbox, send to the webhook queue and record who replayed, and nothing else',
+    () => {
+      const fn = functionNamed(s, 'replayDeadInboxEvents')!;
+      // Besides the inbox and the queue: the Idempotency-Key every write accepts (its table and the data key), and
+      // one PutItem on the ledger table per replayed event, the operators' audit trail (issue 26).
+      expect(fn.statements.filter((st) => JSON.stringify(st.Resource).includes('LedgerTable')).flatMap((st) => [st.Action].flat())).toEqual([
+        'dynamodb:PutItem',
+      ]);
+      const own = ['InboxTable', 'WebhookQueue', 'IdempotencyTable', 'DataKeySecret', 'LedgerTable'];
+      const other = fn.statements.filter((st) => !own.some((name) => JSON.stringify(st.Resource).includes(name)));
+      expect(
+        other.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')),
+      ).toEqual([]);
+      expect(actionsOf(fn)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage']));
+      expect(Object.keys(fn.env).sort()).toEqual(
+        [ENV.inboxTable, ENV.stage, ENV.webhookQueueUrl, ENV.idempotencyTable, ENV.dataKeySecretId, ENV.ledgerTable].sort(),
+      );
+    },
+  );
 
   it('gives every job a function and the OpenAPI document nothing', () => {
     for (const job of jobs) expect(functionNamed(s, job.name), job.name).toBeDefined();

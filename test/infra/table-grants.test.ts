@@ -44,6 +44,7 @@ describe('the DynamoDB actions of each code path are those its source sends', ()
     expect([...modules.keys()].sort()).toEqual([
       'idempotency/persistence.ts',
       'store/contract-reports.ts',
+      'store/exceptions.ts',
       'store/inbox.ts',
       'store/ledger-users.ts',
       'store/ledger.ts',

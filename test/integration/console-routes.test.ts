@@ -119,7 +119,7 @@ describe('after webhooks and two runs', () => {
   it('timeline of something unknown: empty, not an error', async () => {
     const r = await s.call('GET', '/operations/timeline/idempotency-key/never-used-key-1');
     expect(r.status, r.text).toBe(200);
-    expect(r.body).toEqual({ subject: { kind: 'idempotency-key', id: 'never-used-key-1' }, entries: [], truncated: false });
+    expect(r.body).toEqual({ subject: { kind: 'idempotency-key', id: 'never-used-key-1' }, entries: [], total: 0, offset: 0, truncated: false });
   });
 });
 
@@ -156,7 +156,7 @@ describe('the console site locally', () => {
 
   it('answers the local config (same origin, sign-in bypassed)', async () => {
     const r = await fetch(`${s.api}/console/config.json`);
-    expect(await r.json()).toEqual({ apiBase: '', stage: 'local', auth: { mode: 'none' } });
+    expect(await r.json()).toEqual({ apiBase: '', stage: 'local', auth: { mode: 'none' }, runbookUrl: '/console/runbook.md' });
   });
 
   it('serves nothing outside the build directory', async () => {

@@ -90,6 +90,31 @@ describe('webhook bodies are classified at the receiver and at the publish', () 
     expect(busText('cardTransaction', 'tx-sens-1')).toContain('SHOP 541275******3452 WARSAW');
   });
 
+  it('issue 26, observation 3: an e-mail and a phone number inside free text are masked like the IBAN beside them (inbox view, table, bus, one event)', async () => {
+    const EMAIL = 'someone@example.com';
+    const PHONE = '+48 600 123 456';
+    await deliver(s, '/webhook/card/transaction', {
+      transactionId: 'tx-sens-contact',
+      externalUserId: 'sens-user',
+      cardId: 'card-sens-1',
+      amount: '250.00',
+      currency: 'eur',
+      merchantName: `refund ${EMAIL} ${IBAN} call ${PHONE}`,
+      status: 'AUTHORIZED',
+    });
+    await busEvent(s, 'cardTransaction', 'tx-sens-contact');
+    const listed = (await s.call('GET', '/operations/inbox?entityId=tx-sens-contact')).body.items as { eventId: string }[];
+    const one = await s.call('GET', `/operations/inbox-events/${listed[0]?.eventId}`);
+    expect(one.status, one.text).toBe(200);
+    for (const text of [await inboxText(), one.text, await tableText(), busText('cardTransaction', 'tx-sens-contact')]) {
+      expect(text).not.toContain(EMAIL);
+      expect(text).not.toContain(PHONE);
+      expect(text).not.toContain(IBAN);
+    }
+    expect(one.body.payload.merchantName).toBe('refund s***@example.com DE89**************3000 call +*********56');
+    expect(busText('cardTransaction', 'tx-sens-contact')).toContain('s***@example.com');
+  });
+
   it('SEPA transfer: senderIban and destinationIban, an IBAN inside the title, names', async () => {
     await deliver(s, '/webhook/sepa-transfer/status', {
       id: 'sepa-sens-1',

@@ -247,7 +247,15 @@ async function upstreamRequest(
       return { status: 200, body: {}, attempts: 1 };
     },
   } as unknown as P100Client;
-  const ctx: OperationContext = { op, requestId: 'r', deadline: Date.now() + 5_000, client: () => client, headers: {}, lambda: lambdaContext() };
+  const ctx: OperationContext = {
+    op,
+    requestId: 'r',
+    deadline: Date.now() + 5_000,
+    client: () => client,
+    headers: {},
+    operator: 'test',
+    lambda: lambdaContext(),
+  };
   // The answer `{}` may not fit the response schema (a read then fails with 502): only the request matters here.
   await callUpstream({ params: input.params ?? {}, query: input.query ?? {}, body: input.body }, ctx).catch(() => undefined);
   expect(calls).toHaveLength(1);

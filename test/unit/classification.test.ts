@@ -110,6 +110,22 @@ describe('value detectors', () => {
     expect(detectSensitiveValues('id 12345678-1234-1234-1234-123456789012')).toEqual([]);
     expect(maskSensitiveValues('SHOP 4539578763621486 / DE89370400440532013000')).toBe('SHOP 453957******1486 / DE89**************3000');
   });
+
+  it('find e-mail addresses and international phone numbers inside free text (issue 26), and mask each once', () => {
+    const title = 'refund someone@example.com DE89370400440532013000 call +48 600 123 456';
+    expect(detectSensitiveValues(title).sort()).toEqual(['email', 'iban', 'phone']);
+    const masked = maskSensitiveValues(title);
+    expect(masked).toBe('refund s***@example.com DE89**************3000 call +*********56');
+    expect(maskSensitiveValues(masked)).toBe(masked);
+    expect(detectSensitiveValues(masked)).toEqual([]);
+    expect(maskSensitiveValues('Shop <j.doe+tag@mail.example.co.uk>')).toBe('Shop <j***@mail.example.co.uk>');
+    expect(maskSensitiveValues('tel +1 (212) 555-0100.')).toBe('tel +*********00.');
+    // Look-alikes stay: an amount with a sign, a time, a bare id, an at-sign without a domain.
+    for (const plain of ['+12.50 eur', 'at 2026-01-01T00:00:00.000Z', 'order 600123456', 'ping @ops', 'a@b']) {
+      expect(detectSensitiveValues(plain), plain).toEqual([]);
+      expect(maskSensitiveValues(plain)).toBe(plain);
+    }
+  });
 });
 
 describe('rules at rest', () => {

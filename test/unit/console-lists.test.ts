@@ -4,13 +4,8 @@
  * choice or a chart colour; this keeps them equal.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type ContractReport as ConsoleContractReport,
-  contractDrift,
-  DISCREPANCY_CLASSES as consoleClasses,
-  INBOX_STATES as consoleStates,
-  WEBHOOKS,
-} from '../../console/src/types.js';
+import { DISCREPANCY_CLASSES as consoleClasses, INBOX_STATES as consoleStates, WEBHOOKS } from '../../console/src/types.js';
+import { type ContractReportFigures, contractFigures } from '../../shared/console/overview.js';
 import { buildReport, driftCount } from '../../shared/contract/report.js';
 import type { ContractReport, OperationResult } from '../../shared/contract/types.js';
 import { INBOX_STATES } from '../../shared/store/inbox.js';
@@ -50,8 +45,8 @@ describe("the overview's contract drift is the canary report's", () => {
       suggestedOverrides: {},
       webhooks: [{ webhook: 'exchange', status: 'drift', events: 1, drifts: [{ kind: 'enum-value', detail: 'status "NEW"' }] }],
     });
-    const seenByConsole: ConsoleContractReport = report;
-    expect(contractDrift(seenByConsole)).toEqual({ operations: 1, findings: driftCount(report) });
+    const seenByOverview: ContractReportFigures = report;
+    expect(contractFigures(seenByOverview)).toEqual({ checkedAt: '2026-12-02T00:00:01Z', driftedOperations: 1, findings: driftCount(report) });
     expect(driftCount(report)).toBe(3);
   });
 });

@@ -141,16 +141,16 @@ describe('reconciliation repairs', () => {
   it('a repaired discrepancy is also a published event (the webhook event type, from reconciliation)', () => {
     const out = repairEntries({ ...d, note: 'P100 moved on' });
     expect(out.map((e) => [e.kind, e.title])).toEqual([
-      ['repair', 'reconciliation: status-mismatch TRANSFER tr-1, repaired'],
+      ['repair', 'reconciliation repaired status-mismatch TRANSFER tr-1'],
       ['published', 'TRANSFER tr-1 published by reconciliation'],
     ]);
     expect(out[0]?.detail).toEqual({ ours: { status: 'PENDING' }, theirs: { status: 'SUCCESSFUL' }, note: 'P100 moved on' });
     expect(out[0]?.ref).toEqual({ runId: d.runId });
   });
 
-  it('an unrepaired one is reported, nothing published', () => {
+  it('an unrepaired one is reported as a discrepancy, not a repair (issue 26), nothing published', () => {
     const out = repairEntries({ ...d, class: 'amount-mismatch', repaired: false });
-    expect(out.map((e) => e.title)).toEqual(['reconciliation: amount-mismatch TRANSFER tr-1']);
+    expect(out.map((e) => [e.kind, e.title])).toEqual([['discrepancy', 'reconciliation found amount-mismatch TRANSFER tr-1, not repaired']]);
     expect(out[0]?.detail).toEqual({ ours: { status: 'PENDING' }, theirs: { status: 'SUCCESSFUL' } });
   });
 });

@@ -119,6 +119,7 @@ function ctx(key = 'key-12345678'): OperationContext {
     deadline: store.now + 9_000,
     client: () => client,
     headers: { 'idempotency-key': key },
+    operator: 'test',
     lambda: { getRemainingTimeInMillis: () => 10_000 } as unknown as Context,
   };
 }

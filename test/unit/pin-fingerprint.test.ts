@@ -97,6 +97,7 @@ describe('idempotency fingerprints of requests that carry a PIN', () => {
         deadline: Date.now() + 9_000,
         client: () => client,
         headers: { 'idempotency-key': `pin-key-${i}-0000` },
+        operator: 'test',
         lambda: { getRemainingTimeInMillis: () => 10_000 } as unknown as Context,
       };
       await wrapped(input, ctx);

@@ -1,26 +1,40 @@
-import { ApiError, api } from '../api.js';
+import { api, query } from '../api.js';
 import { href } from '../router.js';
 import { Figure, Failure, Loading, Section, time, useLoad } from '../ui.js';
-import { type ContractReport, contractDrift, type Overview } from '../types.js';
-
-/** The contract report, or null where the route does not exist yet or no report was written (404). */
-async function contractReport(): Promise<ContractReport | null> {
-  try {
-    return await api<ContractReport>('/operations/contract/reports/latest');
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return null;
-    throw e;
-  }
-}
+import type { ExceptionList, Overview } from '../types.js';
 
 export function OverviewScreen() {
   const overview = useLoad(() => api<Overview>('/operations/overview'), []);
-  const contract = useLoad(contractReport, []);
+  const exceptions = useLoad(() => api<ExceptionList>(`/operations/exceptions${query({ state: 'active', limit: 1 })}`), []);
+  const refresh = () => {
+    overview.reload();
+    exceptions.reload();
+  };
+  const contract = overview.data?.contract;
   return (
     <>
       <h1>Overview</h1>
+      <p>
+        <span class="muted" data-as-of>
+          {overview.data ? `As of ${time(overview.data.generatedAt)}` : ''}
+        </span>{' '}
+        <button type="button" class="secondary" data-refresh onClick={refresh} disabled={overview.loading}>
+          Refresh
+        </button>
+      </p>
+      {overview.error ? <Failure error={overview.error} retry={refresh} /> : null}
+      <Section title="Exceptions">
+        {exceptions.data ? (
+          <p data-exceptions-open={exceptions.data.total}>
+            <a href={href('/exceptions', { state: 'active' })}>
+              {exceptions.data.totalIsLowerBound ? 'more than ' : ''}
+              {exceptions.data.total} open or acknowledged exception{exceptions.data.total === 1 ? '' : 's'}
+            </a>
+            {exceptions.data.byState.open ? `, ${exceptions.data.byState.open} not acknowledged yet` : ''}
+          </p>
+        ) : null}
+      </Section>
       <Section title="Last reconciliation run">
-        {overview.error ? <Failure error={overview.error} /> : null}
         {overview.loading && !overview.data ? <Loading /> : null}
         {overview.data && !overview.data.lastRun ? <p class="muted">No reconciliation run has finished yet.</p> : null}
         {overview.data?.lastRun ? (
@@ -75,17 +89,14 @@ export function OverviewScreen() {
         ) : null}
       </Section>
       <Section title="Contract drift">
-        {contract.error ? <Failure error={contract.error} /> : null}
-        {contract.loading && !contract.data ? <Loading /> : null}
-        {!contract.loading && contract.data === null ? (
+        {contract && !contract.available ? (
           <p class="muted" data-contract="unavailable">
-            not available (no contract report on this stage)
+            No contract report on this stage yet: the contract canary has not run (it runs hourly where enabled; locally run `npm run verify-p100`).
           </p>
         ) : null}
-        {contract.data ? (
+        {contract?.available ? (
           <p data-contract="available">
-            {contractDrift(contract.data).findings} drift findings in {contractDrift(contract.data).operations} operations, checked{' '}
-            {time(contract.data.finishedAt ?? contract.data.startedAt)}
+            {contract.findings ?? 0} drift findings in {contract.driftedOperations ?? 0} operations, checked {time(contract.checkedAt)}
           </p>
         ) : null}
       </Section>

@@ -1,7 +1,14 @@
 import { api, query } from '../api.js';
 import { href } from '../router.js';
-import { Badge, Failure, Json, Loading, Section, time, useLoad } from '../ui.js';
+import { fieldDiff } from '../../../shared/console/diff.js';
+import { Badge, Diff, Failure, Loading, Scroll, Section, time, useLoad } from '../ui.js';
 import type { Report } from '../types.js';
+
+function userOf(d: { type: string; id: string; ours: Record<string, unknown> | null; theirs: Record<string, unknown> | null }): string | undefined {
+  if (d.type === 'USER') return d.id;
+  const u = d.ours?.externalUserId ?? d.theirs?.externalUserId;
+  return typeof u === 'string' ? u : undefined;
+}
 
 /** One run's report; the filters act on the discrepancies it holds (up to 1000, the first page). */
 export function RunScreen({ runId, params }: { runId: string; params: URLSearchParams }) {
@@ -34,16 +41,18 @@ export function RunScreen({ runId, params }: { runId: string; params: URLSearchP
             <Badge text={r.status} /> {r.trigger}, window {time(r.window.from) || 'start'} to {time(r.window.to)}, finished {time(r.finishedAt)}
           </p>
           <Section title="Counts">
-            <table class="compact">
-              <tbody>
-                {Object.entries(r.counts).map(([k, n]) => (
-                  <tr key={k}>
-                    <th>{k}</th>
-                    <td>{n}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Scroll>
+              <table class="compact">
+                <tbody>
+                  {Object.entries(r.counts).map(([k, n]) => (
+                    <tr key={k}>
+                      <th>{k}</th>
+                      <td>{n}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Scroll>
           </Section>
           <Section title={`Discrepancies (${rows.length} of ${r.discrepancyCount})`}>
             <form class="filters" onSubmit={(e) => e.preventDefault()}>
@@ -81,41 +90,49 @@ export function RunScreen({ runId, params }: { runId: string; params: URLSearchP
                 contains <input name="q" value={text} onChange={(e) => set('q', e.currentTarget.value)} />
               </label>
             </form>
-            <table>
-              <thead>
-                <tr>
-                  <th>class</th>
-                  <th>type</th>
-                  <th>id</th>
-                  <th>repaired</th>
-                  <th>ours</th>
-                  <th>P100</th>
-                  <th>at</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((d) => (
-                  <tr key={`${d.class}:${d.type}:${d.id}`} data-discrepancy={d.class}>
-                    <td>
-                      <Badge text={d.class} />
-                    </td>
-                    <td>{d.type}</td>
-                    <td>
-                      <a href={href(`/timeline`, { subject: d.type === 'USER' ? 'user' : 'operation', id: d.id })}>{d.id}</a>
-                      {d.note ? <div class="muted">{d.note}</div> : null}
-                    </td>
-                    <td>{d.repaired ? 'yes' : 'no'}</td>
-                    <td>
-                      <Json value={d.ours} />
-                    </td>
-                    <td>
-                      <Json value={d.theirs} />
-                    </td>
-                    <td>{time(d.at)}</td>
+            <Scroll>
+              <table class="cards">
+                <thead>
+                  <tr>
+                    <th>class</th>
+                    <th>type</th>
+                    <th>id and user</th>
+                    <th>repaired</th>
+                    <th>ours and P100's, field by field</th>
+                    <th>at</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {rows.map((d) => (
+                    <tr key={`${d.class}:${d.type}:${d.id}`} data-discrepancy={d.class}>
+                      <td data-label="class">
+                        <Badge text={d.class} />
+                      </td>
+                      <td data-label="type">{d.type}</td>
+                      <td data-label="id">
+                        <a href={href(`/timeline`, { subject: d.type === 'USER' ? 'user' : 'operation', id: d.id })}>{d.id}</a>
+                        {userOf(d) && userOf(d) !== d.id ? (
+                          <div>
+                            user <a href={href('/timeline', { subject: 'user', id: userOf(d) })}>{userOf(d)}</a>
+                          </div>
+                        ) : null}
+                        {d.note ? <div class="muted">{d.note}</div> : null}
+                        {d.repaired ? null : (
+                          <div>
+                            <a href={href(`/exceptions/${encodeURIComponent(`${d.class}:${d.type}:${d.id}`)}`)}>its exception</a>
+                          </div>
+                        )}
+                      </td>
+                      <td data-label="repaired">{d.repaired ? 'yes' : 'no'}</td>
+                      <td data-label="diff">
+                        <Diff rows={fieldDiff(d.ours, d.theirs)} />
+                      </td>
+                      <td data-label="at">{time(d.at)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Scroll>
             {r.nextCursor ? <p class="muted">Only the first 1000 discrepancies are shown.</p> : null}
           </Section>
         </>
