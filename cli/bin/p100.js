@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The `p100` command. Runs the TypeScript source through tsx's loader until the package ships built files.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli.ts');
+// The `p100` command: the built JavaScript (cli/dist/main.js, from `npm run build -w @p100-suite/cli`), run by plain node.
+await import('../dist/main.js');

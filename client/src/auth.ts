@@ -82,7 +82,10 @@ export async function defaultCredentials(): Promise<() => Promise<AwsCredentials
     try {
       chain = await import('@aws-sdk/credential-provider-node');
     } catch (e) {
-      throw new Error("auth 'iam' with the default credentials needs @aws-sdk/credential-provider-node: npm install @aws-sdk/credential-provider-node (or pass auth.iam.credentials)", { cause: e });
+      throw new Error(
+        "auth 'iam' with the default credentials needs @aws-sdk/credential-provider-node: npm install @aws-sdk/credential-provider-node (or pass auth.iam.credentials)",
+        { cause: e },
+      );
     }
     const { defaultProvider } = chain;
     defaultChain = defaultProvider();

@@ -77,8 +77,7 @@ export type OperationInput<I extends OperationId> = Flatten<PathPart<I> & QueryP
  * `detail.status`, shared/events/published.ts), by the response field that carries them. P100's answer to a
  * read is the entity of that lifecycle; the suite's own states (UNKNOWN, RESOLVED) never reach a response.
  */
-type StatusOf<T extends keyof typeof import('../../shared/events/published.js').publishedEvents> =
-  PublishedDetail<T> extends { status: infer S } ? S : never;
+type StatusOf<T extends keyof typeof import('../../shared/events/published.js').publishedEvents> = PublishedDetail<T> extends { status: infer S } ? S : never;
 interface StatusFields {
   getExchange: { status: StatusOf<'p100.exchange.status-changed'> };
   getTransfer: { status: StatusOf<'p100.transfer.status-changed'> };
@@ -102,8 +101,8 @@ type Narrowed<I extends OperationId> = I extends keyof StatusFields ? WithStatus
  */
 type BalancesByModel<T> = T extends { balances?: infer L; fiatBalances?: infer F; cryptoBalances?: infer C }
   ?
-      | Expand<Omit<T, 'balances' | 'fiatBalances' | 'cryptoBalances'> & { balances: NonNullable<L>; fiatBalances?: never; cryptoBalances?: never }>
-      | Expand<Omit<T, 'balances' | 'fiatBalances' | 'cryptoBalances'> & { fiatBalances: NonNullable<F>; cryptoBalances: NonNullable<C>; balances?: never }>
+      | Expand<Omit<T, 'balances' | 'fiatBalances' | 'cryptoBalances'> & { balances: NonNullable<L> }>
+      | Expand<Omit<T, 'balances' | 'fiatBalances' | 'cryptoBalances'> & { fiatBalances: NonNullable<F>; cryptoBalances: NonNullable<C> }>
   : T;
 
 /** The parsed 2xx answer of one operation: a closed object, statuses as unions, cases as discriminated unions. */

@@ -13,7 +13,7 @@ import { closedPort, json, startLoopback } from '../../test/support/loopback.js'
 import { startTestSuite, type TestSuite } from '../../test/support/suite.js';
 import { isEventOf, parseEvent } from '../src/events.js';
 
-const BIN = fileURLToPath(new URL('../bin/p100.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../cli/test/p100-source.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'p100-cli-'));
 
 interface Run {

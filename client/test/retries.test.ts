@@ -108,7 +108,11 @@ describe('retries', () => {
   it('a write that gets no answer is retried maxNetworkRetries times under its key, then a ConnectionError names the URL, the cause and the key', async () => {
     const port = await closedPort();
     const retries: { attempt: number; key: string | undefined }[] = [];
-    const c = createClient({ baseUrl: `http://127.0.0.1:${port}`, baseBackoffMs: 10, onRetry: (r) => retries.push({ attempt: r.attempt, key: r.idempotencyKey }) });
+    const c = createClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      baseBackoffMs: 10,
+      onRetry: (r) => retries.push({ attempt: r.attempt, key: r.idempotencyKey }),
+    });
     const err = await c.createTransfer({ ...input, idempotencyKey: 'k-net' }).then(
       () => undefined,
       (e: unknown) => e,

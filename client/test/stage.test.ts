@@ -9,9 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { json, type Loopback, startLoopback } from '../../test/support/loopback.js';
 import { signRequest } from '../src/auth.js';
 import { isEventOf, parseEvent } from '../src/events.js';
-import { apiUrlOf, stackNameOf } from '../src/stage.js';
+import { apiUrlOf, stackNameOf } from '../../cli/src/stage.js';
 
-const BIN = fileURLToPath(new URL('../bin/p100.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../cli/test/p100-source.mjs', import.meta.url));
 const CREDS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const servers: Loopback[] = [];
 afterEach(async () => {
