@@ -1,5 +1,5 @@
 /**
- * The `p100` command end to end: each test spawns the real bin (client/bin/p100.mjs) against a local suite on
+ * The `p100` command end to end: each test spawns the command (its source through cli/test/p100-source.mjs; the built bin is cli/bin/p100.js, run from a packed install by outside-project.test.ts) against a local suite on
  * loopback ports, as a developer's terminal would, and checks its output and exit code.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -100,7 +100,7 @@ describe('p100 (spawned)', () => {
 
     const bad = await p100(['call', 'getUserBalances', '-f', 'externalUserId=bad id!', '--json'], env);
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout).problem.status).toBe(400);
+    expect(JSON.parse(bad.stdout).error.problem.status).toBe(400);
     expect(bad.stderr).toContain('path.externalUserId');
 
     const unknown = await p100(['call', 'noSuchOperation'], env);
