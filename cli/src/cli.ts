@@ -16,6 +16,7 @@ import type { Auth } from '../../client/src/auth.js';
 import { createClient, type P100Client, type RawInput } from '../../client/src/client.js';
 import { AbortError, ConnectionError, DeadlineError, OutcomeUnknownError, ProblemError, ResponseShapeError } from '../../client/src/errors.js';
 import { EventParseError, parseEvent } from '../../client/src/events.js';
+import { fixtures } from './fixtures.js';
 import { COMMAND_HELP, HELP } from './help.js';
 import { feedQueueUrlOf, stageBaseUrl, stageOutputs } from './stage.js';
 
@@ -216,9 +217,13 @@ async function cmdTrigger(webhook: string | undefined): Promise<void> {
     return;
   }
   if (opts.envelope && opts.envelope !== 'flat' && opts.envelope !== 'wrapped') throw new UsageError('--envelope is flat or wrapped');
+  const fields = parseFields(opts.field ?? []);
+  // The entity first, for real (fixtures.ts), unless the caller named one: the event then matches P100's state.
+  const fixture = fixtures[webhook];
+  const made = fixture && fields[fixture.idField] === undefined ? await fixture.create({ client: await client(), sandbox, progress }) : {};
   const sent = await sandbox<{ webhook: string; path: string; body: unknown }>('POST', '/_sandbox/webhooks/trigger', {
     webhook,
-    fields: parseFields(opts.field ?? []),
+    fields: { ...made, ...fields },
     ...(opts.omit?.length ? { omit: opts.omit } : {}),
     ...(opts.envelope ? { envelope: opts.envelope } : {}),
   });

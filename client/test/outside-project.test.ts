@@ -318,18 +318,30 @@ describe('the developer kit from a fresh project outside the repository', () => 
     expect(JSON.parse(missing.stdout)).toMatchObject({ error: { kind: 'problem', slug: 'not-found', status: 404 } });
   });
 
-  it('p100 inbox list shows full event ids, the ones inbox replay takes', async () => {
-    await suite.control('POST', '/_sandbox/webhooks/trigger', { webhook: 'exchange' });
-    const env = { P100_BASE_URL: suite.api };
+  it('p100 trigger makes the entity first (a fixture): the event matches P100, reconciliation reports nothing about it; inbox list shows full ids', async () => {
+    const env = { P100_BASE_URL: suite.api, P100_SANDBOX_URL: suite.p100 };
+    const sent = await p100(['trigger', 'p2pTransfer', '--json'], env);
+    expect(sent.code, sent.stderr).toBe(0);
+    const body = (JSON.parse(sent.stdout) as { body: { id: string; status: string } }).body;
+    const read = await p100(['call', 'getTransfer', '-f', `transferId=${body.id}`, '--json'], env);
+    expect(read.code, read.stderr).toBe(0);
+    expect((JSON.parse(read.stdout) as { status: string }).status).toBe(body.status);
+
     let ids: string[] = [];
-    for (let i = 0; i < 200 && ids.length === 0; i++) {
-      const listed = await p100(['inbox', 'list', '--json'], env);
+    for (let i = 0; i < 200 && !ids.length; i++) {
+      const listed = await p100(['inbox', 'list', '--webhook', 'p2pTransfer', '--json'], env);
       expect(listed.code, listed.stderr).toBe(0);
-      ids = (JSON.parse(listed.stdout) as { eventId: string }[]).map((e) => e.eventId);
-      if (ids.length === 0) await new Promise((r) => setTimeout(r, 50));
+      ids = (JSON.parse(listed.stdout) as { eventId: string; entityId?: string }[]).filter((e) => e.entityId === body.id).map((e) => e.eventId);
+      if (!ids.length) await new Promise((r) => setTimeout(r, 50));
     }
     expect(ids.length).toBeGreaterThan(0);
-    const pretty = await p100(['inbox', 'list'], env);
+    const pretty = await p100(['inbox', 'list', '--webhook', 'p2pTransfer'], env);
     for (const id of ids) expect(pretty.stdout).toContain(id);
+
+    const run = await p100(['reconcile', '--wait', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = await p100(['report', (JSON.parse(run.stdout) as { runId: string }).runId, '--all', '--json'], env);
+    const discrepancies = (JSON.parse(report.stdout) as { discrepancies: { id: string; class: string }[] }).discrepancies;
+    expect(discrepancies.filter((d) => d.id === body.id || d.class === 'missing-at-p100')).toEqual([]);
   });
 });
