@@ -4,7 +4,7 @@
  * zod nor the repository's sources. `npm run spec -w @p100-suite/client` (the build runs it too);
  * client/test/spec.test.ts fails when the committed file lags the catalog.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -76,4 +76,8 @@ export type __Event = C.P100Event;
   return lines.join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) writeFileSync(TARGET, renderSpec());
+// Written only when it changed: a build running beside a test reading the file never shows it half written.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const text = renderSpec();
+  if (!existsSync(TARGET) || readFileSync(TARGET, 'utf8') !== text) writeFileSync(TARGET, text);
+}
