@@ -5,8 +5,8 @@
  * P100's state: `getTransfer` finds the transfer, and the next reconciliation has nothing to report about it.
  *
  * A webhook given its entity's id (`-f exchangeId=…`) is sent as asked, without a fixture. Webhooks without a
- * fixture here (card and SEPA transfer events, crypto withdrawals, IBAN and KYC verification statuses) are sent
- * from the sandbox's template as before.
+ * fixture here (the card events, IBAN and KYC verification statuses) are sent from the sandbox's template as
+ * before (ASSUMPTIONS U7).
  */
 import { randomUUID } from 'node:crypto';
 import type { P100Client } from '../../client/src/client.js';
@@ -120,6 +120,58 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
         status: op.status,
         transactionHash: d.transactionHash,
       };
+    },
+  },
+  sepaTransfer: {
+    idField: 'id',
+    async create(ctx) {
+      // P100 pays out only to an account the user paid in from (SEPA level 1): a deposit from that IBAN first.
+      const externalUserId = await activeUser(ctx, { eur: '50' });
+      const iban = 'DE89370400440532013000';
+      const d = await ctx.sandbox<{ id: string }>('POST', '/_sandbox/deposits/sepa', {
+        externalUserId,
+        amount: '20.00',
+        senderName: 'Trigger Fixture',
+        senderIban: iban,
+      });
+      await settled(ctx, d.id);
+      const { transferId } = await ctx.client.createSepaTransfer({
+        path: { externalUserId },
+        body: { amount: '10.00', currency: 'eur', destinationIban: iban, transferTitle: 'Invoice 1' },
+      });
+      const op = await settled(ctx, transferId);
+      ctx.progress(`… fixture: SEPA transfer ${transferId} ${op.status}`);
+      return { id: transferId, externalUserId, amount: op.amount, currency: op.currency, status: op.status };
+    },
+  },
+  cryptoWithdrawal: {
+    idField: 'withdrawalId',
+    async create(ctx) {
+      const externalUserId = await activeUser(ctx, { eth: '1' });
+      const { withdrawalId } = await ctx.client.createCryptoWithdrawal({
+        path: { externalUserId },
+        body: {
+          currency: 'eth',
+          amount: '0.01',
+          walletAddress: `0x${'0'.repeat(38)}bb`,
+          name: 'Trigger Fixture',
+          walletType: 'NON_CUSTODIAL',
+          receiverType: 'NATURAL',
+        },
+      });
+      const op = await settled(ctx, withdrawalId);
+      ctx.progress(`… fixture: crypto withdrawal ${withdrawalId} ${op.status}`);
+      // The network P100 chose for the currency, as P100's own read of the withdrawal gives it.
+      const { network } = (await ctx.client.getCryptoWithdrawal({ path: { withdrawalId } })) as { network?: string };
+      return { withdrawalId, externalUserId, amount: op.amount, currency: op.currency, network, status: op.status };
+    },
+  },
+  poaVerificationStatus: {
+    idField: 'externalUserId',
+    async create(ctx) {
+      const externalUserId = await activeUser(ctx);
+      await ctx.sandbox('POST', `/_sandbox/users/${externalUserId}/poa`, { status: 'APPROVED' });
+      return { externalUserId, status: 'APPROVED' };
     },
   },
   userStatus: userFixture((externalUserId) => ({ externalUserId, status: 'ACTIVE' })),

@@ -165,6 +165,41 @@ describe('p100 (spawned)', () => {
     expect(JSON.parse(dlq.stdout).replayed).toEqual(expect.any(Number));
   });
 
+  it('trigger fixtures: each makes its entity for real first, so the event names what P100 holds and reconciliation finds nothing about it', async () => {
+    const made: { webhook: string; id: string; status?: string }[] = [];
+    const idFields: Record<string, string> = {
+      exchange: 'exchangeId',
+      p2pTransfer: 'id',
+      sepaTransfer: 'id',
+      sepaDeposit: 'id',
+      cryptoWithdrawal: 'withdrawalId',
+      cryptoDeposit: 'cryptoDepositId',
+      userStatus: 'externalUserId',
+      poaVerificationStatus: 'externalUserId',
+      kycFileAdded: 'externalUserId',
+    };
+    for (const [webhook, idField] of Object.entries(idFields)) {
+      const sent = await p100(['trigger', webhook, '--json'], env);
+      expect(sent.code, `${webhook}: ${sent.stderr}`).toBe(0);
+      const body = (JSON.parse(sent.stdout) as { body: Record<string, string> }).body;
+      expect(body[idField], webhook).toEqual(expect.any(String));
+      made.push({ webhook, id: body[idField] ?? '', ...(body.status ? { status: body.status } : {}) });
+    }
+    // P100 (the sandbox) holds each operation in the status the event carries.
+    for (const m of made.filter((x) => x.webhook !== 'userStatus' && x.webhook !== 'poaVerificationStatus' && x.webhook !== 'kycFileAdded')) {
+      const op = await s.control<{ status: string }>('GET', `/_sandbox/operations/${m.id}`);
+      expect(op.status, m.webhook).toBe(m.status);
+    }
+    const run = await p100(['reconcile', '--wait', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = await p100(['report', (JSON.parse(run.stdout) as { runId: string }).runId, '--all', '--json'], env);
+    const ids = new Set(made.map((m) => m.id));
+    const about = (JSON.parse(report.stdout) as { discrepancies: { id: string; class: string; note?: string }[] }).discrepancies.filter(
+      (d) => ids.has(d.id) || [...ids].some((id) => d.note?.includes(id)),
+    );
+    expect(about).toEqual([]);
+  }, 120_000);
+
   it('listen survives a restart of the suite and of itself: every event once, typed, forwarded', async () => {
     const port = await closedPort();
     const forwarded: string[] = [];
