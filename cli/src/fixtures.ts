@@ -5,8 +5,8 @@
  * P100's state: `getTransfer` finds the transfer, and the next reconciliation has nothing to report about it.
  *
  * A webhook given its entity's id (`-f exchangeId=…`) is sent as asked, without a fixture. Webhooks without a
- * fixture here (the card events, IBAN and KYC verification statuses) are sent from the sandbox's template as
- * before (ASSUMPTIONS U7).
+ * fixture here (IBAN and KYC verification statuses) are sent from the sandbox's template as before
+ * (ASSUMPTIONS U7).
  */
 import { randomUUID } from 'node:crypto';
 import type { P100Client } from '../../client/src/client.js';
@@ -53,6 +53,21 @@ const userFixture = (fields: (externalUserId: string) => Record<string, unknown>
     return fields(await activeUser(ctx));
   },
 });
+
+/** A card issued through the suite to a new user. */
+async function newCard(ctx: FixtureContext): Promise<{ externalUserId: string; cardId: string }> {
+  const externalUserId = await activeUser(ctx, { eur: '50' });
+  const { cardId } = await ctx.client.createCard({ path: { externalUserId }, body: { label: 'Trigger fixture', pin: '1234' } });
+  ctx.progress(`… fixture: card ${cardId}`);
+  return { externalUserId, cardId };
+}
+
+const cardCodeFixture: Fixture = {
+  idField: 'cardId',
+  async create(ctx) {
+    return newCard(ctx);
+  },
+};
 
 export const fixtures: Readonly<Record<string, Fixture>> = {
   exchange: {
@@ -174,6 +189,21 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
       return { externalUserId, status: 'APPROVED' };
     },
   },
+  cardTransaction: {
+    idField: 'transactionId',
+    async create(ctx) {
+      const { externalUserId, cardId } = await newCard(ctx);
+      const t = await ctx.sandbox<{ transactionId: string; amount: string; merchantName: string; status: string }>(
+        'POST',
+        `/_sandbox/cards/${encodeURIComponent(cardId)}/transactions`,
+        { amount: '12.50', merchantName: 'Coffee Shop' },
+      );
+      ctx.progress(`… fixture: card transaction ${t.transactionId} ${t.status}`);
+      return { transactionId: t.transactionId, cardId, externalUserId, amount: t.amount, merchantName: t.merchantName, status: t.status };
+    },
+  },
+  card3dsCode: cardCodeFixture,
+  cardActivationCode: cardCodeFixture,
   userStatus: userFixture((externalUserId) => ({ externalUserId, status: 'ACTIVE' })),
   kycFileAdded: userFixture((externalUserId) => ({ externalUserId })),
 };

@@ -61,8 +61,7 @@ p100 trigger --list
 
 The local sandbox sends that webhook, built from its template with any field overridden or added
 (--field), or removed (--omit). Local only (refuses --stage).
-Fixtures: for exchange, p2pTransfer, sepaTransfer, sepaDeposit, cryptoWithdrawal, cryptoDeposit, userStatus,
-poaVerificationStatus and kycFileAdded the entity is made
+Fixtures: for every webhook but ibanStatus and kycVerificationStatus the entity is made
 first, for real (a user through the suite, funded in the sandbox; the exchange, transfer or deposit through the
 suite or the sandbox, settled), and the webhook carries its ids and the status P100 holds, so the next
 reconciliation has nothing to report. Name the entity (-f exchangeId=…, -f id=…, -f externalUserId=…) to skip it.`,
