@@ -7,6 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { CLI_BUILD_DIR } from './support/cli.js';
 
 export default function setup(): void {
-  const build = fileURLToPath(new URL('../client/build.mjs', import.meta.url));
+  const build = fileURLToPath(new URL('../cli/build.mjs', import.meta.url));
   execFileSync(process.execPath, [build, CLI_BUILD_DIR], { stdio: 'inherit' });
 }

@@ -1,6 +1,3 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
-
 /**
  * How the client authenticates. The suite's operation routes sit behind an IAM (SigV4) or a JWT authorizer
  * (infra/lib/api.ts); the local gateway has none.
@@ -41,6 +38,8 @@ export async function signRequest(
   req: OutgoingRequest,
   o: { credentials: AwsCredentials | (() => Promise<AwsCredentials>); region: string; service?: string; signingDate?: Date; applyChecksum?: boolean },
 ): Promise<Record<string, string>> {
+  // Loaded on first signature: an app with `auth: 'none'` or a JWT never loads the signer (the build splits it off).
+  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
   const signer = new SignatureV4({
     credentials: o.credentials,
     region: o.region,
@@ -78,7 +77,17 @@ export async function signRequest(
 let defaultChain: (() => Promise<AwsCredentials>) | undefined;
 export async function defaultCredentials(): Promise<() => Promise<AwsCredentials>> {
   if (!defaultChain) {
-    const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+    // An optional peer dependency of the package: only SigV4 with the default chain needs it.
+    let chain: typeof import('@aws-sdk/credential-provider-node');
+    try {
+      chain = await import('@aws-sdk/credential-provider-node');
+    } catch (e) {
+      throw new Error(
+        "auth 'iam' with the default credentials needs @aws-sdk/credential-provider-node: npm install @aws-sdk/credential-provider-node (or pass auth.iam.credentials)",
+        { cause: e },
+      );
+    }
+    const { defaultProvider } = chain;
     defaultChain = defaultProvider();
   }
   return defaultChain;

@@ -3,16 +3,29 @@ import type * as z from 'zod';
 import { operations } from '../../shared/catalog/index.js';
 import type { Operation } from '../../shared/catalog/types.js';
 import { type Auth, authHeaders } from './auth.js';
-import { DeadlineError, OutcomeUnknownError, type Problem, ProblemError, ResponseShapeError, problemSlug } from './errors.js';
-import type { CallOptions, OperationId, Operations, Paginators } from './types.js';
+import {
+  AbortError,
+  ConnectionError,
+  connectionFailureOf,
+  DeadlineError,
+  OutcomeUnknownError,
+  type Problem,
+  ProblemError,
+  ResponseShapeError,
+  problemSlug,
+  systemCode,
+} from './errors.js';
+import type { CallOptions, OperationId, Operations, Paginators, ResponseMetadata } from './types.js';
 
 /**
  * The typed client: one method per catalog operation, built at run time from the same catalog entries the
  * handlers are built from (shared/catalog), so the method set, routes, Idempotency-Key rules and response
  * schemas cannot drift from the suite.
  *
- * Retries (README "Idempotency"): 429, 503, 409 `idempotency-in-progress` and network failures are retried
- * with the SAME Idempotency-Key, after `Retry-After` when the suite sends one, within the call's deadline. An
+ * Retries (README "Idempotency"): 429, 503, 409 `idempotency-in-progress` are retried, a write with the SAME
+ * Idempotency-Key, after `Retry-After` when the suite sends one, within the call's `timeout`. A request that got
+ * no answer at all is retried `maxNetworkRetries` times (default 2), then throws a ConnectionError naming the
+ * URL and the cause: a closed port or a host that does not resolve fails within a second, not a deadline. An
  * outcome-unknown answer (502/504 `outcome: "UNKNOWN"`) is never retried: it throws OutcomeUnknownError
  * with the `ledgerRef` reconciliation resolves it under.
  */
@@ -23,14 +36,16 @@ export interface ClientOptions {
   auth?: Auth;
   /** Region for SigV4 when the URL is not an execute-api host (custom domain). */
   region?: string;
-  /** Every call's deadline, retries included (default 30 s). */
-  deadlineMs?: number;
+  /** Every call's time budget in ms, retries included (default 30 s); a call's own `timeout` overrides it. */
+  timeout?: number;
+  /** How often a request that got no answer (refused, reset, DNS) is sent again (default 2). */
+  maxNetworkRetries?: number;
   /** Longest wait between two attempts (default 5 s); a longer `Retry-After` than the deadline allows ends the call. */
   maxBackoffMs?: number;
   /** First backoff without `Retry-After` (default 200 ms, doubled per attempt, with jitter). */
   baseBackoffMs?: number;
-  /** Called before each retry: the CLI shows progress with it. */
-  onRetry?: (info: { operationId: string; attempt: number; delayMs: number; reason: string }) => void;
+  /** Called before each retry: the CLI shows progress with it. `idempotencyKey` is set for a write only. */
+  onRetry?: (info: { operationId: string; attempt: number; delayMs: number; reason: string; idempotencyKey: string | undefined }) => void;
   fetch?: typeof fetch;
 }
 
@@ -130,7 +145,8 @@ export function createClient(options: ClientOptions): P100Client {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const auth = options.auth ?? 'none';
   const doFetch = options.fetch ?? fetch;
-  const deadlineDefault = options.deadlineMs ?? 30_000;
+  const timeoutDefault = options.timeout ?? 30_000;
+  const networkRetriesDefault = options.maxNetworkRetries ?? 2;
   const maxBackoff = options.maxBackoffMs ?? 5_000;
   const baseBackoff = options.baseBackoffMs ?? 200;
   const byId = new Map(operations.map((op) => [op.operationId, op]));
@@ -140,14 +156,22 @@ export function createClient(options: ClientOptions): P100Client {
     const hasBody = op.request.body !== undefined;
     const body = hasBody ? JSON.stringify(input.body ?? {}) : undefined;
     // A write's key is fixed before the first attempt and kept across retries: the suite answers a resend with
-    // the first answer, never a second operation.
+    // the first answer, never a second operation. A read has none, and no message mentions one.
     const idempotencyKey = op.kind === 'read' ? undefined : (input.idempotencyKey ?? randomUUID());
-    const deadlineMs = input.deadlineMs ?? deadlineDefault;
-    const deadline = AbortSignal.timeout(deadlineMs);
+    const resend = idempotencyKey ? `; resend only with Idempotency-Key ${idempotencyKey}` : '';
+    const timeoutMs = input.timeout ?? timeoutDefault;
+    const networkRetries = input.maxNetworkRetries ?? networkRetriesDefault;
+    const deadline = AbortSignal.timeout(timeoutMs);
     const signal = input.signal ? AbortSignal.any([input.signal, deadline]) : deadline;
     const started = Date.now();
     let attempt = 0;
-    let lastFailure: unknown;
+    let networkFailures = 0;
+    let retryDelayMs = 0;
+    /** The caller's abort or the time budget, whichever stopped the call. */
+    const stopped = (cause: unknown): Error =>
+      input.signal?.aborted
+        ? new AbortError(`${op.operationId}: aborted by the caller${resend}`, idempotencyKey, attempt, input.signal.reason ?? cause)
+        : new DeadlineError(`${op.operationId}: no answer within ${timeoutMs} ms (${attempt} attempt(s))${resend}`, idempotencyKey, attempt, cause);
     for (;;) {
       attempt++;
       const headers: Record<string, string> = {
@@ -157,20 +181,18 @@ export function createClient(options: ClientOptions): P100Client {
       };
       let res: Response;
       try {
+        if (signal.aborted) throw signal.reason;
         const signed = await authHeaders(auth, { method: op.route.method, url, headers, ...(body !== undefined ? { body } : {}) }, options.region);
         res = await doFetch(url, { method: op.route.method, headers: { ...headers, ...signed }, ...(body !== undefined ? { body } : {}), signal });
       } catch (e) {
-        if (signal.aborted) {
-          throw new DeadlineError(
-            `${op.operationId}: no answer within ${deadlineMs} ms${idempotencyKey ? `; resend only with Idempotency-Key ${idempotencyKey}` : ''}`,
-            idempotencyKey,
-            attempt,
-            e,
-          );
-        }
-        // Connection refused or reset: retried with the same key, which makes a resend of a write harmless.
-        lastFailure = e;
-        await backoff(op, attempt, undefined, 'network error', e);
+        if (signal.aborted) throw stopped(e);
+        const code = systemCode(e);
+        const failure = connectionFailureOf(code);
+        networkFailures++;
+        // No answer at all. Refused, reset or unresolvable: retried a bounded number of times (a write under its
+        // same key, which makes the resend harmless), then named. A TLS failure will not mend by itself.
+        if (failure === 'tls' || networkFailures > networkRetries) throw new ConnectionError(url.origin, failure, code, attempt, idempotencyKey, e);
+        await backoff(attempt, undefined, `cannot reach ${url.origin} (${code ?? 'network error'})`, e);
         continue;
       }
       const text = await res.text();
@@ -181,47 +203,54 @@ export function createClient(options: ClientOptions): P100Client {
         /* not JSON: kept as text for the error */
       }
       if (res.ok) {
+        const replayed = res.headers.get('idempotent-replayed') === 'true';
         const r = (op.response as z.ZodType).safeParse(parsed);
         // A replay (same key again) is the stored copy of the first answer, whose secrets the suite keeps masked
         // (a presigned URL, a card number: README "Idempotency"): same fields, masked text. It is the answer.
-        if (!r.success && res.headers.get('idempotent-replayed') === 'true') return parsed;
-        if (!r.success) {
+        let result: unknown = parsed;
+        if (r.success) result = r.data;
+        else if (!replayed) {
           throw new ResponseShapeError(
             `${op.operationId}: the ${res.status} answer does not match its schema (${r.error.issues.map((i) => i.path.join('.') || 'body').join(', ')})`,
             res.status,
             parsed,
           );
         }
-        return r.data;
+        if (typeof result === 'object' && result !== null) {
+          metadata.set(result, {
+            httpStatusCode: res.status,
+            requestId: res.headers.get('x-request-id') ?? undefined,
+            idempotencyKey,
+            idempotentReplayed: replayed,
+            attempts: attempt,
+            totalRetryDelayMs: Math.round(retryDelayMs),
+          });
+        }
+        return result;
       }
       const problem = asProblem(parsed, res.status);
       if (isOutcomeUnknown(problem)) throw new OutcomeUnknownError(problem, idempotencyKey);
       const after = retryAfterSeconds(res.headers.get('retry-after'));
       if (!retryable(res.status, problem)) throw new ProblemError(problem, after);
-      lastFailure = new ProblemError(problem, after);
-      await backoff(op, attempt, after, `${res.status} ${problemSlug(problem.type)}`, lastFailure);
+      await backoff(attempt, after, `${res.status} ${problemSlug(problem.type)}`, new ProblemError(problem, after));
     }
 
-    async function backoff(o: Operation, n: number, afterSeconds: number | undefined, reason: string, failure: unknown): Promise<void> {
+    async function backoff(n: number, afterSeconds: number | undefined, reason: string, failure: unknown): Promise<void> {
       const exp = Math.min(maxBackoff, baseBackoff * 2 ** (n - 1));
       const delay = afterSeconds !== undefined ? afterSeconds * 1000 : exp / 2 + Math.random() * (exp / 2);
-      const left = deadlineMs - (Date.now() - started);
-      // Waiting past the deadline would only fail later: give the caller the last answer now.
+      const left = timeoutMs - (Date.now() - started);
+      // Waiting past the time budget would only fail later: give the caller the last answer now.
       if (delay >= left) {
         if (failure instanceof ProblemError) throw failure;
-        throw new DeadlineError(
-          `${o.operationId}: gave up after ${n} attempt(s) (${reason})${idempotencyKey ? `; resend only with Idempotency-Key ${idempotencyKey}` : ''}`,
-          idempotencyKey,
-          n,
-          failure,
-        );
+        throw new DeadlineError(`${op.operationId}: gave up after ${n} attempt(s) (${reason})${resend}`, idempotencyKey, n, failure);
       }
-      options.onRetry?.({ operationId: o.operationId, attempt: n, delayMs: Math.round(delay), reason });
+      options.onRetry?.({ operationId: op.operationId, attempt: n, delayMs: Math.round(delay), reason, idempotencyKey });
       try {
         await sleep(delay, signal);
       } catch (e) {
-        throw new DeadlineError(`${o.operationId}: aborted while waiting to retry (${reason})`, idempotencyKey, n, e ?? lastFailure);
+        throw stopped(e);
       }
+      retryDelayMs += delay;
     }
   }
 
@@ -260,6 +289,17 @@ export function createClient(options: ClientOptions): P100Client {
     return invoke(op, input);
   };
   return Object.assign(methods, { paginate: paginators, call, baseUrl }) as unknown as P100Client;
+}
+
+const metadata = new WeakMap<object, ResponseMetadata>();
+
+/**
+ * What the call that returned `result` learnt besides the answer: status, request id, Idempotency-Key,
+ * `Idempotent-Replayed`, attempts and the time spent between them (AWS SDK v3's `$metadata`, kept beside the
+ * answer instead of inside it). Undefined for an object no call returned.
+ */
+export function metadataOf(result: object): ResponseMetadata | undefined {
+  return metadata.get(result);
 }
 
 /** Every operationId, for tools (the CLI's completion and help). */

@@ -91,7 +91,7 @@ export class OutcomeUnknownError extends Error {
   }
 }
 
-/** The call's deadline passed (or it was aborted) before an answer; for a write, resend only with `idempotencyKey`. */
+/** The call's time budget (`timeout`) ran out before an answer; for a write, resend only with `idempotencyKey`. */
 export class DeadlineError extends Error {
   override readonly name = 'DeadlineError';
   constructor(
@@ -102,6 +102,75 @@ export class DeadlineError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The caller aborted the call (its `signal`); `cause` is the signal's reason. For a write, resend only with `idempotencyKey`. */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+  constructor(
+    message: string,
+    readonly idempotencyKey: string | undefined,
+    readonly attempts: number,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Why a request got no HTTP answer at all. */
+export type ConnectionFailure = 'refused' | 'dns' | 'tls' | 'reset' | 'timeout' | 'other';
+
+/**
+ * The suite could not be reached: the URL and the cause (`refused`: nothing listens there; `dns`: the host does not
+ * resolve; `tls`: the certificate or handshake failed), after `attempts` tries. Nothing reached the suite on the
+ * last attempt; for a write, an earlier attempt may have, so resend only with `idempotencyKey`.
+ */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+  constructor(
+    readonly url: string,
+    readonly failure: ConnectionFailure,
+    /** The system's code (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`, ...) when there was one. */
+    readonly code: string | undefined,
+    readonly attempts: number,
+    readonly idempotencyKey: string | undefined,
+    override readonly cause?: unknown,
+  ) {
+    super(
+      `cannot reach ${url}: ${CONNECTION_WORDS[failure]}${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}${idempotencyKey ? `; resend only with Idempotency-Key ${idempotencyKey}` : ''}`,
+    );
+  }
+}
+
+const CONNECTION_WORDS: Record<ConnectionFailure, string> = {
+  refused: 'connection refused',
+  dns: 'the host name does not resolve',
+  tls: 'TLS failed',
+  reset: 'the connection was closed',
+  timeout: 'the connection timed out',
+  other: 'network error',
+};
+
+/** The system error code under a fetch failure (undici wraps it in `cause`, sometimes twice). */
+export function systemCode(e: unknown): string | undefined {
+  for (let x: unknown = e, depth = 0; x && depth < 5; depth++) {
+    const r = x as { code?: unknown; cause?: unknown; errors?: unknown[] };
+    if (typeof r.code === 'string' && r.code !== 'UND_ERR_SOCKET') return r.code;
+    if (Array.isArray(r.errors) && r.errors.length > 0) x = r.errors[0];
+    else x = r.cause;
+  }
+  return undefined;
+}
+
+/** What a system error code means for the caller. */
+export function connectionFailureOf(code: string | undefined): ConnectionFailure {
+  if (!code) return 'other';
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return 'dns';
+  if (/CERT|SSL|TLS|ERR_TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return 'tls';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') return 'reset';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
+  return 'other';
 }
 
 /** A 2xx answer that does not match the operation's response schema: the call DID succeed; `body` holds what came back. */

@@ -1,4 +1,5 @@
-import { EVENT_SOURCE, isPublishedDetailType, publishedEvents, type PublishedDetailType, type PublishedEvent } from '../../shared/events/published.js';
+import { EVENT_SOURCE, isPublishedDetailType, publishedEvents } from '../../shared/events/published.js';
+import type { P100Event, P100EventOf, P100EventType } from './types.js';
 
 /**
  * The events the suite publishes on EventBridge, typed from the one table the publishers check against
@@ -6,9 +7,7 @@ import { EVENT_SOURCE, isPublishedDetailType, publishedEvents, type PublishedDet
  * receives (an EventBridge event, or an entry of the local feed) and returns it narrowed by `detailType`.
  */
 
-export type P100Event = PublishedEvent;
-export type P100EventType = PublishedDetailType;
-export type P100EventOf<T extends P100EventType> = Extract<P100Event, { detailType: T }>;
+export type { P100Event, P100EventOf, P100EventType };
 export { EVENT_SOURCE };
 
 export const eventTypes = Object.keys(publishedEvents) as P100EventType[];
@@ -49,7 +48,8 @@ export function parseEvent(raw: unknown): P100Event {
   }
   const r = publishedEvents[type].detail.safeParse(detail);
   if (!r.success) throw new EventParseError(`${type}: ${r.error.issues.map((i) => `${i.path.join('.') || 'detail'} (${i.code})`).join(', ')}`, type);
-  return { detailType: type, source: EVENT_SOURCE, detail: r.data } as P100Event;
+  // The schema's output is the closed type plus P100's extra fields (kept at run time, untyped).
+  return { detailType: type, source: EVENT_SOURCE, detail: r.data } as unknown as P100Event;
 }
 
 /** True when `e` is of detail-type `t` (narrows the union). */

@@ -1,80 +1,43 @@
-import type { z } from 'zod';
-import type { CatalogOperation } from '../../shared/catalog/index.js';
+import type { Json, P100Event, Spec } from './spec.js';
 
 /**
- * The client's types, computed from the catalog's own entries (shared/catalog): one method per operationId,
- * its input from the request schemas and its output from the response schema the handler answers with. Nothing
- * here names an operation: a catalog entry added anywhere is a typed method after the next type-check.
+ * The client's public types, from client/src/spec.ts: the catalog's operations expanded into plain TypeScript
+ * (client/scripts/spec.ts over client/src/computed.ts), so a company app type-checks against them under its own
+ * flags without zod or this repository. Response types are closed objects: P100's extra fields are kept at run
+ * time, untyped.
  */
+export type { Json, P100Event, Spec };
 
-/** Any JSON value: what a tolerant response schema's unknown members really are on the wire. */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
-/**
- * A response type as the client hands it out: `unknown` (the catch-all of a tolerant `looseObject`, a free-form
- * record) becomes `Json`, since the answer was JSON; every named field keeps its schema type.
- */
-export type Wire<T> = unknown extends T
-  ? Json
-  : T extends string | number | boolean | null | undefined
-    ? T
-    : T extends readonly (infer U)[]
-      ? Wire<U>[]
-      : T extends object
-        ? { [K in keyof T]: Wire<T[K]> }
-        : T;
-
-export type OperationId = CatalogOperation['operationId'];
-export type OperationOf<I extends OperationId> = Extract<CatalogOperation, { operationId: I }>;
-
-type Requests<I extends OperationId> = OperationOf<I>['request'];
-
-/** An object type every field of which is optional (`{}` is what such a type accepts). */
-// biome-ignore lint/complexity/noBannedTypes: `{} extends T` is the test for "every field of T is optional"
-type Empty = {};
-
-/** A part the caller may leave out when every field of it is optional. */
-type Part<Name extends string, T> = Empty extends T ? { [K in Name]?: T } : { [K in Name]: T };
-
-type PathPart<I extends OperationId> = Requests<I> extends { params: infer P extends z.ZodType } ? Part<'path', z.output<P>> : unknown;
-/** Query strings are typed as the handler reads them (a number stays a number; the client turns it into text). */
-type QueryPart<I extends OperationId> = Requests<I> extends { query: infer Q extends z.ZodType } ? Part<'query', z.output<Q>> : unknown;
-type BodyPart<I extends OperationId> = Requests<I> extends { body: infer B extends z.ZodType } ? Part<'body', z.input<B>> : unknown;
+export type OperationId = keyof Spec;
 
 export interface CallOptions {
   /** Overrides the Idempotency-Key of a write (default: a fresh UUID per call, kept across its retries). */
   idempotencyKey?: string;
-  /** Cancels the call and its retries. */
+  /** Cancels the call and its retries: the call throws an `AbortError` (`signal.reason` as its cause). */
   signal?: AbortSignal;
-  /** Overrides the client's deadline for this call (ms, retries included). */
-  deadlineMs?: number;
+  /** This call's time budget in ms, retries included (overrides the client's `timeout`); then a `DeadlineError`. */
+  timeout?: number;
+  /** Network failures retried for this call (overrides the client's `maxNetworkRetries`). */
+  maxNetworkRetries?: number;
 }
 
 type Flatten<T> = { [K in keyof T]: T[K] };
 
 /** The input of one operation: `path`, `query`, `body` as its schemas say, plus call options. */
-export type OperationInput<I extends OperationId> = Flatten<PathPart<I> & QueryPart<I> & BodyPart<I> & CallOptions>;
+export type OperationInput<I extends OperationId> = Flatten<Spec[I]['input'] & CallOptions>;
 
 /** The parsed 2xx answer of one operation. */
-export type OperationOutput<I extends OperationId> = Wire<z.output<OperationOf<I>['response']>>;
+export type OperationOutput<I extends OperationId> = Spec[I]['output'];
+
+/** An object type every field of which is optional (`{}` is what such a type accepts). */
+// biome-ignore lint/complexity/noBannedTypes: `{} extends T` is the test for "every field of T is optional"
+type Empty = {};
 
 export type OperationMethod<I extends OperationId> =
   Empty extends OperationInput<I> ? (input?: OperationInput<I>) => Promise<OperationOutput<I>> : (input: OperationInput<I>) => Promise<OperationOutput<I>>;
 
-/** The element type of the one array of a paged answer (`items`, `transactions`, `discrepancies`). */
-type Known<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]-?: T[K] };
-export type PageItem<T> = { [K in keyof Known<T>]: NonNullable<Known<T>[K]> extends readonly (infer U)[] ? U : never }[keyof Known<T>];
-
-/** Operations whose query takes a `cursor` or a `page`: the lists the client iterates. */
-export type PagedOperationId = {
-  [I in OperationId]: Requests<I> extends { query: infer Q extends z.ZodType }
-    ? 'cursor' extends keyof z.output<Q>
-      ? I
-      : 'page' extends keyof z.output<Q>
-        ? I
-        : never
-    : never;
-}[OperationId];
+/** Operations the client iterates page by page (their query takes a `cursor` or a `page`). */
+export type PagedOperationId = { [I in OperationId]: [Spec[I]['item']] extends [never] ? never : I }[OperationId];
 
 export type PagedInput<I extends OperationId> = Flatten<
   Omit<OperationInput<I>, 'query'> & { query?: Omit<NonNullable<OperationInput<I> extends { query?: infer Q } ? Q : never>, 'cursor' | 'page'> }
@@ -82,6 +45,25 @@ export type PagedInput<I extends OperationId> = Flatten<
 
 export type Operations = { [I in OperationId]: OperationMethod<I> };
 
-export type Paginators = {
-  [I in PagedOperationId]: (input: PagedInput<I>) => AsyncIterable<Wire<PageItem<z.output<OperationOf<I>['response']>>>>;
-};
+export type Paginators = { [I in PagedOperationId]: (input: PagedInput<I>) => AsyncIterable<Spec[I]['item']> };
+
+export type P100EventType = P100Event['detailType'];
+export type P100EventOf<T extends P100EventType> = Extract<P100Event, { detailType: T }>;
+
+/**
+ * What a call learnt besides its answer, as AWS SDK v3's `$metadata`: `metadataOf(result)` gives it for any
+ * result of a call (the answer itself is not wrapped).
+ */
+export interface ResponseMetadata {
+  httpStatusCode: number;
+  /** The suite's `x-request-id`: quote it when asking about this call (it finds the logs). */
+  requestId: string | undefined;
+  /** The Idempotency-Key the write went under (undefined for a read). */
+  idempotencyKey: string | undefined;
+  /** True when the suite answered with the stored answer of an earlier request under the same key. */
+  idempotentReplayed: boolean;
+  /** Requests sent, the first included. */
+  attempts: number;
+  /** Time spent waiting between attempts, in ms. */
+  totalRetryDelayMs: number;
+}

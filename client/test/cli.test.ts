@@ -1,5 +1,5 @@
 /**
- * The `p100` command end to end: each test spawns the real bin (client/bin/p100.mjs) against a local suite on
+ * The `p100` command end to end: each test spawns the built command (test/support/cli.ts; the packed bin is cli/bin/p100.js, run from a packed install by outside-project.test.ts) against a local suite on
  * loopback ports, as a developer's terminal would, and checks its output and exit code.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -101,7 +101,7 @@ describe('p100 (spawned)', () => {
 
     const bad = await p100(['call', 'getUserBalances', '-f', 'externalUserId=bad id!', '--json'], env);
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout).problem.status).toBe(400);
+    expect(JSON.parse(bad.stdout).error.problem.status).toBe(400);
     expect(bad.stderr).toContain('path.externalUserId');
 
     const unknown = await p100(['call', 'noSuchOperation'], env);
@@ -165,6 +165,44 @@ describe('p100 (spawned)', () => {
     expect(dlq.code, dlq.stderr).toBe(0);
     expect(JSON.parse(dlq.stdout).replayed).toEqual(expect.any(Number));
   });
+
+  it('trigger fixtures: each makes its entity for real first, so the event names what P100 holds and reconciliation finds nothing about it', async () => {
+    const made: { webhook: string; id: string; status?: string }[] = [];
+    const idFields: Record<string, string> = {
+      exchange: 'exchangeId',
+      p2pTransfer: 'id',
+      sepaTransfer: 'id',
+      sepaDeposit: 'id',
+      cryptoWithdrawal: 'withdrawalId',
+      cryptoDeposit: 'cryptoDepositId',
+      userStatus: 'externalUserId',
+      poaVerificationStatus: 'externalUserId',
+      kycFileAdded: 'externalUserId',
+      cardTransaction: 'transactionId',
+      card3dsCode: 'cardId',
+      cardActivationCode: 'cardId',
+    };
+    for (const [webhook, idField] of Object.entries(idFields)) {
+      const sent = await p100(['trigger', webhook, '--json'], env);
+      expect(sent.code, `${webhook}: ${sent.stderr}`).toBe(0);
+      const body = (JSON.parse(sent.stdout) as { body: Record<string, string> }).body;
+      expect(body[idField], webhook).toEqual(expect.any(String));
+      made.push({ webhook, id: body[idField] ?? '', ...(body.status ? { status: body.status } : {}) });
+    }
+    // P100 (the sandbox) holds each operation in the status the event carries.
+    for (const m of made.filter((x) => x.status !== undefined && idFields[x.webhook] !== 'externalUserId')) {
+      const op = await s.control<{ status: string }>('GET', `/_sandbox/operations/${m.id}`);
+      expect(op.status, m.webhook).toBe(m.status);
+    }
+    const run = await p100(['reconcile', '--wait', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = await p100(['report', (JSON.parse(run.stdout) as { runId: string }).runId, '--all', '--json'], env);
+    const ids = new Set(made.map((m) => m.id));
+    const about = (JSON.parse(report.stdout) as { discrepancies: { id: string; class: string; note?: string }[] }).discrepancies.filter(
+      (d) => ids.has(d.id) || [...ids].some((id) => d.note?.includes(id)),
+    );
+    expect(about).toEqual([]);
+  }, 120_000);
 
   it('listen survives a restart of the suite and of itself: every event once, typed, forwarded', async () => {
     const port = await closedPort();

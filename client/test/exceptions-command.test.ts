@@ -4,12 +4,13 @@
  * refusal of a change without one. Its own file: client/test/cli.test.ts is the rest of the command's.
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeKycUser, fundPartner, idem } from '../../test/integration/operations-support.js';
+import { BUILT_CLI } from '../../test/support/cli.js';
 import { startTestSuite, type TestSuite } from '../../test/support/suite.js';
 
-const BIN = fileURLToPath(new URL('../bin/p100.mjs', import.meta.url));
+// The built command (test/support/cli.ts), as the other CLI tests spawn it.
+const BIN = BUILT_CLI;
 
 function p100(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -4,8 +4,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { closedPort, json, type Loopback, startLoopback } from '../../test/support/loopback.js';
-import { createClient, retryAfterSeconds } from '../src/client.js';
-import { DeadlineError, OutcomeUnknownError, ProblemError, ResponseShapeError } from '../src/errors.js';
+import { createClient, metadataOf, retryAfterSeconds } from '../src/client.js';
+import { AbortError, ConnectionError, DeadlineError, OutcomeUnknownError, ProblemError, ResponseShapeError } from '../src/errors.js';
+
+async function until(ok: () => boolean): Promise<void> {
+  while (!ok()) await new Promise((r) => setTimeout(r, 5));
+}
 
 const PROBLEM = 'application/problem+json';
 const problem = (slug: string, status: number, extra: Record<string, unknown> = {}) => ({
@@ -91,7 +95,7 @@ describe('retries', () => {
 
   it('a Retry-After beyond the deadline ends the call at once with the problem', async () => {
     server = await startLoopback((_req, res) => json(res, 503, problem('upstream-unavailable', 503), { 'content-type': PROBLEM, 'retry-after': '3600' }));
-    const c = createClient({ baseUrl: server.url, deadlineMs: 5_000 });
+    const c = createClient({ baseUrl: server.url, timeout: 5_000 });
     const err = await c.getPartnerBalances().then(
       () => undefined,
       (e: unknown) => e,
@@ -101,18 +105,95 @@ describe('retries', () => {
     expect(server.hits).toBe(1);
   });
 
-  it('network errors are retried until the deadline; the error names the key to resend with', async () => {
+  it('a write that gets no answer is retried maxNetworkRetries times under its key, then a ConnectionError names the URL, the cause and the key', async () => {
     const port = await closedPort();
-    const retries: number[] = [];
-    const c = createClient({ baseUrl: `http://127.0.0.1:${port}`, deadlineMs: 300, baseBackoffMs: 10, onRetry: (r) => retries.push(r.attempt) });
+    const retries: { attempt: number; key: string | undefined }[] = [];
+    const c = createClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      baseBackoffMs: 10,
+      onRetry: (r) => retries.push({ attempt: r.attempt, key: r.idempotencyKey }),
+    });
     const err = await c.createTransfer({ ...input, idempotencyKey: 'k-net' }).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(DeadlineError);
-    expect((err as DeadlineError).idempotencyKey).toBe('k-net');
-    expect((err as DeadlineError).message).toContain('k-net');
-    expect(retries.length).toBeGreaterThan(0);
+    expect(err).toBeInstanceOf(ConnectionError);
+    const ce = err as ConnectionError;
+    expect([ce.failure, ce.code, ce.url, ce.attempts, ce.idempotencyKey]).toEqual(['refused', 'ECONNREFUSED', `http://127.0.0.1:${port}`, 3, 'k-net']);
+    expect(ce.message).toContain(`http://127.0.0.1:${port}`);
+    expect(ce.message).toContain('ECONNREFUSED');
+    expect(ce.message).toContain('k-net');
+    expect(retries).toEqual([
+      { attempt: 1, key: 'k-net' },
+      { attempt: 2, key: 'k-net' },
+    ]);
+  });
+
+  it('a read that gets no answer never mentions an Idempotency-Key; maxNetworkRetries per call overrides the client', async () => {
+    const port = await closedPort();
+    const reasons: string[] = [];
+    const c = createClient({ baseUrl: `http://127.0.0.1:${port}`, baseBackoffMs: 10, onRetry: (r) => reasons.push(`${r.reason} ${r.idempotencyKey}`) });
+    const err = await c.getPartnerBalances({ maxNetworkRetries: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).attempts).toBe(1);
+    expect((err as ConnectionError).message).not.toMatch(/idempotency/i);
+    expect(reasons).toEqual([]);
+  });
+
+  it('a host that does not resolve is a ConnectionError of cause dns (a .invalid name: no lookup leaves the machine)', async () => {
+    const c = createClient({ baseUrl: 'http://p100-suite.invalid', maxNetworkRetries: 0 });
+    const err = await c.getPartnerBalances().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).failure).toBe('dns');
+    expect((err as ConnectionError).message).toContain('http://p100-suite.invalid');
+  });
+
+  it('an abort through signal throws an AbortError (not a DeadlineError); a per-call timeout throws a DeadlineError', async () => {
+    server = await startLoopback(() => undefined); // never answers
+    const c = createClient({ baseUrl: server.url });
+    const ac = new AbortController();
+    const pending = c.getPartnerBalances({ signal: ac.signal }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await until(() => server!.hits === 1);
+    ac.abort(new Error('user pressed stop'));
+    const aborted = await pending;
+    expect(aborted).toBeInstanceOf(AbortError);
+    expect((aborted as AbortError).cause).toEqual(new Error('user pressed stop'));
+    const timedOut = await c.getPartnerBalances({ timeout: 50 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(timedOut).toBeInstanceOf(DeadlineError);
+    expect((timedOut as DeadlineError).message).toContain('50 ms');
+    expect((timedOut as DeadlineError).message).not.toMatch(/idempotency/i);
+  });
+
+  it('every result gives its metadata (request id, replay flag, attempts, retry delay) without wrapping the answer', async () => {
+    server = await startLoopback((_req, res, hit) =>
+      hit === 1
+        ? json(res, 503, problem('upstream-unavailable', 503), { 'content-type': PROBLEM, 'retry-after': '0' })
+        : json(res, 200, { transferId: 't-1', extra: 'kept' }, { 'x-request-id': 'req-7', 'idempotent-replayed': 'true' }),
+    );
+    const c = createClient({ baseUrl: server.url });
+    const out = await c.createTransfer({ ...input, idempotencyKey: 'k-meta' });
+    expect(out).toEqual({ transferId: 't-1', extra: 'kept' });
+    expect(metadataOf(out)).toEqual({
+      httpStatusCode: 200,
+      requestId: 'req-7',
+      idempotencyKey: 'k-meta',
+      idempotentReplayed: true,
+      attempts: 2,
+      totalRetryDelayMs: 0,
+    });
+    expect(Object.keys(out)).toEqual(['transferId', 'extra']);
   });
 
   it('a 2xx that does not match the schema is a ResponseShapeError holding the body', async () => {

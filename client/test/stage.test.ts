@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { json, type Loopback, startLoopback } from '../../test/support/loopback.js';
 import { signRequest } from '../src/auth.js';
 import { isEventOf, parseEvent } from '../src/events.js';
-import { apiUrlOf, stackNameOf } from '../src/stage.js';
+import { apiUrlOf, stackNameOf } from '../../cli/src/stage.js';
 import { BUILT_CLI } from '../../test/support/cli.js';
 
 // The built command (test/support/cli.ts): a tsx start per spawn made these tests time out under load.

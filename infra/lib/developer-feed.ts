@@ -8,7 +8,7 @@ import { EVENT_SOURCE } from '../../shared/events/published.js';
 import { InvalidContextError } from './config.js';
 
 /**
- * The feed `p100 listen --stage <name>` reads (client/src/cli.ts): an EventBridge rule copying every event the
+ * The feed `p100 listen --stage <name>` reads (cli/src/cli.ts): an EventBridge rule copying every event the
  * suite publishes into an SQS queue. Opt-in (`-c developerFeed=true`): it is a developer's and operator's tool,
  * and a production bus needs no extra copy of the card-code events (EVENTS.md "Why the card codes travel in
  * clear"). Messages stay until the listener deletes them after showing (and forwarding) them, so a listener

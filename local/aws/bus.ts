@@ -19,7 +19,7 @@ export interface LocalBusEvent {
   detail: Record<string, unknown>;
 }
 
-/** One answer of `GET /_local/events?after=<seq>`: the feed `p100 listen` reads (client/src/cli.ts). */
+/** One answer of `GET /_local/events?after=<seq>`: the feed `p100 listen` reads (cli/src/cli.ts). */
 export interface LocalFeedPage {
   /** Names this bus's life: a restarted suite starts a new stream, numbered from 1 again. */
   stream: string;

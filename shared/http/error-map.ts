@@ -45,7 +45,8 @@ export function toProblem(err: unknown): HttpProblem {
     }
     const status = BUSINESS_STATUS[err.errorCode] ?? (err.httpStatus === 404 ? 404 : 422);
     const title = status === 404 ? 'Not found at P100' : status === 409 ? 'Not allowed in the current state' : 'Refused by P100';
-    return new HttpProblem(status, 'upstream-refused', title, err.errorName ?? err.errorCode, { upstream });
+    // The slug says what happened: an id P100 does not know is not-found (P100's code stays in `upstream`).
+    return new HttpProblem(status, status === 404 ? 'not-found' : 'upstream-refused', title, err.errorName ?? err.errorCode, { upstream });
   }
 
   if (err instanceof P100AuthError) {

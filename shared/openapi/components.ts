@@ -1,5 +1,5 @@
 import type { Operation } from '../catalog/types.js';
-import { problemType } from '../http/problem.js';
+import { type ProblemSlug, problemSlugs, problemType } from '../http/problem.js';
 
 /**
  * Shared parts of the OpenAPI document: the ProblemDetails schema (RFC 9457, with our `errors[]`,
@@ -129,7 +129,16 @@ const OWN_SCHEMAS: Record<string, unknown> = {
     description: 'RFC 9457 problem details.',
     required: ['type', 'title', 'status'],
     properties: {
-      type: { type: 'string', format: 'uri', description: `A tag URI naming the problem, such as \`${problemType('validation')}\`.` },
+      type: {
+        type: 'string',
+        format: 'uri',
+        description: `A tag URI naming what happened: \`${problemType('validation')}\` and so on, its last segment one of these slugs:\n${Object.entries(
+          problemSlugs,
+        )
+          .map(([slug, meaning]) => `- \`${slug}\`: ${meaning}`)
+          .join('\n')}`,
+        examples: (Object.keys(problemSlugs) as ProblemSlug[]).map(problemType),
+      },
       title: { type: 'string' },
       status: { type: 'integer', minimum: 400, maximum: 599 },
       detail: { type: 'string' },

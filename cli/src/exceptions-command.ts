@@ -8,7 +8,7 @@
  *
  * Kept in its own file: cli.ts only parses the options and calls {@link cmdExceptions}.
  */
-import type { P100Client } from './client.js';
+import type { P100Client } from '../../client/src/client.js';
 
 export interface ExceptionsOptions {
   state?: string | undefined;

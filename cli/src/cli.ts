@@ -11,42 +11,15 @@ import { parseArgs } from 'node:util';
 import { operations } from '../../shared/catalog/index.js';
 import type { LocalBusEvent as FeedEvent, LocalFeedPage as Feed } from '../../local/aws/bus.js';
 import type { Operation } from '../../shared/catalog/types.js';
-import type { Auth } from './auth.js';
-import { createClient, type P100Client, type RawInput } from './client.js';
-import { DeadlineError, OutcomeUnknownError, ProblemError, ResponseShapeError } from './errors.js';
-import { EventParseError, parseEvent } from './events.js';
+import type * as z from 'zod';
+import type { Auth } from '../../client/src/auth.js';
+import { createClient, type P100Client, type RawInput } from '../../client/src/client.js';
+import { AbortError, ConnectionError, DeadlineError, OutcomeUnknownError, ProblemError, ResponseShapeError } from '../../client/src/errors.js';
+import { EventParseError, parseEvent } from '../../client/src/events.js';
 import { cmdExceptions } from './exceptions-command.js';
+import { fixtures } from './fixtures.js';
+import { COMMAND_HELP, HELP } from './help.js';
 import { feedQueueUrlOf, stageBaseUrl, stageOutputs } from './stage.js';
-
-const HELP = `p100 <command> [options]
-
-Commands
-  ops                                  list every operation (operationId, method, route, kind)
-  call <operationId> [--field k=v ...] [--body file.json|-] [--idempotency-key k]
-                                       any operation; k=v is text, k:=v is JSON; path, query and body
-                                       fields are told apart by the catalog; a.b=v nests
-  trigger <webhook> [--field k=v ...] [--omit k ...] [--envelope wrapped]
-                                       the sandbox sends that webhook, any field overridden (p100 trigger --list)
-  listen [--forward-to URL] [--type detail-type ...] [--state-file f] [--from-start] [--max-events n]
-                                       published events as they happen; resumes after the last one seen,
-                                       across restarts of the suite and of the listener
-                                       (--stage: the stack's developer feed, -c developerFeed=true)
-  reconcile [--wait]                   start a reconciliation run (and wait for its report)
-  report [latest|<runId>] [--all]      a reconciliation report
-  inbox list [--status DEAD] [--webhook name] [--limit n]
-  inbox replay <eventId> | inbox replay --dlq [--webhook name]
-  exceptions [list|show|acknowledge|resolve|reopen|assign|note] [<exceptionId>] [--state s] [--class c] [--note "why"] [--owner name]
-                                       the exception queue (exceptions-command.ts)
-  clock [advance <1h|30m|10s|2d>]      the sandbox clock (local only)
-
-Options
-  --json                 machine-readable output (one JSON document, or one line per event)
-  --base-url URL         the suite (default $P100_BASE_URL or http://127.0.0.1:3000)
-  --stage NAME           a deployed stack: base URL from its CloudFormation outputs, SigV4 from the default credentials
-  --region REGION        AWS region for --stage
-  --sandbox URL          the sandbox (default $P100_SANDBOX_URL or http://127.0.0.1:4010)
-  $P100_JWT              a bearer token, for a stack behind the JWT authorizer (instead of SigV4)
-`;
 
 class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -88,12 +61,20 @@ const { values: opts, positionals } = (() => {
       },
     });
   } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+    // Before the options are known: --json is read from the raw arguments, so a script gets its error object.
+    fail(process.argv.includes('--json'), { kind: 'usage', message: `${e instanceof Error ? e.message : String(e)} (p100 --help)`, exitCode: 2 });
     process.exit(2);
   }
 })();
 
 const json = opts.json === true;
+
+/** One failure: a line on stderr, and with --json one object on stdout (README "The p100 command", exit codes). */
+function fail(asJson: boolean, error: { kind: string; message: string; exitCode: number; [k: string]: unknown }, extraLines = ''): void {
+  process.stderr.write(`p100: ${error.message}\n${extraLines}`);
+  if (asJson) process.stdout.write(`${JSON.stringify({ error })}\n`);
+  process.exitCode = error.exitCode;
+}
 const sandboxUrl = (opts.sandbox ?? process.env.P100_SANDBOX_URL ?? 'http://127.0.0.1:4010').replace(/\/+$/, '');
 const stage = opts.stage ?? process.env.P100_STAGE;
 
@@ -120,7 +101,11 @@ async function client(): Promise<P100Client> {
     baseUrl: baseUrl ?? 'http://127.0.0.1:3000',
     auth,
     ...(opts.region ? { region: opts.region } : {}),
-    onRetry: (r) => progress(`… ${r.operationId}: ${r.reason}, retrying in ${(r.delayMs / 1000).toFixed(1)} s (same Idempotency-Key)`),
+    ...(opts.timeout ? { timeout: parseDuration(opts.timeout) } : {}),
+    onRetry: (r) =>
+      progress(
+        `… ${r.operationId}: ${r.reason}, retrying in ${(r.delayMs / 1000).toFixed(1)} s${r.idempotencyKey ? ` (same Idempotency-Key ${r.idempotencyKey})` : ''}`,
+      ),
   });
 }
 
@@ -237,9 +222,13 @@ async function cmdTrigger(webhook: string | undefined): Promise<void> {
     return;
   }
   if (opts.envelope && opts.envelope !== 'flat' && opts.envelope !== 'wrapped') throw new UsageError('--envelope is flat or wrapped');
+  const fields = parseFields(opts.field ?? []);
+  // The entity first, for real (fixtures.ts), unless the caller named one: the event then matches P100's state.
+  const fixture = fixtures[webhook];
+  const made = fixture && fields[fixture.idField] === undefined ? await fixture.create({ client: await client(), sandbox, progress }) : {};
   const sent = await sandbox<{ webhook: string; path: string; body: unknown }>('POST', '/_sandbox/webhooks/trigger', {
     webhook,
-    fields: parseFields(opts.field ?? []),
+    fields: { ...made, ...fields },
     ...(opts.omit?.length ? { omit: opts.omit } : {}),
     ...(opts.envelope ? { envelope: opts.envelope } : {}),
   });
@@ -337,7 +326,7 @@ async function cmdInbox(sub: string | undefined, arg: string | undefined): Promi
       items
         .map(
           (e) =>
-            `${e.eventId.slice(0, 12)}…  ${e.state.padEnd(10)} ${e.webhook.padEnd(22)} ${e.entityId ?? ''} ${e.status ?? ''}${e.deadReason ? `  (${e.deadReason})` : ''}`,
+            `${e.eventId}  ${e.state.padEnd(10)} ${e.webhook.padEnd(22)} ${e.entityId ?? ''} ${e.status ?? ''}${e.deadReason ? `  (${e.deadReason})` : ''}`,
         )
         .join('\n') || 'no inbox events',
       items,
@@ -542,6 +531,8 @@ async function listenToStage(name: string): Promise<void> {
 
 async function main(): Promise<void> {
   const [cmd, a, b] = positionals;
+  if (cmd === 'help' && a) return help(a, b);
+  if (opts.help && cmd) return help(cmd, a);
   if (opts.help || !cmd || cmd === 'help') {
     process.stdout.write(HELP);
     return;
@@ -570,28 +561,103 @@ async function main(): Promise<void> {
   }
 }
 
+/** `p100 <command> --help`, and `p100 call <operationId> --help` with the operation's fields from the catalog. */
+function help(cmd: string, arg: string | undefined): void {
+  if (cmd === 'call' && arg) {
+    const op = operations.find((o) => o.operationId === arg);
+    if (!op) throw new UsageError(`unknown operation ${arg} (p100 ops lists them)`);
+    const doc = operationHelp(op);
+    out(doc.text, doc.data);
+    return;
+  }
+  const text = COMMAND_HELP[cmd];
+  if (!text) throw new UsageError(`unknown command ${cmd} (p100 --help)`);
+  process.stdout.write(`${text}\n`);
+}
+
+interface FieldDoc {
+  name: string;
+  in: 'path' | 'query' | 'body';
+  required: boolean;
+  type: string;
+  description?: string;
+}
+
+/** A zod schema's type in a word or two (`string`, `'eur' | 'btc'`, `object`), for help. */
+function typeWord(schema: z.ZodType): string {
+  const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType; entries?: Record<string, string>; element?: z.ZodType } })
+    .def;
+  if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'prefault')
+    return def.innerType ? typeWord(def.innerType) : def.type;
+  if (def.type === 'pipe' && def.in) return typeWord(def.in);
+  if (def.type === 'enum' && def.entries) return Object.values(def.entries).join(' | ');
+  if (def.type === 'array' && def.element) return `${typeWord(def.element)}[]`;
+  return def.type;
+}
+
+function fieldsOf(schema: z.ZodType | undefined, where: FieldDoc['in']): FieldDoc[] {
+  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> } | undefined)?.shape ?? {};
+  return Object.entries(shape).map(([name, s]) => ({
+    name,
+    in: where,
+    required: !s.safeParse(undefined).success,
+    type: typeWord(s),
+    ...(s.description ? { description: s.description } : {}),
+  }));
+}
+
+function operationHelp(op: Operation): { text: string; data: unknown } {
+  const fields = [...fieldsOf(op.request.params, 'path'), ...fieldsOf(op.request.query, 'query'), ...fieldsOf(op.request.body, 'body')];
+  const text = [
+    `p100 call ${op.operationId}${fields
+      .filter((f) => f.required)
+      .map((f) => ` -f ${f.name}=…`)
+      .join('')}`,
+    '',
+    `${op.summary}`,
+    `${op.route.method} ${op.route.path}  (${op.kind}${op.kind === 'read' ? '' : ': sent with an Idempotency-Key, kept across retries'})`,
+    '',
+    fields.length ? 'Fields (-f name=value, -f name:=json)' : 'No fields.',
+    ...fields.map((f) => `  ${`${f.name}${f.required ? '' : '?'}`.padEnd(28)} ${f.in.padEnd(6)} ${f.type.padEnd(20)} ${f.description ?? ''}`.trimEnd()),
+  ].join('\n');
+  return { text, data: { operationId: op.operationId, summary: op.summary, method: op.route.method, path: op.route.path, kind: op.kind, fields } };
+}
+
 try {
   await main();
 } catch (e) {
   if (e instanceof UsageError) {
-    process.stderr.write(`p100: ${e.message}\n`);
-    process.exitCode = 2;
+    fail(json, { kind: 'usage', message: e.message, exitCode: 2 });
   } else if (e instanceof ProblemError) {
-    process.stderr.write(
-      `p100: ${e.message}${e.upstreamCode ? ` [P100 ${e.upstreamCode}]` : ''}\n${e.fieldErrors.map((f) => `  ${f.in}.${f.field}: ${f.message}\n`).join('')}`,
+    fail(
+      json,
+      { kind: 'problem', message: e.message, exitCode: 1, slug: e.slug, status: e.status, problem: e.problem },
+      e.fieldErrors.map((f) => `  ${f.in}.${f.field}: ${f.message}\n`).join('') + (e.upstreamCode ? `  [P100 ${e.upstreamCode}]\n` : ''),
     );
-    if (json) process.stdout.write(`${JSON.stringify({ error: 'problem', problem: e.problem })}\n`);
-    process.exitCode = 1;
   } else if (e instanceof OutcomeUnknownError) {
-    process.stderr.write(`p100: ${e.message}\n`);
-    if (json)
-      process.stdout.write(`${JSON.stringify({ error: 'outcome-unknown', ledgerRef: e.ledgerRef, idempotencyKey: e.idempotencyKey, problem: e.problem })}\n`);
-    process.exitCode = 3;
-  } else if (e instanceof DeadlineError || e instanceof ResponseShapeError) {
-    process.stderr.write(`p100: ${e.message}\n`);
-    process.exitCode = 1;
+    fail(json, { kind: 'outcome-unknown', message: e.message, exitCode: 3, ledgerRef: e.ledgerRef, idempotencyKey: e.idempotencyKey, problem: e.problem });
+  } else if (e instanceof ConnectionError) {
+    fail(json, {
+      kind: 'connection',
+      message: e.message,
+      exitCode: 4,
+      url: e.url,
+      failure: e.failure,
+      code: e.code,
+      attempts: e.attempts,
+      idempotencyKey: e.idempotencyKey,
+    });
+  } else if (e instanceof DeadlineError || e instanceof AbortError) {
+    fail(json, {
+      kind: e instanceof DeadlineError ? 'timeout' : 'aborted',
+      message: e.message,
+      exitCode: 4,
+      attempts: e.attempts,
+      idempotencyKey: e.idempotencyKey,
+    });
+  } else if (e instanceof ResponseShapeError) {
+    fail(json, { kind: 'response-shape', message: e.message, exitCode: 1, status: e.status });
   } else {
-    process.stderr.write(`p100: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
+    fail(json, { kind: 'error', message: e instanceof Error ? e.message : String(e), exitCode: 1 });
   }
 }
