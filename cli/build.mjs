@@ -18,6 +18,9 @@ await build({
   splitting: true,
   platform: 'node',
   format: 'esm',
+  // The bundled signer (@smithy/signature-v4, @aws-crypto/sha256-js) is CommonJS that calls require('buffer');
+  // esbuild's ESM output has no require, so each file gets one made from its own URL (esbuild's documented way).
+  banner: { js: "import { createRequire as __p100CreateRequire } from 'node:module'; const require = __p100CreateRequire(import.meta.url);" },
   target: 'node20',
   external: ['@aws-sdk/client-cloudformation', '@aws-sdk/client-sqs', '@aws-sdk/credential-provider-node'],
   minify: true,

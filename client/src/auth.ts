@@ -34,12 +34,23 @@ export function regionOfUrl(url: URL): string | undefined {
  * SigV4 with the AWS SDK's own signer (never a hand-rolled one): returns the headers to send, `authorization`,
  * `x-amz-date` and (for temporary credentials) `x-amz-security-token` included.
  */
+/**
+ * The named exports of a dynamically imported CommonJS package. Node gives them on the namespace; a bundle (the
+ * packed client and CLI are esbuild ESM) gives only `default`, which is `module.exports`.
+ */
+function commonJsNamed<T extends object>(m: T): T {
+  const d = (m as { default?: unknown }).default;
+  return Object.keys(m).some((k) => k !== 'default') || typeof d !== 'object' || d === null ? m : (d as T);
+}
+
 export async function signRequest(
   req: OutgoingRequest,
   o: { credentials: AwsCredentials | (() => Promise<AwsCredentials>); region: string; service?: string; signingDate?: Date; applyChecksum?: boolean },
 ): Promise<Record<string, string>> {
   // Loaded on first signature: an app with `auth: 'none'` or a JWT never loads the signer (the build splits it off).
-  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
+  const [signerModule, sha256Module] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
+  const { SignatureV4 } = commonJsNamed(signerModule);
+  const { Sha256 } = commonJsNamed(sha256Module);
   const signer = new SignatureV4({
     credentials: o.credentials,
     region: o.region,

@@ -179,10 +179,11 @@ export function createClient(options: ClientOptions): P100Client {
         ...(hasBody ? { 'content-type': 'application/json' } : {}),
         ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
       };
+      // Signing sits outside the network try: a signer or credential failure is not a failure to connect.
+      if (signal.aborted) throw stopped(signal.reason);
+      const signed = await authHeaders(auth, { method: op.route.method, url, headers, ...(body !== undefined ? { body } : {}) }, options.region);
       let res: Response;
       try {
-        if (signal.aborted) throw signal.reason;
-        const signed = await authHeaders(auth, { method: op.route.method, url, headers, ...(body !== undefined ? { body } : {}) }, options.region);
         res = await doFetch(url, { method: op.route.method, headers: { ...headers, ...signed }, ...(body !== undefined ? { body } : {}), signal });
       } catch (e) {
         if (signal.aborted) throw stopped(e);

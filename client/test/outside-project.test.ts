@@ -194,6 +194,13 @@ try {
   out['dns'] = e instanceof ConnectionError ? { failure: e.failure, message: e.message } : String(e);
 }
 out['dnsMs'] = Math.round(performance.now() - t);
+// SigV4 from the packed bundle (the signer is CommonJS inside an ESM bundle): the local gateway ignores the
+// signature, so an answer proves the signing ran.
+const signed = await createClient({
+  baseUrl: process.env['P100_BASE_URL'] ?? 'http://127.0.0.1:3000',
+  auth: { iam: { credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, region: 'eu-central-1' } },
+}).getPartnerBalances();
+out['signed'] = Array.isArray(signed.fiatBalances);
 const ac = new AbortController();
 setTimeout(() => ac.abort(), 100);
 try {
@@ -257,6 +264,7 @@ describe('the developer kit from a fresh project outside the repository', () => 
         expect(out.dns).toMatchObject({ failure: 'dns' });
         expect((out.dns as { message: string }).message).toContain('p100-suite.invalid');
         expect(out.aborted).toBe('AbortError');
+        expect(out.signed).toBe(true);
         const other = await run(node, ['build/other-stack.js'], { cwd: proj, env });
         expect(other.code, other.stderr).toBe(0);
         expect(JSON.parse(other.stdout)).toEqual({ ok: 200, fiat: true, missing: 404, type: 'tag:p100-suite,2026:problem/not-found' });
