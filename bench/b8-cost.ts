@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sizingFor } from '../infra/lib/access.js';
 import { KIND_REPRESENTATIVES, readMemoryTable } from '../infra/lib/memory-table.js';
-import { functionSpecs, type FunctionSpec } from '../shared/functions.js';
+import { functionSpecs } from '../shared/functions.js';
 import type { BenchResult } from './lib/report.js';
 
 const ID = 'B8';

@@ -92,3 +92,24 @@ export function throttledMs(g: CpuGroup): number {
     return 0;
   }
 }
+
+/** A function's configured memory (infra/lib/access.ts, from bench/memory-table.json) and its CPU share. */
+export async function configuredShare(functionName: string): Promise<{ memoryMb: number; share: number }> {
+  const [{ sizingFor }, { functionSpecs }] = await Promise.all([import('../../infra/lib/access.js'), import('../../shared/functions.js')]);
+  const spec = functionSpecs().find((s) => s.name === functionName);
+  if (!spec) throw new Error(`no function ${functionName}`);
+  const memoryMb = sizingFor(spec).memoryMb;
+  return { memoryMb, share: cpuShare(memoryMb) };
+}
+
+/** The memory table's figures of one kind at one size (B10, measured under cgroup quotas), for B1 and B3 to print beside theirs. */
+export async function tableFigures(kind: string, memoryMb: number): Promise<string> {
+  const { readMemoryTable } = await import('../../infra/lib/memory-table.js');
+  const t = readMemoryTable();
+  const f = (t.kinds as Record<string, { sizes: Record<string, { warmP50Ms: number; warmP99Ms: number; coldPathMs: number; load1m: number }> }>)[kind]?.sizes[
+    String(memoryMb)
+  ];
+  return f
+    ? `B10 (${t.generatedAt}) measured it under a CPU quota at ${memoryMb} MB: warm p50 ${f.warmP50Ms} ms, p99 ${f.warmP99Ms} ms, cold path ${Math.round(f.coldPathMs)} ms (load ${f.load1m})`
+    : `B10 has no figure at ${memoryMb} MB`;
+}
