@@ -5,6 +5,7 @@ import { getOperation } from '../shared/catalog/index.js';
 import { p100Client } from '../shared/p100/container-client.js';
 import { resolveUpstream } from '../shared/p100/upstream.js';
 import { captureOutput } from './lib/capture.js';
+import { configuredShare, tableFigures } from './lib/lambda-cpu.js';
 import type { BenchResult } from './lib/report.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
 import { median, quantile, round } from './lib/stats.js';
@@ -134,11 +135,23 @@ export async function benchReadLatency(o: B1Options = {}): Promise<BenchResult> 
       problems.push(
         `the handler adds p50 ${round(handlerAdded * 1000, 0)} µs in process (CPU ${round(handlerCpuAdded * 1000, 0)} µs): middy, the JSON body and validation, the response-schema parse, one log line`,
       );
+    // Under the Lambda CPU model (issue 28): the gateway and the sandbox share this process, so the handler's
+    // own CPU is divided by the share of its configured memory (the model's fallback method) and B10's
+    // figures of the same function, measured in a container under a real quota, are printed beside.
+    const lambda = await configuredShare('getPartnerBalances');
+    const modelled = {
+      ...lambda,
+      method: 'CPU time / share',
+      handlerAddedP50Ms: handlerCpuAdded / lambda.share,
+      handlerCpuP50Ms: median(hc) / lambda.share,
+      table: await tableFigures('read', lambda.memoryMb),
+    };
     return {
       id: ID,
       what: WHAT,
       target: TARGET,
       figure:
+        `under the Lambda model at ${lambda.memoryMb} MB (share ${round(lambda.share, 3)} vCPU; CPU time / share): the handler adds p50 ${round(modelled.handlerAddedP50Ms, 2)} ms over the P100 client (its whole CPU ${round(modelled.handlerCpuP50Ms, 2)} ms); ${modelled.table}. Unthrottled: ` +
         `over HTTP added p50 ${round(added50)} ms, p99 ${round(added99)} ms (direct p50 ${round(p50d)}/p99 ${round(p99d)}, gateway p50 ${round(p50g)}/p99 ${round(p99g)}); ` +
         `in process the handler adds p50 ${round(handlerAdded * 1000, 0)} µs wall, ${round(handlerCpuAdded * 1000, 0)} µs CPU over the P100 client alone ` +
         `(handler p50 ${round(median(hw), 3)} ms, client p50 ${round(median(cw), 3)} ms); ${n} each, ${warmup} warm-up excluded; sandbox in its own process`,
@@ -151,6 +164,7 @@ export async function benchReadLatency(o: B1Options = {}): Promise<BenchResult> 
         gateway: { p50: p50g, p99: p99g },
         added: { p50: added50, p99: added99 },
         inProcess: { handlerP50: median(hw), clientP50: median(cw), addedMs: handlerAdded, cpuAddedMs: handlerCpuAdded },
+        lambdaModel: modelled,
         sandboxPid: sandbox.pid,
         logBytes: cap.bytes,
       },

@@ -60,6 +60,11 @@ const BENCHES: Record<string, { what: string; target: string; run: () => Promise
     target: '≥ 100,000 entries/s',
     run: async () => (await import('./b7-matching.js')).benchMatching(quick ? { entries: 20_000, rounds: 3 } : {}),
   },
+  B10: {
+    what: 'memory by measurement under the Lambda CPU model (per kind, 128–1,769 MB)',
+    target: 'cheapest size within the warm p99 and cold path budgets (ASSUMPTIONS W1, W2)',
+    run: async () => (await import('./b10-memory.js')).benchMemory(quick ? { warm: 5 } : {}),
+  },
   B8: {
     what: 'cost model (arm64) and memory right-sizing',
     target: 'printed from measured durations and bench/prices.json',
@@ -109,7 +114,7 @@ function child(id: string): Promise<BenchResult> {
 async function main(): Promise<void> {
   const oneAt = process.argv.indexOf('--one');
   if (oneAt !== -1) return runOne(process.argv[oneAt + 1] ?? '');
-  const asked = process.argv.slice(2).filter((a) => /^B\d$/.test(a));
+  const asked = process.argv.slice(2).filter((a) => /^B\d+$/.test(a));
   const ids = asked.length ? asked : Object.keys(BENCHES);
   const started = Date.now();
   const rows: BenchResult[] = [];

@@ -25,7 +25,7 @@ export { operationHandler } from './http/index.js';
 export { openApiHandler } from './openapi/index.js';
 // The layer probe's: the layer's own DocumentClient and one ledger read through it.
 export { documentClient, getLedgerOperation } from './store/index.js';
-export { getReconciliationReportImpl, reconcileHandler, reconcileUsersHandler, startReconciliationImpl } from './reconcile/index.js';
+export { getReconciliationReportImpl, prepareReconcileJob, reconcileHandler, reconcileUsersHandler, startReconciliationImpl } from './reconcile/index.js';
 export {
   listInboxEventsImpl,
   replayDeadInboxEventsImpl,

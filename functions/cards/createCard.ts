@@ -1,3 +1,3 @@
 import { lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('createCard'));
+export const handler = await operationHandler(lazyOperation('createCard'));

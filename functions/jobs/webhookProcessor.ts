@@ -1,3 +1,3 @@
 import { webhookProcessorHandler } from '../../shared/index.js';
 
-export const handler = webhookProcessorHandler();
+export const handler = await webhookProcessorHandler();

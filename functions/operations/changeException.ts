@@ -1,3 +1,3 @@
 import { changeExceptionImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('changeException'), { impl: changeExceptionImpl });
+export const handler = await operationHandler(lazyOperation('changeException'), { impl: changeExceptionImpl });

@@ -1,3 +1,3 @@
 import { getContractReportImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('getContractReport'), { impl: getContractReportImpl });
+export const handler = await operationHandler(lazyOperation('getContractReport'), { impl: getContractReportImpl });

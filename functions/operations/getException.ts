@@ -1,3 +1,3 @@
 import { getExceptionImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('getException'), { impl: getExceptionImpl });
+export const handler = await operationHandler(lazyOperation('getException'), { impl: getExceptionImpl });

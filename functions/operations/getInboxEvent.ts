@@ -1,3 +1,3 @@
 import { getInboxEventImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('getInboxEvent'), { impl: getInboxEventImpl });
+export const handler = await operationHandler(lazyOperation('getInboxEvent'), { impl: getInboxEventImpl });

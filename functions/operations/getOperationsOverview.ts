@@ -1,3 +1,3 @@
 import { getOperationsOverviewImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('getOperationsOverview'), { impl: getOperationsOverviewImpl });
+export const handler = await operationHandler(lazyOperation('getOperationsOverview'), { impl: getOperationsOverviewImpl });

@@ -1,3 +1,3 @@
 import { getReconciliationReportImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('getReconciliationReport'), { impl: getReconciliationReportImpl });
+export const handler = await operationHandler(lazyOperation('getReconciliationReport'), { impl: getReconciliationReportImpl });

@@ -1,3 +1,3 @@
 import { getTimelineImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('getTimeline'), { impl: getTimelineImpl });
+export const handler = await operationHandler(lazyOperation('getTimeline'), { impl: getTimelineImpl });

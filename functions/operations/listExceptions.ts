@@ -1,3 +1,3 @@
 import { listExceptionsImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('listExceptions'), { impl: listExceptionsImpl });
+export const handler = await operationHandler(lazyOperation('listExceptions'), { impl: listExceptionsImpl });

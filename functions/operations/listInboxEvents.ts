@@ -1,3 +1,3 @@
 import { lazyOperation, listInboxEventsImpl, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('listInboxEvents'), { impl: listInboxEventsImpl });
+export const handler = await operationHandler(lazyOperation('listInboxEvents'), { impl: listInboxEventsImpl });

@@ -1,3 +1,3 @@
 import { lazyOperation, listReconciliationRunsImpl, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('listReconciliationRuns'), { impl: listReconciliationRunsImpl });
+export const handler = await operationHandler(lazyOperation('listReconciliationRuns'), { impl: listReconciliationRunsImpl });

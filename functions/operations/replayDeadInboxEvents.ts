@@ -1,3 +1,3 @@
 import { lazyOperation, operationHandler, replayDeadInboxEventsImpl } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('replayDeadInboxEvents'), { impl: replayDeadInboxEventsImpl });
+export const handler = await operationHandler(lazyOperation('replayDeadInboxEvents'), { impl: replayDeadInboxEventsImpl });

@@ -1,3 +1,3 @@
 import { lazyOperation, operationHandler, replayInboxEventImpl } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('replayInboxEvent'), { impl: replayInboxEventImpl });
+export const handler = await operationHandler(lazyOperation('replayInboxEvent'), { impl: replayInboxEventImpl });

@@ -1,3 +1,3 @@
 import { lazyOperation, operationHandler, startReconciliationImpl } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('startReconciliation'), { impl: startReconciliationImpl });
+export const handler = await operationHandler(lazyOperation('startReconciliation'), { impl: startReconciliationImpl });

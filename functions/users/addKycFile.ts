@@ -1,3 +1,3 @@
 import { addKycFileImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('addKycFile'), { impl: addKycFileImpl });
+export const handler = await operationHandler(lazyOperation('addKycFile'), { impl: addKycFileImpl });

@@ -1,3 +1,3 @@
 import { addPoaFileImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('addPoaFile'), { impl: addPoaFileImpl });
+export const handler = await operationHandler(lazyOperation('addPoaFile'), { impl: addPoaFileImpl });

@@ -1,3 +1,3 @@
 import { createUploadUrlImpl, lazyOperation, operationHandler } from '../../shared/index.js';
 
-export const handler = operationHandler(lazyOperation('createUploadUrl'), { impl: createUploadUrlImpl });
+export const handler = await operationHandler(lazyOperation('createUploadUrl'), { impl: createUploadUrlImpl });

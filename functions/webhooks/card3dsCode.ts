@@ -1,3 +1,3 @@
 import { webhookReceiver } from '../../shared/index.js';
 
-export const handler = webhookReceiver('card3dsCode');
+export const handler = await webhookReceiver('card3dsCode');

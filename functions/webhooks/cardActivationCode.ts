@@ -1,3 +1,3 @@
 import { webhookReceiver } from '../../shared/index.js';
 
-export const handler = webhookReceiver('cardActivationCode');
+export const handler = await webhookReceiver('cardActivationCode');

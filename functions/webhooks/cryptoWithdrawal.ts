@@ -1,3 +1,3 @@
 import { webhookReceiver } from '../../shared/index.js';
 
-export const handler = webhookReceiver('cryptoWithdrawal');
+export const handler = await webhookReceiver('cryptoWithdrawal');

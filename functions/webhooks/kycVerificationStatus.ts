@@ -1,3 +1,3 @@
 import { webhookReceiver } from '../../shared/index.js';
 
-export const handler = webhookReceiver('kycVerificationStatus');
+export const handler = await webhookReceiver('kycVerificationStatus');

@@ -1,3 +1,3 @@
 import { webhookReceiver } from '../../shared/index.js';
 
-export const handler = webhookReceiver('p2pTransfer');
+export const handler = await webhookReceiver('p2pTransfer');

@@ -1,3 +1,3 @@
 import { webhookReceiver } from '../../shared/index.js';
 
-export const handler = webhookReceiver('sepaDeposit');
+export const handler = await webhookReceiver('sepaDeposit');

@@ -2,6 +2,7 @@ import type { DataPathName, Resources } from '../../shared/config/resources.js';
 import { lifecycleOfUserFact } from '../../shared/webhooks/lifecycles.js';
 import type { ReservedConcurrency } from './config.js';
 import type { FunctionSpec } from './inventory.js';
+import { measuredMemoryMb } from './memory-table.js';
 
 /**
  * What one function may touch, decided from catalog data only: an operation's kind, upstream and
@@ -270,14 +271,23 @@ export interface Sizing {
   timeoutSeconds: number;
 }
 
+/**
+ * Memory: measured (issue 28). Operations (by read/write/money), webhook receivers, the webhook processor and
+ * each job take the size bench B10 chose for their kind under the Lambda CPU model (bench/memory-table.json,
+ * infra/lib/memory-table.ts); the health probe and the OpenAPI document keep a fixed size.
+ */
 export function sizingFor(spec: FunctionSpec): Sizing {
+  const measured = (): number => {
+    const mb = measuredMemoryMb(spec);
+    if (mb === undefined) throw new Error(`no measured memory size for ${spec.name}`);
+    return mb;
+  };
   switch (spec.kind) {
     // HTTP API integrations time out at 30 s; the function must finish (and map its error) first.
-    // Memory right-sized by bench B8 (ASSUMPTIONS M5): ~61 MB peak RSS measured; 256 MB keeps a CPU share for cold starts.
     case 'operation':
-      return { memoryMb: 256, timeoutSeconds: 28 };
+      return { memoryMb: measured(), timeoutSeconds: 28 };
     case 'webhook':
-      return { memoryMb: 256, timeoutSeconds: 10 };
+      return { memoryMb: measured(), timeoutSeconds: 10 };
     case 'webhookHealth':
       return { memoryMb: 128, timeoutSeconds: 5 };
     // Builds the document from the catalog once per container (zod's JSON Schema of ~70 operations).
@@ -285,16 +295,15 @@ export function sizingFor(spec: FunctionSpec): Sizing {
       return { memoryMb: 256, timeoutSeconds: 10 };
     case 'job':
       switch (spec.job.trigger) {
-        // Right-sized by bench B8 (ASSUMPTIONS M5): on the webhook path, 256 MB.
         case 'webhook-queue':
-          return { memoryMb: 256, timeoutSeconds: 60 };
+          return { memoryMb: measured(), timeoutSeconds: 60 };
         case 'schedule':
-          return { memoryMb: 1024, timeoutSeconds: 900 };
+          return { memoryMb: measured(), timeoutSeconds: 900 };
         case 'reconcile-queue':
-          return { memoryMb: 1024, timeoutSeconds: 300 };
+          return { memoryMb: measured(), timeoutSeconds: 300 };
         // About 20 P100 reads of at most 10 s each, and one inbox page per 100 events.
         case 'contract-schedule':
-          return { memoryMb: 512, timeoutSeconds: 300 };
+          return { memoryMb: measured(), timeoutSeconds: 300 };
       }
   }
 }

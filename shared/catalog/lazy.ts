@@ -1,19 +1,22 @@
 import type { Operation, OperationKind } from './types.js';
 
 /**
- * Catalog entries a handler loads on first use (issue 15, B2). An operation's handler needs its entry's zod
- * schemas only when a request arrives; importing the whole catalog at cold start built the schemas of all
- * operations in every function. `lazyOperation('getUserBalances')` instead imports, on the first request,
- * only the catalog module that declares the entry (and what that module imports), once per container.
+ * Catalog entries loaded one module at a time (issue 15, B2; issue 28). Importing the whole catalog built the
+ * schemas of all operations in every function. `lazyOperation('getUserBalances')` instead imports only the
+ * catalog module that declares the entry (and what that module imports), once per container; the entry files
+ * await it at init (`await operationHandler(lazyOperation('x'))`), since every request of an operation needs
+ * its own schemas: loading them on the first request only moved that work into the invoke phase, where
+ * Lambda throttles CPU to the memory's share.
  *
  * Each catalog module is one dynamic `import()` here, so the build (esbuild code splitting) makes it a chunk
- * of the client layer of its own. The table below says where each entry lives and the two facts the handler
- * needs at cold start, before the entry is loaded: its kind (a write prefetches the data key) and whether it
- * calls P100 (the API key is prefetched). test/unit/lazy-catalog.test.ts checks every row against the catalog.
+ * of the client layer of its own, and a function evaluates only its own module's chunk. The table below says
+ * where each entry lives and two facts known before the entry is loaded: its kind (a write prefetches the
+ * data key) and whether it calls P100 (the API key is prefetched while the entry loads).
+ * test/unit/lazy-catalog.test.ts checks every row against the catalog.
  *
- * Adding an operation: declare it as before (a catalog module, one line in index.ts); its entry file may call
- * `operationHandler(getOperation('x'))` (the whole catalog at cold start) or, with a row here,
- * `operationHandler(lazyOperation('x'))`. A new catalog module also gets a line in `modules`.
+ * Adding an operation: declare it as before (a catalog module, one line in index.ts) and add its row here;
+ * its entry file is `export const handler = await operationHandler(lazyOperation('x'))`. A new catalog
+ * module also gets a line in `modules`.
  */
 const modules = {
   cards: () => import('./cards.js'),

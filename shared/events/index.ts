@@ -17,6 +17,8 @@ export interface DomainEvent {
 
 export interface EventPublisher {
   publish(events: readonly DomainEvent[]): Promise<void>;
+  /** Loads what publishing needs (the SDK client) now: called at init by functions whose requests publish. */
+  prepare?(): Promise<void>;
 }
 
 export interface QueueMessage {
@@ -28,6 +30,8 @@ export interface QueueMessage {
 
 export interface MessageQueue {
   send(queue: QueueName, messages: readonly QueueMessage[]): Promise<void>;
+  /** Loads what sending needs (the SDK client) now: called at init by functions whose every request enqueues. */
+  prepare?(): Promise<void>;
 }
 
 export type QueueName = 'webhook' | 'reconcile';
@@ -35,9 +39,9 @@ export type QueueName = 'webhook' | 'reconcile';
 const QUEUE_ENV: Record<QueueName, string> = { webhook: ENV.webhookQueueUrl, reconcile: ENV.reconcileQueueUrl };
 
 /**
- * The SDK clients below are loaded with `import()` on first use, not at module load: the layer is one
- * module, and every function that never publishes or enqueues would otherwise pay their load at cold start
- * (bench B2). A failed load is not memoised.
+ * The SDK clients below are loaded with `import()`, not at module load: functions that never publish or
+ * enqueue never load them (bench B2); the webhook receivers and the processor, whose requests do, load them
+ * at init through `prepare()` (issue 28). A failed load is not memoised.
  */
 function lazy<T>(load: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
@@ -56,6 +60,9 @@ class EventBridgePublisher implements EventPublisher {
     const sdk = await import('@aws-sdk/client-eventbridge');
     return { sdk, client: new sdk.EventBridgeClient({}) };
   });
+  async prepare(): Promise<void> {
+    await this.#sdk();
+  }
   async publish(events: readonly DomainEvent[]): Promise<void> {
     const bus = readEnv(ENV.eventBusName);
     if (!bus) throw new Error(`${ENV.eventBusName} is not set`);
@@ -78,6 +85,9 @@ class SqsQueue implements MessageQueue {
     const sdk = await import('@aws-sdk/client-sqs');
     return { sdk, client: new sdk.SQSClient({}) };
   });
+  async prepare(): Promise<void> {
+    await this.#sdk();
+  }
   async send(queue: QueueName, messages: readonly QueueMessage[]): Promise<void> {
     const url = readEnv(QUEUE_ENV[queue]);
     if (!url) throw new Error(`${QUEUE_ENV[queue]} is not set`);

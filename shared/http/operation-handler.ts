@@ -9,6 +9,8 @@ import { jsonBody, problemErrors, requestContext, requestState } from './middlew
 import type { OperationContext, OperationImpl } from './operation-impl.js';
 import { HttpProblem, validationProblem, type FieldProblem } from './problem.js';
 import { p100Client, prefetchApiKey } from '../p100/container-client.js';
+import { prepareP100Transport } from '../p100/client.js';
+import { documentClient } from '../store/client.js';
 import { prefetchDataKey } from '../secrets/data-key.js';
 import { check } from './validation.js';
 
@@ -107,37 +109,69 @@ function stringify(q: Record<string, unknown>): Record<string, string | undefine
   return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v === undefined ? undefined : String(v)]));
 }
 
+type Handler = (event: Event, context: Context) => Promise<Result>;
+
 /**
  * Builds the Lambda handler of one catalog operation: request id, problem+json errors, JSON body,
  * validation (before any upstream call), then the implementation; for `kind: 'money'` the implementation
  * runs inside `withIdempotency` (Idempotency-Key replay/conflict/lock, ledger PENDING/UNKNOWN), and for
  * `kind: 'write'` too when the caller sends an Idempotency-Key (replay/conflict/lock). One line
- * in each entry file:
+ * in each entry file, awaited at the top level so it runs during Lambda's init phase:
  *
  * @example
- * export const handler = operationHandler(lazyOperation('getUserBalances'));
+ * export const handler = await operationHandler(lazyOperation('getUserBalances'));
  *
- * With a {@link LazyOperation} the catalog entry (its zod schemas) is loaded on the first request and the
- * handler built then, once per container; the secrets it needs are prefetched at cold start as before.
+ * With a {@link LazyOperation} (the entry files) everything every request of the operation needs is loaded
+ * and evaluated before the handler is returned, i.e. at init (issue 28): its catalog entry (its zod schemas),
+ * the request stack, idempotency and ledger recording for writes, ky and fetch for an operation that calls
+ * P100, the DynamoDB client where its requests read or write the store, and the secrets it needs. Init runs
+ * before the first request, unthrottled where Lambda throttles an invocation to its memory's CPU share
+ * (bench/README.md, Lambda CPU model). The catalog module is still a chunk of its own (code splitting): a
+ * function evaluates only its own.
+ *
+ * With a full {@link Operation} (tests, in-process tools) the handler is returned at once and built on its
+ * first request.
  */
-export function operationHandler(op: Operation | LazyOperation, options: OperationHandlerOptions = {}): (event: Event, context: Context) => Promise<Result> {
-  const lazy = isLazyOperation(op) ? op : undefined;
-  if (lazy ? lazy.callsUpstream : (op as Operation).upstream !== null) prefetchApiKey();
-  if (op.kind !== 'read') prefetchDataKey();
-  let built: Promise<(event: Event, context: Context) => Promise<Result>> | undefined;
+export function operationHandler(op: LazyOperation, options?: OperationHandlerOptions): Promise<Handler>;
+export function operationHandler(op: Operation, options?: OperationHandlerOptions): Handler;
+export function operationHandler(op: Operation | LazyOperation, options: OperationHandlerOptions = {}): Handler | Promise<Handler> {
+  if (isLazyOperation(op)) return handlerAtInit(op, options);
+  if (op.upstream !== null) void prefetchApiKey();
+  if (op.kind !== 'read') void prefetchDataKey();
+  let built: Promise<Handler> | undefined;
   return async (event, context) => {
-    built ??= (async () => {
-      const full = lazy ? await lazy.load() : (op as Operation);
-      // Idempotency and ledger recording (the store, the lifecycle tables) on the first request too: a read
-      // never runs them, and nothing of them is needed before a request arrives (bench B2).
-      const { withMoneyMachinery } = await import('./operation-machinery.js');
-      return buildOperationHandler(full, withMoneyMachinery(full, options.impl ?? callUpstream), options);
-    })().catch((e: unknown) => {
+    built ??= withMachinery(op, options).catch((e: unknown) => {
       built = undefined;
       throw e;
     });
     return (await built)(event, context);
   };
+}
+
+async function handlerAtInit(lazy: LazyOperation, options: OperationHandlerOptions): Promise<Handler> {
+  // Secrets over the network while the catalog chunk and zod are evaluated.
+  const secrets = Promise.all([lazy.callsUpstream ? prefetchApiKey() : undefined, lazy.kind !== 'read' ? prefetchDataKey() : undefined]);
+  const op = await lazy.load();
+  const [handler] = await Promise.all([
+    withMachinery(op, options),
+    op.upstream !== null ? prepareP100Transport() : undefined,
+    // Writes record idempotency and the ledger; reads without P100 read the suite's own tables (console, reports).
+    op.kind !== 'read' || op.upstream === null ? documentClient() : undefined,
+    secrets,
+  ]);
+  return handler;
+}
+
+/**
+ * Idempotency and ledger recording (the store, the lifecycle tables) are a chunk of their own, imported only
+ * by operations that run them: reads never run idempotency and, without a user or card ledger mapping, no
+ * ledger recording, so read functions skip that chunk (never evaluated in a read's container).
+ */
+async function withMachinery(op: Operation, options: OperationHandlerOptions): Promise<Handler> {
+  const impl = options.impl ?? callUpstream;
+  const needs = op.kind !== 'read' || op.userLedger !== undefined || op.cardLedger !== undefined;
+  const wrapped = needs ? (await import('./operation-machinery.js')).withMoneyMachinery(op, impl) : impl;
+  return buildOperationHandler(op, wrapped, options);
 }
 
 function buildOperationHandler(op: Operation, impl: OperationImpl, options: OperationHandlerOptions) {

@@ -191,14 +191,24 @@ export class P100Client {
 }
 
 /**
- * ky is loaded with `import()` on the first P100 call, not at module load: its module body probes
- * `new Request(...)`/`new Response(...)`, which makes Node load its fetch implementation (undici), and that
- * was a large share of every function's cold start (bench B2), also of functions that never call P100.
+ * ky is loaded with `import()`, not at module load: its module body probes `new Request(...)`/`new Response(...)`,
+ * which makes Node load its fetch implementation (undici). Functions that never call P100 (webhook receivers,
+ * the console's reads) thus never load it; operations that call P100 load it at init ({@link prepareP100Transport}).
  */
 let kyModule: Promise<typeof import('ky').default> | undefined;
 function loadKy(): Promise<typeof import('ky').default> {
   kyModule ??= import('ky').then((m) => m.default);
   return kyModule;
+}
+
+/**
+ * Loads ky and Node's fetch (undici) now: a function whose every request calls P100 awaits this at init
+ * (issue 28), where Lambda's CPU is not yet throttled to the memory share, instead of on its first request.
+ */
+export async function prepareP100Transport(): Promise<void> {
+  await loadKy();
+  // Reading the global makes Node load its fetch implementation (it is a lazy getter).
+  void globalThis.fetch;
 }
 
 function errorCodeOf(e: unknown): string | undefined {

@@ -25,7 +25,7 @@ export function setP100Client(c: P100Client | undefined): void {
   client = c;
 }
 
-/** Starts fetching the API key at cold start, so the first request finds it cached. */
-export function prefetchApiKey(): void {
-  secretCache().prefetch(readEnv(ENV.apiKeySecretId));
+/** Starts fetching the API key at cold start, so the first request finds it cached; settles when fetched (or failed). */
+export function prefetchApiKey(): Promise<void> {
+  return secretCache().prefetch(readEnv(ENV.apiKeySecretId));
 }

@@ -1,7 +1,20 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { messageQueue } from '../events/index.js';
 import { logger } from '../log/logger.js';
+import { prepareP100Transport } from '../p100/client.js';
+import { prefetchApiKey } from '../p100/container-client.js';
+import { documentClient } from '../store/client.js';
 import { reconcileInvoker } from './invoker.js';
 import { reconcileUserBatch, runReconciliation, type RunOutcome, type UserBatchMessage } from './run.js';
+
+/**
+ * What every invocation of the reconciliation jobs needs, loaded at init (issue 28; their entry files await it
+ * at the top level): the API key and ky/fetch (P100's history and reads), the DynamoDB client (the ledger and
+ * the run's items) and, for the run job, the SQS client (the user sweep's fan-out).
+ */
+export async function prepareReconcileJob(o: { fansOut: boolean }): Promise<void> {
+  await Promise.all([prefetchApiKey(), prepareP100Transport(), documentClient(), o.fansOut ? messageQueue().prepare?.() : undefined]);
+}
 
 /** Time kept back from the Lambda's limit: the current page finishes and is checkpointed. */
 const MARGIN_MS = 30_000;

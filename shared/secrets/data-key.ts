@@ -121,8 +121,8 @@ export async function dataKeyRing(): Promise<DataKeyRing> {
 }
 
 /** Starts fetching the data key at cold start (no-op when this function has none). */
-export function prefetchDataKey(): void {
-  if (!override) secretCache().prefetch(readEnv(ENV.dataKeySecretId));
+export function prefetchDataKey(): Promise<void> {
+  return override ? Promise.resolve() : secretCache().prefetch(readEnv(ENV.dataKeySecretId));
 }
 
 /**

@@ -55,11 +55,15 @@ export class SecretCache {
   }
 
   /** Starts fetching at cold start so the first request does not wait; errors surface on first use. */
-  prefetch(secretId: string | undefined): void {
-    if (!secretId) return;
-    this.get(secretId).catch(() => {
-      this.#entries.delete(secretId);
-    });
+  prefetch(secretId: string | undefined): Promise<void> {
+    if (!secretId) return Promise.resolve();
+    // Settles either way: a failed prefetch is forgotten and the first request that needs the secret fetches it.
+    return this.get(secretId).then(
+      () => undefined,
+      () => {
+        this.#entries.delete(secretId);
+      },
+    );
   }
 
   #fetch(secretId: string): Promise<string> {

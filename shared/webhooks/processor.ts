@@ -17,6 +17,8 @@ import {
   type InboxEvent,
   type InboxOutcome,
 } from '../store/inbox.js';
+import { prefetchDataKey } from '../secrets/data-key.js';
+import { documentClient } from '../store/client.js';
 import { applyStatus, getLedgerOperation } from '../store/ledger.js';
 import { applyUserTransition, getLedgerUser, isQuietMove, markUserFactAnnounced } from '../store/ledger-users.js';
 import { getWebhook, webhookProcessingOf, type WebhookDefinition, type WebhookLedgerTarget } from './catalog.js';
@@ -391,12 +393,19 @@ function eventIdOf(record: SQSRecord): string {
 
 /**
  * The SQS handler of functions/jobs/webhookProcessor.ts: Powertools BatchProcessor with partial batch
- * failures, so one bad record is retried alone and the rest of the batch is acknowledged.
+ * failures, so one bad record is retried alone and the rest of the batch is acknowledged. Awaited at the top
+ * level of the entry file: Powertools batch (only this function needs it, so it is a chunk of its own), the
+ * DynamoDB client (every record reads the inbox) and the data key (the seal) load during Lambda's init
+ * (issue 28). The EventBridge client too: most records publish an onward event.
  */
-export function webhookProcessorHandler(options: { maxReceiveCount?: number } = {}) {
+export async function webhookProcessorHandler(options: { maxReceiveCount?: number } = {}) {
+  const [{ BatchProcessor, EventType, processPartialResponse }] = await Promise.all([
+    import('@aws-lambda-powertools/batch'),
+    documentClient(),
+    prefetchDataKey(),
+    eventPublisher().prepare?.(),
+  ]);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    // Loaded on the first batch, not at layer load: only this function needs it, and every function loads the layer (bench B2).
-    const { BatchProcessor, EventType, processPartialResponse } = await import('@aws-lambda-powertools/batch');
     // One processor per invocation: its state is per batch (a local runner may overlap invocations).
     const processor = new BatchProcessor(EventType.SQS);
     const record = async (r: SQSRecord): Promise<ProcessResult> =>

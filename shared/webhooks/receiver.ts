@@ -8,6 +8,7 @@ import { logger } from '../log/logger.js';
 import { protectWebhookEntity } from '../classification/rules.js';
 import { dataKeyRing, hmacWith, prefetchDataKey } from '../secrets/data-key.js';
 import { secretCache } from '../secrets/index.js';
+import { documentClient } from '../store/client.js';
 import { storeInboxEvent, type InboxEvent } from '../store/inbox.js';
 import { getWebhook, webhookProcessingOf, type WebhookDefinition } from './catalog.js';
 import { decodeWebhookBody, dedupKey, parseWebhookBody } from './event.js';
@@ -165,19 +166,21 @@ export async function openSealedFields(sealed: string, aad: string): Promise<Rec
 }
 
 /**
- * Builds the Lambda handler of one webhook receiver: verify, parse once, store once, enqueue, 200.
+ * Builds the Lambda handler of one webhook receiver: verify, parse once, store once, enqueue, 200. Awaited at
+ * the top level of the entry file, so what every delivery needs is loaded during Lambda's init phase.
  *
  * @example
  * // functions/webhooks/exchange.ts
- * export const handler = webhookReceiver('exchange');
+ * export const handler = await webhookReceiver('exchange');
  */
-export function webhookReceiver(name: string) {
+export async function webhookReceiver(name: string) {
   const def = getWebhook(name);
-  // Cold start: fetch the token now so the first delivery does not wait for Secrets Manager.
-  secretCache().prefetch(readEnv(ENV.webhookTokenSecretId));
-  prefetchDataKey();
-  return middy<Event, Result>()
+  const handler = middy<Event, Result>()
     .use(problemErrors(`webhook:${name}`, def.secretFields))
     .use(requestContext())
     .handler((event) => receive(def, event));
+  // Init (issue 28): what every delivery needs, before the first one arrives: the token and the data key
+  // (Secrets Manager), the DynamoDB client (the inbox put) and the SQS client (the enqueue).
+  await Promise.all([secretCache().prefetch(readEnv(ENV.webhookTokenSecretId)), prefetchDataKey(), documentClient(), messageQueue().prepare?.()]);
+  return handler;
 }

@@ -26,7 +26,8 @@ interface ProbeReport {
   upload: { status: number | undefined; url: string };
   health: Record<'GET' | 'HEAD', { statusCode: number; headers: Record<string, string>; body: string }>;
   openapi: { statusCode: number; contentType: string; openapi: string; operationIds: string[] };
-  lazy: { statusCode: number; contentType: string; fields: string[]; sameRouteAsLayerCatalog: boolean };
+  lazy: { sameRouteAsLayerCatalog: boolean };
+  firstRequestWithoutLayer: Record<string, { statusCode: number; contentType: string; fields: string[] }>;
 }
 
 /** The child: plain ESM, written to the temp dir; it prints one JSON report. */
@@ -81,19 +82,19 @@ report.openapi = {
   openapi: parsed.openapi,
   operationIds: Object.values(parsed.paths).flatMap((p) => Object.values(p).map((o) => o.operationId)),
 };
-// A handler built on lazyOperation: its catalog entry is a chunk imported on the first request. A bad path
-// parameter is refused by the entry's schema before anything else (no secret, no network needed).
-const lazyHandler = (await import(pathToFileURL(root + '/var/task/getUserBalances/index.mjs').href)).handler;
-const refused = await lazyHandler(
-  { requestContext: { http: { method: 'GET' }, requestId: 'r-1' }, rawPath: '/users/x/balances', pathParameters: { externalUserId: 'no spaces allowed' }, headers: {} },
-  { awsRequestId: 'a-1', getRemainingTimeInMillis: () => 10_000 },
-);
-report.lazy = {
-  statusCode: refused.statusCode,
-  contentType: refused.headers['content-type'],
-  fields: JSON.parse(refused.body).errors.map((e) => e.field),
-  sameRouteAsLayerCatalog: layer.getOperation('getUserBalances').route.path === '/users/{externalUserId}/balances',
+// Issue 28: what every request needs is loaded at init. The handlers above are initialised (imported); now the
+// client layer's chunks and the SDK layer are moved away, so a module loaded on a first request would fail.
+// getUserBalances' entry schema refuses a bad path parameter; createTransfer's refuses a bad body (its
+// idempotency and ledger chunk too was evaluated at init). No network.
+const { renameSync } = await import('node:fs');
+renameSync(root + '/opt/nodejs', root + '/opt/nodejs-moved');
+const call = async (name, event) => (await import(pathToFileURL(root + '/var/task/' + name + '/index.mjs').href)).handler(event, { awsRequestId: 'a-1', getRemainingTimeInMillis: () => 10_000 });
+const answer = (r) => ({ statusCode: r.statusCode, contentType: r.headers['content-type'], fields: (JSON.parse(r.body).errors ?? []).map((e) => e.field) });
+report.firstRequestWithoutLayer = {
+  getUserBalances: answer(await call('getUserBalances', { requestContext: { http: { method: 'GET' }, requestId: 'r-1' }, rawPath: '/users/x/balances', pathParameters: { externalUserId: 'no spaces allowed' }, headers: {} })),
+  createTransfer: answer(await call('createTransfer', { requestContext: { http: { method: 'POST' }, requestId: 'r-2' }, rawPath: '/users/u-1/transfers', pathParameters: { externalUserId: 'u-1' }, headers: { 'content-type': 'application/json', 'idempotency-key': 'key-12345678' }, body: '{"direction":"SIDEWAYS","amount":"1.00","currency":"eur"}' })),
 };
+report.lazy = { sameRouteAsLayerCatalog: layer.getOperation('getUserBalances').route.path === '/users/{externalUserId}/balances' };
 process.stdout.write(JSON.stringify(report));
 `;
 
@@ -202,11 +203,15 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
     for (const [name, type] of Object.entries(report.handlers)) expect(type, name).toBe('function');
   });
 
-  it("loads an operation's catalog entry from its layer chunk on the first request (lazyOperation) and validates with it", () => {
-    expect(report.lazy).toEqual({ statusCode: 400, contentType: 'application/problem+json', fields: ['externalUserId'], sameRouteAsLayerCatalog: true });
+  it('loads at init what every request needs: with the layers moved away after init, first requests are still answered (issue 28)', () => {
+    expect(report.lazy.sameRouteAsLayerCatalog).toBe(true);
+    expect(report.firstRequestWithoutLayer).toEqual({
+      getUserBalances: { statusCode: 400, contentType: 'application/problem+json', fields: ['externalUserId'] },
+      createTransfer: { statusCode: 400, contentType: 'application/problem+json', fields: ['direction'] },
+    });
   });
 
-  it('makes each function load at cold start only the chunks its own code reaches (issue 15, B2)', () => {
+  it('keeps the layer code-split: a function statically imports no catalog module; its own is a chunk of its own (issues 15, 28)', () => {
     const meta = built.metafile!;
     const key = (file: string) => path.relative(repoRoot, file).split(path.sep).join('/');
     /** The sources in the static import closure of one output: what `import` of that file evaluates. */
@@ -227,13 +232,16 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
     };
     const byName = new Map(built.functions.map((f) => [f.name, f]));
     const catalogModules = /shared\/catalog\/(?!lazy\.ts|types\.ts|mapping\.ts)[a-z-]+\.ts$/;
+    /** The chunk holding one source (what an `import()` of it loads). */
+    const chunkOf = (source: string) => Object.keys(meta.outputs).filter((k) => k.includes('/chunks/') && source in (meta.outputs[k]?.inputs ?? {}));
     for (const name of ['getUserBalances', 'createTransfer', 'addKycFile', 'webhook-exchange', 'webhook-health']) {
       const sources = initSources(byName.get(name)!.file);
+      // Other operations' schemas stay out: the operation's own catalog module is imported (at init) as a chunk of its own.
       expect(
         sources.filter((s) => catalogModules.test(s)),
-        `${name} builds catalog schemas at cold start`,
+        `${name} statically imports catalog modules`,
       ).toEqual([]);
-      expect(sources.filter((s) => s.includes('node_modules/zod/')).length, `${name} loads zod at cold start`).toBe(0);
+      expect(sources.filter((s) => s.includes('node_modules/zod/')).length, `${name} statically imports zod`).toBe(0);
       expect(
         sources.filter((s) => s.includes('shared/reconcile/')),
         `${name} loads the reconciliation engine`,
@@ -248,6 +256,10 @@ describe('the layers load in Node as Lambda mounts them, without the repository'
       ).toEqual([]);
       expect(sources.filter((s) => s.includes('node_modules/zod/')).length, `${name} loads zod at cold start`).toBe(0);
     }
+    // Each catalog module and the idempotency/ledger machinery are chunks apart from the rest (loaded with import()).
+    for (const source of ['shared/catalog/user-operations.ts', 'shared/catalog/transfers.ts', 'shared/http/operation-machinery.ts'])
+      expect(chunkOf(source), source).toHaveLength(1);
+    expect(chunkOf('shared/catalog/user-operations.ts')).not.toEqual(chunkOf('shared/catalog/transfers.ts'));
     // The health probe loads its own few lines.
     expect(initSources(byName.get('webhook-health')!.file).filter((s) => s.startsWith('shared/'))).toEqual(['shared/webhooks/health.ts']);
     // The webhook receiver does not load the operation handler stack either, nor the catalog's lazy table.

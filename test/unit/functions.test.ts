@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { functionRoutes, functionSpecs, jobTriggeredBy, type FunctionSpec } from '../../shared/functions.js';
 import { jobs } from '../../shared/jobs.js';
@@ -31,5 +32,16 @@ describe('the function list (shared/functions.ts)', () => {
     expect(jobTriggeredBy('schedule').entry).toBe('functions/jobs/reconcile.ts');
     expect(() => jobTriggeredBy('schedule', [job('a', 'webhook-queue')])).toThrow(/"schedule" feeds 0 jobs/);
     expect(() => jobTriggeredBy('schedule', [job('a', 'schedule'), job('b', 'schedule')])).toThrow(/"schedule" feeds 2 jobs \(a, b\)/);
+  });
+
+  it('gives Lambda a function: every entry that builds its handler awaits it at init (an un-awaited one exports a Promise)', () => {
+    const builders = /\b(operationHandler|webhookReceiver|webhookProcessorHandler|prepareReconcileJob)\(/g;
+    for (const spec of functionSpecs()) {
+      const source = readFileSync(spec.entry, 'utf8');
+      for (const m of source.matchAll(builders)) {
+        if (source.slice(0, m.index).endsWith('import {') || /import[^;]*$/.test(source.slice(0, m.index))) continue;
+        expect(source.slice(Math.max(0, (m.index ?? 0) - 6), m.index), `${spec.entry}: ${m[1]}(...) must be awaited`).toBe('await ');
+      }
+    }
   });
 });

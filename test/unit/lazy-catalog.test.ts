@@ -80,9 +80,9 @@ describe('the lazy catalog table', () => {
     expect(() => lazyOperation('noSuchOperation')).toThrow(/add its row to shared\/catalog\/lazy\.ts/);
   });
 
-  it('answers like the eager handler: the entry schema refuses a bad request with the same problem', async () => {
+  it('answers like the handler built from the full entry: the entry schema refuses a bad request with the same problem', async () => {
     const event = () => v2Event({ method: 'GET', path: '/users/bad id/balances', pathParameters: { externalUserId: 'bad id' } });
-    const lazy = await operationHandler(lazyOperation('getUserBalances'))(event(), lambdaContext());
+    const lazy = await (await operationHandler(lazyOperation('getUserBalances')))(event(), lambdaContext());
     const eager = await operationHandler(getOperation('getUserBalances'))(event(), lambdaContext());
     expect(lazy.statusCode).toBe(400);
     const fields = (r: typeof lazy) => (JSON.parse(r.body ?? '{}') as { errors: { field: string }[] }).errors.map((e) => e.field);

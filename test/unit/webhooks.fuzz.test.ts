@@ -50,8 +50,8 @@ const fakeDynamo = {
   },
 };
 
-const receivers = new Map<string, ReturnType<typeof webhookReceiver>>();
-beforeAll(() => {
+const receivers = new Map<string, Awaited<ReturnType<typeof webhookReceiver>>>();
+beforeAll(async () => {
   process.env.INBOX_TABLE = 'inbox';
   process.env.LEDGER_TABLE = 'ledger';
   // The receiver's keyed dedup keys and seals (issue 12) need the data key; a random one per run.
@@ -60,7 +60,7 @@ beforeAll(() => {
   setDocumentClient(fakeDynamo as unknown as Parameters<typeof setDocumentClient>[0]);
   setEventAdapters({ queue: { send: async (_queue, messages) => void enqueued.push(...messages) } });
   setWebhookTokenVerifier(new WebhookTokenVerifier({ load: async () => TOKEN, refresh: async () => TOKEN }));
-  for (const def of webhooks) receivers.set(def.name, webhookReceiver(def.name));
+  for (const def of webhooks) receivers.set(def.name, await webhookReceiver(def.name));
 });
 afterAll(() => {
   setDataKeyRing(undefined);
