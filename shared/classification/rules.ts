@@ -1,4 +1,5 @@
-import { maskEmail, maskIban, maskPan, maskSensitiveValues } from './detect.js';
+import { isSafeId } from '../safe-id.js';
+import { luhnValid, maskEmail, maskIban, maskPan, maskSensitiveValues } from './detect.js';
 import { classify, normaliseFieldName, type PersonalKind } from './fields.js';
 
 /**
@@ -39,6 +40,16 @@ export function maskPersonal(kind: PersonalKind, value: string): string {
 }
 
 /**
+ * An identifier field (`externalUserId`, an entity id) is a key the suite routes by: masking a Luhn-valid digit
+ * run or an e-mail inside `jane-1796701665145` at rest would hand the processor a key that matches nothing, and
+ * the event would be lost (ASSUMPTIONS S6). So a safe id in an id field is kept as given, unless the whole value
+ * is a card number (digits alone, optionally grouped), which is masked as everywhere else.
+ */
+function isKeptId(v: unknown): v is string {
+  return isSafeId(v) && !(/^\d[\d -]{11,}\d$/.test(v) && luhnValid(v.replace(/[ -]/g, '')));
+}
+
+/**
  * Sets an own, enumerable property: `out[k] = v` would call the `__proto__` setter for a field of that name
  * (legal JSON, kept by JSON.parse as an own property), dropping the field or replacing the prototype.
  */
@@ -64,6 +75,10 @@ export function restView(value: unknown, depth = 0): unknown {
     const c = classify(k);
     if (c?.class === 'secret') {
       if (c.kind === 'pan' && (typeof v === 'string' || typeof v === 'number')) setOwn(out, k, maskPan(String(v)));
+      continue;
+    }
+    if (c?.class === 'public' && c.kind === 'id' && isKeptId(v)) {
+      setOwn(out, k, v);
       continue;
     }
     if (c?.class === 'personal') {
@@ -111,7 +126,7 @@ export function protectWebhookEntity(entity: Record<string, unknown>, deliver: r
       if (c.kind === 'pan' && (typeof v === 'string' || typeof v === 'number')) setOwn(clear, k, maskPan(String(v)));
       continue;
     }
-    setOwn(clear, k, restView(v));
+    setOwn(clear, k, c?.class === 'public' && c.kind === 'id' && isKeptId(v) ? v : restView(v));
   }
   return { clear, toSeal, dropped };
 }

@@ -185,3 +185,25 @@ describe('rules at rest', () => {
     expect(protectWebhookEntity({ code: '846201' }, []).toSeal).toEqual({});
   });
 });
+
+describe('identifier fields at rest (ASSUMPTIONS S6)', () => {
+  // 1796701665145 is a Luhn-valid 13-digit run: a millisecond timestamp inside an id looked like a card number,
+  // so the inbox stored `jane-179670***5145`, the safe-id rule refused the masked key and the event went DEAD.
+  it('keeps a safe id that holds a Luhn-valid number or an e-mail as given, in the rest view and the webhook split', () => {
+    const entity = { exchangeId: 'bx-1', externalUserId: 'jane-1796701665145', status: 'COMPLETED' };
+    expect(restView(entity)).toEqual(entity);
+    expect(protectWebhookEntity(entity, []).clear).toEqual(entity);
+    expect(restView({ externalUserId: 'jane@example.com' })).toEqual({ externalUserId: 'jane@example.com' });
+  });
+
+  it('still masks a card number that is the whole id, and any PAN outside id fields', () => {
+    expect(restView({ externalUserId: '4111111111111111' })).toEqual({ externalUserId: '411111******1111' });
+    expect(restView({ externalUserId: '4111 1111 1111 1111' })).not.toEqual({ externalUserId: '4111 1111 1111 1111' });
+    expect(restView({ title: 'jane-1796701665145' })).not.toEqual({ title: 'jane-1796701665145' });
+    expect((protectWebhookEntity({ externalUserId: '4111111111111111' }, []).clear as { externalUserId: string }).externalUserId).not.toBe('4111111111111111');
+  });
+
+  it('keeps nothing unsafe: an id with separators or control characters is scanned like free text', () => {
+    expect(restView({ externalUserId: 'x 4111111111111111' })).not.toEqual({ externalUserId: 'x 4111111111111111' });
+  });
+});
