@@ -1,4 +1,4 @@
-import { isSafeId } from '../safe-id.js';
+import { isSafeId } from '../safe-id-rule.js';
 import { luhnValid, maskEmail, maskIban, maskPan, maskSensitiveValues } from './detect.js';
 import { classify, normaliseFieldName, type PersonalKind } from './fields.js';
 
